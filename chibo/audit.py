@@ -1,0 +1,65 @@
+"""The audit log: who changed what, when, with the values before and after."""
+
+import json
+from datetime import datetime
+
+import pandas as pd
+
+from chibo import auth
+from chibo.db import Database
+
+
+def _dump(values) -> str | None:
+    if values is None:
+        return None
+    return json.dumps(values, ensure_ascii=False, default=str, sort_keys=True)
+
+
+def log(cur, actor: "auth.Actor", action: str, entity: str, entity_id, before=None, after=None) -> None:
+    """Record one change inside the caller's transaction, so it commits or rolls back with it."""
+    cur.execute(
+        "INSERT INTO audit_log (logged_at, user_id, username, action, entity, entity_id, before, after)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [datetime.now(), actor.user_id, actor.username, action, entity, entity_id,
+         _dump(before), _dump(after)],
+    )
+
+
+def row(cur, table: str, row_id) -> dict | None:
+    """One row as a dict, read inside the transaction (for before/after values)."""
+    result = cur.execute(f"SELECT * FROM {table} WHERE id = ?", [row_id])
+    names = [d[0] for d in result.description]
+    found = result.fetchone()
+    return dict(zip(names, found)) if found else None
+
+
+def entries(db: Database, actor: "auth.Actor", username: str = "", entity: str = "",
+            since=None, until=None, limit: int = 500) -> pd.DataFrame:
+    auth.require(actor, "view_audit")
+    sql = ("SELECT logged_at AS \"Thời điểm\", username AS \"Người dùng\", action AS \"Thao tác\","
+           " entity AS \"Đối tượng\", entity_id AS \"Mã\", before AS \"Trước\", after AS \"Sau\""
+           " FROM audit_log WHERE 1=1")
+    params: list = []
+    if username:
+        sql += " AND username = ?"
+        params.append(username)
+    if entity:
+        sql += " AND entity = ?"
+        params.append(entity)
+    if since:
+        sql += " AND logged_at >= ?"
+        params.append(since)
+    if until:
+        sql += " AND logged_at < ? + INTERVAL 1 DAY"
+        params.append(until)
+    sql += " ORDER BY id DESC LIMIT ?"
+    params.append(limit)
+    return db.query(sql, params)
+
+
+def entity_names(db: Database) -> list[str]:
+    return [r[0] for r in db.rows("SELECT DISTINCT entity FROM audit_log ORDER BY 1")]
+
+
+def count(db: Database) -> int:
+    return db.scalar("SELECT count(*) FROM audit_log")

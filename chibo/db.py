@@ -1,0 +1,171 @@
+"""The database: one root connection per process, a cursor per unit of work,
+writes serialised by a process-wide lock, in a transaction, retried on conflict,
+and numbered SQL migrations."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from importlib import resources
+from pathlib import Path
+from typing import Any, TypeVar
+
+import duckdb
+import pandas as pd
+
+from chibo.errors import DatabaseInUse
+
+T = TypeVar("T")
+WRITE_RETRIES = 20
+
+
+def migration_files() -> list[tuple[int, str, str]]:
+    """(version, name, sql) of every migration shipped with chibo, in order."""
+    found = []
+    for entry in resources.files("chibo.schema").iterdir():
+        if entry.name.endswith(".sql") and entry.name[:4].isdigit():
+            found.append((int(entry.name[:4]), entry.name, entry.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+def latest_version() -> int:
+    return migration_files()[-1][0]
+
+
+def connect_file(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the file, turning DuckDB's lock failure into one clear sentence."""
+    path = Path(path)
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        return duckdb.connect(str(path), read_only=read_only)
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            raise DatabaseInUse(str(path)) from None
+        raise
+
+
+class Database:
+    """A chibo database file, migrated on open."""
+
+    def __init__(self, path: str | Path, migrate: bool = True):
+        self.path = Path(path)
+        self._root = connect_file(self.path)
+        self._write_lock = threading.RLock()
+        if migrate:
+            apply_migrations(self)
+
+    # -- reads: materialised, never a lazy relation ------------------------
+    def query(self, sql: str, params: Any = None) -> pd.DataFrame:
+        cur = self._root.cursor()
+        try:
+            return cur.execute(sql, params or []).df()
+        finally:
+            cur.close()
+
+    def rows(self, sql: str, params: Any = None) -> list[tuple]:
+        cur = self._root.cursor()
+        try:
+            return cur.execute(sql, params or []).fetchall()
+        finally:
+            cur.close()
+
+    def one(self, sql: str, params: Any = None) -> tuple | None:
+        found = self.rows(sql, params)
+        return found[0] if found else None
+
+    def scalar(self, sql: str, params: Any = None) -> Any:
+        row = self.one(sql, params)
+        return row[0] if row else None
+
+    def records(self, sql: str, params: Any = None) -> list[dict]:
+        cur = self._root.cursor()
+        try:
+            result = cur.execute(sql, params or [])
+            names = [d[0] for d in result.description]
+            return [dict(zip(names, row)) for row in result.fetchall()]
+        finally:
+            cur.close()
+
+    # -- writes -------------------------------------------------------------
+    def write(self, work: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
+        """Run `work(cursor)` in one transaction under the process-wide lock.
+
+        Reads that decide a write must happen inside `work`, so that two
+        sessions can never both read the old value and overwrite each other."""
+        with self._write_lock:
+            for attempt in range(WRITE_RETRIES):
+                cur = self._root.cursor()
+                try:
+                    cur.execute("BEGIN TRANSACTION")
+                    result = work(cur)
+                    cur.execute("COMMIT")
+                    return result
+                except duckdb.TransactionException:
+                    _rollback(cur)
+                    if attempt == WRITE_RETRIES - 1:
+                        raise
+                    time.sleep(0.005 * (attempt + 1))
+                except BaseException:
+                    _rollback(cur)
+                    raise
+                finally:
+                    cur.close()
+        raise AssertionError("unreachable")
+
+    def checkpoint(self) -> None:
+        with self._write_lock:
+            cur = self._root.cursor()
+            try:
+                cur.execute("FORCE CHECKPOINT")
+            finally:
+                cur.close()
+
+    def exclusive(self):
+        """The write lock itself, for work that must see no writer (backups)."""
+        return self._write_lock
+
+    def close(self) -> None:
+        with self._write_lock:
+            self._root.close()
+
+
+def _rollback(cur: duckdb.DuckDBPyConnection) -> None:
+    try:
+        cur.execute("ROLLBACK")
+    except duckdb.Error:
+        pass  # the transaction was already aborted
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int | None:
+    """The newest migration applied to an open file; None if it is no chibo database."""
+    has_table = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migrations'"
+    ).fetchone()[0]
+    if not has_table:
+        return None
+    return con.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchone()[0]
+
+
+def apply_migrations(db: Database) -> list[str]:
+    """Apply every migration not yet recorded, each in its own transaction."""
+    db.write(lambda cur: cur.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
+    ))
+    done = {row[0] for row in db.rows("SELECT version FROM schema_migrations")}
+    applied = []
+    for version, name, sql in migration_files():
+        if version in done:
+            continue
+
+        def run(cur, version=version, name=name, sql=sql):
+            cur.execute(sql)
+            cur.execute(
+                "INSERT INTO schema_migrations VALUES (?, ?, current_timestamp)", [version, name]
+            )
+
+        db.write(run)
+        applied.append(name)
+    return applied

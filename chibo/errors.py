@@ -1,0 +1,27 @@
+"""The error types the domain layer raises; every message is Vietnamese and actionable."""
+
+
+class InputError(ValueError):
+    """Bad user input: the message says, in Vietnamese, what to fix. Nothing was written."""
+
+    def __init__(self, message: str, row: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.row = row
+
+    def __str__(self) -> str:
+        return self.message if self.row is None else f"Dòng {self.row}: {self.message}"
+
+
+class PermissionDenied(InputError):
+    """The acting user's role may not do this."""
+
+
+class DatabaseInUse(RuntimeError):
+    """Another process holds the database file."""
+
+    def __init__(self, path: str):
+        super().__init__(
+            f"Cơ sở dữ liệu {path} đang được một chương trình khác sử dụng "
+            "(có thể ứng dụng chibo đang chạy). Hãy đóng chương trình đó rồi thử lại."
+        )

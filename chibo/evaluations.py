@@ -1,0 +1,252 @@
+"""The monthly evaluation: figures computed from the data, the written judgement,
+commendations and reminders, month close (a frozen snapshot) and annual ratings."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pandas as pd
+
+from chibo import audit, meetings, plans, targets, validate
+from chibo.auth import Actor, require
+from chibo.db import Database
+from chibo.errors import InputError
+from chibo.tasks import effective_status_sql
+
+TEXT_FIELDS = {
+    "results": "Kết quả đạt được",
+    "strengths": "Ưu điểm",
+    "weaknesses": "Hạn chế, khuyết điểm",
+    "causes_subjective": "Nguyên nhân chủ quan",
+    "causes_objective": "Nguyên nhân khách quan",
+    "responsibility": "Trách nhiệm của tập thể, cá nhân",
+    "lessons": "Bài học kinh nghiệm",
+    "proposals": "Kiến nghị, đề xuất với Đảng ủy",
+}
+
+# Quy định 366-QĐ/TW (2025), 100-point scale.
+RATING_BANDS = [(90, "Hoàn thành xuất sắc nhiệm vụ"), (70, "Hoàn thành tốt nhiệm vụ"),
+                (50, "Hoàn thành nhiệm vụ"), (0, "Không hoàn thành nhiệm vụ")]
+
+
+def rating_band(score: float) -> str:
+    for floor, label in RATING_BANDS:
+        if score >= floor:
+            return label
+    return RATING_BANDS[-1][1]
+
+
+def get(db: Database, month: date) -> dict | None:
+    found = db.records("SELECT * FROM evaluations WHERE month = ?", [plans.month_start(month)])
+    return found[0] if found else None
+
+
+def _resolution_or_fail(db: Database, month: date) -> plans.Document:
+    doc = plans.monthly_resolution(db, month)
+    if not doc:
+        raise InputError(f"Tháng {month.month}/{month.year} chưa có nghị quyết nên chưa thể đánh giá.")
+    return doc
+
+
+def task_results(db: Database, month: date, today: date) -> pd.DataFrame:
+    """The tasks set by the month's resolution: live, or frozen if the month is closed."""
+    month = plans.month_start(month)
+    evaluation = get(db, month)
+    if evaluation and evaluation["closed_at"]:
+        return db.query(
+            "SELECT s.task_id AS id, s.field, s.title, s.deadline, s.done_on, s.progress, s.status AS effective_status"
+            " FROM month_task_snapshots s WHERE s.evaluation_id = ? ORDER BY s.field, s.deadline, s.task_id",
+            [evaluation["id"]])
+    return db.query(
+        f"SELECT t.id, t.field, t.title, t.deadline, t.done_on, t.progress, {effective_status_sql()} AS effective_status"
+        " FROM tasks t JOIN documents d ON d.id = t.document_id WHERE d.kind = 'nq_thang' AND d.month = ?"
+        " ORDER BY t.field, t.deadline, t.id", [today, month])
+
+
+def figures(db: Database, month: date, today: date) -> dict:
+    """Everything the evaluation states as a number, computed from the data."""
+    month = plans.month_start(month)
+    doc = _resolution_or_fail(db, month)
+    results = task_results(db, month, today)
+    counts = results["effective_status"].value_counts().to_dict()
+    meeting_id = meetings.meeting_for_month(db, plans.next_month(month)) or meetings.meeting_for_month(db, month)
+    last_day = min(plans.month_end(month), today)
+    card = targets.scorecard(db, last_day)
+    supervision = db.query(
+        "SELECT conclusion, count(*) AS n FROM supervisions WHERE held_on BETWEEN ? AND ? GROUP BY conclusion",
+        [month, plans.month_end(month)])
+    return {
+        "document": doc,
+        "tasks": len(results),
+        "done_on_time": int(counts.get("done", 0)),
+        "done_late": int(counts.get("done_late", 0)),
+        "not_done": int(counts.get("not_done", 0)),
+        "overdue": int(counts.get("overdue", 0)),
+        "in_progress": int(counts.get("in_progress", 0) + counts.get("not_started", 0)),
+        "paused": int(counts.get("paused", 0)),
+        "avg_attainment": None if card["attainment"].isna().all() else round(float(card["attainment"].mean()), 1),
+        "targets": card,
+        "attendance": meetings.attendance_summary(db, meeting_id) if meeting_id else None,
+        "supervision": dict(zip(supervision["conclusion"], supervision["n"])),
+    }
+
+
+def save(db: Database, actor: Actor, month: date, **texts) -> int:
+    require(actor, "edit_evaluations")
+    month = plans.month_start(validate.a_date(month, "Tháng"))
+    doc = _resolution_or_fail(db, month)
+    unknown = set(texts) - set(TEXT_FIELDS)
+    if unknown:
+        raise InputError(f"Mục đánh giá không hợp lệ: {', '.join(sorted(unknown))}.")
+    cleaned = {k: validate.long_text(v, TEXT_FIELDS[k]) for k, v in texts.items()}
+
+    def work(cur):
+        before = cur.execute("SELECT id, closed_at FROM evaluations WHERE month = ?", [month]).fetchone()
+        if before and before[1]:
+            raise InputError("Tháng đã chốt; quản trị viên phải mở lại tháng trước khi sửa đánh giá.")
+        if before:
+            sets = ", ".join(f"{k} = ?" for k in cleaned)
+            if sets:
+                cur.execute(f"UPDATE evaluations SET {sets} WHERE id = ?", [*cleaned.values(), before[0]])
+            evaluation_id = before[0]
+        else:
+            cols = ", ".join(["month", "document_id", *cleaned])
+            marks = ", ".join("?" * (2 + len(cleaned)))
+            evaluation_id = cur.execute(f"INSERT INTO evaluations ({cols}) VALUES ({marks}) RETURNING id",
+                                        [month, doc.id, *cleaned.values()]).fetchone()[0]
+        audit.log(cur, actor, "ghi đánh giá tháng", "evaluations", evaluation_id, None, cleaned)
+        return evaluation_id
+    return db.write(work)
+
+
+def add_mention(db: Database, actor: Actor, month: date, member_id: int, kind: str, reason: str) -> int:
+    require(actor, "edit_evaluations")
+    kind = validate.choice(kind, {"bieu_duong": "Biểu dương", "nhac_nho": "Nhắc nhở"}, "Hình thức")
+    reason = validate.text(reason, "Lý do", max_len=400)
+    evaluation_id = save(db, actor, month)
+
+    def work(cur):
+        mention_id = cur.execute("INSERT INTO evaluation_mentions (evaluation_id, member_id, kind, reason)"
+                                 " VALUES (?, ?, ?, ?) RETURNING id",
+                                 [evaluation_id, int(member_id), kind, reason]).fetchone()[0]
+        audit.log(cur, actor, "biểu dương/nhắc nhở", "evaluations", evaluation_id, None,
+                  {"member_id": member_id, "kind": kind, "reason": reason})
+        return mention_id
+    return db.write(work)
+
+
+def mentions(db: Database, month: date) -> pd.DataFrame:
+    return db.query("SELECT mn.id, m.full_name, mn.kind, mn.reason FROM evaluation_mentions mn"
+                    " JOIN evaluations e ON e.id = mn.evaluation_id JOIN members m ON m.id = mn.member_id"
+                    " WHERE e.month = ? ORDER BY mn.kind, m.full_name", [plans.month_start(month)])
+
+
+def close_month(db: Database, actor: Actor, month: date, today: date | None = None) -> None:
+    """Freeze the month's task statuses and target values; later edits do not change its figures."""
+    require(actor, "edit_evaluations")
+    month = plans.month_start(validate.a_date(month, "Tháng"))
+    today = today or date.today()
+    _resolution_or_fail(db, month)
+    evaluation_id = get(db, month)["id"] if get(db, month) else save(db, actor, month)
+    as_of = min(plans.month_end(month), today)
+
+    def work(cur):
+        closed = cur.execute("SELECT closed_at FROM evaluations WHERE id = ?", [evaluation_id]).fetchone()[0]
+        if closed:
+            raise InputError(f"Tháng {month.month}/{month.year} đã chốt từ {closed:%d/%m/%Y %H:%M}.")
+        cur.execute(
+            "INSERT INTO month_task_snapshots SELECT ?, t.id, t.title, t.field,"
+            f" {effective_status_sql(today='?')}, t.progress, t.deadline, t.done_on"
+            " FROM tasks t JOIN documents d ON d.id = t.document_id WHERE d.kind = 'nq_thang' AND d.month = ?",
+            [evaluation_id, today, month])
+        cur.execute(
+            "INSERT INTO month_target_snapshots SELECT ?, id, actual, coalesce(actual_text, ''), attainment"
+            f" FROM ({targets.SCORECARD_SQL.replace('$as_of', '?::DATE')})",
+            [evaluation_id, as_of, as_of])
+        cur.execute("UPDATE evaluations SET closed_at = ?, closed_by = ? WHERE id = ?",
+                    [datetime.now(), actor.user_id, evaluation_id])
+        cur.execute("UPDATE documents SET status = 'evaluated', updated_at = current_timestamp"
+                    " WHERE kind = 'nq_thang' AND month = ?", [month])
+        audit.log(cur, actor, "chốt tháng", "evaluations", evaluation_id, {"closed": False}, {"closed": True})
+    db.write(work)
+
+
+def reopen_month(db: Database, actor: Actor, month: date, reason: str) -> None:
+    require(actor, "reopen_month")
+    month = plans.month_start(month)
+    reason = validate.text(reason, "Lý do mở lại", max_len=400)
+
+    def work(cur):
+        found = cur.execute("SELECT id, closed_at FROM evaluations WHERE month = ?", [month]).fetchone()
+        if not found or not found[1]:
+            raise InputError("Tháng này chưa chốt.")
+        for table in ("month_task_snapshots", "month_target_snapshots"):
+            cur.execute(f"DELETE FROM {table} WHERE evaluation_id = ?", [found[0]])
+        cur.execute("UPDATE evaluations SET closed_at = NULL, closed_by = NULL WHERE id = ?", [found[0]])
+        cur.execute("UPDATE documents SET status = 'in_progress' WHERE kind = 'nq_thang' AND month = ?", [month])
+        audit.log(cur, actor, "mở lại tháng", "evaluations", found[0], {"closed": True},
+                  {"closed": False, "reason": reason})
+    db.write(work)
+
+
+def month_over_month(db: Database, today: date, limit: int = 12) -> pd.DataFrame:
+    """Per month: tasks and their outcomes (frozen figures for closed months, live for open ones)."""
+    return db.query(
+        "WITH live AS ("
+        f" SELECT d.month, {effective_status_sql()} AS s FROM tasks t JOIN documents d ON d.id = t.document_id"
+        "  WHERE d.kind = 'nq_thang' AND d.month NOT IN (SELECT month FROM evaluations WHERE closed_at IS NOT NULL)"
+        " UNION ALL SELECT e.month, s.status FROM month_task_snapshots s JOIN evaluations e ON e.id = s.evaluation_id"
+        ") SELECT month, count(*) AS tasks, count(*) FILTER (WHERE s = 'done') AS done_on_time,"
+        " count(*) FILTER (WHERE s = 'done_late') AS done_late, count(*) FILTER (WHERE s = 'not_done') AS not_done,"
+        " count(*) FILTER (WHERE s = 'overdue') AS overdue,"
+        " round(100.0 * count(*) FILTER (WHERE s IN ('done', 'done_late')) / count(*), 1) AS done_rate"
+        " FROM live GROUP BY month ORDER BY month DESC LIMIT ?", [today, limit])
+
+
+def shortcomings(db: Database, month: date) -> list[str]:
+    evaluation = get(db, month)
+    text = (evaluation or {}).get("weaknesses") or ""
+    return [line.strip(" -+•") for line in text.splitlines() if line.strip(" -+•")]
+
+
+# -- annual ratings ---------------------------------------------------------------
+def save_rating(db: Database, actor: Actor, year: int, score, member_id: int | None = None, note: str = "") -> int:
+    require(actor, "edit_evaluations")
+    year = validate.integer(year, "Năm", 2000, 2100)
+    score = validate.number(score, "Điểm xếp loại", 0, 100)
+    note = validate.text(note, "Ghi chú", required=False, max_len=400)
+
+    def work(cur):
+        cur.execute("DELETE FROM ratings WHERE year = ? AND member_id IS NOT DISTINCT FROM ?", [year, member_id])
+        rating_id = cur.execute("INSERT INTO ratings (year, member_id, score, note) VALUES (?, ?, ?, ?) RETURNING id",
+                                [year, member_id, score, note]).fetchone()[0]
+        audit.log(cur, actor, "xếp loại chất lượng", "ratings", rating_id, None,
+                  {"year": year, "member_id": member_id, "score": score})
+        return rating_id
+    return db.write(work)
+
+
+def ratings_with_evidence(db: Database, year: int, today: date) -> pd.DataFrame:
+    """Each active member's rating for the year beside the evidence counts that support it."""
+    frame = db.query(
+        "WITH led AS (SELECT t.lead_member_id AS member_id,"
+        f"  count(*) AS tasks, count(*) FILTER (WHERE {effective_status_sql(today='$1')} = 'done') AS on_time,"
+        f"  count(*) FILTER (WHERE {effective_status_sql(today='$1')} = 'done_late') AS late,"
+        f"  count(*) FILTER (WHERE {effective_status_sql(today='$1')} IN ('overdue','not_done')) AS missed"
+        "  FROM tasks t JOIN documents d ON d.id = t.document_id WHERE year(d.month) = $2 GROUP BY 1),"
+        " att AS (SELECT a.member_id, count(*) FILTER (WHERE a.status = 'present') AS present,"
+        "  count(*) FILTER (WHERE a.status = 'absent_unexcused') AS unexcused FROM attendance a"
+        "  JOIN meetings mt ON mt.id = a.meeting_id WHERE year(mt.held_on) = $2 GROUP BY 1),"
+        " men AS (SELECT mn.member_id, count(*) FILTER (WHERE kind = 'bieu_duong') AS commended,"
+        "  count(*) FILTER (WHERE kind = 'nhac_nho') AS reminded FROM evaluation_mentions mn"
+        "  JOIN evaluations e ON e.id = mn.evaluation_id WHERE year(e.month) = $2 GROUP BY 1)"
+        " SELECT m.id AS member_id, m.full_name, r.score, coalesce(led.tasks, 0) AS tasks,"
+        " coalesce(led.on_time, 0) AS on_time, coalesce(led.late, 0) AS late, coalesce(led.missed, 0) AS missed,"
+        " coalesce(att.present, 0) AS present, coalesce(att.unexcused, 0) AS unexcused,"
+        " coalesce(men.commended, 0) AS commended, coalesce(men.reminded, 0) AS reminded"
+        " FROM members m LEFT JOIN ratings r ON r.member_id = m.id AND r.year = $2"
+        " LEFT JOIN led ON led.member_id = m.id LEFT JOIN att ON att.member_id = m.id"
+        " LEFT JOIN men ON men.member_id = m.id WHERE m.status <> 'inactive' ORDER BY m.full_name",
+        [today, year])
+    frame["band"] = frame["score"].map(lambda s: rating_band(s) if s == s and s is not None else "")
+    return frame

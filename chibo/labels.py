@@ -1,0 +1,116 @@
+"""Vietnamese labels for every stored code, and the date format users read."""
+
+from datetime import date, datetime
+
+ROLES = {
+    "quan_tri": "Quản trị",
+    "chi_uy": "Chi ủy",
+    "dang_vien": "Đảng viên",
+    "trinh_chieu": "Trình chiếu",
+}
+FIELDS = {
+    "chuyen_mon": "Lãnh đạo nhiệm vụ chuyên môn",
+    "tu_tuong": "Công tác chính trị, tư tưởng",
+    "to_chuc_can_bo": "Công tác tổ chức, cán bộ",
+    "doan_the": "Lãnh đạo các đoàn thể",
+    "xay_dung_dang": "Công tác xây dựng Đảng",
+    "kiem_tra_giam_sat": "Công tác kiểm tra, giám sát",
+}
+CHANNELS = {
+    "cuoc_hop": "Giao tại cuộc họp chi bộ",
+    "lien_tich": "Họp liên tịch",
+    "hoi_dong": "Họp hội đồng sư phạm",
+}
+TASK_STATUSES = {
+    "not_started": "Chưa bắt đầu",
+    "in_progress": "Đang thực hiện",
+    "done": "Hoàn thành",
+    "done_late": "Hoàn thành trễ hạn",
+    "not_done": "Không hoàn thành",
+    "paused": "Tạm dừng",
+    "overdue": "Quá hạn",
+}
+DOC_KINDS = {
+    "nq_dai_hoi": "Nghị quyết đại hội chi bộ",
+    "ctr": "Chương trình hành động",
+    "nq_thang": "Nghị quyết thường kỳ",
+    "bao_cao": "Báo cáo",
+    "bien_ban": "Biên bản",
+    "ke_hoach": "Kế hoạch",
+}
+# Type codes in document numbers ("Số 05-NQ/CB").
+DOC_TYPE_CODES = {
+    "nq_dai_hoi": "NQ", "ctr": "CTr", "nq_thang": "NQ",
+    "bao_cao": "BC", "bien_ban": "BB", "ke_hoach": "KH",
+}
+DOC_STATUSES = {
+    "draft": "Dự thảo",
+    "agreed": "Chi ủy đã thống nhất",
+    "adopted": "Chi bộ đã thông qua",
+    "in_progress": "Đang thực hiện",
+    "evaluated": "Đã đánh giá",
+}
+UNIT_KINDS = {
+    "ban_giam_hieu": "Ban giám hiệu",
+    "cong_doan": "Công đoàn",
+    "doan_tn": "Đoàn Thanh niên",
+    "doi_tntp": "Đội Thiếu niên Tiền phong",
+    "to_chuyen_mon": "Tổ chuyên môn",
+    "van_phong": "Văn phòng",
+    "khac": "Khác",
+}
+MEMBERSHIP = {"chinh_thuc": "Chính thức", "du_bi": "Dự bị"}
+PARTY_ROLES = {
+    "bi_thu": "Bí thư",
+    "pho_bi_thu": "Phó Bí thư",
+    "chi_uy_vien": "Chi ủy viên",
+    "dang_vien": "Đảng viên",
+}
+GENDERS = {"nam": "Nam", "nu": "Nữ"}
+MEMBER_STATUSES = {"active": "Đang sinh hoạt", "exempt": "Miễn sinh hoạt", "inactive": "Đã chuyển đi / ngừng"}
+ATTENDANCE = {
+    "present": "Có mặt",
+    "absent_excused": "Vắng có lý do",
+    "absent_unexcused": "Vắng không lý do",
+    "exempt": "Miễn sinh hoạt",
+}
+CONCLUSIONS = {
+    "bieu_duong": "Biểu dương",
+    "nhac_nho": "Nhắc nhở",
+    "chan_chinh": "Chấn chỉnh, uốn nắn",
+    "xu_ly": "Xử lý",
+}
+SUPERVISION_KINDS = {"kiem_tra": "Kiểm tra", "giam_sat": "Giám sát"}
+TARGET_KINDS = {"snapshot": "Thời điểm", "cumulative": "Cộng dồn", "qualitative": "Định tính"}
+DIRECTIONS = {"higher": "Càng cao càng tốt", "lower": "Càng thấp càng tốt"}
+MEETING_KINDS = {
+    "thuong_ky": "Sinh hoạt chi bộ thường kỳ",
+    "chi_uy": "Họp chi ủy",
+    "chuyen_de": "Sinh hoạt chuyên đề",
+    "lien_tich": "Họp liên tịch",
+    "hoi_dong": "Họp hội đồng sư phạm",
+}
+
+
+def vn_date(value) -> str:
+    """dd/mm/yyyy, or an empty string."""
+    if value is None or value != value:  # None or NaN/NaT
+        return ""
+    if isinstance(value, str):
+        value = date.fromisoformat(value[:10])
+    if isinstance(value, datetime):
+        return value.strftime("%d/%m/%Y %H:%M")
+    return value.strftime("%d/%m/%Y")
+
+
+def vn_month(value: date) -> str:
+    return f"tháng {value.month} năm {value.year}"
+
+
+def vn_number(value: float, decimals: int = 1) -> str:
+    """Vietnamese number format: comma for decimals, dot for thousands."""
+    text = f"{value:,.{decimals}f}" if decimals else f"{value:,.0f}"
+    text = text.replace(",", "_").replace(".", ",").replace("_", ".")
+    if decimals and "," in text:
+        text = text.rstrip("0").rstrip(",")
+    return text

@@ -1,0 +1,205 @@
+"""Meetings: the regular cell meeting and others, attendance, remarks, the vote,
+and the meeting-quality self-score."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+import pandas as pd
+
+from chibo import audit, cell, validate
+from chibo.auth import Actor, require
+from chibo.db import Database
+from chibo.errors import InputError
+from chibo.labels import ATTENDANCE, MEETING_KINDS
+
+# Default rubric (one local rubric for a 30+ member cell), editable in settings.
+DEFAULT_RUBRIC = {
+    "Thời gian": 5, "Số lượng đảng viên dự": 5, "Công tác chuẩn bị": 10, "Tiến hành sinh hoạt": 30,
+    "Điều hành của chủ trì": 10, "Nguyên tắc sinh hoạt": 5, "Kết quả thực hiện nghị quyết tháng trước": 30,
+    "Kết thúc sinh hoạt": 5,
+}
+QUALITY_BANDS = [(90, "Tốt"), (70, "Khá"), (50, "Trung bình"), (0, "Kém")]
+
+AGENDA = [
+    ("khai_mac", "Khai mạc và điểm danh"),
+    ("ket_qua", "Kết quả tháng trước"),
+    ("chi_tieu", "Các chỉ tiêu"),
+    ("ton_tai", "Việc quá hạn và vấn đề cần lưu ý"),
+    ("nhiem_vu", "Nhiệm vụ tháng tới"),
+    ("bieu_quyet", "Biểu quyết"),
+]
+
+
+def quality_band(score: float) -> str:
+    for floor, label in QUALITY_BANDS:
+        if score >= floor:
+            return label
+    return "Kém"
+
+
+def rubric(db: Database) -> dict[str, float]:
+    return cell.setting(db, "meeting_rubric", DEFAULT_RUBRIC)
+
+
+def create_meeting(db: Database, actor: Actor, held_on, kind: str = "thuong_ky", place: str = "",
+                   chair_id=None, secretary_id=None, starts_at=None, ends_at=None) -> int:
+    require(actor, "run_meeting")
+    values = {
+        "kind": validate.choice(kind, MEETING_KINDS, "Loại cuộc họp"),
+        "held_on": validate.a_date(held_on, "Ngày họp"),
+        "place": validate.text(place, "Địa điểm", required=False),
+        "chair_id": chair_id, "secretary_id": secretary_id,
+        "starts_at": _clock(starts_at, "Giờ bắt đầu"), "ends_at": _clock(ends_at, "Giờ kết thúc"),
+    }
+    if values["starts_at"] and values["ends_at"] and values["ends_at"] <= values["starts_at"]:
+        raise InputError("Giờ kết thúc phải sau giờ bắt đầu.")
+
+    def work(cur):
+        meeting_id = cur.execute(
+            "INSERT INTO meetings (kind, held_on, place, chair_id, secretary_id, starts_at, ends_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id", list(values.values())).fetchone()[0]
+        audit.log(cur, actor, "tạo cuộc họp", "meetings", meeting_id, None, values)
+        return meeting_id
+    return db.write(work)
+
+
+def _clock(value, label: str) -> time | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, time):
+        return value
+    try:
+        hours, minutes = (int(p) for p in str(value).split(":")[:2])
+        return time(hours, minutes)
+    except ValueError:
+        raise InputError(f"{label} phải viết dạng giờ:phút, ví dụ 14:00.") from None
+
+
+def meetings(db: Database, kind: str | None = "thuong_ky") -> pd.DataFrame:
+    sql = ("SELECT mt.id, mt.kind, mt.held_on, mt.place, mt.votes_for, c.full_name AS chair,"
+           " count(a.member_id) FILTER (WHERE a.status = 'present') AS present,"
+           " count(a.member_id) FILTER (WHERE a.status = 'absent_excused') AS absent_excused,"
+           " count(a.member_id) FILTER (WHERE a.status = 'absent_unexcused') AS absent_unexcused,"
+           " count(a.member_id) AS recorded"
+           " FROM meetings mt LEFT JOIN attendance a ON a.meeting_id = mt.id"
+           " LEFT JOIN members c ON c.id = mt.chair_id")
+    params = []
+    if kind:
+        sql += " WHERE mt.kind = ?"
+        params.append(kind)
+    return db.query(sql + " GROUP BY ALL ORDER BY mt.held_on DESC", params)
+
+
+def meeting_for_month(db: Database, month: date) -> int | None:
+    """The regular meeting held in a month (the one that adopts that month's resolution)."""
+    return db.scalar("SELECT id FROM meetings WHERE kind = 'thuong_ky' AND date_trunc('month', held_on) = ?"
+                     " ORDER BY held_on LIMIT 1", [month])
+
+
+def get(db: Database, meeting_id: int) -> dict:
+    found = db.records("SELECT mt.*, c.full_name AS chair, s.full_name AS secretary FROM meetings mt"
+                       " LEFT JOIN members c ON c.id = mt.chair_id LEFT JOIN members s ON s.id = mt.secretary_id"
+                       " WHERE mt.id = ?", [meeting_id])
+    if not found:
+        raise InputError("Không tìm thấy cuộc họp.")
+    return found[0]
+
+
+def attendance(db: Database, meeting_id: int) -> pd.DataFrame:
+    """Every member who is not inactive, with the status recorded (or none yet)."""
+    return db.query(
+        "SELECT m.id AS member_id, m.full_name, m.membership, a.status, coalesce(a.reason, '') AS reason"
+        " FROM members m LEFT JOIN attendance a ON a.member_id = m.id AND a.meeting_id = ?"
+        " WHERE m.status <> 'inactive' OR a.member_id IS NOT NULL ORDER BY m.full_name", [meeting_id])
+
+
+def attendance_summary(db: Database, meeting_id: int) -> dict:
+    row = db.one(
+        "SELECT count(*), count(*) FILTER (WHERE m.membership = 'chinh_thuc'),"
+        " count(*) FILTER (WHERE m.membership = 'du_bi'),"
+        " count(*) FILTER (WHERE a.status = 'exempt'), count(*) FILTER (WHERE a.status = 'present'),"
+        " count(*) FILTER (WHERE a.status = 'absent_excused'), count(*) FILTER (WHERE a.status = 'absent_unexcused')"
+        " FROM attendance a JOIN members m ON m.id = a.member_id WHERE a.meeting_id = ?", [meeting_id])
+    keys = ["total", "full", "probationary", "exempt", "present", "absent_excused", "absent_unexcused"]
+    summary = dict(zip(keys, row))
+    summary["absent_names"] = db.rows(
+        "SELECT m.full_name, a.status, a.reason FROM attendance a JOIN members m ON m.id = a.member_id"
+        " WHERE a.meeting_id = ? AND a.status IN ('absent_excused','absent_unexcused') ORDER BY m.full_name",
+        [meeting_id])
+    required = summary["total"] - summary["exempt"]
+    summary["rate"] = round(summary["present"] * 100 / required, 1) if required else None
+    return summary
+
+
+def record_attendance(db: Database, actor: Actor, meeting_id: int, rows: list[dict]) -> None:
+    """Replace the meeting's attendance list in one transaction."""
+    require(actor, "run_meeting")
+    cleaned = []
+    for index, row in enumerate(rows, start=1):
+        status = row.get("status")
+        if status in (None, "") or status != status:
+            continue
+        try:
+            status = validate.choice(status, ATTENDANCE, "Điểm danh")
+            reason = validate.text(row.get("reason"), "Lý do vắng", required=False, max_len=200)
+        except InputError as exc:
+            raise InputError(exc.message, row=index) from None
+        if status == "absent_excused" and not reason:
+            raise InputError("Vắng có lý do thì cần ghi lý do.", row=index)
+        cleaned.append((int(row["member_id"]), status, reason))
+
+    def work(cur):
+        get_in = cur.execute("SELECT count(*) FROM meetings WHERE id = ?", [meeting_id]).fetchone()[0]
+        if not get_in:
+            raise InputError("Không tìm thấy cuộc họp.")
+        before = cur.execute("SELECT member_id, status FROM attendance WHERE meeting_id = ?", [meeting_id]).fetchall()
+        cur.execute("DELETE FROM attendance WHERE meeting_id = ?", [meeting_id])
+        for member_id, status, reason in cleaned:
+            cur.execute("INSERT INTO attendance VALUES (?, ?, ?, ?)", [meeting_id, member_id, status, reason])
+        audit.log(cur, actor, "điểm danh", "meetings", meeting_id, dict(before),
+                  {m: s for m, s, _ in cleaned})
+    db.write(work)
+
+
+def add_remark(db: Database, actor: Actor, meeting_id: int, section: str, text: str, speaker_id=None) -> int:
+    require(actor, "run_meeting")
+    if section not in dict(AGENDA):
+        raise InputError("Mục chương trình không hợp lệ.")
+    text = validate.long_text(text, "Ý kiến", required=True)
+
+    def work(cur):
+        remark_id = cur.execute("INSERT INTO meeting_remarks (meeting_id, section, speaker_id, text, created_at)"
+                                " VALUES (?, ?, ?, ?, ?) RETURNING id",
+                                [meeting_id, section, speaker_id, text, datetime.now()]).fetchone()[0]
+        audit.log(cur, actor, "ghi ý kiến", "meetings", meeting_id, None, {"section": section, "text": text})
+        return remark_id
+    return db.write(work)
+
+
+def remarks(db: Database, meeting_id: int) -> pd.DataFrame:
+    return db.query("SELECT r.section, r.text, m.full_name AS speaker, r.created_at FROM meeting_remarks r"
+                    " LEFT JOIN members m ON m.id = r.speaker_id WHERE r.meeting_id = ? ORDER BY r.id", [meeting_id])
+
+
+def save_scores(db: Database, actor: Actor, meeting_id: int, points: dict[str, float]) -> float:
+    require(actor, "edit_evaluations")
+    criteria = rubric(db)
+    unknown = set(points) - set(criteria)
+    if unknown:
+        raise InputError(f"Tiêu chí không có trong thang điểm: {', '.join(sorted(unknown))}.")
+    for name, value in points.items():
+        validate.number(value, f"Điểm «{name}»", 0, criteria[name])
+
+    def work(cur):
+        cur.execute("DELETE FROM meeting_scores WHERE meeting_id = ?", [meeting_id])
+        for name, value in points.items():
+            cur.execute("INSERT INTO meeting_scores VALUES (?, ?, ?, ?)", [meeting_id, name, criteria[name], value])
+        audit.log(cur, actor, "chấm điểm chất lượng sinh hoạt", "meetings", meeting_id, None, points)
+    db.write(work)
+    return sum(points.values())
+
+
+def score(db: Database, meeting_id: int) -> tuple[float | None, str | None]:
+    total = db.scalar("SELECT sum(points) FROM meeting_scores WHERE meeting_id = ?", [meeting_id])
+    return (total, quality_band(total)) if total is not None else (None, None)

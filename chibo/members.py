@@ -1,0 +1,293 @@
+"""Members (đảng viên) and the school's units (đoàn thể, tổ chuyên môn ...)."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import pandas as pd
+
+from chibo import audit, validate
+from chibo.auth import Actor, require
+from chibo.db import Database
+from chibo.errors import InputError
+from chibo.labels import GENDERS, MEMBER_STATUSES, MEMBERSHIP, PARTY_ROLES, UNIT_KINDS
+
+# Spreadsheet columns of the import template, in order: Vietnamese header -> field.
+IMPORT_COLUMNS = {
+    "Họ và tên": "full_name",
+    "Giới tính": "gender",
+    "Năm sinh": "birth_year",
+    "Loại đảng viên": "membership",
+    "Chức vụ Đảng": "party_role",
+    "Chức vụ chuyên môn": "job_title",
+    "Đơn vị": "unit",
+    "Ngày vào Đảng": "joined_on",
+}
+
+
+# -- units --------------------------------------------------------------------
+def units(db: Database, active_only: bool = False) -> pd.DataFrame:
+    sql = ("SELECT u.id, u.name, u.kind, u.sub_plan, u.active,"
+           " (SELECT count(*) FROM members m WHERE m.unit_id = u.id AND m.status <> 'inactive') AS members"
+           " FROM units u")
+    if active_only:
+        sql += " WHERE u.active"
+    return db.query(sql + " ORDER BY u.kind = 'to_chuyen_mon', u.name")
+
+
+def unit_choices(db: Database) -> dict[int, str]:
+    return dict(db.rows("SELECT id, name FROM units WHERE active ORDER BY name"))
+
+
+def _clean_unit(name, kind, sub_plan) -> dict:
+    return {
+        "name": validate.text(name, "Tên đơn vị"),
+        "kind": validate.choice(kind, UNIT_KINDS, "Loại đơn vị"),
+        "sub_plan": validate.long_text(sub_plan, "Kế hoạch của đơn vị"),
+    }
+
+
+def add_unit(db: Database, actor: Actor, name: str, kind: str, sub_plan: str = "") -> int:
+    require(actor, "edit_members")
+    values = _clean_unit(name, kind, sub_plan)
+
+    def work(cur):
+        if cur.execute("SELECT count(*) FROM units WHERE lower(name) = lower(?)", [values["name"]]).fetchone()[0]:
+            raise InputError(f"Đã có đơn vị «{values['name']}».")
+        unit_id = cur.execute("INSERT INTO units (name, kind, sub_plan) VALUES (?, ?, ?) RETURNING id",
+                              list(values.values())).fetchone()[0]
+        audit.log(cur, actor, "thêm đơn vị", "units", unit_id, None, values)
+        return unit_id
+    return db.write(work)
+
+
+def update_unit(db: Database, actor: Actor, unit_id: int, name: str, kind: str, sub_plan: str,
+                active: bool = True) -> None:
+    require(actor, "edit_members")
+    values = _clean_unit(name, kind, sub_plan) | {"active": bool(active)}
+
+    def work(cur):
+        before = audit.row(cur, "units", unit_id)
+        if not before:
+            raise InputError("Không tìm thấy đơn vị.")
+        clash = cur.execute("SELECT count(*) FROM units WHERE lower(name) = lower(?) AND id <> ?",
+                            [values["name"], unit_id]).fetchone()[0]
+        if clash:
+            raise InputError(f"Đã có đơn vị «{values['name']}».")
+        cur.execute("UPDATE units SET name=?, kind=?, sub_plan=?, active=? WHERE id=?",
+                    [*values.values(), unit_id])
+        audit.log(cur, actor, "sửa đơn vị", "units", unit_id, before, values)
+    db.write(work)
+
+
+def delete_unit(db: Database, actor: Actor, unit_id: int) -> None:
+    """Refused while members or tasks still name the unit: deactivate it instead."""
+    require(actor, "edit_members")
+
+    def work(cur):
+        before = audit.row(cur, "units", unit_id)
+        if not before:
+            raise InputError("Không tìm thấy đơn vị.")
+        used = cur.execute(
+            "SELECT (SELECT count(*) FROM members WHERE unit_id = ?) + (SELECT count(*) FROM tasks"
+            " WHERE lead_unit_id = ?) + (SELECT count(*) FROM task_partners WHERE unit_id = ?)"
+            " + (SELECT count(*) FROM measures WHERE lead_unit_id = ?)",
+            [unit_id] * 4).fetchone()[0]
+        if used:
+            raise InputError(f"Không thể xóa «{before['name']}»: còn đảng viên hoặc nhiệm vụ gắn với đơn vị"
+                             " này. Hãy chuyển sang «ngừng hoạt động».")
+        cur.execute("DELETE FROM units WHERE id = ?", [unit_id])
+        audit.log(cur, actor, "xóa đơn vị", "units", unit_id, before, None)
+    db.write(work)
+
+
+# -- members ------------------------------------------------------------------
+def members(db: Database, include_inactive: bool = False) -> pd.DataFrame:
+    sql = ("SELECT m.id, m.full_name, m.gender, m.birth_year, m.membership, m.party_role, m.job_title,"
+           " m.unit_id, u.name AS unit, m.joined_on, m.status FROM members m"
+           " LEFT JOIN units u ON u.id = m.unit_id")
+    if not include_inactive:
+        sql += " WHERE m.status <> 'inactive'"
+    return db.query(sql + " ORDER BY CASE m.party_role WHEN 'bi_thu' THEN 0 WHEN 'pho_bi_thu' THEN 1"
+                          " WHEN 'chi_uy_vien' THEN 2 ELSE 3 END, m.full_name")
+
+
+def member_choices(db: Database, active_only: bool = True) -> dict[int, str]:
+    where = " WHERE status = 'active'" if active_only else ""
+    return dict(db.rows(f"SELECT id, full_name FROM members{where} ORDER BY full_name"))
+
+
+def committee(db: Database) -> pd.DataFrame:
+    return db.query("SELECT id, full_name, party_role FROM members WHERE party_role <> 'dang_vien'"
+                    " AND status <> 'inactive' ORDER BY CASE party_role WHEN 'bi_thu' THEN 0"
+                    " WHEN 'pho_bi_thu' THEN 1 ELSE 2 END, full_name")
+
+
+def counts(db: Database) -> dict:
+    row = db.one("SELECT count(*) FILTER (WHERE status <> 'inactive'),"
+                 " count(*) FILTER (WHERE status <> 'inactive' AND membership = 'chinh_thuc'),"
+                 " count(*) FILTER (WHERE status <> 'inactive' AND membership = 'du_bi'),"
+                 " count(*) FILTER (WHERE status = 'exempt') FROM members")
+    return dict(zip(["total", "full", "probationary", "exempt"], row))
+
+
+def clean_member(values: dict, unit_ids_by_name: dict[str, int] | None = None) -> dict:
+    """Validate one member's fields (from a form or a spreadsheet row)."""
+    this_year = date.today().year
+    unit_id = values.get("unit_id")
+    if unit_ids_by_name is not None and values.get("unit"):
+        name = str(values["unit"]).strip().lower()
+        if name not in unit_ids_by_name:
+            raise InputError(f"Không có đơn vị «{values['unit']}» trong danh sách đơn vị.")
+        unit_id = unit_ids_by_name[name]
+    joined = validate.a_date(values.get("joined_on"), "Ngày vào Đảng", required=False)
+    if joined and joined > date.today():
+        raise InputError("Ngày vào Đảng không thể ở tương lai.")
+    birth_year = validate.integer(values.get("birth_year"), "Năm sinh", 1930, this_year - 18)
+    if joined and joined.year < birth_year + 18:
+        raise InputError("Ngày vào Đảng phải sau khi đủ 18 tuổi.")
+    return {
+        "full_name": " ".join(validate.text(values.get("full_name"), "Họ và tên", max_len=80).split()),
+        "gender": validate.choice(values.get("gender"), GENDERS, "Giới tính"),
+        "birth_year": birth_year,
+        "membership": validate.choice(values.get("membership") or "chinh_thuc", MEMBERSHIP, "Loại đảng viên"),
+        "party_role": validate.choice(values.get("party_role") or "dang_vien", PARTY_ROLES, "Chức vụ Đảng"),
+        "job_title": validate.text(values.get("job_title"), "Chức vụ chuyên môn", required=False),
+        "unit_id": None if unit_id in (None, "") or unit_id != unit_id else int(unit_id),
+        "joined_on": joined,
+        "status": validate.choice(values.get("status") or "active", MEMBER_STATUSES, "Tình trạng"),
+    }
+
+
+def _check_duplicate(cur, values: dict, member_id: int | None = None) -> None:
+    clash = cur.execute(
+        "SELECT count(*) FROM members WHERE lower(full_name) = lower(?) AND birth_year = ? AND id <> ?",
+        [values["full_name"], values["birth_year"], member_id or -1]).fetchone()[0]
+    if clash:
+        raise InputError(f"Đã có đảng viên «{values['full_name']}» sinh năm {values['birth_year']}.")
+
+
+def _check_single_secretary(cur, values: dict, member_id: int | None = None) -> None:
+    if values["party_role"] not in ("bi_thu", "pho_bi_thu"):
+        return
+    holder = cur.execute("SELECT full_name FROM members WHERE party_role = ? AND status <> 'inactive'"
+                         " AND id <> ?", [values["party_role"], member_id or -1]).fetchone()
+    if holder:
+        raise InputError(f"Chi bộ đã có {PARTY_ROLES[values['party_role']]} là {holder[0]}; "
+                         "hãy đổi chức vụ người đó trước.")
+
+
+def _insert_member(cur, actor: Actor, values: dict) -> int:
+    _check_duplicate(cur, values)
+    _check_single_secretary(cur, values)
+    member_id = cur.execute(
+        "INSERT INTO members (full_name, gender, birth_year, membership, party_role, job_title, unit_id,"
+        " joined_on, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        list(values.values())).fetchone()[0]
+    audit.log(cur, actor, "thêm đảng viên", "members", member_id, None, values)
+    return member_id
+
+
+def add_member(db: Database, actor: Actor, **fields) -> int:
+    require(actor, "edit_members")
+    values = clean_member(fields)
+    return db.write(lambda cur: _insert_member(cur, actor, values))
+
+
+def update_member(db: Database, actor: Actor, member_id: int, **fields) -> None:
+    require(actor, "edit_members")
+    values = clean_member(fields)
+
+    def work(cur):
+        before = audit.row(cur, "members", member_id)
+        if not before:
+            raise InputError("Không tìm thấy đảng viên.")
+        _check_duplicate(cur, values, member_id)
+        _check_single_secretary(cur, values, member_id)
+        cur.execute("UPDATE members SET full_name=?, gender=?, birth_year=?, membership=?, party_role=?,"
+                    " job_title=?, unit_id=?, joined_on=?, status=? WHERE id = ?",
+                    [*values.values(), member_id])
+        audit.log(cur, actor, "sửa đảng viên", "members", member_id, before, values)
+    db.write(work)
+
+
+def set_member_status(db: Database, actor: Actor, member_id: int, status: str) -> None:
+    """Deactivate (chuyển đi), exempt or reactivate: members are never deleted, their history stays."""
+    require(actor, "edit_members")
+    status = validate.choice(status, MEMBER_STATUSES, "Tình trạng")
+
+    def work(cur):
+        before = audit.row(cur, "members", member_id)
+        if not before:
+            raise InputError("Không tìm thấy đảng viên.")
+        cur.execute("UPDATE members SET status = ? WHERE id = ?", [status, member_id])
+        audit.log(cur, actor, "đổi tình trạng đảng viên", "members", member_id,
+                  {"status": before["status"]}, {"status": status})
+    db.write(work)
+
+
+# -- spreadsheet import -------------------------------------------------------
+def import_template() -> bytes:
+    """An .xlsx with the expected headers and one example row."""
+    example = {"Họ và tên": "Nguyễn Văn An", "Giới tính": "Nam", "Năm sinh": 1985,
+               "Loại đảng viên": "Chính thức", "Chức vụ Đảng": "Đảng viên", "Chức vụ chuyên môn": "Giáo viên",
+               "Đơn vị": "Tổ 1", "Ngày vào Đảng": "15/05/2010"}
+    buffer = io.BytesIO()
+    pd.DataFrame([example], columns=list(IMPORT_COLUMNS)).to_excel(buffer, index=False)
+    return buffer.getvalue()
+
+
+def read_sheet(data: bytes, filename: str) -> pd.DataFrame:
+    try:
+        if filename.lower().endswith(".csv"):
+            sheet = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        else:
+            sheet = pd.read_excel(io.BytesIO(data), dtype=str, keep_default_na=False)
+    except Exception:  # any parser failure means the same thing to the user
+        raise InputError("Không đọc được tệp: hãy dùng tệp .xlsx hoặc .csv (UTF-8) theo mẫu.") from None
+    missing = [c for c in ("Họ và tên", "Giới tính", "Năm sinh") if c not in sheet.columns]
+    if missing:
+        raise InputError(f"Tệp thiếu cột: {', '.join(missing)}. Hãy tải mẫu và điền theo mẫu.")
+    return sheet
+
+
+def import_members(db: Database, actor: Actor, data: bytes, filename: str, progress=None) -> int:
+    """Import every row or none: all errors are reported together, with their row numbers."""
+    require(actor, "edit_members")
+    sheet = read_sheet(data, filename)
+    unit_ids = {name.lower(): uid for uid, name in unit_choices(db).items()}
+    cleaned, errors, seen = [], [], set()
+    for index, raw in enumerate(sheet.to_dict("records")):
+        row_number = index + 2  # the header is row 1 in the spreadsheet
+        fields = {IMPORT_COLUMNS[k]: v for k, v in raw.items() if k in IMPORT_COLUMNS}
+        if not any(str(v).strip() for v in fields.values()):
+            continue
+        try:
+            values = clean_member(fields, unit_ids)
+            key = (values["full_name"].lower(), values["birth_year"])
+            if key in seen:
+                raise InputError(f"«{values['full_name']}» xuất hiện hai lần trong tệp.")
+            seen.add(key)
+            cleaned.append((row_number, values))
+        except InputError as exc:
+            errors.append(f"Dòng {row_number}: {exc.message}")
+        if progress:
+            progress((index + 1) / max(len(sheet), 1) / 2)
+    if not cleaned and not errors:
+        raise InputError("Tệp không có dòng dữ liệu nào.")
+
+    def work(cur):
+        for step, (row_number, values) in enumerate(cleaned):
+            try:
+                _insert_member(cur, actor, values)
+            except InputError as exc:
+                errors.append(f"Dòng {row_number}: {exc.message}")
+            if progress:
+                progress(0.5 + (step + 1) / len(cleaned) / 2)
+        if errors:
+            raise InputError("Không nhập dòng nào vì có lỗi:\n" + "\n".join(errors))
+        return len(cleaned)
+    if errors:
+        raise InputError("Không nhập dòng nào vì có lỗi:\n" + "\n".join(errors))
+    return db.write(work)

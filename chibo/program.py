@@ -1,0 +1,197 @@
+"""The term action program: sections, goals, targets, measures; and the register of
+higher-level documents that plans cite as bases."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+from chibo import audit, cell, plans, validate
+from chibo.auth import Actor, require
+from chibo.db import Database
+from chibo.errors import InputError
+from chibo.labels import DIRECTIONS, FIELDS, TARGET_KINDS
+
+
+def create_program(db: Database, actor: Actor, term_id: int, issued_on, summary: str = "",
+                   from_template: bool = True) -> int:
+    require(actor, "edit_plans")
+    issued_on = validate.a_date(issued_on, "Ngày ban hành")
+    term = next((t for t in cell.terms(db) if t.id == term_id), None)
+    if not term:
+        raise InputError("Không tìm thấy nhiệm kỳ.")
+    if not term.start_date <= issued_on <= term.end_date:
+        raise InputError(f"Ngày ban hành phải nằm trong {term.name}.")
+    summary = validate.text(summary or f"thực hiện Nghị quyết Đại hội Chi bộ {term.name.lower()}",
+                            "Trích yếu", max_len=300)
+    place = cell.get(db).place_name
+
+    def work(cur):
+        doc_id = plans._insert_document(cur, actor, "ctr", term_id, summary, issued_on, place)
+        if from_template:
+            for key, (_, body) in plans.PROGRAM_SECTIONS.items():
+                cur.execute("INSERT INTO document_sections VALUES (?, ?, ?)",
+                            [doc_id, key, body.format(term=term.name.replace("Nhiệm kỳ ", ""))])
+        return doc_id
+    return db.write(work)
+
+
+# -- goals ----------------------------------------------------------------------
+def goals(db: Database, document_id: int) -> pd.DataFrame:
+    return db.query("SELECT id, title, expected_result FROM goals WHERE document_id = ? ORDER BY position, id",
+                    [document_id])
+
+
+def add_goal(db: Database, actor: Actor, document_id: int, title: str, expected_result: str = "") -> int:
+    require(actor, "edit_plans")
+    title = validate.text(title, "Mục tiêu", max_len=500)
+    expected = validate.long_text(expected_result, "Kết quả mong đợi")
+
+    def work(cur):
+        plans._refuse_locked(plans._doc_in(cur, document_id))
+        goal_id = cur.execute("INSERT INTO goals (document_id, title, expected_result, position) VALUES"
+                              " (?, ?, ?, (SELECT count(*) FROM goals WHERE document_id = ?)) RETURNING id",
+                              [document_id, title, expected, document_id]).fetchone()[0]
+        audit.log(cur, actor, "thêm mục tiêu", "goals", goal_id, None, {"title": title})
+        return goal_id
+    return db.write(work)
+
+
+# -- targets ----------------------------------------------------------------------
+def clean_target(values: dict, term: cell.Term) -> dict:
+    kind = validate.choice(values.get("kind"), TARGET_KINDS, "Loại chỉ tiêu")
+    unit = validate.text(values.get("unit"), "Đơn vị tính", required=kind != "qualitative", max_len=30)
+    baseline = validate.number(values.get("baseline"), "Giá trị ban đầu", -1e9, 1e9, required=False)
+    target = validate.number(values.get("target_value"), "Giá trị chỉ tiêu", -1e9, 1e9,
+                             required=kind != "qualitative")
+    target_text = validate.text(values.get("target_text"), "Mức chỉ tiêu định tính",
+                                required=kind == "qualitative")
+    start = validate.a_date(values.get("period_start") or term.start_date, "Bắt đầu kỳ")
+    end = validate.a_date(values.get("period_end") or term.end_date, "Kết thúc kỳ")
+    validate.date_order(start, end, "bắt đầu kỳ", "Kết thúc kỳ")
+    if unit == "%" and target is not None and not 0 <= target <= 100:
+        raise InputError("Chỉ tiêu tính theo % phải từ 0 đến 100.")
+    return {
+        "field": validate.choice(values.get("field"), FIELDS, "Lĩnh vực"),
+        "name": validate.text(values.get("name"), "Tên chỉ tiêu", max_len=300),
+        "unit": unit or "",
+        "kind": kind,
+        "direction": validate.choice(values.get("direction") or "higher", DIRECTIONS, "Chiều đánh giá"),
+        "baseline": baseline,
+        "target_value": target,
+        "target_text": target_text,
+        "period_start": start,
+        "period_end": end,
+        "from_tasks": bool(values.get("from_tasks")),
+        "goal_id": plans._optional_id(values.get("goal_id")),
+    }
+
+
+def add_target(db: Database, actor: Actor, document_id: int, **values) -> int:
+    require(actor, "edit_plans")
+    doc = plans.get(db, document_id)
+    term = next(t for t in cell.terms(db) if t.id == doc.term_id)
+    cleaned = clean_target(values, term)
+
+    def work(cur):
+        plans._refuse_locked(plans._doc_in(cur, document_id))
+        cols = ", ".join(cleaned)
+        target_id = cur.execute(
+            f"INSERT INTO targets (document_id, position, {cols}) VALUES (?, (SELECT count(*) FROM targets"
+            f" WHERE document_id = ?), {', '.join('?' * len(cleaned))}) RETURNING id",
+            [document_id, document_id, *cleaned.values()]).fetchone()[0]
+        audit.log(cur, actor, "thêm chỉ tiêu", "targets", target_id, None, cleaned)
+        return target_id
+    return db.write(work)
+
+
+def delete_target(db: Database, actor: Actor, target_id: int) -> None:
+    require(actor, "edit_plans")
+
+    def work(cur):
+        before = audit.row(cur, "targets", target_id)
+        if not before:
+            raise InputError("Không tìm thấy chỉ tiêu.")
+        plans._refuse_locked(plans._doc_in(cur, before["document_id"]))
+        cur.execute("DELETE FROM target_values WHERE target_id = ?", [target_id])
+        cur.execute("DELETE FROM month_target_snapshots WHERE target_id = ?", [target_id])
+        cur.execute("UPDATE measures SET target_id = NULL WHERE target_id = ?", [target_id])
+        cur.execute("DELETE FROM targets WHERE id = ?", [target_id])
+        audit.log(cur, actor, "xóa chỉ tiêu", "targets", target_id, before, None)
+    db.write(work)
+
+
+# -- measures ----------------------------------------------------------------------
+def measures(db: Database, document_id: int) -> pd.DataFrame:
+    return db.query(
+        "SELECT ms.id, ms.field, ms.title, ms.how, ms.lead_member_id, m.full_name AS lead_member,"
+        " ms.lead_unit_id, u.name AS lead_unit, ms.partners, ms.deadline, ms.target_id"
+        " FROM measures ms LEFT JOIN members m ON m.id = ms.lead_member_id"
+        " LEFT JOIN units u ON u.id = ms.lead_unit_id WHERE ms.document_id = ?"
+        " ORDER BY ms.field, ms.position, ms.id", [document_id])
+
+
+def add_measure(db: Database, actor: Actor, document_id: int, field: str, title: str, how: str = "",
+                lead_member_id=None, lead_unit_id=None, partners: str = "", deadline=None,
+                target_id=None) -> int:
+    require(actor, "edit_plans")
+    doc = plans.get(db, document_id)
+    term = next(t for t in cell.terms(db) if t.id == doc.term_id)
+    values = {
+        "field": validate.choice(field, FIELDS, "Lĩnh vực"),
+        "title": validate.text(title, "Giải pháp", max_len=500),
+        "how": validate.long_text(how, "Cách thực hiện"),
+        "lead_member_id": plans._optional_id(lead_member_id),
+        "lead_unit_id": plans._optional_id(lead_unit_id),
+        "partners": validate.text(partners, "Phối hợp", required=False, max_len=300),
+        "deadline": validate.a_date(deadline, "Thời hạn", required=False),
+        "target_id": plans._optional_id(target_id),
+    }
+    if values["lead_member_id"] is None and values["lead_unit_id"] is None:
+        raise InputError("Giải pháp cần người hoặc đơn vị chủ trì.")
+    if values["deadline"] and not term.start_date <= values["deadline"] <= term.end_date:
+        raise InputError(f"Thời hạn {values['deadline']:%d/%m/%Y} nằm ngoài {term.name}.")
+
+    def work(cur):
+        plans._refuse_locked(plans._doc_in(cur, document_id))
+        measure_id = cur.execute(
+            "INSERT INTO measures (document_id, position, field, title, how, lead_member_id, lead_unit_id, partners,"
+            " deadline, target_id) VALUES (?, (SELECT count(*) FROM measures WHERE document_id = ?),"
+            " ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id", [document_id, document_id, *values.values()]).fetchone()[0]
+        audit.log(cur, actor, "thêm giải pháp", "measures", measure_id, None, values)
+        return measure_id
+    return db.write(work)
+
+
+# -- higher-level documents ---------------------------------------------------------
+def higher_docs(db: Database) -> pd.DataFrame:
+    return db.query("SELECT id, number, issuer, issued_on, title, received_on FROM higher_docs"
+                    " ORDER BY issued_on DESC, id DESC")
+
+
+def add_higher_doc(db: Database, actor: Actor, number: str, issuer: str, issued_on, title: str,
+                   received_on=None) -> int:
+    require(actor, "edit_plans")
+    values = {
+        "number": validate.text(number, "Số, ký hiệu", max_len=40),
+        "issuer": validate.text(issuer, "Cơ quan ban hành"),
+        "issued_on": validate.a_date(issued_on, "Ngày ban hành"),
+        "title": validate.text(title, "Trích yếu", max_len=400),
+        "received_on": validate.a_date(received_on, "Ngày nhận", required=False),
+    }
+    if values["issued_on"] > date.today():
+        raise InputError("Ngày ban hành không thể ở tương lai.")
+    if values["received_on"]:
+        validate.date_order(values["issued_on"], values["received_on"], "ngày ban hành", "Ngày nhận")
+
+    def work(cur):
+        clash = cur.execute("SELECT count(*) FROM higher_docs WHERE number = ? AND issued_on = ?",
+                            [values["number"], values["issued_on"]]).fetchone()[0]
+        if clash:
+            raise InputError(f"Văn bản {values['number']} ngày {values['issued_on']:%d/%m/%Y} đã có trong sổ.")
+        doc_id = cur.execute("INSERT INTO higher_docs (number, issuer, issued_on, title, received_on)"
+                             " VALUES (?, ?, ?, ?, ?) RETURNING id", list(values.values())).fetchone()[0]
+        audit.log(cur, actor, "thêm văn bản cấp trên", "higher_docs", doc_id, None, values)
+        return doc_id
+    return db.write(work)

@@ -1,0 +1,143 @@
+"""Targets (chỉ tiêu): dated actual values, roll-up from tasks, and attainment
+against baseline and target with the direction respected."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+from chibo import audit, validate
+from chibo.auth import Actor, require
+from chibo.db import Database
+from chibo.errors import InputError
+
+# Qualitative levels in rising order: a value at or above the target's level attains it.
+QUALITATIVE_LADDER = [
+    "không hoàn thành nhiệm vụ",
+    "hoàn thành nhiệm vụ",
+    "hoàn thành tốt nhiệm vụ",
+    "hoàn thành xuất sắc nhiệm vụ",
+]
+QUALITATIVE_LADDER_2 = ["yếu", "trung bình", "khá", "vững mạnh", "vững mạnh xuất sắc"]
+
+
+def _ladder_sql(column: str) -> str:
+    cases = " ".join(f"WHEN lower({column}) = '{level}' THEN {i}" for i, level in enumerate(QUALITATIVE_LADDER))
+    cases += " " + " ".join(f"WHEN lower({column}) = '{level}' THEN {i}"
+                            for i, level in enumerate(QUALITATIVE_LADDER_2))
+    return f"CASE {cases} ELSE NULL END"
+
+
+# Actual value per target as of a date, and attainment in percent (0–100), all in SQL.
+SCORECARD_SQL = f"""
+WITH vals AS (
+    SELECT tv.target_id,
+           arg_max(tv.value, tv.recorded_on) AS latest_value,
+           arg_max(tv.value_text, tv.recorded_on) AS latest_text,
+           sum(tv.value) AS total_value,
+           max(tv.recorded_on) AS last_recorded
+    FROM target_values tv JOIN targets tg ON tg.id = tv.target_id
+    WHERE tv.recorded_on BETWEEN tg.period_start AND least(tg.period_end, $as_of)
+    GROUP BY tv.target_id
+), rolled AS (
+    SELECT ms.target_id, avg(t.progress) AS avg_progress, count(t.id) AS task_count
+    FROM measures ms JOIN tasks t ON t.measure_id = ms.id
+    WHERE ms.target_id IS NOT NULL AND t.start_on <= $as_of
+    GROUP BY ms.target_id
+), actual AS (
+    SELECT tg.*, vals.latest_text, vals.last_recorded, rolled.task_count,
+        CASE WHEN tg.from_tasks THEN coalesce(tg.baseline, 0)
+                 + (tg.target_value - coalesce(tg.baseline, 0)) * coalesce(rolled.avg_progress, 0) / 100
+             WHEN tg.kind = 'cumulative' THEN coalesce(vals.total_value, 0)
+             ELSE vals.latest_value END AS actual
+    FROM targets tg LEFT JOIN vals ON vals.target_id = tg.id LEFT JOIN rolled ON rolled.target_id = tg.id
+)
+SELECT id, document_id, field, name, unit, kind, direction, baseline, target_value, target_text,
+       period_start, period_end, from_tasks, actual, latest_text AS actual_text, last_recorded, task_count,
+       CASE
+         WHEN kind = 'qualitative' THEN
+           CASE WHEN latest_text IS NULL THEN NULL
+                WHEN {_ladder_sql('latest_text')} >= {_ladder_sql('target_text')} THEN 100.0
+                WHEN lower(latest_text) = lower(target_text) THEN 100.0 ELSE 0.0 END
+         WHEN actual IS NULL THEN NULL
+         WHEN direction = 'higher' AND target_value = coalesce(baseline, 0)
+              THEN CASE WHEN actual >= target_value THEN 100.0 ELSE 0.0 END
+         WHEN direction = 'higher'
+              THEN greatest(0, least(100, (actual - coalesce(baseline, 0)) * 100.0
+                                          / (target_value - coalesce(baseline, 0))))
+         WHEN baseline IS NULL OR baseline <= target_value
+              THEN CASE WHEN actual <= target_value THEN 100.0
+                        WHEN actual = 0 THEN 0.0 ELSE greatest(0, target_value * 100.0 / actual) END
+         ELSE greatest(0, least(100, (baseline - actual) * 100.0 / (baseline - target_value)))
+       END AS attainment
+FROM actual
+"""
+
+
+def scorecard(db: Database, as_of: date, document_id: int | None = None) -> pd.DataFrame:
+    sql = "SELECT * FROM (" + SCORECARD_SQL.replace("$as_of", "$1") + ")"
+    params: list = [as_of]
+    if document_id is not None:
+        sql += " WHERE document_id = $2"
+        params.append(document_id)
+    return db.query(sql + " ORDER BY field, id", params)
+
+
+def band(attainment: float | None, thresholds: dict) -> str:
+    """Traffic light of an attainment: 'xanh' (on track), 'vang', 'do', or 'chua_co'."""
+    if attainment is None or attainment != attainment:
+        return "chua_co"
+    if attainment >= thresholds.get("green", 90):
+        return "xanh"
+    if attainment >= thresholds.get("yellow", 60):
+        return "vang"
+    return "do"
+
+
+def values(db: Database, target_id: int) -> pd.DataFrame:
+    return db.query("SELECT id, recorded_on, value, value_text, note FROM target_values WHERE target_id = ?"
+                    " ORDER BY recorded_on", [target_id])
+
+
+def record_value(db: Database, actor: Actor, target_id: int, recorded_on, value=None, value_text: str = "",
+                 note: str = "", today: date | None = None) -> int:
+    require(actor, "edit_tasks")
+    recorded_on = validate.a_date(recorded_on, "Ngày ghi nhận")
+    if recorded_on > (today or date.today()):
+        raise InputError("Ngày ghi nhận không thể ở tương lai.")
+    note = validate.long_text(note, "Ghi chú")
+
+    def work(cur):
+        target = audit.row(cur, "targets", target_id)
+        if not target:
+            raise InputError("Không tìm thấy chỉ tiêu.")
+        if target["from_tasks"]:
+            raise InputError("Chỉ tiêu này tính từ tiến độ nhiệm vụ; không nhập giá trị trực tiếp.")
+        if not target["period_start"] <= recorded_on <= target["period_end"]:
+            raise InputError(f"Ngày ghi nhận nằm ngoài kỳ của chỉ tiêu "
+                             f"({target['period_start']:%d/%m/%Y}–{target['period_end']:%d/%m/%Y}).")
+        if target["kind"] == "qualitative":
+            number, text = None, validate.text(value_text, "Kết quả định tính")
+        else:
+            high = 100 if target["unit"] == "%" else 1e9
+            number, text = validate.number(value, "Giá trị thực hiện", 0, high), ""
+        value_id = cur.execute("INSERT INTO target_values (target_id, recorded_on, value, value_text, note,"
+                               " recorded_by) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+                               [target_id, recorded_on, number, text, note, actor.user_id]).fetchone()[0]
+        audit.log(cur, actor, "ghi giá trị chỉ tiêu", "targets", target_id, None,
+                  {"recorded_on": recorded_on, "value": number, "value_text": text})
+        return value_id
+    return db.write(work)
+
+
+def course_by_period(db: Database, target_id: int, grain: str = "quarter") -> pd.DataFrame:
+    """A target's course over the term: the value at the end of each quarter or year."""
+    if grain not in ("quarter", "year"):
+        raise InputError("Chỉ xem theo quý hoặc năm.")
+    return db.query(
+        f"SELECT date_trunc('{grain}', tv.recorded_on) AS period,"
+        " CASE WHEN any_value(tg.kind) = 'cumulative' THEN sum(tv.value) ELSE arg_max(tv.value, tv.recorded_on) END"
+        " AS value, arg_max(tv.value_text, tv.recorded_on) AS value_text"
+        " FROM target_values tv JOIN targets tg ON tg.id = tv.target_id WHERE tv.target_id = ?"
+        " GROUP BY period ORDER BY period", [target_id])

@@ -1,0 +1,258 @@
+"""Assignment tracking: the task board, a member's own tasks, progress, status rules,
+deadline extensions, units' load, and supervision records."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pandas as pd
+
+from chibo import audit, validate
+from chibo.auth import Actor, require
+from chibo.db import Database
+from chibo.errors import InputError
+from chibo.labels import CONCLUSIONS, SUPERVISION_KINDS
+
+CLOSED_STATUSES = ("done", "not_done")
+RECORDABLE_STATUSES = ("not_started", "in_progress", "done", "not_done", "paused")
+
+
+def effective_status_sql(alias: str = "t", today: str = "?") -> str:
+    """The status a person reads: 'done late' and 'overdue' follow from dates, never stored."""
+    return (f"CASE WHEN {alias}.status = 'done' AND {alias}.done_on > {alias}.deadline THEN 'done_late'"
+            f" WHEN {alias}.status IN ('not_started', 'in_progress') AND {alias}.deadline < {today} THEN 'overdue'"
+            f" ELSE {alias}.status END")
+
+
+_BOARD_SELECT = (
+    "SELECT t.id, d.month, t.field, t.title, t.lead_member_id, m.full_name AS lead_member, t.lead_unit_id,"
+    " u.name AS lead_unit, t.channel, t.start_on, t.deadline, t.status, {status} AS effective_status,"
+    " t.progress, t.done_on, t.extensions, t.carried_from_id, t.report_at,"
+    " (SELECT string_agg(pm.full_name, ', ' ORDER BY pm.full_name) FROM task_partners p"
+    "  JOIN members pm ON pm.id = p.member_id WHERE p.task_id = t.id) AS partners"
+    " FROM tasks t JOIN documents d ON d.id = t.document_id"
+    " LEFT JOIN members m ON m.id = t.lead_member_id LEFT JOIN units u ON u.id = t.lead_unit_id"
+)
+
+
+def board(db: Database, today: date, month: date | None = None, field: str | None = None,
+          unit_id: int | None = None, member_id: int | None = None, channel: str | None = None,
+          status: str | None = None) -> pd.DataFrame:
+    """Tasks filtered as the board asks, sorted by deadline; overdue computed for `today`."""
+    status_sql = effective_status_sql()
+    sql = "SELECT * FROM (" + _BOARD_SELECT.format(status=status_sql) + " WHERE d.kind = 'nq_thang'"
+    params: list = [today]
+    for clause, value in (("d.month = ?", month), ("t.field = ?", field), ("t.channel = ?", channel),
+                          ("t.lead_unit_id = ?", unit_id)):
+        if value is not None:
+            sql += f" AND {clause}"
+            params.append(value)
+    if member_id is not None:
+        sql += (" AND (t.lead_member_id = ? OR EXISTS (SELECT 1 FROM task_partners p WHERE p.task_id = t.id"
+                " AND p.member_id = ?))")
+        params += [member_id, member_id]
+    sql += ")"
+    if status is not None:
+        sql += " WHERE effective_status = ?"
+        params.append(status)
+    return db.query(sql + " ORDER BY deadline, id", params)
+
+
+def task(db: Database, task_id: int, today: date) -> dict:
+    found = db.records(_BOARD_SELECT.format(status=effective_status_sql()) + " WHERE t.id = ?", [today, task_id])
+    if not found:
+        raise InputError("Không tìm thấy nhiệm vụ.")
+    return found[0]
+
+
+def history(db: Database, task_id: int) -> pd.DataFrame:
+    """Everything that happened to a task: progress updates and extensions, newest first."""
+    return db.query(
+        "SELECT p.recorded_at AS at, 'Cập nhật tiến độ' AS kind, p.progress || '%' AS detail, p.note,"
+        " p.evidence_url, u.username FROM progress_updates p LEFT JOIN users u ON u.id = p.user_id"
+        " WHERE p.task_id = ?"
+        " UNION ALL SELECT e.created_at, 'Gia hạn', strftime(e.old_deadline, '%d/%m/%Y') || ' → '"
+        " || strftime(e.new_deadline, '%d/%m/%Y'), e.reason, '', u.username"
+        " FROM task_extensions e LEFT JOIN users u ON u.id = e.user_id WHERE e.task_id = ?"
+        " ORDER BY at DESC", [task_id, task_id])
+
+
+def my_tasks(db: Database, member_id: int, today: date) -> pd.DataFrame:
+    """A member's open tasks (lead or partner); what falls due within 7 days comes first."""
+    frame = board(db, today, member_id=member_id)
+    open_tasks = frame[~frame["status"].isin(CLOSED_STATUSES)].copy()
+    days_left = (pd.to_datetime(open_tasks["deadline"]) - pd.Timestamp(today)).dt.days
+    open_tasks["due_soon"] = days_left.between(0, 7)
+    open_tasks["role"] = open_tasks["lead_member_id"].eq(member_id).map({True: "Chủ trì", False: "Phối hợp"})
+    return open_tasks.sort_values(["due_soon", "deadline"], ascending=[False, True])
+
+
+def _is_participant(cur, task_id: int, member_id: int | None) -> bool:
+    if member_id is None:
+        return False
+    return bool(cur.execute(
+        "SELECT count(*) FROM tasks t WHERE t.id = ? AND (t.lead_member_id = ? OR EXISTS (SELECT 1 FROM"
+        " task_partners p WHERE p.task_id = t.id AND p.member_id = ?))", [task_id, member_id, member_id]
+    ).fetchone()[0])
+
+
+def _month_closed(cur, task_id: int) -> bool:
+    return bool(cur.execute(
+        "SELECT count(*) FROM tasks t JOIN evaluations e ON e.document_id = t.document_id"
+        " WHERE t.id = ? AND e.closed_at IS NOT NULL", [task_id]).fetchone()[0])
+
+
+def record_progress(db: Database, actor: Actor, task_id: int, progress, note: str = "",
+                    evidence_url: str = "", status: str | None = None, done_on=None,
+                    today: date | None = None) -> None:
+    """A progress update: kept forever with who and when; the task takes its figures."""
+    require(actor, "record_progress")
+    today = today or date.today()
+    progress = validate.integer(progress, "Tiến độ (%)", 0, 100)
+    note = validate.long_text(note, "Ghi chú")
+    evidence_url = validate.text(evidence_url, "Đường dẫn minh chứng", required=False, max_len=500)
+    if evidence_url and not evidence_url.startswith(("http://", "https://")):
+        raise InputError("Đường dẫn minh chứng phải bắt đầu bằng http:// hoặc https://")
+    status = status or ("done" if progress == 100 else "in_progress" if progress > 0 else "not_started")
+    status = validate.choice(status, {s: s for s in RECORDABLE_STATUSES}, "Trạng thái")
+    done_on = validate.a_date(done_on, "Ngày hoàn thành", required=False)
+    if status == "done":
+        done_on = done_on or today
+        if done_on > today:
+            raise InputError("Ngày hoàn thành không thể ở tương lai.")
+        progress = 100
+    else:
+        done_on = None
+
+    def work(cur):
+        before = audit.row(cur, "tasks", task_id)
+        if not before:
+            raise InputError("Không tìm thấy nhiệm vụ.")
+        if not actor.can("edit_tasks") and not _is_participant(cur, task_id, actor.member_id):
+            raise InputError("Đồng chí chỉ cập nhật được nhiệm vụ mình chủ trì hoặc phối hợp.")
+        if _month_closed(cur, task_id):
+            raise InputError("Tháng của nhiệm vụ này đã chốt; không thể cập nhật tiến độ.")
+        if done_on and done_on < before["start_on"]:
+            raise InputError("Ngày hoàn thành không thể trước ngày bắt đầu nhiệm vụ.")
+        cur.execute("UPDATE tasks SET progress = ?, status = ?, done_on = ?, updated_at = current_timestamp"
+                    " WHERE id = ?", [progress, status, done_on, task_id])
+        cur.execute("INSERT INTO progress_updates (task_id, recorded_at, progress, status, note, evidence_url,"
+                    " user_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [task_id, datetime.now(), progress, status, note, evidence_url, actor.user_id])
+        audit.log(cur, actor, "cập nhật tiến độ", "tasks", task_id,
+                  {k: before[k] for k in ("progress", "status", "done_on")},
+                  {"progress": progress, "status": status, "done_on": done_on, "note": note})
+    db.write(work)
+
+
+def extend_deadline(db: Database, actor: Actor, task_id: int, new_deadline, reason: str) -> None:
+    """Extensions are recorded with their reason; from the second one on, only the committee may grant."""
+    require(actor, "record_progress")
+    new_deadline = validate.a_date(new_deadline, "Hạn mới")
+    reason = validate.text(reason, "Lý do gia hạn", max_len=400)
+
+    def work(cur):
+        before = audit.row(cur, "tasks", task_id)
+        if not before:
+            raise InputError("Không tìm thấy nhiệm vụ.")
+        if not actor.can("edit_tasks"):
+            if not _is_participant(cur, task_id, actor.member_id):
+                raise InputError("Đồng chí chỉ xin gia hạn được nhiệm vụ mình chủ trì hoặc phối hợp.")
+            if before["extensions"] >= 1:
+                raise InputError("Nhiệm vụ đã gia hạn một lần; lần gia hạn thứ hai phải do chi ủy quyết định.")
+        if before["status"] in CLOSED_STATUSES:
+            raise InputError("Nhiệm vụ đã kết thúc; không gia hạn được.")
+        if _month_closed(cur, task_id):
+            raise InputError("Tháng của nhiệm vụ này đã chốt; không thể gia hạn.")
+        if new_deadline <= before["deadline"]:
+            raise InputError(f"Hạn mới phải sau hạn hiện tại ({before['deadline']:%d/%m/%Y}).")
+        cur.execute("UPDATE tasks SET deadline = ?, extensions = extensions + 1, updated_at = current_timestamp"
+                    " WHERE id = ?", [new_deadline, task_id])
+        cur.execute("INSERT INTO task_extensions (task_id, old_deadline, new_deadline, reason, created_at, user_id)"
+                    " VALUES (?, ?, ?, ?, ?, ?)", [task_id, before["deadline"], new_deadline, reason,
+                                                  datetime.now(), actor.user_id])
+        audit.log(cur, actor, "gia hạn nhiệm vụ", "tasks", task_id, {"deadline": before["deadline"]},
+                  {"deadline": new_deadline, "reason": reason})
+    db.write(work)
+
+
+def status_counts(db: Database, today: date, month: date | None = None) -> dict[str, int]:
+    """Tasks per effective status, aggregated in SQL."""
+    sql = (f"SELECT {effective_status_sql()} AS s, count(*) FROM tasks t JOIN documents d ON d.id = t.document_id"
+           " WHERE d.kind = 'nq_thang'")
+    params: list = [today]
+    if month is not None:
+        sql += " AND d.month = ?"
+        params.append(month)
+    return dict(db.rows(sql + " GROUP BY s", params))
+
+
+# -- units ------------------------------------------------------------------------
+def unit_load(db: Database, today: date, month: date | None = None) -> pd.DataFrame:
+    """Per unit: tasks it leads, done, overdue and average progress."""
+    month_filter = "AND d.month = ?" if month else ""
+    params = [today] + ([month] if month else [])
+    return db.query(
+        f"SELECT u.id, u.name, u.kind, u.sub_plan, count(t.id) AS tasks,"
+        f" count(t.id) FILTER (WHERE t.status = 'done') AS done,"
+        f" count(t.id) FILTER (WHERE t.status IN ('not_started','in_progress') AND t.deadline < $1) AS overdue,"
+        f" coalesce(round(avg(t.progress), 1), 0) AS avg_progress"
+        f" FROM units u LEFT JOIN (tasks t JOIN documents d ON d.id = t.document_id AND d.kind = 'nq_thang'"
+        f" {month_filter.replace('?', '$2')}) ON t.lead_unit_id = u.id"
+        f" WHERE u.active GROUP BY ALL ORDER BY u.kind = 'to_chuyen_mon', u.name", params)
+
+
+def set_unit_plan(db: Database, actor: Actor, unit_id: int, sub_plan: str) -> None:
+    require(actor, "edit_tasks")
+    sub_plan = validate.long_text(sub_plan, "Kế hoạch của đơn vị")
+
+    def work(cur):
+        before = audit.row(cur, "units", unit_id)
+        if not before:
+            raise InputError("Không tìm thấy đơn vị.")
+        cur.execute("UPDATE units SET sub_plan = ? WHERE id = ?", [sub_plan, unit_id])
+        audit.log(cur, actor, "cập nhật kế hoạch đơn vị", "units", unit_id, {"sub_plan": before["sub_plan"]},
+                  {"sub_plan": sub_plan})
+    db.write(work)
+
+
+# -- supervision --------------------------------------------------------------------
+def add_supervision(db: Database, actor: Actor, held_on, kind: str, content: str, conclusion: str,
+                    finding: str = "", member_id=None, unit_id=None, task_ids=(), today: date | None = None) -> int:
+    require(actor, "edit_tasks")
+    held_on = validate.a_date(held_on, "Ngày kiểm tra, giám sát")
+    if held_on > (today or date.today()):
+        raise InputError("Ngày kiểm tra, giám sát không thể ở tương lai.")
+    values = {
+        "held_on": held_on,
+        "kind": validate.choice(kind, SUPERVISION_KINDS, "Hình thức"),
+        "subject_member_id": None if member_id in (None, "") else int(member_id),
+        "subject_unit_id": None if unit_id in (None, "") else int(unit_id),
+        "content": validate.long_text(content, "Nội dung", required=True),
+        "finding": validate.long_text(finding, "Kết quả"),
+        "conclusion": validate.choice(conclusion, CONCLUSIONS, "Kết luận"),
+    }
+    if values["subject_member_id"] is None and values["subject_unit_id"] is None:
+        raise InputError("Hãy chọn đảng viên hoặc đơn vị được kiểm tra, giám sát.")
+
+    def work(cur):
+        sup_id = cur.execute(
+            "INSERT INTO supervisions (held_on, kind, subject_member_id, subject_unit_id, content, finding,"
+            " conclusion, user_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            [*values.values(), actor.user_id]).fetchone()[0]
+        for task_id in task_ids:
+            cur.execute("INSERT INTO supervision_tasks VALUES (?, ?)", [sup_id, int(task_id)])
+        audit.log(cur, actor, "ghi kiểm tra, giám sát", "supervisions", sup_id, None,
+                  values | {"task_ids": list(task_ids)})
+        return sup_id
+    return db.write(work)
+
+
+def supervisions(db: Database, since: date | None = None, until: date | None = None) -> pd.DataFrame:
+    return db.query(
+        "SELECT s.id, s.held_on, s.kind, coalesce(m.full_name, u.name) AS subject, s.content, s.finding,"
+        " s.conclusion, (SELECT count(*) FROM supervision_tasks st WHERE st.supervision_id = s.id) AS tasks"
+        " FROM supervisions s LEFT JOIN members m ON m.id = s.subject_member_id"
+        " LEFT JOIN units u ON u.id = s.subject_unit_id"
+        " WHERE s.held_on >= coalesce(?::DATE, DATE '1900-01-01') AND s.held_on <= coalesce(?::DATE, DATE '2999-01-01')"
+        " ORDER BY s.held_on DESC, s.id DESC", [since, until])
