@@ -50,9 +50,12 @@ def _clean_profile(name, superior_name, superior_committee, place_name, meeting_
 
 
 def save_profile(db: Database, actor: Actor, name: str, superior_name: str, superior_committee: str,
-                 place_name: str, meeting_day: int = 3) -> None:
+                 place_name: str, meeting_day: int = 3, standing_duties: list[str] | None = None) -> None:
     require(actor, "settings")
     values = _clean_profile(name, superior_name, superior_committee, place_name, meeting_day)
+    duties = None
+    if standing_duties is not None:
+        duties = [validate.text(line, "Nhiệm vụ thường xuyên", max_len=500) for line in standing_duties if line.strip()]
 
     def work(cur):
         before = audit.row(cur, "cell", 1)
@@ -64,6 +67,8 @@ def save_profile(db: Database, actor: Actor, name: str, superior_name: str, supe
                         " meeting_day) VALUES (1, ?, ?, ?, ?, ?)", list(values.values()))
         audit.log(cur, actor, "cập nhật hồ sơ chi bộ" if before else "tạo hồ sơ chi bộ", "cell", 1,
                   before, values)
+        if duties is not None:
+            _put_setting(cur, actor, "standing_duties", duties)
     db.write(work)
 
 
@@ -140,12 +145,13 @@ def setting(db: Database, key: str, default=None):
 
 def save_setting(db: Database, actor: Actor, key: str, value) -> None:
     require(actor, "settings")
-    dumped = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    db.write(lambda cur: _put_setting(cur, actor, key, value))
 
-    def work(cur):
-        before = cur.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
-        cur.execute("INSERT INTO settings VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                    [key, dumped])
-        audit.log(cur, actor, "đổi cài đặt", "settings", None,
-                  {"key": key, "value": before[0] if before else None}, {"key": key, "value": dumped})
-    db.write(work)
+
+def _put_setting(cur, actor: Actor, key: str, value) -> None:
+    dumped = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    before = cur.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+    cur.execute("INSERT INTO settings VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                [key, dumped])
+    audit.log(cur, actor, "đổi cài đặt", "settings", None,
+              {"key": key, "value": before[0] if before else None}, {"key": key, "value": dumped})

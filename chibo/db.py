@@ -130,6 +130,12 @@ class Database:
         with self._write_lock:
             self._root.close()
 
+    def reopen(self) -> None:
+        """After a restore swapped the file: a new root connection, migrated."""
+        with self._write_lock:
+            self._root = connect_file(self.path)
+            apply_migrations(self)
+
 
 def _rollback(cur: duckdb.DuckDBPyConnection) -> None:
     try:

@@ -98,8 +98,9 @@ def vn_date(value) -> str:
         return ""
     if isinstance(value, str):
         value = date.fromisoformat(value[:10])
-    if isinstance(value, datetime):
-        return value.strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, datetime):  # also pandas Timestamp
+        midnight = value.hour == value.minute == value.second == 0
+        return value.strftime("%d/%m/%Y" if midnight else "%d/%m/%Y %H:%M")
     return value.strftime("%d/%m/%Y")
 
 

@@ -203,3 +203,35 @@ def save_scores(db: Database, actor: Actor, meeting_id: int, points: dict[str, f
 def score(db: Database, meeting_id: int) -> tuple[float | None, str | None]:
     total = db.scalar("SELECT sum(points) FROM meeting_scores WHERE meeting_id = ?", [meeting_id])
     return (total, quality_band(total)) if total is not None else (None, None)
+
+
+def scores(db: Database, meeting_id: int) -> dict[str, float]:
+    return dict(db.rows("SELECT criterion, points FROM meeting_scores WHERE meeting_id = ?", [meeting_id]))
+
+
+def record_vote(db: Database, actor: Actor, meeting_id: int, votes_for, votes_against=0) -> None:
+    require(actor, "run_meeting")
+
+    def work(cur):
+        present = cur.execute("SELECT count(*) FROM attendance WHERE meeting_id = ? AND status = 'present'",
+                              [meeting_id]).fetchone()[0]
+        votes = validate.integer(votes_for, "Số phiếu tán thành", 0, present)
+        against = validate.integer(votes_against, "Số phiếu không tán thành", 0, present - votes)
+        before = cur.execute("SELECT votes_for, votes_against FROM meetings WHERE id = ?", [meeting_id]).fetchone()
+        if before is None:
+            raise InputError("Không tìm thấy cuộc họp.")
+        cur.execute("UPDATE meetings SET votes_for = ?, votes_against = ? WHERE id = ?", [votes, against, meeting_id])
+        audit.log(cur, actor, "ghi biểu quyết", "meetings", meeting_id,
+                  {"votes_for": before[0], "votes_against": before[1]}, {"votes_for": votes, "votes_against": against})
+    db.write(work)
+
+
+def save_rubric(db: Database, actor: Actor, criteria: dict) -> None:
+    """The rubric must name each criterion once and total 100 points."""
+    cleaned = {}
+    for name, points in criteria.items():
+        label = validate.text(name, "Tên tiêu chí")
+        cleaned[label] = validate.number(points, f"Điểm tối đa của «{label}»", 0.5, 100)
+    if abs(sum(cleaned.values()) - 100) > 1e-9:
+        raise InputError(f"Tổng điểm tối đa phải bằng 100 (đang là {sum(cleaned.values()):g}).")
+    cell.save_setting(db, actor, "meeting_rubric", cleaned)

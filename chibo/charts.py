@@ -1,0 +1,88 @@
+"""Altair chart builders: DataFrame in, chart out. One theme, Vietnamese labels and formats,
+large enough to read from the back of a classroom."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from chibo.labels import TASK_STATUSES
+
+STATUS_COLORS = {
+    "Hoàn thành": "#2e7d32", "Hoàn thành trễ hạn": "#9ccc65", "Đang thực hiện": "#1976d2",
+    "Chưa bắt đầu": "#90a4ae", "Quá hạn": "#c62828", "Không hoàn thành": "#6d4c41", "Tạm dừng": "#ffb300",
+}
+VI_LOCALE = {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", " ₫"]}
+VI_TIME = {
+    "dateTime": "%A, %e %B %Y, %X", "date": "%d/%m/%Y", "time": "%H:%M:%S",
+    "periods": ["SA", "CH"],
+    "days": ["Chủ nhật", "Thứ hai", "Thứ ba", "Thứ tư", "Thứ năm", "Thứ sáu", "Thứ bảy"],
+    "shortDays": ["CN", "T2", "T3", "T4", "T5", "T6", "T7"],
+    "months": [f"Tháng {i}" for i in range(1, 13)],
+    "shortMonths": [f"Th{i}" for i in range(1, 13)],
+}
+
+
+def _theme(chart: alt.Chart, big: bool = False) -> alt.Chart:
+    size = 18 if big else 13
+    return (chart.configure_axis(labelFontSize=size, titleFontSize=size + 1, labelLimit=260)
+            .configure_legend(labelFontSize=size, titleFontSize=size, orient="bottom", columns=4)
+            .configure_title(fontSize=size + 4, anchor="start")
+            .configure_view(strokeWidth=0))
+
+
+def _status_scale() -> alt.Scale:
+    return alt.Scale(domain=list(STATUS_COLORS), range=list(STATUS_COLORS.values()))
+
+
+def tasks_by_field(frame: pd.DataFrame, big: bool = False) -> alt.Chart:
+    chart = alt.Chart(frame).mark_bar().encode(
+        y=alt.Y("field_label:N", title=None, sort=None),
+        x=alt.X("tasks:Q", title="Số nhiệm vụ", axis=alt.Axis(format="d", tickMinStep=1)),
+        color=alt.Color("status_label:N", title="Trạng thái", scale=_status_scale()),
+        tooltip=[alt.Tooltip("field_label:N", title="Lĩnh vực"), alt.Tooltip("status_label:N", title="Trạng thái"),
+                 alt.Tooltip("tasks:Q", title="Số nhiệm vụ")],
+    ).properties(height=260 if not big else 420, title="Nhiệm vụ theo lĩnh vực và trạng thái")
+    return _theme(chart, big)
+
+
+def monthly_progress(frame: pd.DataFrame, big: bool = False) -> alt.Chart:
+    long = frame.melt(id_vars=["month"], value_vars=["done_rate", "on_time_rate"], var_name="measure",
+                      value_name="rate")
+    long["measure"] = long["measure"].map({"done_rate": "Đã hoàn thành", "on_time_rate": "Hoàn thành đúng hạn"})
+    chart = alt.Chart(long).mark_line(point=True, strokeWidth=3).encode(
+        x=alt.X("month:T", title=None, axis=alt.Axis(format="%m/%Y", tickCount="month")),
+        y=alt.Y("rate:Q", title="Tỷ lệ (%)", scale=alt.Scale(domain=[0, 100])),
+        color=alt.Color("measure:N", title=None, scale=alt.Scale(range=["#1976d2", "#2e7d32"])),
+        tooltip=[alt.Tooltip("month:T", title="Tháng", format="%m/%Y"), alt.Tooltip("measure:N", title="Chỉ số"),
+                 alt.Tooltip("rate:Q", title="Tỷ lệ (%)", format=",.1f")],
+    ).properties(height=260 if not big else 420, title="Kết quả thực hiện nhiệm vụ theo tháng")
+    return _theme(chart, big)
+
+
+def workload(frame: pd.DataFrame, label_column: str, title: str) -> alt.Chart:
+    long = frame.melt(id_vars=[label_column], value_vars=["tasks", "overdue"], var_name="measure", value_name="n")
+    long["measure"] = long["measure"].map({"tasks": "Nhiệm vụ", "overdue": "Quá hạn"})
+    chart = alt.Chart(long).mark_bar().encode(
+        y=alt.Y(f"{label_column}:N", title=None, sort=alt.SortField("n", order="descending")),
+        x=alt.X("n:Q", title="Số nhiệm vụ", axis=alt.Axis(format="d", tickMinStep=1)),
+        yOffset="measure:N",
+        color=alt.Color("measure:N", title=None, scale=alt.Scale(range=["#1976d2", "#c62828"])),
+        tooltip=[alt.Tooltip(f"{label_column}:N", title="Tên"), alt.Tooltip("measure:N", title="Chỉ số"),
+                 alt.Tooltip("n:Q", title="Số")],
+    ).properties(title=title)
+    return _theme(chart)
+
+
+def attendance(frame: pd.DataFrame, big: bool = False) -> alt.Chart:
+    chart = alt.Chart(frame).mark_bar(color="#b71c1c").encode(
+        x=alt.X("month:T", title=None, axis=alt.Axis(format="%m/%Y", tickCount="month")),
+        y=alt.Y("rate:Q", title="Tỷ lệ dự họp (%)", scale=alt.Scale(domain=[0, 100])),
+        tooltip=[alt.Tooltip("month:T", title="Tháng", format="%m/%Y"),
+                 alt.Tooltip("present:Q", title="Có mặt"), alt.Tooltip("rate:Q", title="Tỷ lệ (%)", format=",.1f")],
+    ).properties(height=240 if not big else 400, title="Đảng viên dự sinh hoạt theo tháng")
+    return _theme(chart, big)
+
+
+def status_label(code: str) -> str:
+    return TASK_STATUSES.get(code, code)

@@ -1,0 +1,136 @@
+"""Figures for the overview and the meeting display, every one aggregated in SQL."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+from chibo import cell, meetings, plans, targets
+from chibo.db import Database
+from chibo.labels import FIELDS, TASK_STATUSES
+from chibo.tasks import effective_status_sql
+
+DEFAULT_THRESHOLDS = {"green": 90, "yellow": 60}
+
+
+def thresholds(db: Database) -> dict:
+    return cell.setting(db, "traffic_lights", DEFAULT_THRESHOLDS)
+
+
+def tasks_by_field_status(db: Database, today: date, month: date) -> pd.DataFrame:
+    frame = db.query(
+        f"SELECT t.field, {effective_status_sql()} AS status, count(*) AS tasks FROM tasks t"
+        " JOIN documents d ON d.id = t.document_id WHERE d.kind = 'nq_thang' AND d.month = ? GROUP BY ALL"
+        " ORDER BY 1, 2", [today, month])
+    frame["field_label"] = frame["field"].map(FIELDS)
+    frame["status_label"] = frame["status"].map(TASK_STATUSES)
+    return frame
+
+
+def monthly_progress(db: Database, today: date, months: int = 12) -> pd.DataFrame:
+    """Per month: share of tasks finished (on time or late), and on time alone."""
+    return db.query(
+        f"SELECT d.month, count(*) AS tasks,"
+        f" round(100.0 * count(*) FILTER (WHERE t.status = 'done') / count(*), 1) AS done_rate,"
+        f" round(100.0 * count(*) FILTER (WHERE {effective_status_sql()} = 'done') / count(*), 1) AS on_time_rate,"
+        f" round(avg(t.progress), 1) AS avg_progress"
+        " FROM tasks t JOIN documents d ON d.id = t.document_id WHERE d.kind = 'nq_thang'"
+        " GROUP BY d.month ORDER BY d.month DESC LIMIT ?", [today, months]).sort_values("month")
+
+
+def workload_by_unit(db: Database, today: date, month: date | None = None) -> pd.DataFrame:
+    month_clause = "AND d.month = $2" if month else ""
+    return db.query(
+        "SELECT u.name AS unit, count(t.id) AS tasks,"
+        " count(t.id) FILTER (WHERE t.status IN ('not_started','in_progress') AND t.deadline < $1) AS overdue"
+        " FROM tasks t JOIN documents d ON d.id = t.document_id JOIN units u ON u.id = t.lead_unit_id"
+        f" WHERE d.kind = 'nq_thang' {month_clause} GROUP BY u.name ORDER BY tasks DESC, unit",
+        [today] + ([month] if month else []))
+
+
+def workload_by_member(db: Database, today: date, month: date | None = None, limit: int = 15) -> pd.DataFrame:
+    """Tasks a member leads or takes part in, and how many of those are overdue."""
+    month_clause = "AND d.month = $2" if month else ""
+    return db.query(
+        "WITH involved AS (SELECT t.id, t.lead_member_id AS member_id, t.status, t.deadline, t.document_id FROM tasks t"
+        "  WHERE t.lead_member_id IS NOT NULL UNION SELECT t.id, p.member_id, t.status, t.deadline, t.document_id"
+        "  FROM tasks t JOIN task_partners p ON p.task_id = t.id WHERE p.member_id IS NOT NULL)"
+        " SELECT m.full_name AS member, count(*) AS tasks,"
+        " count(*) FILTER (WHERE i.status IN ('not_started','in_progress') AND i.deadline < $1) AS overdue"
+        " FROM involved i JOIN documents d ON d.id = i.document_id JOIN members m ON m.id = i.member_id"
+        f" WHERE d.kind = 'nq_thang' {month_clause} GROUP BY m.full_name ORDER BY overdue DESC, tasks DESC, member"
+        f" LIMIT {int(limit)}", [today] + ([month] if month else []))
+
+
+def attendance_by_month(db: Database, months: int = 12) -> pd.DataFrame:
+    return db.query(
+        "SELECT date_trunc('month', mt.held_on) AS month, count(*) FILTER (WHERE a.status = 'present') AS present,"
+        " count(*) FILTER (WHERE a.status = 'absent_excused') AS absent_excused,"
+        " count(*) FILTER (WHERE a.status = 'absent_unexcused') AS absent_unexcused,"
+        " round(100.0 * count(*) FILTER (WHERE a.status = 'present')"
+        "  / nullif(count(*) FILTER (WHERE a.status <> 'exempt'), 0), 1) AS rate"
+        " FROM meetings mt JOIN attendance a ON a.meeting_id = mt.id WHERE mt.kind = 'thuong_ky'"
+        " GROUP BY 1 ORDER BY 1 DESC LIMIT ?", [months]).sort_values("month")
+
+
+def tiles(db: Database, today: date) -> dict:
+    month = plans.month_start(today)
+    counts = db.one(
+        f"SELECT count(*), count(*) FILTER (WHERE s IN ('done','done_late')), count(*) FILTER (WHERE s = 'in_progress'),"
+        f" count(*) FILTER (WHERE s = 'overdue'), count(*) FILTER (WHERE s = 'not_started')"
+        f" FROM (SELECT {effective_status_sql()} AS s FROM tasks t JOIN documents d ON d.id = t.document_id"
+        " WHERE d.kind = 'nq_thang' AND d.month = ?)", [today, month])
+    card = targets.scorecard(db, today)
+    numeric = card["attainment"].dropna()
+    last_meeting = db.scalar("SELECT id FROM meetings WHERE kind = 'thuong_ky' AND held_on <= ?"
+                             " ORDER BY held_on DESC LIMIT 1", [today])
+    return {
+        "month": month,
+        "tasks": counts[0], "done": counts[1], "in_progress": counts[2], "overdue": counts[3],
+        "not_started": counts[4],
+        "attainment": round(float(numeric.mean()), 1) if len(numeric) else None,
+        "targets": len(card), "targets_met": int((numeric >= 100).sum()),
+        "attendance": meetings.attendance_summary(db, last_meeting) if last_meeting else None,
+        "last_meeting": meetings.get(db, last_meeting) if last_meeting else None,
+    }
+
+
+def overdue_tasks(db: Database, today: date, limit: int = 20) -> pd.DataFrame:
+    return db.query(
+        "SELECT t.id, t.title, t.field, coalesce(m.full_name, u.name) AS lead, t.deadline, t.progress,"
+        " date_diff('day', t.deadline, ?) AS days_late FROM tasks t JOIN documents d ON d.id = t.document_id"
+        " LEFT JOIN members m ON m.id = t.lead_member_id LEFT JOIN units u ON u.id = t.lead_unit_id"
+        " WHERE d.kind = 'nq_thang' AND t.status IN ('not_started','in_progress') AND t.deadline < ?"
+        " ORDER BY t.deadline, t.id LIMIT ?", [today, today, limit])
+
+
+def changes_since(db: Database, since, today: date, limit: int = 50) -> dict:
+    """'Since the last meeting': newly overdue tasks, target values recorded, and the audit trail."""
+    overdue = db.query(
+        "SELECT t.title, coalesce(m.full_name, u.name) AS lead, t.deadline FROM tasks t"
+        " JOIN documents d ON d.id = t.document_id LEFT JOIN members m ON m.id = t.lead_member_id"
+        " LEFT JOIN units u ON u.id = t.lead_unit_id WHERE d.kind = 'nq_thang'"
+        " AND t.status IN ('not_started','in_progress') AND t.deadline >= ? AND t.deadline < ? ORDER BY t.deadline",
+        [since, today])
+    moved = db.query(
+        "SELECT tg.name, tv.recorded_on, coalesce(CAST(tv.value AS VARCHAR), tv.value_text) AS value, tg.unit"
+        " FROM target_values tv JOIN targets tg ON tg.id = tv.target_id WHERE tv.recorded_on >= ?"
+        " ORDER BY tv.recorded_on DESC", [since])
+    changed = db.query(
+        "SELECT logged_at, username, action, entity, entity_id FROM audit_log WHERE logged_at >= ?"
+        " ORDER BY id DESC LIMIT ?", [since, limit])
+    return {"overdue": overdue, "targets": moved, "changes": changed}
+
+
+def display_meeting(db: Database, today: date) -> dict | None:
+    """The meeting the projector shows: this month's regular meeting, else the latest one."""
+    meeting_id = meetings.meeting_for_month(db, plans.month_start(today)) or db.scalar(
+        "SELECT id FROM meetings WHERE kind = 'thuong_ky' ORDER BY held_on DESC LIMIT 1")
+    if meeting_id is None:
+        return None
+    meeting = meetings.get(db, meeting_id)
+    month = plans.month_start(meeting["held_on"])
+    return {"meeting": meeting, "month": month, "previous": plans.previous_month(month),
+            "resolution": plans.monthly_resolution(db, month),
+            "previous_resolution": plans.monthly_resolution(db, plans.previous_month(month))}

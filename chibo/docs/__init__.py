@@ -1,0 +1,40 @@
+"""Documents as .docx in the Party layout: the builders, and the format profile they read."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from chibo import cell, plans
+from chibo.auth import Actor, require
+from chibo.db import Database
+from chibo.docs import builders
+from chibo.docs.profile import DEFAULT_PROFILE, PROFILE_LABELS, profile, save_profile, validate_profile
+from chibo.errors import InputError
+
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+KINDS = {
+    "resolution": ("nghi-quyet", builders.resolution),
+    "program": ("chuong-trinh-hanh-dong", builders.action_program),
+    "report": ("bao-cao", builders.report),
+    "minutes": ("bien-ban", builders.minutes),
+}
+
+
+def export_bytes(db: Database, actor: Actor, kind: str, document_id: int, today: date | None = None) -> bytes:
+    """Build one document; any missing piece stops it with a Vietnamese message and no file."""
+    require(actor, "export")
+    if kind not in KINDS:
+        raise InputError(f"Không có loại văn bản «{kind}». Chọn: {', '.join(KINDS)}.")
+    if not cell.exists(db):
+        raise InputError("Chưa có hồ sơ chi bộ.")
+    return KINDS[kind][1](db, profile(db), int(document_id), today or date.today())
+
+
+def filename(db: Database, kind: str, document_id: int) -> str:
+    doc = plans.get(db, document_id)
+    stamp = f"{doc.month:%Y-%m}" if doc.month else f"{doc.issued_on or date.today():%Y-%m-%d}"
+    return f"{KINDS[kind][0]}-{stamp}.docx"
+
+
+__all__ = ["DEFAULT_PROFILE", "DOCX_MIME", "PROFILE_LABELS", "export_bytes", "filename", "profile", "save_profile",
+           "validate_profile"]

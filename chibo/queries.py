@@ -1,0 +1,268 @@
+"""Ad-hoc progress queries: ready questions with parameters, and a read-only SQL box
+over documented views, run in a sandbox that cannot touch the database or the server."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from datetime import date
+
+import duckdb
+import pandas as pd
+
+from chibo import audit, validate
+from chibo.auth import Actor, require
+from chibo.db import Database
+from chibo.errors import InputError
+from chibo.tasks import effective_status_sql
+
+MAX_ROWS = 1000
+
+# The views the SQL box sees: name -> (description, SQL over the real tables, {column: meaning}).
+VIEWS = {
+    "nhiem_vu": ("Mọi nhiệm vụ của các nghị quyết tháng", f"""
+        SELECT t.id AS ma, d.month AS thang, f.name AS linh_vuc, t.title AS noi_dung,
+               m.full_name AS nguoi_chu_tri, u.name AS don_vi_chu_tri, t.channel AS kenh,
+               t.start_on AS ngay_bat_dau, t.deadline AS han, t.done_on AS ngay_xong, t.progress AS tien_do,
+               {effective_status_sql(today='current_date')} AS trang_thai, t.extensions AS so_lan_gia_han,
+               t.carried_from_id AS chuyen_tu
+        FROM tasks t JOIN documents d ON d.id = t.document_id JOIN fields f ON f.code = t.field
+        LEFT JOIN members m ON m.id = t.lead_member_id LEFT JOIN units u ON u.id = t.lead_unit_id
+        WHERE d.kind = 'nq_thang'""", {
+        "ma": "mã nhiệm vụ", "thang": "tháng của nghị quyết", "linh_vuc": "lĩnh vực", "noi_dung": "nội dung",
+        "nguoi_chu_tri": "đảng viên chủ trì", "don_vi_chu_tri": "đơn vị chủ trì",
+        "kenh": "cuoc_hop / lien_tich / hoi_dong", "han": "hạn hoàn thành", "ngay_xong": "ngày hoàn thành",
+        "tien_do": "tiến độ 0–100", "trang_thai": "done, done_late, overdue, in_progress, not_started, not_done, paused",
+        "so_lan_gia_han": "số lần gia hạn", "chuyen_tu": "mã nhiệm vụ tháng trước nếu được chuyển tiếp"}),
+    "dang_vien": ("Đảng viên", """
+        SELECT m.id AS ma, m.full_name AS ho_ten, m.gender AS gioi_tinh, m.birth_year AS nam_sinh,
+               m.membership AS loai, m.party_role AS chuc_vu_dang, u.name AS don_vi, m.joined_on AS ngay_vao_dang,
+               m.status AS tinh_trang
+        FROM members m LEFT JOIN units u ON u.id = m.unit_id""", {
+        "ho_ten": "họ và tên", "loai": "chinh_thuc / du_bi", "chuc_vu_dang": "bi_thu, pho_bi_thu, chi_uy_vien, dang_vien",
+        "tinh_trang": "active / exempt / inactive"}),
+    "chi_tieu": ("Chỉ tiêu và giá trị đã ghi", """
+        SELECT tg.id AS ma, tg.name AS ten, tg.unit AS don_vi_tinh, tg.kind AS loai, tg.direction AS chieu,
+               tg.baseline AS ban_dau, tg.target_value AS chi_tieu, tg.target_text AS muc_dinh_tinh,
+               tv.recorded_on AS ngay_ghi, tv.value AS gia_tri, tv.value_text AS ket_qua_dinh_tinh
+        FROM targets tg LEFT JOIN target_values tv ON tv.target_id = tg.id""", {
+        "ten": "tên chỉ tiêu", "loai": "snapshot / cumulative / qualitative", "chieu": "higher / lower",
+        "ngay_ghi": "ngày ghi giá trị", "gia_tri": "giá trị số"}),
+    "diem_danh": ("Điểm danh các buổi sinh hoạt", """
+        SELECT mt.held_on AS ngay_hop, mt.kind AS loai_hop, m.full_name AS ho_ten, a.status AS diem_danh,
+               a.reason AS ly_do
+        FROM attendance a JOIN meetings mt ON mt.id = a.meeting_id JOIN members m ON m.id = a.member_id""", {
+        "diem_danh": "present / absent_excused / absent_unexcused / exempt", "loai_hop": "thuong_ky, chi_uy, …"}),
+    "cap_nhat": ("Các lần cập nhật tiến độ", """
+        SELECT p.task_id AS ma_nhiem_vu, p.recorded_at AS thoi_diem, p.progress AS tien_do, p.note AS ghi_chu
+        FROM progress_updates p""", {"ma_nhiem_vu": "mã nhiệm vụ (nhiem_vu.ma)"}),
+}
+
+
+@dataclass
+class Question:
+    title: str
+    sql: str
+    params: dict[str, str] = field(default_factory=dict)  # name -> kind: 'date', 'int', 'month'
+
+
+QUESTIONS = {
+    "viec_qua_han": Question("Việc đang quá hạn", """
+        SELECT noi_dung AS "Nhiệm vụ", coalesce(nguoi_chu_tri, don_vi_chu_tri) AS "Chủ trì", han AS "Hạn",
+               tien_do AS "Tiến độ (%)", date_diff('day', han, $ngay) AS "Số ngày trễ"
+        FROM nhiem_vu WHERE ngay_xong IS NULL AND han < $ngay AND trang_thai NOT IN ('not_done', 'paused')
+        ORDER BY han""", {"ngay": "date"}),
+    "tien_do_dang_vien": Question("Tiến độ theo đảng viên trong một tháng", """
+        SELECT nguoi_chu_tri AS "Đảng viên", count(*) AS "Nhiệm vụ", round(avg(tien_do), 1) AS "Tiến độ bình quân (%)",
+               count(*) FILTER (WHERE trang_thai = 'overdue') AS "Quá hạn"
+        FROM nhiem_vu WHERE thang = $thang AND nguoi_chu_tri IS NOT NULL GROUP BY 1 ORDER BY 3""", {"thang": "month"}),
+    "tien_do_don_vi": Question("Tiến độ theo đơn vị trong một tháng", """
+        SELECT don_vi_chu_tri AS "Đơn vị", count(*) AS "Nhiệm vụ", round(avg(tien_do), 1) AS "Tiến độ bình quân (%)",
+               count(*) FILTER (WHERE trang_thai = 'overdue') AS "Quá hạn"
+        FROM nhiem_vu WHERE thang = $thang AND don_vi_chu_tri IS NOT NULL GROUP BY 1 ORDER BY 4 DESC""",
+        {"thang": "month"}),
+    "don_vi_nhieu_viec_qua_han": Question("Đơn vị đang gánh nhiều việc quá hạn nhất", """
+        SELECT coalesce(don_vi_chu_tri, 'Đảng viên chủ trì') AS "Đơn vị", count(*) AS "Việc quá hạn"
+        FROM nhiem_vu WHERE trang_thai = 'overdue' GROUP BY 1 ORDER BY 2 DESC"""),
+    "vang_nhieu_buoi": Question("Đảng viên vắng từ N buổi trở lên", """
+        SELECT ho_ten AS "Đảng viên", count(*) AS "Số buổi vắng",
+               count(*) FILTER (WHERE diem_danh = 'absent_unexcused') AS "Vắng không lý do"
+        FROM diem_danh WHERE loai_hop = 'thuong_ky' AND diem_danh LIKE 'absent%' GROUP BY 1
+        HAVING count(*) >= $so_buoi ORDER BY 2 DESC""", {"so_buoi": "int"}),
+    "chuyen_tiep_nhieu_lan": Question("Nhiệm vụ bị chuyển tiếp từ hai tháng trở lên", """
+        WITH RECURSIVE chain(ma, goc, buoc) AS (
+            SELECT ma, ma, 0 FROM nhiem_vu WHERE chuyen_tu IS NULL
+            UNION ALL SELECT n.ma, c.goc, c.buoc + 1 FROM nhiem_vu n JOIN chain c ON n.chuyen_tu = c.ma)
+        SELECT n.noi_dung AS "Nhiệm vụ", c.buoc AS "Số lần chuyển tiếp", n.thang AS "Tháng hiện tại",
+               n.trang_thai AS "Trạng thái"
+        FROM chain c JOIN nhiem_vu n ON n.ma = c.ma WHERE c.buoc >= 2 ORDER BY c.buoc DESC"""),
+    "chi_tieu_duoi_ke_hoach": Question("Chỉ tiêu số dưới kế hoạch (giá trị gần nhất)", """
+        SELECT ten AS "Chỉ tiêu", arg_max(gia_tri, ngay_ghi) AS "Giá trị gần nhất", any_value(chi_tieu) AS "Kế hoạch",
+               any_value(don_vi_tinh) AS "Đơn vị tính"
+        FROM chi_tieu WHERE loai = 'snapshot' AND gia_tri IS NOT NULL GROUP BY ten, chieu
+        HAVING (chieu = 'higher' AND arg_max(gia_tri, ngay_ghi) < any_value(chi_tieu))
+            OR (chieu = 'lower' AND arg_max(gia_tri, ngay_ghi) > any_value(chi_tieu))"""),
+    "gia_han_nhieu": Question("Nhiệm vụ đã gia hạn", """
+        SELECT noi_dung AS "Nhiệm vụ", coalesce(nguoi_chu_tri, don_vi_chu_tri) AS "Chủ trì",
+               so_lan_gia_han AS "Số lần gia hạn", han AS "Hạn hiện tại"
+        FROM nhiem_vu WHERE so_lan_gia_han > 0 ORDER BY so_lan_gia_han DESC, han"""),
+    "ket_qua_theo_linh_vuc": Question("Kết quả theo lĩnh vực trong một tháng", """
+        SELECT linh_vuc AS "Lĩnh vực", count(*) AS "Nhiệm vụ",
+               count(*) FILTER (WHERE trang_thai = 'done') AS "Đúng hạn",
+               count(*) FILTER (WHERE trang_thai = 'done_late') AS "Trễ hạn",
+               count(*) FILTER (WHERE trang_thai IN ('overdue', 'not_done')) AS "Chưa xong"
+        FROM nhiem_vu WHERE thang = $thang GROUP BY 1 ORDER BY 1""", {"thang": "month"}),
+}
+
+PARAM_LABELS = {"ngay": "Tính đến ngày", "thang": "Tháng", "so_buoi": "Số buổi vắng tối thiểu"}
+
+REFUSALS = {
+    "INSERT": "Hộp SQL chỉ được đọc dữ liệu: không được thêm dữ liệu.",
+    "UPDATE": "Hộp SQL chỉ được đọc dữ liệu: không được sửa dữ liệu.",
+    "DELETE": "Hộp SQL chỉ được đọc dữ liệu: không được xóa dữ liệu.",
+    "COPY": "Hộp SQL không được đọc hay ghi tệp trên máy chủ.",
+    "EXPORT": "Hộp SQL không được xuất dữ liệu ra tệp.",
+    "ATTACH": "Hộp SQL không được gắn thêm cơ sở dữ liệu khác.",
+    "DETACH": "Hộp SQL không được gỡ cơ sở dữ liệu.",
+    "LOAD": "Hộp SQL không được cài hay nạp tiện ích mở rộng.",
+    "SET": "Hộp SQL không được thay đổi cài đặt.",
+    "VARIABLE_SET": "Hộp SQL không được thay đổi cài đặt.",
+    "PRAGMA": "Hộp SQL không được thay đổi cài đặt.",
+}
+
+
+def _refusal(statement_type: str) -> str:
+    return REFUSALS.get(statement_type, "Hộp SQL chỉ nhận một câu lệnh SELECT để đọc dữ liệu.")
+
+
+def check_read_only(sql: str) -> str:
+    """Exactly one SELECT statement, or one clear sentence saying why not."""
+    text = validate.text(sql, "Câu truy vấn", max_len=5000)
+    try:
+        statements = duckdb.extract_statements(text)
+    except duckdb.Error as exc:
+        raise InputError(f"Câu truy vấn sai cú pháp: {_first_line(exc)}") from None
+    if len(statements) != 1:
+        raise InputError("Mỗi lần chỉ chạy một câu lệnh SELECT.")
+    kind = statements[0].type.name
+    if kind != "SELECT":
+        raise InputError(_refusal(kind))
+    return text
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).splitlines()[0].split(": ", 1)[-1][:300]
+
+
+def sandbox(db: Database, timeout: float) -> duckdb.DuckDBPyConnection:
+    """An in-memory copy of the views, with every door to the outside shut."""
+    con = duckdb.connect(":memory:")
+    for name, (_, view_sql, _) in VIEWS.items():
+        con.register(f"_{name}", db.query(view_sql))
+        con.execute(f"CREATE TABLE {name} AS SELECT * FROM _{name}")
+        con.unregister(f"_{name}")
+    con.execute("SET enable_external_access = false")
+    con.execute("SET autoinstall_known_extensions = false")
+    con.execute("SET autoload_known_extensions = false")
+    con.execute("SET lock_configuration = true")
+    return con
+
+
+@dataclass
+class Result:
+    frame: pd.DataFrame
+    total: int
+
+    @property
+    def truncated(self) -> bool:
+        return self.total > len(self.frame)
+
+
+def _run(con, sql: str, params: dict, timeout: float) -> Result:
+    timer = threading.Timer(timeout, con.interrupt)
+    timer.start()
+    try:
+        total = con.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0]
+        frame = con.execute(f"SELECT * FROM ({sql}) LIMIT {MAX_ROWS}", params).df()
+    except duckdb.InterruptException:
+        raise InputError(f"Truy vấn chạy quá {timeout:g} giây nên đã bị dừng; hãy thu hẹp điều kiện.") from None
+    except duckdb.PermissionException:
+        raise InputError("Hộp SQL không được truy cập tệp, mạng hay cài đặt của máy chủ.") from None
+    except duckdb.CatalogException as exc:
+        raise InputError(f"Không có bảng hoặc cột này: {_first_line(exc)}") from None
+    except duckdb.BinderException as exc:
+        raise InputError(f"Tên cột không đúng: {_first_line(exc)}") from None
+    except duckdb.ParserException as exc:
+        raise InputError(f"Câu truy vấn sai cú pháp: {_first_line(exc)}") from None
+    except duckdb.Error as exc:
+        raise InputError(f"Không chạy được truy vấn: {_first_line(exc)}") from None
+    finally:
+        timer.cancel()
+    return Result(frame, total)
+
+
+def run_sql(db: Database, actor: Actor, sql: str, timeout: float = 5.0) -> Result:
+    require(actor, "query")
+    text = check_read_only(sql).rstrip().rstrip(";")
+    con = sandbox(db, timeout)
+    try:
+        return _run(con, text, {}, timeout)
+    finally:
+        con.close()
+
+
+def clean_params(question: Question, raw: dict) -> dict:
+    values = {}
+    for name, kind in question.params.items():
+        label = PARAM_LABELS.get(name, name)
+        if kind == "int":
+            values[name] = validate.integer(raw.get(name), label, 1, 1000)
+        else:
+            day = validate.a_date(raw.get(name), label)
+            values[name] = date(day.year, day.month, 1) if kind == "month" else day
+    return values
+
+
+def ask(db: Database, actor: Actor, name: str, raw_params: dict | None = None, timeout: float = 5.0) -> Result:
+    require(actor, "query")
+    if name not in QUESTIONS:
+        raise InputError(f"Không có câu hỏi «{name}». Các câu hỏi: {', '.join(QUESTIONS)}.")
+    question = QUESTIONS[name]
+    params = clean_params(question, raw_params or {})
+    con = sandbox(db, timeout)
+    try:
+        return _run(con, question.sql, params, timeout)
+    finally:
+        con.close()
+
+
+def chart_spec(frame: pd.DataFrame) -> tuple[str, str] | None:
+    """A (label column, number column) pair when the result suits a bar chart."""
+    if frame.empty or len(frame) > 50 or len(frame.columns) < 2:
+        return None
+    label = frame.columns[0]
+    numbers = [c for c in frame.columns[1:] if pd.api.types.is_numeric_dtype(frame[c])]
+    if not numbers or pd.api.types.is_numeric_dtype(frame[label]):
+        return None
+    return label, numbers[0]
+
+
+# -- saved questions ------------------------------------------------------------------
+def save_query(db: Database, actor: Actor, name: str, sql: str) -> int:
+    require(actor, "query")
+    name = validate.text(name, "Tên câu hỏi", max_len=100)
+    sql = check_read_only(sql)
+
+    def work(cur):
+        if cur.execute("SELECT count(*) FROM saved_queries WHERE lower(name) = lower(?)", [name]).fetchone()[0]:
+            raise InputError(f"Đã có câu hỏi tên «{name}».")
+        query_id = cur.execute("INSERT INTO saved_queries (name, sql, user_id) VALUES (?, ?, ?) RETURNING id",
+                               [name, sql, actor.user_id]).fetchone()[0]
+        audit.log(cur, actor, "lưu câu hỏi", "saved_queries", query_id, None, {"name": name, "sql": sql})
+        return query_id
+    return db.write(work)
+
+
+def saved_queries(db: Database) -> pd.DataFrame:
+    return db.query("SELECT q.id, q.name, q.sql, u.username, q.created_at FROM saved_queries q"
+                    " LEFT JOIN users u ON u.id = q.user_id ORDER BY q.name")

@@ -1,0 +1,200 @@
+"""Streamlit glue shared by the pages: the database resource, the signed-in actor,
+idle timeout, and one way to run an action and show its Vietnamese error.
+The only module of chibo that imports streamlit."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from chibo import auth, backup, config, labels
+from chibo.db import Database
+from chibo.errors import DatabaseInUse, InputError
+
+
+@st.cache_resource(show_spinner=False)
+def _database(path: str) -> Database:
+    db = Database(path)
+    backup.daily_backup(db, config.load())
+    return db
+
+
+def database() -> Database:
+    """The process's one database, opened and migrated on first use."""
+    path = str(config.load().db_path)
+    try:
+        return _database(path)
+    except DatabaseInUse as exc:
+        st.error(str(exc))
+        st.stop()
+
+
+def today() -> date:
+    return date.today()
+
+
+# -- the signed-in user -------------------------------------------------------------
+def sign_in(actor: auth.Actor) -> None:
+    st.session_state["user_id"] = actor.user_id
+    st.session_state["last_seen"] = time.time()
+
+
+def sign_out(message: str | None = None) -> None:
+    for key in list(st.session_state.keys()):
+        del st.session_state[key]
+    if message:
+        st.session_state["flash"] = message
+
+
+def current_actor(db: Database) -> auth.Actor | None:
+    """The actor of this browser session; None after logout, idle timeout or a disabled account."""
+    user_id = st.session_state.get("user_id")
+    if user_id is None:
+        return None
+    idle_limit = config.load().idle_minutes * 60
+    if time.time() - st.session_state.get("last_seen", 0) > idle_limit:
+        sign_out("Phiên làm việc đã hết hạn do không hoạt động; hãy đăng nhập lại.")
+        return None
+    actor = auth.actor_for(db, user_id)
+    if actor is None:
+        sign_out("Tài khoản đã bị vô hiệu hóa.")
+        return None
+    st.session_state["last_seen"] = time.time()
+    return actor
+
+
+def actor() -> auth.Actor:
+    """For pages: the signed-in actor (the router guarantees there is one)."""
+    found = current_actor(database())
+    if found is None:
+        st.rerun()
+    return found
+
+
+def flash() -> None:
+    message = st.session_state.pop("flash", None)
+    if message:
+        st.info(message)
+
+
+def success_later(message: str) -> None:
+    """Show a success message after the rerun that follows a save."""
+    st.session_state["success"] = message
+
+
+def show_success() -> None:
+    message = st.session_state.pop("success", None)
+    if message:
+        st.success(message)
+
+
+def attempt(action: Callable, *args, success: str | None = None, rerun: bool = True, **kwargs):
+    """Run a domain action; show its Vietnamese error, or the success message after a rerun."""
+    try:
+        result = action(*args, **kwargs)
+    except InputError as exc:
+        st.error(str(exc))
+        return None
+    if success:
+        success_later(success)
+    if rerun:
+        st.rerun()
+    return result
+
+
+# -- display helpers ----------------------------------------------------------------
+def vn_dates(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
+    frame = frame.copy()
+    for column in columns:
+        if column in frame:
+            frame[column] = frame[column].map(labels.vn_date)
+    return frame
+
+
+def relabel(frame: pd.DataFrame, mapping: dict[str, dict]) -> pd.DataFrame:
+    """Replace stored codes with their Vietnamese labels for display."""
+    frame = frame.copy()
+    for column, names in mapping.items():
+        if column in frame:
+            frame[column] = frame[column].map(lambda v, names=names: names.get(v, v))
+    return frame
+
+
+def table(frame: pd.DataFrame, columns: dict[str, str], empty: str, height: int | None = None) -> None:
+    """A read-only table with Vietnamese headers, or a plain sentence when there is nothing."""
+    if frame.empty:
+        st.info(empty)
+        return
+    shown = frame[[c for c in columns if c in frame]].rename(columns=columns)
+    st.dataframe(shown, hide_index=True, width="stretch", height=height or "auto")
+
+
+def month_label(month) -> str:
+    return f"Tháng {month.month}/{month.year}"
+
+
+def require_permission(found: auth.Actor, permission: str) -> bool:
+    return found.can(permission)
+
+
+# -- a task, opened: its details, history, progress form and extension form ---------
+def task_panel(db: Database, found_actor: auth.Actor, task_id: int) -> None:
+    from chibo import tasks  # local: ui is imported by every page; keep its start-up light
+
+    detail = tasks.task(db, task_id, today())
+    status = labels.TASK_STATUSES[detail["effective_status"]]
+    st.markdown(f"### {detail['title']}")
+    st.write(f"**Lĩnh vực:** {labels.FIELDS[detail['field']]} · **Kênh:** {labels.CHANNELS[detail['channel']]} · "
+             f"**Chủ trì:** {detail['lead_member'] or detail['lead_unit']} · **Phối hợp:** {detail['partners'] or '—'}")
+    st.write(f"**Hạn:** {labels.vn_date(detail['deadline'])} · **Trạng thái:** {status} · "
+             f"**Tiến độ:** {detail['progress']}% · **Gia hạn:** {detail['extensions']} lần")
+    st.progress(int(detail["progress"]) / 100)
+    history = tasks.history(db, task_id)
+    table(history.assign(at=history["at"].map(labels.vn_date)),
+          {"at": "Thời điểm", "kind": "Loại", "detail": "Nội dung", "note": "Ghi chú", "evidence_url": "Minh chứng",
+           "username": "Người cập nhật"}, "Chưa có cập nhật nào.")
+    if not found_actor.can("record_progress"):
+        return
+    left, right = st.columns(2)
+    with left.form(f"progress_{task_id}"):
+        st.markdown("**Cập nhật tiến độ**")
+        percent = st.slider("Tiến độ (%)", 0, 100, int(detail["progress"]), step=5)
+        finished = st.checkbox("Đã hoàn thành", value=detail["status"] == "done")
+        done_on = st.date_input("Ngày hoàn thành", today(), format="DD/MM/YYYY")
+        note = st.text_area("Ghi chú", height=80)
+        link = st.text_input("Đường dẫn minh chứng (nếu có)")
+        saved = st.form_submit_button("Lưu tiến độ", type="primary")
+    if saved:
+        attempt(tasks.record_progress, db, found_actor, task_id, 100 if finished else percent, note, link,
+                status="done" if finished else None, done_on=done_on if finished else None,
+                success="Đã lưu tiến độ.")
+    with right.form(f"extend_{task_id}"):
+        st.markdown("**Xin gia hạn**")
+        new_deadline = st.date_input("Hạn mới", detail["deadline"], format="DD/MM/YYYY")
+        reason = st.text_input("Lý do gia hạn")
+        extend = st.form_submit_button("Gia hạn")
+    if extend:
+        attempt(tasks.extend_deadline, db, found_actor, task_id, new_deadline, reason, success="Đã gia hạn nhiệm vụ.")
+
+
+def task_list(frame: pd.DataFrame, key: str) -> int | None:
+    """The board's table with one selectable row; returns the chosen task id."""
+    shown = frame.assign(
+        status_label=frame["effective_status"].map(lambda s: ("🔴 " if s == "overdue" else "") + labels.TASK_STATUSES[s]),
+        field_label=frame["field"].map(labels.FIELDS),
+        channel_label=frame["channel"].map(labels.CHANNELS),
+        lead=frame["lead_member"].fillna(frame["lead_unit"]),
+        deadline_shown=frame["deadline"].map(labels.vn_date),
+    )
+    columns = {"title": "Nhiệm vụ", "field_label": "Lĩnh vực", "lead": "Chủ trì", "partners": "Phối hợp",
+               "channel_label": "Kênh", "deadline_shown": "Hạn", "status_label": "Trạng thái", "progress": "Tiến độ (%)"}
+    event = st.dataframe(
+        shown[list(columns)].rename(columns=columns), hide_index=True, width="stretch", key=key,
+        on_select="rerun", selection_mode="single-row",
+        column_config={"Tiến độ (%)": st.column_config.ProgressColumn(min_value=0, max_value=100, format="%d%%")})
+    rows = event.selection.rows if event else []
+    return int(frame.iloc[rows[0]]["id"]) if rows else None

@@ -1,0 +1,23 @@
+"""The login screen."""
+
+import streamlit as st
+
+from chibo import auth, config, ui
+
+db = ui.database()
+cfg = config.load()
+_, middle, _ = st.columns([1, 2, 1])
+with middle:
+    st.title("Đăng nhập chibo")
+    ui.flash()
+    with st.form("login"):
+        username = st.text_input("Tên đăng nhập")
+        password = st.text_input("Mật khẩu", type="password")
+        submitted = st.form_submit_button("Đăng nhập", type="primary")
+    if submitted:
+        found = ui.attempt(auth.authenticate, db, username, password, cfg.max_failed_logins, cfg.lock_minutes,
+                           rerun=False)
+        if found:
+            ui.sign_in(found)
+            st.rerun()
+    st.caption("Quên mật khẩu? Hãy nhờ quản trị viên đặt lại.")

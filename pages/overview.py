@@ -1,0 +1,87 @@
+"""Tổng quan: the page the secretary opens every day."""
+
+import streamlit as st
+
+from chibo import charts, dashboard, targets, ui
+from chibo.labels import FIELDS, vn_date, vn_number
+
+db = ui.database()
+actor = ui.actor()
+today = ui.today()
+ui.show_success()
+figures = dashboard.tiles(db, today)
+st.title("Tổng quan")
+st.caption(f"Hôm nay {vn_date(today)} · {ui.month_label(figures['month'])}")
+
+done, progress, overdue, attainment, attendance = st.columns(5)
+done.metric("Nhiệm vụ đã hoàn thành", f"{figures['done']}/{figures['tasks']}")
+progress.metric("Đang thực hiện", figures["in_progress"] + figures["not_started"])
+overdue.metric("Quá hạn", figures["overdue"])
+attainment.metric("Đạt chỉ tiêu (bình quân)",
+                  "—" if figures["attainment"] is None else f"{vn_number(figures['attainment'])}%")
+summary = figures["attendance"]
+attendance.metric("Dự sinh hoạt lần gần nhất",
+                  "—" if not summary else f"{summary['present']}/{summary['total'] - summary['exempt']}")
+
+if figures["tasks"] == 0:
+    st.info("Tháng này chưa có nhiệm vụ nào. Hãy lập nghị quyết tháng ở mục «Nghị quyết tháng».")
+
+st.subheader("Bảng chỉ tiêu")
+card = targets.scorecard(db, today)
+if card.empty:
+    st.info("Chưa có chỉ tiêu nào. Hãy nhập chỉ tiêu trong «Chương trình hành động».")
+else:
+    limits = dashboard.thresholds(db)
+    lights = {"xanh": "🟢 Đạt/đúng tiến độ", "vang": "🟡 Cần chú ý", "do": "🔴 Chậm", "chua_co": "⚪ Chưa có số liệu"}
+    shown = card.assign(
+        light=card["attainment"].map(lambda a: lights[targets.band(a, limits)]),
+        field_label=card["field"].map(FIELDS),
+        target_shown=card.apply(lambda r: r["target_text"] or f"{vn_number(r['target_value'])} {r['unit']}", axis=1),
+        actual_shown=card.apply(lambda r: r["actual_text"] if r["kind"] == "qualitative"
+                                else ("" if r["actual"] != r["actual"] else f"{vn_number(r['actual'])} {r['unit']}"),
+                                axis=1),
+    )
+    ui.table(shown, {"light": "Tình trạng", "name": "Chỉ tiêu", "field_label": "Lĩnh vực",
+                     "target_shown": "Chỉ tiêu", "actual_shown": "Thực hiện", "attainment": "Đạt (%)"},
+             "Chưa có chỉ tiêu.")
+
+left, right = st.columns(2)
+by_field = dashboard.tasks_by_field_status(db, today, figures["month"])
+with left:
+    if by_field.empty:
+        st.info("Tháng này chưa có nhiệm vụ để vẽ biểu đồ.")
+    else:
+        st.altair_chart(charts.tasks_by_field(by_field), width="stretch")
+with right:
+    monthly = dashboard.monthly_progress(db, today)
+    if monthly.empty:
+        st.info("Chưa có tháng nào để so sánh.")
+    else:
+        st.altair_chart(charts.monthly_progress(monthly), width="stretch")
+
+left, right = st.columns(2)
+with left:
+    units = dashboard.workload_by_unit(db, today)
+    if units.empty:
+        st.info("Chưa có nhiệm vụ giao cho đơn vị.")
+    else:
+        st.altair_chart(charts.workload(units, "unit", "Khối lượng việc theo đơn vị"), width="stretch")
+with right:
+    people = dashboard.workload_by_member(db, today, figures["month"])
+    if people.empty:
+        st.info("Tháng này chưa có nhiệm vụ giao cho đảng viên.")
+    else:
+        st.altair_chart(charts.workload(people, "member", "Khối lượng việc theo đảng viên (tháng này)"),
+                        width="stretch")
+
+attendance_history = dashboard.attendance_by_month(db)
+if attendance_history.empty:
+    st.info("Chưa có buổi sinh hoạt nào được điểm danh.")
+else:
+    st.altair_chart(charts.attendance(attendance_history), width="stretch")
+
+st.subheader("Việc quá hạn")
+late = dashboard.overdue_tasks(db, today)
+ui.table(ui.vn_dates(late.assign(field=late["field"].map(FIELDS)), "deadline"),
+         {"title": "Nhiệm vụ", "field": "Lĩnh vực", "lead": "Chủ trì", "deadline": "Hạn", "progress": "Tiến độ (%)",
+          "days_late": "Trễ (ngày)"}, "Không có việc quá hạn.")

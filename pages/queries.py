@@ -1,0 +1,92 @@
+"""Tra cứu: ready questions, a filter over tasks, and a read-only SQL box over documented views."""
+
+import io
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from chibo import config, plans, queries, tasks, ui
+from chibo.labels import FIELDS, TASK_STATUSES
+
+db = ui.database()
+actor = ui.actor()
+today = ui.today()
+timeout = config.load().query_timeout_seconds
+ui.show_success()
+st.title("Tra cứu")
+
+
+def show(result: queries.Result | None, key: str) -> None:
+    if result is None:
+        return
+    if result.frame.empty:
+        st.info("Không có kết quả nào.")
+        return
+    if result.truncated:
+        st.warning(f"Có {result.total} dòng; chỉ hiện {len(result.frame)} dòng đầu.")
+    else:
+        st.caption(f"{result.total} dòng.")
+    st.dataframe(result.frame, hide_index=True, width="stretch")
+    spec = queries.chart_spec(result.frame)
+    if spec:
+        label, number = spec
+        st.altair_chart(alt.Chart(result.frame).mark_bar().encode(
+            y=alt.Y(f"{label}:N", sort="-x", title=None), x=alt.X(f"{number}:Q")), width="stretch")
+    left, right = st.columns(2)
+    left.download_button("Tải CSV", result.frame.to_csv(index=False).encode("utf-8-sig"), "tra-cuu.csv",
+                         "text/csv", key=f"csv_{key}")
+    buffer = io.BytesIO()
+    result.frame.to_excel(buffer, index=False)
+    right.download_button("Tải Excel", buffer.getvalue(), "tra-cuu.xlsx", key=f"xlsx_{key}")
+
+
+ready_tab, filter_tab, sql_tab = st.tabs(["Câu hỏi có sẵn", "Bộ lọc nhiệm vụ", "SQL nâng cao"])
+with ready_tab:
+    titles = {name: q.title for name, q in queries.QUESTIONS.items()}
+    name = st.selectbox("Câu hỏi", list(titles), format_func=titles.get)
+    params = {}
+    for param, kind in queries.QUESTIONS[name].params.items():
+        label = queries.PARAM_LABELS.get(param, param)
+        params[param] = st.number_input(label, 1, 100, 2) if kind == "int" else \
+            st.date_input(label, today, format="DD/MM/YYYY")
+    if st.button("Trả lời", type="primary"):
+        show(ui.attempt(queries.ask, db, actor, name, params, timeout, rerun=False), "ready")
+
+with filter_tab:
+    months = plans.resolution_months(db)
+    left, middle, right = st.columns(3)
+    month = left.selectbox("Tháng", [None, *months], format_func=lambda m: "Tất cả" if m is None else ui.month_label(m))
+    field = middle.selectbox("Lĩnh vực", [None, *FIELDS], format_func=lambda f: FIELDS.get(f, "Tất cả"))
+    status = right.selectbox("Trạng thái", [None, *TASK_STATUSES], format_func=lambda s: TASK_STATUSES.get(s, "Tất cả"))
+    words = st.text_input("Nội dung có chứa")
+
+    frame = tasks.board(db, today, month=month, field=field, status=status)
+    if words:
+        frame = frame[frame["title"].str.contains(words, case=False, regex=False)]
+    shown = frame.assign(field=frame["field"].map(FIELDS), effective_status=frame["effective_status"].map(TASK_STATUSES))
+    show(queries.Result(shown[["title", "field", "lead_member", "lead_unit", "deadline", "effective_status",
+                               "progress"]].rename(columns={"title": "Nhiệm vụ", "field": "Lĩnh vực",
+                                                            "lead_member": "Đảng viên chủ trì",
+                                                            "lead_unit": "Đơn vị chủ trì", "deadline": "Hạn",
+                                                            "effective_status": "Trạng thái",
+                                                            "progress": "Tiến độ (%)"}), len(shown)), "filter")
+
+with sql_tab:
+    st.write(f"Chỉ đọc, chạy tối đa {timeout} giây, trả tối đa {queries.MAX_ROWS} dòng. Các bảng được phép:")
+    for view, (description, _, columns) in queries.VIEWS.items():
+        with st.expander(f"`{view}` — {description}"):
+            st.table(pd.DataFrame({"Cột": list(columns), "Ý nghĩa": list(columns.values())}))
+    saved = queries.saved_queries(db)
+    chosen = st.selectbox("Câu hỏi đã lưu", [None, *saved["id"]],
+                          format_func=lambda i: "—" if i is None else saved.set_index("id").loc[i, "name"])
+    default = saved.set_index("id").loc[chosen, "sql"] if chosen else \
+        "SELECT nguoi_chu_tri, count(*) AS so_viec\nFROM nhiem_vu\nWHERE trang_thai = 'overdue'\nGROUP BY 1\nORDER BY 2 DESC"
+    sql = st.text_area("SQL", default, height=160)
+    left, right = st.columns([1, 2])
+    if left.button("Chạy", type="primary"):
+        show(ui.attempt(queries.run_sql, db, actor, sql, timeout, rerun=False), "sql")
+    with right.form("save_query", clear_on_submit=True):
+        name = st.text_input("Lưu câu hỏi này với tên")
+        if st.form_submit_button("Lưu"):
+            ui.attempt(queries.save_query, db, actor, name, sql, success="Đã lưu câu hỏi.")

@@ -1,0 +1,40 @@
+"""Bảng nhiệm vụ: every task, filtered, overdue first to the eye, each opening to its history."""
+
+import streamlit as st
+
+from chibo import members, plans, tasks, ui
+from chibo.labels import CHANNELS, FIELDS, TASK_STATUSES
+
+db = ui.database()
+actor = ui.actor()
+today = ui.today()
+ui.show_success()
+st.title("Bảng nhiệm vụ")
+
+months = plans.resolution_months(db)
+if not months:
+    st.info("Chưa có nghị quyết tháng nào, nên chưa có nhiệm vụ để theo dõi.")
+    st.stop()
+unit_names = members.unit_choices(db)
+people = members.member_choices(db, active_only=False)
+row1 = st.columns(3)
+month = row1[0].selectbox("Tháng", [None, *months], format_func=lambda m: "Tất cả các tháng" if m is None
+                          else ui.month_label(m))
+field = row1[1].selectbox("Lĩnh vực", [None, *FIELDS], format_func=lambda f: FIELDS.get(f, "Tất cả lĩnh vực"))
+status = row1[2].selectbox("Trạng thái", [None, *TASK_STATUSES],
+                           format_func=lambda s: TASK_STATUSES.get(s, "Tất cả trạng thái"))
+row2 = st.columns(3)
+unit = row2[0].selectbox("Đơn vị chủ trì", [None, *unit_names], format_func=lambda u: unit_names.get(u, "Tất cả"))
+member = row2[1].selectbox("Đảng viên", [None, *people], format_func=lambda m: people.get(m, "Tất cả"))
+channel = row2[2].selectbox("Kênh triển khai", [None, *CHANNELS], format_func=lambda c: CHANNELS.get(c, "Tất cả"))
+
+frame = tasks.board(db, today, month=month, field=field, unit_id=unit, member_id=member, channel=channel,
+                    status=status)
+overdue = int((frame["effective_status"] == "overdue").sum())
+st.caption(f"{len(frame)} nhiệm vụ · {overdue} quá hạn · sắp xếp theo hạn hoàn thành. Chọn một dòng để xem lịch sử.")
+if frame.empty:
+    st.info("Không có nhiệm vụ nào khớp bộ lọc.")
+    st.stop()
+chosen = ui.task_list(frame, "board")
+if chosen:
+    ui.task_panel(db, actor, chosen)
