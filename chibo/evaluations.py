@@ -12,6 +12,7 @@ from chibo.auth import Actor, require
 from chibo.db import Database
 from chibo.errors import InputError
 from chibo.tasks import effective_status_sql
+from chibo.labels import missing
 
 TEXT_FIELDS = {
     "results": "Kết quả đạt được",
@@ -248,5 +249,5 @@ def ratings_with_evidence(db: Database, year: int, today: date) -> pd.DataFrame:
         " LEFT JOIN led ON led.member_id = m.id LEFT JOIN att ON att.member_id = m.id"
         " LEFT JOIN men ON men.member_id = m.id WHERE m.status <> 'inactive' ORDER BY m.full_name",
         [today, year])
-    frame["band"] = frame["score"].map(lambda s: rating_band(s) if s == s and s is not None else "")
+    frame["band"] = frame["score"].map(lambda s: rating_band(s) if not missing(s) and s is not None else "")
     return frame

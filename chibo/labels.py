@@ -2,6 +2,8 @@
 
 from datetime import date, datetime
 
+import pandas as pd
+
 ROLES = {
     "quan_tri": "Quản trị",
     "chi_uy": "Chi ủy",
@@ -92,9 +94,21 @@ MEETING_KINDS = {
 }
 
 
+def missing(value) -> bool:
+    """None, NaN, NaT or pandas' NA — a scalar with no value. Collections and text never are."""
+    if value is None:
+        return True
+    if isinstance(value, (str, list, tuple, dict, set)):
+        return False
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):  # an array: not a missing scalar
+        return False
+
+
 def vn_date(value) -> str:
     """dd/mm/yyyy, or an empty string."""
-    if value is None or value != value:  # None or NaN/NaT
+    if missing(value):
         return ""
     if isinstance(value, str):
         value = date.fromisoformat(value[:10])

@@ -11,7 +11,7 @@ from chibo import audit, cell, validate
 from chibo.auth import Actor, require
 from chibo.db import Database
 from chibo.errors import InputError
-from chibo.labels import ATTENDANCE, MEETING_KINDS
+from chibo.labels import ATTENDANCE, MEETING_KINDS, missing
 
 # Default rubric (one local rubric for a 30+ member cell), editable in settings.
 DEFAULT_RUBRIC = {
@@ -138,7 +138,7 @@ def record_attendance(db: Database, actor: Actor, meeting_id: int, rows: list[di
     cleaned = []
     for index, row in enumerate(rows, start=1):
         status = row.get("status")
-        if status in (None, "") or status != status:
+        if status in (None, "") or missing(status):
             continue
         try:
             status = validate.choice(status, ATTENDANCE, "Điểm danh")

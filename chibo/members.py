@@ -11,7 +11,7 @@ from chibo import audit, validate
 from chibo.auth import Actor, require
 from chibo.db import Database
 from chibo.errors import InputError
-from chibo.labels import GENDERS, MEMBER_STATUSES, MEMBERSHIP, PARTY_ROLES, UNIT_KINDS
+from chibo.labels import GENDERS, MEMBERSHIP, MEMBER_STATUSES, PARTY_ROLES, UNIT_KINDS, missing
 
 # Spreadsheet columns of the import template, in order: Vietnamese header -> field.
 IMPORT_COLUMNS = {
@@ -154,7 +154,7 @@ def clean_member(values: dict, unit_ids_by_name: dict[str, int] | None = None) -
         "membership": validate.choice(values.get("membership") or "chinh_thuc", MEMBERSHIP, "Loại đảng viên"),
         "party_role": validate.choice(values.get("party_role") or "dang_vien", PARTY_ROLES, "Chức vụ Đảng"),
         "job_title": validate.text(values.get("job_title"), "Chức vụ chuyên môn", required=False),
-        "unit_id": None if unit_id in (None, "") or unit_id != unit_id else int(unit_id),
+        "unit_id": None if unit_id in (None, "") or missing(unit_id) else int(unit_id),
         "joined_on": joined,
         "status": validate.choice(values.get("status") or "active", MEMBER_STATUSES, "Tình trạng"),
     }

@@ -13,7 +13,7 @@ from chibo import audit, cell, validate
 from chibo.auth import Actor, require
 from chibo.db import Database
 from chibo.errors import InputError
-from chibo.labels import CHANNELS, DOC_KINDS, DOC_STATUSES, DOC_TYPE_CODES, FIELDS
+from chibo.labels import CHANNELS, DOC_KINDS, DOC_STATUSES, DOC_TYPE_CODES, FIELDS, missing
 
 LIFECYCLE = ["draft", "agreed", "adopted", "in_progress", "evaluated"]
 LOCKED = {"adopted", "in_progress", "evaluated"}
@@ -306,7 +306,7 @@ def save_bases(db: Database, actor: Actor, document_id: int, rows: list[dict]) -
                              [document_id]).fetchall()
         cur.execute("DELETE FROM document_bases WHERE document_id = ?", [document_id])
         for position, (kind, higher_id, body) in enumerate(cleaned):
-            higher_id = None if higher_id != higher_id else higher_id
+            higher_id = None if missing(higher_id) else higher_id
             cur.execute("INSERT INTO document_bases (document_id, kind, higher_doc_id, text, position)"
                         " VALUES (?, ?, ?, ?, ?)", [document_id, kind, higher_id, body, position])
         audit.log(cur, actor, "sửa căn cứ", "documents", document_id, before, [c[::2] for c in cleaned])
@@ -440,7 +440,7 @@ def _clean_task_row(row: dict, month: date, term: cell.Term, active_members: set
         raise InputError("Chưa chọn người hoặc đơn vị chủ trì.")
     if lead_member is not None and lead_member not in active_members:
         raise InputError("Người chủ trì không còn sinh hoạt; hãy chọn đồng chí khác.")
-    partners = [int(p) for p in (row.get("partner_ids") or []) if p == p and p is not None]
+    partners = [int(p) for p in (row.get("partner_ids") or []) if not missing(p) and p is not None]
     if any(p not in active_members for p in partners):
         raise InputError("Có người phối hợp không còn sinh hoạt.")
     return {
@@ -458,7 +458,7 @@ def _clean_task_row(row: dict, month: date, term: cell.Term, active_members: set
 
 
 def _optional_id(value) -> int | None:
-    if value is None or value != value or value == "":
+    if value is None or missing(value) or value == "":
         return None
     return int(value)
 
@@ -476,7 +476,7 @@ def save_task_table(db: Database, actor: Actor, document_id: int, rows: list[dic
     active = set(member_choices_active(db))
     cleaned = []
     for index, row in enumerate(rows, start=1):
-        if not any(v not in (None, "", []) and v == v for k, v in row.items() if k not in ("id", "recurring")):
+        if not any(v not in (None, "", []) and not missing(v) for k, v in row.items() if k not in ("id", "recurring")):
             continue  # an empty line left by the editor
         try:
             cleaned.append(_clean_task_row(row, doc.month, term, active))

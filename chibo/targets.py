@@ -11,6 +11,7 @@ from chibo import audit, validate
 from chibo.auth import Actor, require
 from chibo.db import Database
 from chibo.errors import InputError
+from chibo.labels import missing
 
 # Qualitative levels in rising order: a value at or above the target's level attains it.
 QUALITATIVE_LADDER = [
@@ -86,7 +87,7 @@ def scorecard(db: Database, as_of: date, document_id: int | None = None) -> pd.D
 
 def band(attainment: float | None, thresholds: dict) -> str:
     """Traffic light of an attainment: 'xanh' (on track), 'vang', 'do', or 'chua_co'."""
-    if attainment is None or attainment != attainment:
+    if attainment is None or missing(attainment):
         return "chua_co"
     if attainment >= thresholds.get("green", 90):
         return "xanh"

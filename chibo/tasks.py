@@ -199,7 +199,7 @@ def unit_load(db: Database, today: date, month: date | None = None) -> pd.DataFr
         f" coalesce(round(avg(t.progress), 1), 0) AS avg_progress"
         f" FROM units u LEFT JOIN (tasks t JOIN documents d ON d.id = t.document_id AND d.kind = 'nq_thang'"
         f" {month_filter.replace('?', '$2')}) ON t.lead_unit_id = u.id"
-        f" WHERE u.active GROUP BY ALL ORDER BY u.kind = 'to_chuyen_mon', u.name", params)
+        f" WHERE u.active GROUP BY u.id, u.name, u.kind, u.sub_plan ORDER BY u.kind = 'to_chuyen_mon', u.name", params)
 
 
 def set_unit_plan(db: Database, actor: Actor, unit_id: int, sub_plan: str) -> None:

@@ -4,6 +4,7 @@ import unicodedata
 from datetime import date
 
 from chibo.errors import InputError
+from chibo.labels import missing
 
 MAX_NAME = 120
 MAX_TEXT = 4000
@@ -35,7 +36,7 @@ def choice(value, options: dict, label: str) -> str:
 
 
 def integer(value, label: str, low: int, high: int, required: bool = True) -> int | None:
-    if value is None or (isinstance(value, str) and not value.strip()) or value != value:
+    if value is None or (isinstance(value, str) and not value.strip()) or missing(value):
         if required:
             raise InputError(f"{label} không được để trống.")
         return None
@@ -49,7 +50,7 @@ def integer(value, label: str, low: int, high: int, required: bool = True) -> in
 
 
 def number(value, label: str, low: float, high: float, required: bool = True) -> float | None:
-    if value is None or (isinstance(value, str) and not value.strip()) or value != value:
+    if value is None or (isinstance(value, str) and not value.strip()) or missing(value):
         if required:
             raise InputError(f"{label} không được để trống.")
         return None
@@ -63,7 +64,7 @@ def number(value, label: str, low: float, high: float, required: bool = True) ->
 
 
 def a_date(value, label: str, required: bool = True) -> date | None:
-    if value is None or value == "" or value != value:
+    if value is None or value == "" or missing(value):
         if required:
             raise InputError(f"{label} không được để trống.")
         return None

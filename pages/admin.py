@@ -6,7 +6,7 @@ from pathlib import Path
 import streamlit as st
 
 from chibo import audit, auth, backup, config, members, ui
-from chibo.labels import ROLES
+from chibo.labels import ROLES, missing
 
 db = ui.database()
 actor = ui.actor()
@@ -42,7 +42,7 @@ with accounts_tab:
         with st.form("edit_user"):
             left, right = st.columns(2)
             role = left.selectbox("Vai trò", list(ROLES), format_func=ROLES.get, index=list(ROLES).index(row["role"]))
-            current_member = None if row["member_id"] != row["member_id"] else int(row["member_id"])
+            current_member = None if missing(row["member_id"]) else int(row["member_id"])
             member = right.selectbox("Gắn với đảng viên", list(people), format_func=people.get,
                                      index=list(people).index(current_member) if current_member in people else 0)
             if st.form_submit_button("Lưu vai trò"):

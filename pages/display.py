@@ -3,7 +3,7 @@
 import streamlit as st
 
 from chibo import config, dashboard, evaluations, meetings, members, plans, targets, ui
-from chibo.labels import ATTENDANCE, FIELDS, TASK_STATUSES, vn_date, vn_number
+from chibo.labels import ATTENDANCE, FIELDS, TASK_STATUSES, missing, vn_date, vn_number
 
 db = ui.database()
 actor = ui.actor()
@@ -60,7 +60,7 @@ def section_body(key: str) -> None:
             light = {"xanh": "🟢", "vang": "🟡", "do": "🔴", "chua_co": "⚪"}[
                 targets.band(row.attainment, dashboard.thresholds(db))]
             shown = row.actual_text if row.kind == "qualitative" else (
-                "chưa có số liệu" if row.actual != row.actual else f"{vn_number(row.actual)} {row.unit}")
+                "chưa có số liệu" if missing(row.actual) else f"{vn_number(row.actual)} {row.unit}")
             goal = row.target_text or f"{vn_number(row.target_value)} {row.unit}"
             st.markdown(f"- {light} {row.name}: **{shown}** / {goal}")
     elif key == "ton_tai":

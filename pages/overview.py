@@ -3,7 +3,7 @@
 import streamlit as st
 
 from chibo import charts, dashboard, targets, ui
-from chibo.labels import FIELDS, vn_date, vn_number
+from chibo.labels import FIELDS, missing, vn_date, vn_number
 
 db = ui.database()
 actor = ui.actor()
@@ -38,11 +38,11 @@ else:
         field_label=card["field"].map(FIELDS),
         target_shown=card.apply(lambda r: r["target_text"] or f"{vn_number(r['target_value'])} {r['unit']}", axis=1),
         actual_shown=card.apply(lambda r: r["actual_text"] if r["kind"] == "qualitative"
-                                else ("" if r["actual"] != r["actual"] else f"{vn_number(r['actual'])} {r['unit']}"),
+                                else ("" if missing(r["actual"]) else f"{vn_number(r['actual'])} {r['unit']}"),
                                 axis=1),
     )
-    ui.table(shown, {"light": "Tình trạng", "name": "Chỉ tiêu", "field_label": "Lĩnh vực",
-                     "target_shown": "Chỉ tiêu", "actual_shown": "Thực hiện", "attainment": "Đạt (%)"},
+    ui.table(shown, {"light": "Tình trạng", "name": "Tên chỉ tiêu", "field_label": "Lĩnh vực",
+                     "target_shown": "Kế hoạch", "actual_shown": "Thực hiện", "attainment": "Đạt (%)"},
              "Chưa có chỉ tiêu.")
 
 left, right = st.columns(2)

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from chibo import cell, docs, members, plans, program, targets, ui
-from chibo.labels import DIRECTIONS, FIELDS, TARGET_KINDS, vn_number
+from chibo.labels import DIRECTIONS, FIELDS, TARGET_KINDS, missing, vn_number
 
 db = ui.database()
 actor = ui.actor()
@@ -43,9 +43,9 @@ with targets_tab:
         field=card["field"].map(FIELDS), kind=card["kind"].map(TARGET_KINDS), direction=card["direction"].map(DIRECTIONS),
         target_shown=card.apply(lambda r: r["target_text"] or f"{vn_number(r['target_value'])} {r['unit']}", axis=1),
         actual_shown=card.apply(lambda r: r["actual_text"] if r["kind"] == "qualitative" else
-                                ("" if r["actual"] != r["actual"] else vn_number(r["actual"])), axis=1))
-    ui.table(shown, {"name": "Chỉ tiêu", "field": "Lĩnh vực", "kind": "Loại", "direction": "Chiều",
-                     "baseline": "Ban đầu", "target_shown": "Chỉ tiêu", "actual_shown": "Thực hiện",
+                                ("" if missing(r["actual"]) else vn_number(r["actual"])), axis=1))
+    ui.table(shown, {"name": "Tên chỉ tiêu", "field": "Lĩnh vực", "kind": "Loại", "direction": "Chiều",
+                     "baseline": "Ban đầu", "target_shown": "Kế hoạch", "actual_shown": "Thực hiện",
                      "attainment": "Đạt (%)"}, "Chưa có chỉ tiêu nào.")
     if actor.can("edit_tasks") and not card.empty:
         with st.form("target_value", clear_on_submit=True):

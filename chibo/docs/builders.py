@@ -11,7 +11,7 @@ from chibo import cell, charts, dashboard, evaluations, meetings, members, plans
 from chibo.db import Database
 from chibo.docs.layout import Writer, vn_date_line
 from chibo.errors import InputError
-from chibo.labels import ATTENDANCE, CHANNELS, FIELDS, TASK_STATUSES, vn_date, vn_number
+from chibo.labels import ATTENDANCE, CHANNELS, FIELDS, TASK_STATUSES, missing, vn_date, vn_number
 
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII"]
 
@@ -162,8 +162,8 @@ def report(db: Database, profile: dict, document_id: int, today: date) -> bytes:
     card = targets.scorecard(db, min(plans.month_end(previous), today))
     writer.table(["Chỉ tiêu", "Kế hoạch", "Thực hiện", "Đạt (%)"],
                  [[r.name, r.target_text or f"{vn_number(r.target_value)} {r.unit}",
-                   r.actual_text if r.kind == "qualitative" else ("" if r.actual != r.actual else vn_number(r.actual)),
-                   "" if r.attainment != r.attainment or r.attainment is None else vn_number(r.attainment)]
+                   r.actual_text if r.kind == "qualitative" else ("" if missing(r.actual) else vn_number(r.actual)),
+                   "" if missing(r.attainment) or r.attainment is None else vn_number(r.attainment)]
                   for r in card.itertuples()],
                  [writer.usable_mm * 0.46, writer.usable_mm * 0.2, writer.usable_mm * 0.2, writer.usable_mm * 0.14])
     monthly = dashboard.monthly_progress(db, today)
@@ -210,7 +210,7 @@ def action_program(db: Database, profile: dict, document_id: int, today: date) -
             for goal in program.goals(db, doc.id).itertuples():
                 writer.body(f"- {goal.title}: {goal.expected_result}")
             writer.table(["Chỉ tiêu", "Đơn vị tính", "Ban đầu", "Chỉ tiêu nhiệm kỳ"],
-                         [[r.name, r.unit, "" if r.baseline != r.baseline or r.baseline is None else vn_number(r.baseline),
+                         [[r.name, r.unit, "" if missing(r.baseline) or r.baseline is None else vn_number(r.baseline),
                            r.target_text or vn_number(r.target_value)] for r in card.itertuples()],
                          [writer.usable_mm * 0.5, writer.usable_mm * 0.16, writer.usable_mm * 0.14, writer.usable_mm * 0.2])
         if key == "giai_phap" and not measures.empty:

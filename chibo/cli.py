@@ -1,0 +1,202 @@
+"""python -m chibo <command>: the admin and automation interface.
+Every failure is one line on stderr and a non-zero exit; never a traceback."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from pathlib import Path
+
+from chibo import auth, backup, config, demo, docs, queries
+from chibo.db import Database, apply_migrations, latest_version
+from chibo.errors import DatabaseInUse, InputError
+from chibo.labels import ROLES
+
+
+def _db_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", default=None, help="tệp cơ sở dữ liệu (mặc định: CHIBO_DB hoặc data/chibo.duckdb)")
+
+
+def _open(args) -> Database:
+    return Database(args.db or config.load().db_path)
+
+
+def _progress(fraction: float, message: str) -> None:
+    print(f"\r[{int(fraction * 100):3d}%] {message:<60}", end="" if fraction < 1 else "\n", file=sys.stderr, flush=True)
+
+
+def _read_password(confirm: bool = True) -> str:
+    """From standard input, never the command line: typed twice on a terminal, one line from a pipe."""
+    if sys.stdin.isatty():
+        first = getpass.getpass("Mật khẩu: ")
+        if confirm and getpass.getpass("Nhập lại mật khẩu: ") != first:
+            raise InputError("Hai lần nhập mật khẩu không khớp.")
+        return first
+    return sys.stdin.readline().rstrip("\n")
+
+
+# -- commands -----------------------------------------------------------------------------
+def cmd_demo(args) -> int:
+    db = _open(args)
+    summary = demo.load(db, auth.SYSTEM, force=args.force, progress=_progress)
+    print(f"Đã tạo chi bộ mẫu: {summary['members']} đảng viên, {summary['months']} tháng, trong {db.path}.")
+    return 0
+
+
+def cmd_users(args) -> int:
+    db = _open(args)
+    if args.action == "list":
+        for row in auth.list_users(db).itertuples():
+            state = "hoạt động" if row.active else "đã khóa"
+            print(f"{row.username:<20} {row.role:<12} {state:<10} {row.display_name}")
+        return 0
+    if not args.username:
+        raise InputError("Thiếu tên đăng nhập.")
+    if args.action == "add":
+        if not args.role:
+            raise InputError(f"Thiếu --role ({', '.join(ROLES)}).")
+        auth.add_user(db, auth.SYSTEM, args.username, _read_password(), args.role, args.name or "", args.member_id)
+        print(f"Đã thêm tài khoản {args.username} ({ROLES[args.role]}).")
+    elif args.action == "set-password":
+        auth.set_password(db, auth.SYSTEM, args.username, _read_password())
+        print(f"Đã đặt lại mật khẩu cho {args.username}.")
+    elif args.action in ("disable", "enable"):
+        auth.set_active(db, auth.SYSTEM, args.username, args.action == "enable")
+        print(f"Đã {'mở khóa' if args.action == 'enable' else 'khóa'} tài khoản {args.username}.")
+    return 0
+
+
+def cmd_backup(args) -> int:
+    out = backup.backup_to(_open(args), auth.SYSTEM, args.out)
+    print(f"Đã sao lưu vào {out}.")
+    return 0
+
+
+def cmd_restore(args) -> int:
+    target = Path(args.db or config.load().db_path)
+    kept = backup.restore_file(target, args.source, config.load().backup_dir if not args.db else
+                               target.parent / "backups")
+    print(f"Đã khôi phục {target} từ {args.source}." + (f" Dữ liệu cũ được giữ tại {kept}." if kept else ""))
+    return 0
+
+
+def cmd_export(args) -> int:
+    data = docs.export_bytes(_open(args), auth.SYSTEM, args.kind, args.id)
+    Path(args.out).write_bytes(data)
+    print(f"Đã xuất {args.out} ({len(data) // 1024} KB).")
+    return 0
+
+
+def cmd_query(args) -> int:
+    db = _open(args)
+    timeout = config.load().query_timeout_seconds
+    if args.question:
+        params = dict(p.split("=", 1) for p in args.param if "=" in p)
+        result = queries.ask(db, auth.SYSTEM, args.question, params, timeout)
+    elif args.sql:
+        result = queries.run_sql(db, auth.SYSTEM, args.sql, timeout)
+    else:
+        raise InputError("Cần một câu SQL hoặc --question TÊN. Các câu hỏi: " + ", ".join(queries.QUESTIONS))
+    if args.csv:
+        sys.stdout.write(result.frame.to_csv(index=False))
+    elif result.frame.empty:
+        print("Không có kết quả.")
+    else:
+        print(result.frame.to_string(index=False))
+    if result.truncated:
+        print(f"(hiện {len(result.frame)}/{result.total} dòng)", file=sys.stderr)
+    return 0
+
+
+def cmd_check(args) -> int:
+    """Integrity check: schema version, and rows whose parent is gone."""
+    db = _open(args)
+    applied = apply_migrations(db)
+    orphans = {
+        "tasks without document": "SELECT count(*) FROM tasks WHERE document_id NOT IN (SELECT id FROM documents)",
+        "updates without task": "SELECT count(*) FROM progress_updates WHERE task_id NOT IN (SELECT id FROM tasks)",
+        "partners without task": "SELECT count(*) FROM task_partners WHERE task_id NOT IN (SELECT id FROM tasks)",
+        "attendance without meeting": "SELECT count(*) FROM attendance WHERE meeting_id NOT IN (SELECT id FROM meetings)",
+        "values without target": "SELECT count(*) FROM target_values WHERE target_id NOT IN (SELECT id FROM targets)",
+    }
+    problems = {name: db.scalar(sql) for name, sql in orphans.items()}
+    print(f"Lược đồ: phiên bản {latest_version()}" + (f" (vừa áp dụng {', '.join(applied)})" if applied else ""))
+    for name, count in problems.items():
+        print(f"{'OK ' if not count else 'LỖI'} {name}: {count}")
+    return 1 if any(problems.values()) else 0
+
+
+def cmd_bench(args) -> int:
+    from chibo import bench
+    return bench.main(args)
+
+
+# -- parser --------------------------------------------------------------------------------------
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="python -m chibo", description="chibo: công cụ quản trị dòng lệnh.")
+    sub = root.add_subparsers(dest="command", required=True, metavar="LỆNH")
+
+    p = sub.add_parser("demo", help="tạo chi bộ mẫu (hư cấu)")
+    _db_arg(p)
+    p.add_argument("--force", action="store_true", help="ghi đè dữ liệu chi bộ đang có")
+    p.set_defaults(run=cmd_demo)
+
+    p = sub.add_parser("users", help="quản lý tài khoản; mật khẩu đọc từ đầu vào chuẩn")
+    _db_arg(p)
+    p.add_argument("action", choices=["add", "list", "set-password", "disable", "enable"])
+    p.add_argument("username", nargs="?")
+    p.add_argument("--role", choices=list(ROLES))
+    p.add_argument("--name", help="họ tên hiển thị")
+    p.add_argument("--member-id", type=int, help="gắn với đảng viên (mã)")
+    p.set_defaults(run=cmd_users)
+
+    p = sub.add_parser("backup", help="sao lưu cơ sở dữ liệu ra một tệp")
+    _db_arg(p)
+    p.add_argument("--out", required=True)
+    p.set_defaults(run=cmd_backup)
+
+    p = sub.add_parser("restore", help="khôi phục từ tệp sao lưu (dữ liệu cũ được giữ lại)")
+    _db_arg(p)
+    p.add_argument("--from", dest="source", required=True)
+    p.set_defaults(run=cmd_restore)
+
+    p = sub.add_parser("export", help="xuất văn bản .docx")
+    _db_arg(p)
+    p.add_argument("kind", choices=list(docs.KINDS))
+    p.add_argument("--id", type=int, required=True, help="mã văn bản (nghị quyết hoặc chương trình)")
+    p.add_argument("--out", required=True)
+    p.set_defaults(run=cmd_export)
+
+    p = sub.add_parser("query", help="tra cứu chỉ đọc: SQL hoặc câu hỏi có sẵn")
+    _db_arg(p)
+    p.add_argument("sql", nargs="?")
+    p.add_argument("--question", choices=list(queries.QUESTIONS))
+    p.add_argument("--param", action="append", default=[], help="tham số TÊN=GIÁ_TRỊ")
+    p.add_argument("--csv", action="store_true")
+    p.set_defaults(run=cmd_query)
+
+    p = sub.add_parser("check", help="kiểm tra tính toàn vẹn dữ liệu")
+    _db_arg(p)
+    p.set_defaults(run=cmd_check)
+
+    p = sub.add_parser("bench", help="đo hiệu năng trên dữ liệu tổng hợp")
+    p.add_argument("--scale", type=int, default=1)
+    p.add_argument("--json", default=None)
+    p.set_defaults(run=cmd_bench)
+    return root
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except (InputError, DatabaseInUse) as exc:
+        print(f"Lỗi: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("Đã dừng.", file=sys.stderr)
+        return 130
+    except Exception as exc:  # the contract: one line, never a traceback
+        print(f"Lỗi: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}", file=sys.stderr)
+        return 1
