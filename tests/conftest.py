@@ -1,0 +1,52 @@
+"""Tiny fixtures: a fresh database file, the demo cell, and an actor of each role."""
+
+import shutil
+from datetime import date
+
+import pytest
+
+from chibo import auth, demo
+from chibo.db import Database
+
+TODAY = date(2026, 11, 21)
+
+
+@pytest.fixture
+def fresh_db(tmp_path):
+    db = Database(tmp_path / "chibo.duckdb")
+    yield db
+    db.close()
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory):
+    """The demo cell is built once; each test gets its own copy of the file."""
+    path = tmp_path_factory.mktemp("template") / "demo.duckdb"
+    db = Database(path)
+    demo.load(db, auth.SYSTEM, today=TODAY)
+    db.checkpoint()
+    db.close()
+    return path
+
+
+@pytest.fixture
+def demo_db(tmp_path, demo_template):
+    path = tmp_path / "demo.duckdb"
+    shutil.copyfile(demo_template, path)
+    db = Database(path)
+    yield db
+    db.close()
+
+
+@pytest.fixture
+def admin():
+    return auth.SYSTEM
+
+
+def actor_of(role: str, member_id: int | None = None) -> auth.Actor:
+    return auth.Actor(1000 + list(auth.PERMISSIONS).index(role), f"test_{role}", role, member_id)
+
+
+@pytest.fixture
+def committee():
+    return actor_of("chi_uy")

@@ -1,0 +1,198 @@
+import inspect
+from datetime import date, datetime, timedelta
+
+import pytest
+
+from chibo import (auth, backup, cell, demo, docs, evaluations, meetings, members, plans, program, queries, targets,
+                   tasks)
+from chibo.errors import InputError, PermissionDenied
+from tests.conftest import TODAY, actor_of
+
+ROLES = list(auth.PERMISSIONS)
+
+
+def test_passwords_are_stored_as_salted_argon2_hashes(fresh_db):
+    auth.add_user(fresh_db, auth.SYSTEM, "bithu", "mat-khau-dai-10", "quan_tri")
+    auth.add_user(fresh_db, auth.SYSTEM, "phobithu", "mat-khau-dai-10", "chi_uy")
+    hashes = [r[0] for r in fresh_db.rows("SELECT password_hash FROM users")]
+    assert all(h.startswith("$argon2id$") for h in hashes)
+    assert hashes[0] != hashes[1]
+
+
+def test_it_logs_in_with_the_right_password(fresh_db):
+    auth.add_user(fresh_db, auth.SYSTEM, "bithu", "mat-khau-dai-10", "quan_tri")
+    actor = auth.authenticate(fresh_db, "BiThu ", "mat-khau-dai-10")
+    assert (actor.username, actor.role) == ("bithu", "quan_tri")
+
+
+@pytest.mark.parametrize("username,password", [("bithu", "sai-mat-khau"), ("khong-co", "mat-khau-dai-10"), ("", "")])
+def test_it_refuses_wrong_passwords_and_unknown_users_with_the_same_sentence(fresh_db, username, password):
+    auth.add_user(fresh_db, auth.SYSTEM, "bithu", "mat-khau-dai-10", "quan_tri")
+    with pytest.raises(InputError, match="Tên đăng nhập hoặc mật khẩu không đúng"):
+        auth.authenticate(fresh_db, username, password, sleep=lambda s: None)
+
+
+def test_repeated_failures_are_slowed_then_locked(fresh_db):
+    auth.add_user(fresh_db, auth.SYSTEM, "bithu", "mat-khau-dai-10", "quan_tri")
+    waits = []
+    for _ in range(5):
+        with pytest.raises(InputError):
+            auth.authenticate(fresh_db, "bithu", "sai", max_failures=5, sleep=waits.append)
+    assert waits == sorted(waits) and waits[-1] > waits[0]
+    with pytest.raises(InputError, match="tạm khóa"):
+        auth.authenticate(fresh_db, "bithu", "mat-khau-dai-10", max_failures=5)
+    later = datetime.now() + timedelta(minutes=16)
+    assert auth.authenticate(fresh_db, "bithu", "mat-khau-dai-10", now=later).username == "bithu"
+
+
+def test_a_disabled_account_cannot_log_in_and_its_session_ends(fresh_db):
+    user_id = auth.add_user(fresh_db, auth.SYSTEM, "dv01", "mat-khau-8", "dang_vien")
+    auth.set_active(fresh_db, auth.SYSTEM, "dv01", False)
+    with pytest.raises(InputError, match="vô hiệu hóa"):
+        auth.authenticate(fresh_db, "dv01", "mat-khau-8")
+    assert auth.actor_for(fresh_db, user_id) is None
+
+
+def test_the_first_administrator_can_be_created_only_once(fresh_db):
+    auth.create_first_admin(fresh_db, "quantri", "mat-khau-dai-10")
+    with pytest.raises(InputError):
+        auth.create_first_admin(fresh_db, "khac", "mat-khau-dai-10")
+
+
+@pytest.mark.parametrize("password", ["ngan", "aaaaaaaaaaaa", ""])
+def test_weak_passwords_are_refused(fresh_db, password):
+    with pytest.raises(InputError):
+        auth.add_user(fresh_db, auth.SYSTEM, "bithu", password, "quan_tri")
+    assert not auth.has_users(fresh_db)
+
+
+def test_usernames_with_diacritics_are_refused(fresh_db):
+    with pytest.raises(InputError, match="không dấu"):
+        auth.add_user(fresh_db, auth.SYSTEM, "bíthư", "mat-khau-dai-10", "chi_uy")
+
+
+# -- the role matrix: every write function, every role ------------------------------------------
+def _task_id(db):
+    return db.scalar("SELECT t.id FROM tasks t JOIN documents d ON d.id = t.document_id WHERE d.month = ?"
+                     " AND t.status IN ('in_progress','not_started') ORDER BY t.id LIMIT 1", [date(2026, 11, 1)])
+
+
+def _resolution(db):
+    return plans.monthly_resolution(db, date(2026, 11, 1)).id
+
+
+WRITES = {
+    "auth.add_user": ("manage_users", lambda db, a: auth.add_user(db, a, "moi01", "mat-khau-dai-10", "dang_vien")),
+    "auth.set_password": ("manage_users", lambda db, a: auth.set_password(db, a, "he_thong_x", "mat-khau-dai-10")),
+    "auth.set_active": ("manage_users", lambda db, a: auth.set_active(db, a, "nobody", True)),
+    "auth.set_role": ("manage_users", lambda db, a: auth.set_role(db, a, "nobody", "chi_uy", None)),
+    "cell.save_profile": ("settings", lambda db, a: cell.save_profile(db, a, "Chi bộ A", "Đảng bộ B", "Đảng ủy B", "B")),
+    "cell.create": ("settings", lambda db, a: cell.create(db, a, "A", "B", "C", "D", 3, "", "2026-01-01", "2027-01-01")),
+    "cell.add_term": ("settings", lambda db, a: cell.add_term(db, a, "", "2030-01-01", "2032-12-31")),
+    "cell.save_setting": ("settings", lambda db, a: cell.save_setting(db, a, "x", 1)),
+    "members.add_unit": ("edit_members", lambda db, a: members.add_unit(db, a, "Tổ mới", "to_chuyen_mon")),
+    "members.update_unit": ("edit_members", lambda db, a: members.update_unit(db, a, -1, "X", "khac", "")),
+    "members.delete_unit": ("edit_members", lambda db, a: members.delete_unit(db, a, -1)),
+    "members.add_member": ("edit_members", lambda db, a: members.add_member(
+        db, a, full_name="Trần Văn Mới", gender="nam", birth_year=1990)),
+    "members.update_member": ("edit_members", lambda db, a: members.update_member(
+        db, a, -1, full_name="X Y", gender="nam", birth_year=1990)),
+    "members.set_member_status": ("edit_members", lambda db, a: members.set_member_status(db, a, -1, "active")),
+    "members.import_members": ("edit_members", lambda db, a: members.import_members(db, a, b"", "x.csv")),
+    "plans.set_number": ("edit_plans", lambda db, a: plans.set_number(db, a, -1, 5)),
+    "plans.new_monthly_draft": ("edit_plans", lambda db, a: plans.new_monthly_draft(db, a, date(2026, 12, 1))),
+    "plans.save_bases": ("edit_plans", lambda db, a: plans.save_bases(db, a, _resolution(db), [])),
+    "plans.save_sections": ("edit_plans", lambda db, a: plans.save_sections(db, a, _resolution(db), {})),
+    "plans.agree": ("edit_plans", lambda db, a: plans.agree(db, a, _resolution(db))),
+    "plans.start_work": ("edit_plans", lambda db, a: plans.start_work(db, a, _resolution(db))),
+    "plans.adopt": ("edit_plans", lambda db, a: plans.adopt(db, a, _resolution(db), -1, 1)),
+    "plans.reopen": ("edit_plans", lambda db, a: plans.reopen(db, a, _resolution(db), "sửa lỗi")),
+    "plans.save_task_table": ("edit_plans", lambda db, a: plans.save_task_table(db, a, _resolution(db), [])),
+    "plans.delete_document": ("edit_plans", lambda db, a: plans.delete_document(db, a, _resolution(db))),
+    "program.create_program": ("edit_plans", lambda db, a: program.create_program(db, a, -1, "2026-01-01")),
+    "program.add_goal": ("edit_plans", lambda db, a: program.add_goal(db, a, -1, "Mục tiêu")),
+    "program.add_target": ("edit_plans", lambda db, a: program.add_target(db, a, -1)),
+    "program.delete_target": ("edit_plans", lambda db, a: program.delete_target(db, a, -1)),
+    "program.add_measure": ("edit_plans", lambda db, a: program.add_measure(db, a, -1, "chuyen_mon", "Giải pháp")),
+    "program.add_higher_doc": ("edit_plans", lambda db, a: program.add_higher_doc(
+        db, a, "01-CV/ĐU", "Đảng ủy", "2026-10-01", "về việc thử")),
+    "tasks.record_progress": ("record_progress", lambda db, a: tasks.record_progress(
+        db, a, _task_id(db), 50, today=TODAY)),
+    "tasks.extend_deadline": ("record_progress", lambda db, a: tasks.extend_deadline(
+        db, a, _task_id(db), "2026-11-30", "Chờ số liệu")),
+    "tasks.set_unit_plan": ("edit_tasks", lambda db, a: tasks.set_unit_plan(db, a, -1, "")),
+    "tasks.add_supervision": ("edit_tasks", lambda db, a: tasks.add_supervision(
+        db, a, "2026-11-10", "kiem_tra", "Nội dung", "nhac_nho", member_id=None)),
+    "targets.record_value": ("edit_tasks", lambda db, a: targets.record_value(db, a, -1, "2026-11-01", 1)),
+    "meetings.create_meeting": ("run_meeting", lambda db, a: meetings.create_meeting(db, a, "2026-12-03")),
+    "meetings.record_attendance": ("run_meeting", lambda db, a: meetings.record_attendance(db, a, -1, [])),
+    "meetings.add_remark": ("run_meeting", lambda db, a: meetings.add_remark(db, a, -1, "khai_mac", "Ý kiến")),
+    "meetings.record_vote": ("run_meeting", lambda db, a: meetings.record_vote(db, a, -1, 0)),
+    "meetings.save_scores": ("edit_evaluations", lambda db, a: meetings.save_scores(db, a, -1, {})),
+    "meetings.save_rubric": ("settings", lambda db, a: meetings.save_rubric(db, a, meetings.DEFAULT_RUBRIC)),
+    "evaluations.save": ("edit_evaluations", lambda db, a: evaluations.save(db, a, date(2026, 11, 1))),
+    "evaluations.add_mention": ("edit_evaluations", lambda db, a: evaluations.add_mention(
+        db, a, date(2026, 11, 1), 1, "bieu_duong", "Tốt")),
+    "evaluations.close_month": ("edit_evaluations", lambda db, a: evaluations.close_month(
+        db, a, date(2026, 11, 1), TODAY)),
+    "evaluations.reopen_month": ("reopen_month", lambda db, a: evaluations.reopen_month(
+        db, a, date(2026, 10, 1), "Sửa số liệu")),
+    "evaluations.save_rating": ("edit_evaluations", lambda db, a: evaluations.save_rating(db, a, 2025, 80)),
+    "queries.save_query": ("query", lambda db, a: queries.save_query(db, a, "Câu hỏi", "SELECT 1")),
+    "backup.backup_to": ("backup", lambda db, a: backup.backup_to(db, a, db.path.parent / "b.duckdb")),
+    "backup.backup_bytes": ("backup", lambda db, a: backup.backup_bytes(db, a)),
+    "backup.restore_running": ("backup", lambda db, a: backup.restore_running(db, a, "/nonexistent", db.path.parent)),
+    "docs.save_profile": ("settings", lambda db, a: docs.save_profile(db, a, {})),
+    "docs.export_bytes": ("export", lambda db, a: docs.export_bytes(db, a, "resolution", _resolution(db), TODAY)),
+    "demo.load": ("settings", lambda db, a: demo.load(db, a, today=TODAY)),
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", list(WRITES))
+def test_every_write_function_checks_the_acting_role(demo_db, role, name):
+    permission, call = WRITES[name]
+    actor = actor_of(role, member_id=None)
+    audit_before = demo_db.scalar("SELECT count(*) FROM audit_log")
+    if permission in auth.PERMISSIONS[role]:
+        try:
+            call(demo_db, actor)
+        except PermissionDenied:  # pragma: no cover - the failure itself
+            pytest.fail(f"{role} should be allowed to call {name}")
+        except InputError:
+            pass  # allowed, refused for its input: not a permission matter
+    else:
+        with pytest.raises(PermissionDenied):
+            call(demo_db, actor)
+        assert demo_db.scalar("SELECT count(*) FROM audit_log") == audit_before
+
+
+def test_the_matrix_covers_every_function_that_checks_a_permission():
+    modules = [auth, backup, cell, demo, docs, evaluations, meetings, members, plans, program, queries, targets, tasks]
+    readers = {"queries.run_sql", "queries.ask"}
+    guarded = {f"{module.__name__.split('.')[-1]}.{name}"
+               for module in modules for name, func in inspect.getmembers(module, inspect.isfunction)
+               if not name.startswith("_") and func.__module__.startswith(module.__name__)
+               and "require(actor, " in inspect.getsource(func)}
+    assert guarded - readers <= set(WRITES), sorted(guarded - readers - set(WRITES))
+
+
+def test_a_member_records_progress_only_on_their_own_tasks(demo_db):
+    task_id = _task_id(demo_db)
+    lead = demo_db.scalar("SELECT lead_member_id FROM tasks WHERE id = ?", [task_id])
+    other = demo_db.scalar("SELECT id FROM members WHERE id <> ? AND id NOT IN (SELECT member_id FROM task_partners"
+                           " WHERE task_id = ? AND member_id IS NOT NULL) LIMIT 1", [lead or -1, task_id])
+    with pytest.raises(InputError, match="chỉ cập nhật được nhiệm vụ mình"):
+        tasks.record_progress(demo_db, actor_of("dang_vien", other), task_id, 40, today=TODAY)
+    partner = demo_db.scalar("SELECT member_id FROM task_partners WHERE task_id = ? AND member_id IS NOT NULL",
+                             [task_id])
+    tasks.record_progress(demo_db, actor_of("dang_vien", partner), task_id, 40, today=TODAY)
+    assert demo_db.scalar("SELECT progress FROM tasks WHERE id = ?", [task_id]) == 40
+
+
+def test_every_write_is_in_the_audit_log_with_before_and_after(fresh_db):
+    unit_id = members.add_unit(fresh_db, auth.SYSTEM, "Tổ 1", "to_chuyen_mon")
+    members.update_unit(fresh_db, auth.SYSTEM, unit_id, "Tổ khối 1", "to_chuyen_mon", "")
+    row = fresh_db.records("SELECT * FROM audit_log WHERE action = 'sửa đơn vị'")[0]
+    assert row["username"] == "he_thong" and row["entity"] == "units" and row["entity_id"] == unit_id
+    assert '"Tổ 1"' in row["before"] and '"Tổ khối 1"' in row["after"]
