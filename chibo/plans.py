@@ -440,7 +440,8 @@ def _clean_task_row(row: dict, month: date, term: cell.Term, active_members: set
         raise InputError("Chưa chọn người hoặc đơn vị chủ trì.")
     if lead_member is not None and lead_member not in active_members:
         raise InputError("Người chủ trì không còn sinh hoạt; hãy chọn đồng chí khác.")
-    partners = [int(p) for p in (row.get("partner_ids") or []) if not missing(p) and p is not None]
+    raw_partners = row.get("partner_ids")
+    partners = [] if _blank(raw_partners) else [int(p) for p in raw_partners if not missing(p)]
     if any(p not in active_members for p in partners):
         raise InputError("Có người phối hợp không còn sinh hoạt.")
     return {
@@ -455,6 +456,13 @@ def _clean_task_row(row: dict, month: date, term: cell.Term, active_members: set
         "report_at": validate.text(row.get("report_at"), "Báo cáo tại", required=False),
         "recurring": bool(row.get("recurring")) if row.get("recurring") == row.get("recurring") else False,
     }
+
+
+def _blank(value) -> bool:
+    """Nothing entered in an editor cell: None, NaN, empty text, or an empty list."""
+    if hasattr(value, "__len__") and not isinstance(value, str):
+        return len(value) == 0
+    return missing(value) or value == ""
 
 
 def _optional_id(value) -> int | None:
@@ -476,7 +484,7 @@ def save_task_table(db: Database, actor: Actor, document_id: int, rows: list[dic
     active = set(member_choices_active(db))
     cleaned = []
     for index, row in enumerate(rows, start=1):
-        if not any(v not in (None, "", []) and not missing(v) for k, v in row.items() if k not in ("id", "recurring")):
+        if all(_blank(v) for k, v in row.items() if k not in ("id", "recurring")):
             continue  # an empty line left by the editor
         try:
             cleaned.append(_clean_task_row(row, doc.month, term, active))

@@ -1,7 +1,7 @@
 """Input checks shared by every domain module; each raises InputError in Vietnamese."""
 
 import unicodedata
-from datetime import date
+from datetime import date, datetime
 
 from chibo.errors import InputError
 from chibo.labels import missing
@@ -64,13 +64,11 @@ def number(value, label: str, low: float, high: float, required: bool = True) ->
 
 
 def a_date(value, label: str, required: bool = True) -> date | None:
-    if value is None or value == "" or missing(value):
+    if missing(value) or value == "":
         if required:
             raise InputError(f"{label} không được để trống.")
         return None
-    if hasattr(value, "date") and not isinstance(value, date):
-        value = value.date()  # pandas Timestamp
-    elif hasattr(value, "date") and callable(value.date) and type(value).__name__ == "datetime":
+    if isinstance(value, datetime):  # also pandas Timestamp
         value = value.date()
     if isinstance(value, date):
         result = value
