@@ -68,13 +68,13 @@ def task(db: Database, task_id: int, today: date) -> dict:
 def history(db: Database, task_id: int) -> pd.DataFrame:
     """Everything that happened to a task: progress updates and extensions, newest first."""
     return db.query(
-        "SELECT p.recorded_at AS at, 'Cập nhật tiến độ' AS kind, p.progress || '%' AS detail, p.note,"
+        "SELECT p.recorded_at AS happened_at, 'Cập nhật tiến độ' AS kind, p.progress || '%' AS detail, p.note,"
         " p.evidence_url, u.username FROM progress_updates p LEFT JOIN users u ON u.id = p.user_id"
         " WHERE p.task_id = ?"
         " UNION ALL SELECT e.created_at, 'Gia hạn', strftime(e.old_deadline, '%d/%m/%Y') || ' → '"
         " || strftime(e.new_deadline, '%d/%m/%Y'), e.reason, '', u.username"
         " FROM task_extensions e LEFT JOIN users u ON u.id = e.user_id WHERE e.task_id = ?"
-        " ORDER BY at DESC", [task_id, task_id])
+        " ORDER BY happened_at DESC", [task_id, task_id])
 
 
 def my_tasks(db: Database, member_id: int, today: date) -> pd.DataFrame:

@@ -154,8 +154,8 @@ def task_panel(db: Database, found_actor: auth.Actor, task_id: int) -> None:
              f"**Tiến độ:** {detail['progress']}% · **Gia hạn:** {detail['extensions']} lần")
     st.progress(int(detail["progress"]) / 100)
     history = tasks.history(db, task_id)
-    table(history.assign(at=history["at"].map(labels.vn_date)),
-          {"at": "Thời điểm", "kind": "Loại", "detail": "Nội dung", "note": "Ghi chú", "evidence_url": "Minh chứng",
+    table(history.assign(happened_at=history["happened_at"].map(labels.vn_date)),
+          {"happened_at": "Thời điểm", "kind": "Loại", "detail": "Nội dung", "note": "Ghi chú", "evidence_url": "Minh chứng",
            "username": "Người cập nhật"}, "Chưa có cập nhật nào.")
     if not found_actor.can("record_progress"):
         return
