@@ -32,6 +32,10 @@ def set_fonts(rpr_parent, name: str) -> None:
     if fonts is None:
         fonts = OxmlElement("w:rFonts")
         rpr.insert(0, fonts)
+    _name_fonts(fonts, name)
+
+
+def _name_fonts(fonts, name: str) -> None:
     for slot in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
         fonts.set(qn(slot), name)
     for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
@@ -62,24 +66,11 @@ class Writer:
         return self.p["page_width_mm"] - self.p["margin_left_mm"] - self.p["margin_right_mm"]
 
     def _default_font(self) -> None:
-        styles = self.doc.styles
-        for style in styles:
-            if hasattr(style, "font") and style.font is not None:
-                style.font.name = self.p["font_name"]
-                set_fonts(style.element, self.p["font_name"])
-        normal = styles["Normal"]
-        normal.font.size = Pt(self.p["body_pt"])
-        # The document defaults name theme fonts too: replace them.
-        defaults = self.doc.styles.element.find(qn("w:docDefaults"))
-        if defaults is not None:
-            rpr_default = defaults.find(qn("w:rPrDefault"))
-            if rpr_default is not None and rpr_default.find(qn("w:rPr")) is not None:
-                fonts = rpr_default.find(qn("w:rPr")).find(qn("w:rFonts"))
-                if fonts is not None:
-                    for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
-                        fonts.attrib.pop(qn(theme), None)
-                    for slot in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-                        fonts.set(qn(slot), self.p["font_name"])
+        """Every font declaration in the styles part names the profile font, theme fonts removed."""
+        self.doc.styles["Normal"].font.size = Pt(self.p["body_pt"])
+        for fonts in self.doc.styles.element.iter(qn("w:rFonts")):
+            _name_fonts(fonts, self.p["font_name"])
+        set_fonts(self.doc.styles["Normal"].element, self.p["font_name"])
 
     def _page_numbers(self) -> None:
         """A centred PAGE field at the top of every page but the first."""
@@ -207,7 +198,10 @@ class Writer:
     def picture(self, png: bytes, width_mm: float) -> None:
         import io
         self.doc.add_picture(io.BytesIO(png), width=Mm(min(width_mm, self.usable_mm)))
-        self.doc.paragraphs[-1].alignment = CENTER
+        paragraph = self.doc.paragraphs[-1]
+        paragraph.alignment = CENTER
+        for run in paragraph.runs:
+            set_fonts(run._r, self.p["font_name"])
 
     # -- the end ----------------------------------------------------------------------------------
     def signature(self, recipients: list[str], on_behalf: str, position: str, name: str) -> None:
