@@ -95,17 +95,19 @@ def section_body(key: str) -> None:
         st.markdown(f"> 💬 {row.text}" + (f" — {row.speaker}" if isinstance(row.speaker, str) else ""))
 
 
+def move(step: int) -> None:
+    """Button callback: runs before the rerun, so the new section shows at once."""
+    st.session_state["display_section"] = min(max(st.session_state["display_section"] + step, 0), len(SECTIONS) - 1)
+
+
 @st.fragment(run_every=refresh)
 def display() -> None:
     index = st.session_state.setdefault("display_section", 0)
     key, title = SECTIONS[index]
     left, middle, right = st.columns([1, 6, 1])
-    if left.button("◀ Trước", disabled=index == 0, width="stretch", key="display_prev"):
-        st.session_state["display_section"] = index - 1
-        st.rerun(scope="fragment")
-    if right.button("Tiếp ▶", disabled=index == len(SECTIONS) - 1, width="stretch", key="display_next"):
-        st.session_state["display_section"] = index + 1
-        st.rerun(scope="fragment")
+    left.button("◀ Trước", disabled=index == 0, width="stretch", key="display_prev", on_click=move, args=(-1,))
+    right.button("Tiếp ▶", disabled=index == len(SECTIONS) - 1, width="stretch", key="display_next",
+                 on_click=move, args=(1,))
     middle.markdown(f"<div style='text-align:center'>Sinh hoạt chi bộ ngày {vn_date(meeting['held_on'])} · "
                     f"mục {index + 1}/{len(SECTIONS)}</div>", unsafe_allow_html=True)
     with st.container(key="big"):

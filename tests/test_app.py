@@ -1,0 +1,186 @@
+"""Every page, run server-side with AppTest on the demo database."""
+
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from chibo import auth, meetings, ui
+from chibo.db import Database
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+
+PAGES = {
+    "pages/overview.py": "Tổng quan",
+    "pages/my_tasks.py": "Việc của tôi",
+    "pages/tasks.py": "Bảng nhiệm vụ",
+    "pages/units.py": "Đơn vị và kiểm tra, giám sát",
+    "pages/queries.py": "Tra cứu",
+    "pages/plan_month.py": "Nghị quyết thường kỳ",
+    "pages/program.py": "Chương trình hành động",
+    "pages/evaluation.py": "Đánh giá tháng",
+    "pages/members.py": "Đảng viên và đơn vị",
+    "pages/settings.py": "Cài đặt",
+    "pages/admin.py": "Quản trị",
+}
+
+
+@pytest.fixture(autouse=True)
+def isolated_app(tmp_path, monkeypatch):
+    """Each test its own database file, and no Streamlit cache carried over."""
+    monkeypatch.setenv("CHIBO_DB", str(tmp_path / "app.duckdb"))
+    monkeypatch.setenv("CHIBO_BACKUP_DIR", str(tmp_path / "backups"))
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield
+    st.cache_resource.clear()
+
+
+@pytest.fixture
+def demo_app(tmp_path, demo_template):
+    shutil.copyfile(demo_template, tmp_path / "app.duckdb")
+    db = Database(tmp_path / "app.duckdb")
+    admin_id = auth.add_user(db, auth.SYSTEM, "quantri", "mat-khau-quan-tri", "quan_tri")
+    secretary = db.scalar("SELECT id FROM members WHERE party_role = 'bi_thu'")
+    member_id = auth.add_user(db, auth.SYSTEM, "bithu", "mat-khau-bi-thu", "dang_vien", member_id=secretary)
+    projector = auth.add_user(db, auth.SYSTEM, "maychieu", "mat-khau-chieu", "trinh_chieu")
+    db.close()
+    return {"quan_tri": admin_id, "dang_vien": member_id, "trinh_chieu": projector}
+
+
+def signed_in(user_id: int) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["user_id"] = user_id
+    at.session_state["last_seen"] = time.time()
+    return at
+
+
+def texts(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [t.value for t in at.title] + [c.value for c in at.caption]
+    parts += [i.value for i in at.info] + [s.value for s in at.subheader]
+    return "\n".join(str(p) for p in parts)
+
+
+def create_admin() -> AppTest:
+    """First start: the administrator form; returns the next screen in the same session."""
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.text_input[0].input("quantri")
+    at.text_input[2].input("mat-khau-quan-tri")
+    at.text_input[3].input("mat-khau-quan-tri")
+    at.button[0].click().run()
+    assert not at.exception and not at.error
+    # AppTest keeps the page it ran last; a browser lands on the router's new default page.
+    return signed_in(at.session_state["user_id"]).run()
+
+
+def test_first_start_asks_for_the_administrator_before_anything_else():
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert at.title[0].value == "Chào mừng đến với chibo"
+    assert "tài khoản quản trị" in texts(at)
+    assert len(at.text_input) == 4 and not at.metric
+    welcome = create_admin()
+    assert any("Dùng thử với chi bộ mẫu" in t.label for t in welcome.tabs)
+
+
+def test_mismatched_admin_passwords_are_refused():
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.text_input[0].input("quantri")
+    at.text_input[2].input("mat-khau-quan-tri")
+    at.text_input[3].input("mat-khau-khac-nhau")
+    at.button[0].click().run()
+    assert "không khớp" in at.error[0].value
+
+
+def test_the_welcome_screen_loads_the_demo_cell():
+    at = create_admin()
+    next(b for b in at.button if b.label == "Tải chi bộ mẫu").click().run()
+    assert not at.exception
+    again = signed_in(at.session_state["user_id"]).run()
+    assert again.title[0].value == "Tổng quan"
+    assert {m.label for m in again.metric} >= {"Quá hạn", "Đạt chỉ tiêu (bình quân)"}
+
+
+def test_the_welcome_screen_refuses_a_bad_profile():
+    at = create_admin()
+    next(b for b in at.button if b.label == "Lưu hồ sơ chi bộ").click().run()
+    assert "Tên chi bộ không được để trống" in at.error[0].value
+
+
+def test_a_wrong_password_is_refused_on_the_login_screen(demo_app):
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert at.title[0].value == "Đăng nhập chibo"
+    at.text_input[0].input("quantri")
+    at.text_input[1].input("sai-mat-khau")
+    at.button[0].click().run()
+    assert "không đúng" in at.error[0].value
+    at.text_input[1].input("mat-khau-quan-tri")
+    at.button[0].click().run()
+    assert not at.error and at.session_state["user_id"] == demo_app["quan_tri"]
+    assert signed_in(at.session_state["user_id"]).run().title[0].value == "Tổng quan"
+
+
+def test_an_idle_session_ends(demo_app):
+    at = signed_in(demo_app["quan_tri"])
+    at.session_state["last_seen"] = time.time() - 10 * 3600
+    at.run()
+    assert at.title[0].value == "Đăng nhập chibo"
+    assert "hết hạn" in at.info[0].value
+
+
+@pytest.mark.parametrize("page,title", list(PAGES.items()))
+def test_every_page_runs_and_shows_real_content(demo_app, page, title):
+    at = signed_in(demo_app["quan_tri"]).run()
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == title
+    assert not at.error
+
+
+def test_the_overview_shows_figures_from_the_database(demo_app):
+    at = signed_in(demo_app["quan_tri"]).run()
+    labels = {m.label: m.value for m in at.metric}
+    assert labels["Dự sinh hoạt lần gần nhất"] == "31/32"
+    assert labels["Quá hạn"].isdigit()
+
+
+def test_a_member_sees_their_own_tasks(demo_app):
+    at = signed_in(demo_app["dang_vien"]).run()
+    at.switch_page("pages/my_tasks.py").run()
+    assert not at.exception
+    assert {m.label for m in at.metric} >= {"Nhiệm vụ đang mở", "Đến hạn trong 7 ngày"} or at.success
+
+
+def test_the_projector_account_sees_no_edit_controls(demo_app):
+    at = signed_in(demo_app["trinh_chieu"]).run()
+    assert not at.exception
+    assert not at.expander and not at.text_input and not at.data_editor
+    labels = {b.label for b in at.button}
+    assert labels <= {"◀ Trước", "Tiếp ▶", "Đăng xuất"}
+
+
+def test_the_display_walks_the_agenda(demo_app):
+    at = signed_in(demo_app["trinh_chieu"]).run()
+    assert any("1. Khai mạc và điểm danh" in m.value for m in at.markdown)
+    for number, (_, title) in enumerate(meetings.AGENDA[1:], start=2):
+        at.button(key="display_next").click().run()
+        assert any(f"{number}. {title}" in m.value for m in at.markdown), title
+    assert at.button(key="display_next").disabled
+    at.button(key="display_prev").click().run()
+    assert any("5. Nhiệm vụ tháng tới" in m.value for m in at.markdown)
+
+
+def test_a_change_made_elsewhere_shows_on_the_next_refresh(demo_app, tmp_path):
+    at = signed_in(demo_app["trinh_chieu"]).run()
+    before = {m.label: m.value for m in at.metric}["Có mặt"]
+    db = ui._database(str(tmp_path / "app.duckdb"))
+    meeting = meetings.meeting_for_month(db, __import__("datetime").date.today().replace(day=1))
+    roll = meetings.attendance(db, meeting)
+    rows = [{"member_id": r.member_id, "status": "absent_excused" if i == 0 else r.status, "reason": "Đi công tác"}
+            for i, r in enumerate(roll.itertuples()) if isinstance(r.status, str)]
+    meetings.record_attendance(db, auth.SYSTEM, meeting, rows)
+    at.run()
+    after = {m.label: m.value for m in at.metric}["Có mặt"]
+    assert int(after) == int(before) - 1
