@@ -193,7 +193,7 @@ class _Builder:
                 if day <= self.today:
                     _insert(self.cur, "target_values", {"target_id": self.targets[index], "recorded_on": day,
                                                         "value": value, "note": "Số liệu báo cáo học kỳ"})
-        for step, day in enumerate([self.months[1] + timedelta(days=10), self.months[4] + timedelta(days=12)]):
+        for day in (self.months[1] + timedelta(days=10), self.months[4] + timedelta(days=12)):
             _insert(self.cur, "target_values", {"target_id": self.targets[4], "recorded_on": day, "value": 1,
                                                 "note": "Kết nạp tại lễ của chi bộ"})
         for index, text in ((3, "Đang hoàn thiện hồ sơ"), (6, "Vững mạnh"), (7, "Hoàn thành tốt nhiệm vụ")):

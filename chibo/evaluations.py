@@ -11,8 +11,8 @@ from chibo import audit, meetings, plans, targets, validate
 from chibo.auth import Actor, require
 from chibo.db import Database
 from chibo.errors import InputError
-from chibo.tasks import effective_status_sql
 from chibo.labels import missing
+from chibo.tasks import effective_status_sql
 
 TEXT_FIELDS = {
     "results": "Kết quả đạt được",

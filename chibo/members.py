@@ -11,7 +11,7 @@ from chibo import audit, validate
 from chibo.auth import Actor, require
 from chibo.db import Database
 from chibo.errors import InputError
-from chibo.labels import GENDERS, MEMBERSHIP, MEMBER_STATUSES, PARTY_ROLES, UNIT_KINDS, missing
+from chibo.labels import GENDERS, MEMBER_STATUSES, MEMBERSHIP, PARTY_ROLES, UNIT_KINDS, missing
 
 # Spreadsheet columns of the import template, in order: Vietnamese header -> field.
 IMPORT_COLUMNS = {

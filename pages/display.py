@@ -12,10 +12,12 @@ refresh = config.load().display_refresh_seconds
 ui.show_success()
 
 if st.session_state.setdefault("display_fullscreen", actor.role == "trinh_chieu"):
-    st.html("<style>[data-testid='stSidebar'], header, [data-testid='stSidebarCollapsedControl'] {display:none}"
-            " .block-container {padding-top: 1rem; max-width: 100%}</style>")
-st.html("<style>.big p, .big li {font-size: 1.6rem !important; line-height: 1.5} .big h2 {font-size: 2.6rem}"
-        " [data-testid='stMetricValue'] {font-size: 3rem}</style>")
+    st.html("<style>[data-testid='stSidebar'], [data-testid='stSidebarCollapsedControl'] {display:none}"
+            " [data-testid='stHeader'] {background: transparent; pointer-events: none}"
+            " .block-container {padding-top: 3.5rem; max-width: 100%}</style>")
+st.html("<style>.st-key-big [data-testid='stMarkdownContainer'] p, .st-key-big li"
+        " {font-size: 1.6rem !important; line-height: 1.5} .st-key-big h2 {font-size: 2.6rem}"
+        " .st-key-big [data-testid='stMetricValue'] * {font-size: 3.5rem !important}</style>")
 
 context = dashboard.display_meeting(db, today)
 if context is None:

@@ -3,8 +3,21 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from chibo import (auth, backup, cell, demo, docs, evaluations, meetings, members, plans, program, queries, targets,
-                   tasks)
+from chibo import (
+    auth,
+    backup,
+    cell,
+    demo,
+    docs,
+    evaluations,
+    meetings,
+    members,
+    plans,
+    program,
+    queries,
+    targets,
+    tasks,
+)
 from chibo.errors import InputError, PermissionDenied
 from tests.conftest import TODAY, actor_of
 

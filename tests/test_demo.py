@@ -4,7 +4,6 @@ from chibo import auth, demo, plans, targets
 from chibo.db import Database
 from tests.conftest import TODAY
 
-
 CLOCK_COLUMNS = {"created_at", "updated_at"}  # when the rows were written, not what they say
 
 

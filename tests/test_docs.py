@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 from docx import Document
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.shared import Pt
 
 from chibo import auth, docs, members, plans
 from chibo.errors import InputError

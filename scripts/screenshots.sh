@@ -1,0 +1,21 @@
+#!/bin/sh
+# The README's pictures: the browser journeys' screenshots, and page 1 of an exported resolution.
+set -e
+cd "$(dirname "$0")/.."
+.venv/bin/python -m pytest -q tests/e2e
+cp tests/e2e/screenshots/first-start-04.png docs/tong-quan.png
+cp tests/e2e/screenshots/projector-02.png docs/trinh-chieu.png
+tmp=$(mktemp -d)
+.venv/bin/python -m chibo demo --db "$tmp/demo.duckdb" >/dev/null 2>&1
+doc=$(.venv/bin/python - "$tmp/demo.duckdb" <<'PY'
+import sys
+from chibo.db import Database
+db = Database(sys.argv[1])
+print(db.scalar("SELECT id FROM documents WHERE kind = 'nq_thang' ORDER BY month DESC LIMIT 1"))
+PY
+)
+.venv/bin/python -m chibo export resolution --db "$tmp/demo.duckdb" --id "$doc" --out "$tmp/nghi-quyet.docx"
+soffice "-env:UserInstallation=file://$tmp/lo" --headless --convert-to pdf --outdir "$tmp" "$tmp/nghi-quyet.docx" >/dev/null
+pdftoppm -png -r 70 -f 1 -l 1 -singlefile "$tmp/nghi-quyet.pdf" docs/nghi-quyet-trang-1
+rm -rf "$tmp"
+echo "docs/tong-quan.png docs/trinh-chieu.png docs/nghi-quyet-trang-1.png"
