@@ -181,8 +181,9 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(run=cmd_check)
 
     p = sub.add_parser("bench", help="đo hiệu năng trên dữ liệu tổng hợp")
-    p.add_argument("--scale", type=int, default=1)
-    p.add_argument("--json", default=None)
+    p.add_argument("--scale", type=int, default=1, help="1 = một chi bộ trong hai nhiệm kỳ; 100 = gấp trăm lần")
+    p.add_argument("--runs", type=int, default=5, help="số lần đo mỗi mục (lấy trung vị)")
+    p.add_argument("--json", default=None, help="ghi kết quả ra tệp JSON")
     p.set_defaults(run=cmd_bench)
     return root
 
