@@ -18,19 +18,22 @@ from chibo.errors import DatabaseInUse, InputError
 
 @st.cache_resource(show_spinner=False)
 def _database(path: str) -> Database:
-    db = Database(path)
-    backup.daily_backup(db, config.load())
-    return db
+    return Database(path)
 
 
 def database() -> Database:
-    """The process's one database, opened and migrated on first use."""
-    path = str(config.load().db_path)
+    """The process's one database, opened and migrated on first use. Each new session checks the
+    day's automatic backup, so a server left running for weeks still makes one a day."""
+    cfg = config.load()
     try:
-        return _database(path)
+        db = _database(str(cfg.db_path))
     except DatabaseInUse as exc:
         st.error(str(exc))
         st.stop()
+    if not st.session_state.get("backup_checked"):
+        st.session_state["backup_checked"] = True
+        backup.daily_backup(db, cfg)
+    return db
 
 
 def today() -> date:

@@ -85,3 +85,22 @@ late = dashboard.overdue_tasks(db, today)
 ui.table(ui.vn_dates(late.assign(field=late["field"].map(FIELDS)), "deadline"),
          {"title": "Nhiệm vụ", "field": "Lĩnh vực", "lead": "Chủ trì", "deadline": "Hạn", "progress": "Tiến độ (%)",
           "days_late": "Trễ (ngày)"}, "Không có việc quá hạn.")
+
+last = figures["last_meeting"]
+if last:
+    st.subheader(f"Từ buổi sinh hoạt trước ({vn_date(last['held_on'])})")
+    since = dashboard.changes_since(db, last["held_on"], today)
+    left, middle, right = st.columns(3)
+    with left:
+        st.markdown("**Việc mới quá hạn**")
+        ui.table(ui.vn_dates(since["overdue"], "deadline"), {"title": "Nhiệm vụ", "lead": "Chủ trì", "deadline": "Hạn"},
+                 "Không có việc nào mới quá hạn.")
+    with middle:
+        st.markdown("**Chỉ tiêu có số liệu mới**")
+        ui.table(ui.vn_dates(since["targets"], "recorded_on"),
+                 {"name": "Chỉ tiêu", "recorded_on": "Ngày", "value": "Giá trị", "unit": "Đơn vị"},
+                 "Chưa ghi số liệu chỉ tiêu nào.")
+    with right:
+        st.markdown("**Ai đã thay đổi gì**")
+        ui.table(ui.vn_dates(since["changes"], "logged_at"),
+                 {"logged_at": "Lúc", "username": "Người", "action": "Thao tác"}, "Chưa có thay đổi nào.")

@@ -184,3 +184,19 @@ def test_a_change_made_elsewhere_shows_on_the_next_refresh(demo_app, tmp_path):
     at.run()
     after = {m.label: m.value for m in at.metric}["Có mặt"]
     assert int(after) == int(before) - 1
+
+
+def test_an_empty_cell_says_so_plainly(tmp_path):
+    from chibo import cell
+    db = Database(tmp_path / "app.duckdb")
+    admin_id = auth.add_user(db, auth.SYSTEM, "quantri", "mat-khau-quan-tri", "quan_tri")
+    cell.create(db, auth.SYSTEM, "Chi bộ Mới", "Đảng bộ Mới", "Đảng ủy Mới", "Mới", 3, "", "2026-01-01", "2028-12-31")
+    db.close()
+    for page in ["pages/overview.py", *PAGES]:
+        at = signed_in(admin_id).run()
+        at.switch_page(page).run()
+        assert not at.exception, (page, at.exception)
+        assert not at.error, page
+    at = signed_in(admin_id).run()
+    assert any("chưa có nhiệm vụ" in i.value.lower() or "chưa có" in i.value.lower() for i in at.info)
+    assert not at.get("arrow_vega_lite_chart")

@@ -1,0 +1,85 @@
+"""Each chart's data against a hand-counted month."""
+
+from datetime import date
+
+import pytest
+
+from chibo import auth, cell, charts, dashboard, meetings, members, plans, tasks
+
+A = auth.SYSTEM
+DEC = date(2026, 12, 1)
+TODAY = date(2026, 12, 15)
+
+
+@pytest.fixture
+def counted(fresh_db):
+    """December: Hoa leads 2 chuyên môn tasks (1 done, 1 overdue); Tổ 1 leads 1 đoàn thể task (open, not due);
+    Nam partners Hoa's overdue task. November: 2 tasks, both done."""
+    db = fresh_db
+    cell.create(db, A, "Chi bộ Đếm", "Đảng bộ Đếm", "Đảng ủy Đếm", "Đếm", 3, "", "2025-07-01", "2027-06-30")
+    hoa = members.add_member(db, A, full_name="Lê Thị Hoa", gender="nu", birth_year=1980)
+    nam = members.add_member(db, A, full_name="Phan Văn Nam", gender="nam", birth_year=1985)
+    team = members.add_unit(db, A, "Tổ 1", "to_chuyen_mon")
+    nov = plans.new_monthly_draft(db, A, date(2026, 11, 1))
+    plans.save_task_table(db, A, nov, [
+        {"field": "tu_tuong", "title": f"Việc tháng 11 số {i}", "lead_member_id": hoa, "channel": "cuoc_hop",
+         "deadline": date(2026, 11, 20)} for i in range(2)])
+    for task_id, in db.rows("SELECT id FROM tasks"):
+        tasks.record_progress(db, A, task_id, 100, status="done", done_on="2026-11-19", today=TODAY)
+    dec = plans.new_monthly_draft(db, A, DEC)
+    plans.save_task_table(db, A, dec, [
+        {"field": "chuyen_mon", "title": "Xong", "lead_member_id": hoa, "channel": "cuoc_hop", "deadline": date(2026, 12, 10)},
+        {"field": "chuyen_mon", "title": "Trễ", "lead_member_id": hoa, "channel": "cuoc_hop", "deadline": date(2026, 12, 12),
+         "partner_ids": [nam]},
+        {"field": "doan_the", "title": "Chưa đến hạn", "lead_unit_id": team, "channel": "lien_tich",
+         "deadline": date(2026, 12, 28)}])
+    done = db.scalar("SELECT id FROM tasks WHERE title = 'Xong'")
+    tasks.record_progress(db, A, done, 100, status="done", done_on="2026-12-09", today=TODAY)
+    for month, present in ((date(2026, 11, 3), 2), (date(2026, 12, 3), 1)):
+        meeting = meetings.create_meeting(db, A, month)
+        meetings.record_attendance(db, A, meeting, [
+            {"member_id": hoa, "status": "present"},
+            {"member_id": nam, "status": "present" if present == 2 else "absent_excused", "reason": "Ốm"}])
+    return db
+
+
+def test_tasks_by_field_and_status_match_the_hand_count(counted):
+    frame = dashboard.tasks_by_field_status(counted, TODAY, DEC)
+    assert sorted(zip(frame["field"], frame["status"], frame["tasks"])) == [
+        ("chuyen_mon", "done", 1), ("chuyen_mon", "overdue", 1), ("doan_the", "not_started", 1)]
+    assert charts.tasks_by_field(frame).to_dict()  # the chart builds from this frame
+
+
+def test_monthly_progress_matches_the_hand_count(counted):
+    frame = dashboard.monthly_progress(counted, TODAY)
+    assert list(frame["month"].dt.month) == [11, 12]
+    assert list(frame["tasks"]) == [2, 3]
+    assert list(frame["done_rate"]) == [100.0, pytest.approx(33.3)]
+    assert charts.monthly_progress(frame).to_dict()
+
+
+def test_workload_per_unit_and_member_count_lead_and_partner(counted):
+    units = dashboard.workload_by_unit(counted, TODAY, DEC)
+    assert list(zip(units["unit"], units["tasks"], units["overdue"])) == [("Tổ 1", 1, 0)]
+    people = dashboard.workload_by_member(counted, TODAY, DEC)
+    assert list(zip(people["member"], people["tasks"], people["overdue"])) == [
+        ("Lê Thị Hoa", 2, 1), ("Phan Văn Nam", 1, 1)]
+    assert charts.workload(people, "member", "x").to_dict()
+
+
+def test_attendance_over_the_months(counted):
+    frame = dashboard.attendance_by_month(counted)
+    assert list(frame["present"]) == [2, 1] and list(frame["rate"]) == [100.0, 50.0]
+    assert charts.attendance(frame).to_dict()
+
+
+def test_the_tiles_of_this_month(counted):
+    tiles = dashboard.tiles(counted, TODAY)
+    assert (tiles["tasks"], tiles["done"], tiles["overdue"], tiles["not_started"]) == (3, 1, 1, 1)
+    assert tiles["attendance"]["present"] == 1
+
+
+def test_since_the_last_meeting_lists_newly_overdue_work_and_changes(counted):
+    since = dashboard.changes_since(counted, date(2026, 11, 1), TODAY)
+    assert list(since["overdue"]["title"]) == ["Trễ"]
+    assert len(since["changes"]) > 0 and set(since["changes"]["username"]) == {"he_thong"}
