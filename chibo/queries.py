@@ -247,6 +247,47 @@ def chart_spec(frame: pd.DataFrame) -> tuple[str, str] | None:
     return label, numbers[0]
 
 
+# -- the filter builder ------------------------------------------------------------------
+def filter_tasks(db: Database, today: date, month=None, field=None, status=None, words: str = "") -> Result:
+    from chibo import tasks
+    from chibo.labels import FIELDS, TASK_STATUSES
+    frame = tasks.board(db, today, month=month, field=field, status=status)
+    if words.strip():
+        frame = frame[frame["title"].str.contains(words.strip(), case=False, regex=False)]
+    shown = pd.DataFrame({
+        "Nhiệm vụ": frame["title"], "Lĩnh vực": frame["field"].map(FIELDS),
+        "Chủ trì": frame["lead_member"].fillna(frame["lead_unit"]), "Hạn": frame["deadline"],
+        "Trạng thái": frame["effective_status"].map(TASK_STATUSES), "Tiến độ (%)": frame["progress"]})
+    return Result(shown.head(MAX_ROWS), len(shown))
+
+
+def filter_targets(db: Database, today: date, field=None, below: float = 101) -> Result:
+    from chibo import targets
+    from chibo.labels import FIELDS
+    card = targets.scorecard(db, today)
+    if field:
+        card = card[card["field"] == field]
+    card = card[card["attainment"].isna() | (card["attainment"] < below)]
+    shown = pd.DataFrame({"Chỉ tiêu": card["name"], "Lĩnh vực": card["field"].map(FIELDS),
+                          "Kế hoạch": card["target_value"], "Thực hiện": card["actual"],
+                          "Định tính": card["actual_text"], "Đạt (%)": card["attainment"].round(1)})
+    return Result(shown, len(shown))
+
+
+def filter_meetings(db: Database, since=None, below_rate: float = 101) -> Result:
+    frame = db.query(
+        "SELECT mt.held_on AS \"Ngày họp\", count(*) FILTER (WHERE a.status = 'present') AS \"Có mặt\","
+        " count(*) FILTER (WHERE a.status = 'absent_excused') AS \"Vắng có lý do\","
+        " count(*) FILTER (WHERE a.status = 'absent_unexcused') AS \"Vắng không lý do\","
+        " round(100.0 * count(*) FILTER (WHERE a.status = 'present')"
+        "  / nullif(count(*) FILTER (WHERE a.status <> 'exempt'), 0), 1) AS \"Tỷ lệ dự họp (%)\""
+        " FROM meetings mt JOIN attendance a ON a.meeting_id = mt.id"
+        " WHERE mt.kind = 'thuong_ky' AND mt.held_on >= coalesce(?::DATE, DATE '1900-01-01')"
+        " GROUP BY mt.held_on HAVING coalesce(\"Tỷ lệ dự họp (%)\", 0) < ? ORDER BY mt.held_on DESC",
+        [since, below_rate])
+    return Result(frame, len(frame))
+
+
 # -- saved questions ------------------------------------------------------------------
 def save_query(db: Database, actor: Actor, name: str, sql: str) -> int:
     require(actor, "query")

@@ -38,6 +38,13 @@ with targets_tab:
     goals = program.goals(db, doc.id)
     for goal in goals.itertuples():
         st.markdown(f"**Mục tiêu:** {goal.title} — _{goal.expected_result}_")
+    if can_edit and not doc.locked:
+        with st.form("add_goal", clear_on_submit=True):
+            left, right = st.columns(2)
+            goal_title = left.text_input("Mục tiêu mới")
+            expected = right.text_input("Kết quả mong đợi")
+            if st.form_submit_button("Thêm mục tiêu"):
+                ui.attempt(program.add_goal, db, actor, doc.id, goal_title, expected, success="Đã thêm mục tiêu.")
     card = targets.scorecard(db, today, doc.id)
     shown = card.assign(
         field=card["field"].map(FIELDS), kind=card["kind"].map(TARGET_KINDS), direction=card["direction"].map(DIRECTIONS),

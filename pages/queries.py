@@ -6,7 +6,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from chibo import config, plans, queries, tasks, ui
+from chibo import config, plans, queries, ui
 from chibo.labels import FIELDS, TASK_STATUSES
 
 db = ui.database()
@@ -54,23 +54,29 @@ with ready_tab:
         show(ui.attempt(queries.ask, db, actor, name, params, timeout, rerun=False), "ready")
 
 with filter_tab:
-    months = plans.resolution_months(db)
-    left, middle, right = st.columns(3)
-    month = left.selectbox("Tháng", [None, *months], format_func=lambda m: "Tất cả" if m is None else ui.month_label(m))
-    field = middle.selectbox("Lĩnh vực", [None, *FIELDS], format_func=lambda f: FIELDS.get(f, "Tất cả"))
-    status = right.selectbox("Trạng thái", [None, *TASK_STATUSES], format_func=lambda s: TASK_STATUSES.get(s, "Tất cả"))
-    words = st.text_input("Nội dung có chứa")
-
-    frame = tasks.board(db, today, month=month, field=field, status=status)
-    if words:
-        frame = frame[frame["title"].str.contains(words, case=False, regex=False)]
-    shown = frame.assign(field=frame["field"].map(FIELDS), effective_status=frame["effective_status"].map(TASK_STATUSES))
-    show(queries.Result(shown[["title", "field", "lead_member", "lead_unit", "deadline", "effective_status",
-                               "progress"]].rename(columns={"title": "Nhiệm vụ", "field": "Lĩnh vực",
-                                                            "lead_member": "Đảng viên chủ trì",
-                                                            "lead_unit": "Đơn vị chủ trì", "deadline": "Hạn",
-                                                            "effective_status": "Trạng thái",
-                                                            "progress": "Tiến độ (%)"}), len(shown)), "filter")
+    subject = st.radio("Lọc trên", ["tasks", "targets", "meetings"], horizontal=True,
+                       format_func={"tasks": "Nhiệm vụ", "targets": "Chỉ tiêu", "meetings": "Buổi sinh hoạt"}.get)
+    if subject == "tasks":
+        months = plans.resolution_months(db)
+        left, middle, right = st.columns(3)
+        month = left.selectbox("Tháng", [None, *months],
+                               format_func=lambda m: "Tất cả" if m is None else ui.month_label(m))
+        field = middle.selectbox("Lĩnh vực", [None, *FIELDS], format_func=lambda f: FIELDS.get(f, "Tất cả"))
+        status = right.selectbox("Trạng thái", [None, *TASK_STATUSES],
+                                 format_func=lambda s: TASK_STATUSES.get(s, "Tất cả"))
+        words = st.text_input("Nội dung có chứa")
+        show(queries.filter_tasks(db, today, month, field, status, words), "filter_tasks")
+    elif subject == "targets":
+        left, right = st.columns(2)
+        field = left.selectbox("Lĩnh vực", [None, *FIELDS], format_func=lambda f: FIELDS.get(f, "Tất cả"),
+                               key="target_field")
+        below = right.number_input("Chỉ những chỉ tiêu đạt dưới (%)", 0, 101, 101)
+        show(queries.filter_targets(db, today, field, below), "filter_targets")
+    else:
+        left, right = st.columns(2)
+        since = left.date_input("Từ ngày", None, format="DD/MM/YYYY")
+        rate = right.number_input("Chỉ buổi có tỷ lệ dự họp dưới (%)", 0, 101, 101)
+        show(queries.filter_meetings(db, since, rate), "filter_meetings")
 
 with sql_tab:
     st.write(f"Chỉ đọc, chạy tối đa {timeout} giây, trả tối đa {queries.MAX_ROWS} dòng. Các bảng được phép:")

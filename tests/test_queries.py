@@ -97,3 +97,16 @@ def test_a_chart_is_offered_only_for_label_and_number_results():
     assert queries.chart_spec(pd.DataFrame({"Tên": ["a"], "Số": [1]})) == ("Tên", "Số")
     assert queries.chart_spec(pd.DataFrame({"Số": [1], "Khác": [2]})) is None
     assert queries.chart_spec(pd.DataFrame()) is None
+
+
+def test_the_filter_builder_narrows_tasks_targets_and_meetings(demo_db):
+    every = queries.filter_tasks(demo_db, TODAY)
+    overdue = queries.filter_tasks(demo_db, TODAY, status="overdue")
+    assert every.total == demo_db.scalar("SELECT count(*) FROM tasks") and 0 < overdue.total < every.total
+    assert set(overdue.frame["Trạng thái"]) == {"Quá hạn"}
+    assert queries.filter_tasks(demo_db, TODAY, words="chuyên đề").total >= 1
+    slipping = queries.filter_targets(demo_db, TODAY, below=100)
+    assert (slipping.frame["Đạt (%)"].dropna() < 100).all() and slipping.total < queries.filter_targets(demo_db, TODAY).total
+    meetings_all = queries.filter_meetings(demo_db)
+    assert meetings_all.total == 6
+    assert queries.filter_meetings(demo_db, below_rate=0).total == 0
