@@ -4,6 +4,7 @@ and a restore that checks the file, migrates an older one and keeps what it repl
 from __future__ import annotations
 
 import shutil
+import subprocess
 import tempfile
 from datetime import date, datetime
 from pathlib import Path
@@ -20,12 +21,15 @@ PREFIX = "chibo-"
 
 
 def _copy_consistent(db: Database, out: Path) -> Path:
-    """Under the write lock no transaction is open; after a forced checkpoint the file alone is complete."""
+    """Under the write lock no transaction is open; after a forced checkpoint the file alone is complete.
+
+    The copy is made by a child process: DuckDB's lock on the file is a POSIX record lock, which this
+    process would silently drop the moment it closed any other descriptor of the same file."""
     out.parent.mkdir(parents=True, exist_ok=True)
     with db.exclusive():
         db.checkpoint()
         tmp = out.with_suffix(out.suffix + ".part")
-        shutil.copyfile(db.path, tmp)
+        subprocess.run(["cp", str(db.path), str(tmp)], check=True, capture_output=True)
         tmp.replace(out)  # atomic: a crash never leaves a half-written backup under the real name
     return out
 

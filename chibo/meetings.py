@@ -235,3 +235,20 @@ def save_rubric(db: Database, actor: Actor, criteria: dict) -> None:
     if abs(sum(cleaned.values()) - 100) > 1e-9:
         raise InputError(f"Tổng điểm tối đa phải bằng 100 (đang là {sum(cleaned.values()):g}).")
     cell.save_setting(db, actor, "meeting_rubric", cleaned)
+
+
+def mark_all_present(db: Database, actor: Actor, meeting_id: int) -> int:
+    """Start the roll call with everyone present (exempt members as exempt); absences are then corrected."""
+    require(actor, "run_meeting")
+
+    def work(cur):
+        if not cur.execute("SELECT count(*) FROM meetings WHERE id = ?", [meeting_id]).fetchone()[0]:
+            raise InputError("Không tìm thấy cuộc họp.")
+        if cur.execute("SELECT count(*) FROM attendance WHERE meeting_id = ?", [meeting_id]).fetchone()[0]:
+            raise InputError("Cuộc họp đã có điểm danh; hãy sửa từng dòng trong bảng điểm danh.")
+        cur.execute("INSERT INTO attendance SELECT ?, id, CASE WHEN status = 'exempt' THEN 'exempt' ELSE 'present' END,"
+                    " '' FROM members WHERE status <> 'inactive'", [meeting_id])
+        count = cur.execute("SELECT count(*) FROM attendance WHERE meeting_id = ?", [meeting_id]).fetchone()[0]
+        audit.log(cur, actor, "điểm danh: tất cả có mặt", "meetings", meeting_id, None, {"members": count})
+        return count
+    return db.write(work)

@@ -200,4 +200,10 @@ def task_list(frame: pd.DataFrame, key: str) -> int | None:
         on_select="rerun", selection_mode="single-row",
         column_config={"Tiến độ (%)": st.column_config.ProgressColumn(min_value=0, max_value=100, format="%d%%")})
     rows = event.selection.rows if event else []
-    return int(frame.iloc[rows[0]]["id"]) if rows else None
+    picked = int(frame.iloc[rows[0]]["id"]) if rows else None
+    # The same choice from a list: reachable by keyboard and screen readers.
+    names = dict(zip(frame["id"].astype(int), frame["title"] + " — hạn " + shown["deadline_shown"]))
+    options = [None, *names]
+    chosen = st.selectbox("Mở nhiệm vụ", options, index=options.index(picked) if picked in names else 0,
+                          format_func=lambda i: "— chọn một nhiệm vụ —" if i is None else names[i], key=f"{key}_open")
+    return chosen

@@ -17,7 +17,9 @@ if st.session_state.setdefault("display_fullscreen", actor.role == "trinh_chieu"
             " .block-container {padding-top: 3.5rem; max-width: 100%}</style>")
 st.html("<style>.st-key-big [data-testid='stMarkdownContainer'] p, .st-key-big li"
         " {font-size: 1.6rem !important; line-height: 1.5} .st-key-big h2 {font-size: 2.6rem}"
-        " .st-key-big [data-testid='stMetricValue'] * {font-size: 3.5rem !important}</style>")
+        " .st-key-big [data-testid='stMetricValue'],"
+        " .st-key-big [data-testid='stMetricValue'] [data-testid='stMarkdownContainer'] p"
+        " {font-size: 3.5rem !important; line-height: 1.2}</style>")
 
 context = dashboard.display_meeting(db, today)
 if context is None:
@@ -123,6 +125,8 @@ display()
 if actor.can("run_meeting"):
     with st.expander("Thư ký: điểm danh, ghi ý kiến, biểu quyết"):
         st.toggle("Chế độ toàn màn hình (ẩn thanh bên)", key="display_fullscreen")
+        if st.button("Điểm danh: tất cả có mặt", disabled=meetings.attendance_summary(db, meeting["id"])["total"] > 0):
+            ui.attempt(meetings.mark_all_present, db, actor, meeting["id"], success="Đã điểm danh; hãy sửa người vắng.")
         roll = meetings.attendance(db, meeting["id"])
         edited = st.data_editor(roll[["member_id", "full_name", "status", "reason"]], hide_index=True,
                                 disabled=["member_id", "full_name"], key="roll", width="stretch", column_config={

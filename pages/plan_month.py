@@ -112,6 +112,8 @@ with adopt_tab:
             summary = meetings.attendance_summary(db, meeting_id)
             st.write(f"Buổi sinh hoạt ngày {meetings.get(db, meeting_id)['held_on']:%d/%m/%Y}: "
                      f"có mặt **{summary['present']}** đồng chí.")
+            if not summary["total"] and st.button("Điểm danh: tất cả có mặt (sửa người vắng ở trang Trình chiếu)"):
+                ui.attempt(meetings.mark_all_present, db, actor, meeting_id, success="Đã điểm danh.")
             with st.form("adopt"):
                 votes = st.number_input("Số đồng chí tán thành", 0, 200, summary["present"])
                 number = st.number_input("Số nghị quyết (để trống = số tiếp theo)", 0, 999, doc.number or 0)

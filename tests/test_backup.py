@@ -100,3 +100,13 @@ def test_an_empty_database_is_not_backed_up(fresh_db, tmp_path):
     cfg = config.Config(fresh_db.path, tmp_path / "b", 3, 60, 5, 15, 5, 5)
     assert backup.daily_backup(fresh_db, cfg) is None
     assert not Path(tmp_path / "b").exists()
+
+
+def test_a_backup_keeps_the_database_locked_against_other_processes(demo_db, tmp_path):
+    import subprocess
+    import sys
+    root = Path(__file__).resolve().parent.parent
+    backup.backup_to(demo_db, A, tmp_path / "copy.duckdb")
+    result = subprocess.run([sys.executable, "-m", "chibo", "check", "--db", str(demo_db.path)], cwd=root,
+                            capture_output=True, text=True)
+    assert result.returncode != 0 and "đang được một chương trình khác sử dụng" in result.stderr

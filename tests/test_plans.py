@@ -246,3 +246,14 @@ def test_the_program_template_holds_every_section_of_the_guide(small_cell):
     program.add_measure(db, A, program_id, "chuyen_mon", "Bồi dưỡng giáo viên", lead_member_id=lead,
                         deadline="2026-05-31")
     assert len(program.measures(db, program_id)) == 1
+
+
+def test_the_roll_call_can_start_with_everyone_present(small_cell):
+    db, lead, other, _ = small_cell
+    members.set_member_status(db, A, other, "exempt")
+    meeting = meetings.create_meeting(db, A, "2026-12-03")
+    assert meetings.mark_all_present(db, A, meeting) == 2
+    summary = meetings.attendance_summary(db, meeting)
+    assert (summary["present"], summary["exempt"]) == (1, 1)
+    with pytest.raises(InputError, match="đã có điểm danh"):
+        meetings.mark_all_present(db, A, meeting)

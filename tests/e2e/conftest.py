@@ -24,6 +24,32 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+ACCOUNTS = {"quantri": ("quan_tri", "mat-khau-quan-tri"), "bithu": ("chi_uy", "mat-khau-bi-thu"),
+            "dangvien": ("dang_vien", "mat-khau-dang-vien"), "maychieu": ("trinh_chieu", "mat-khau-chieu")}
+
+
+def seed_demo(path: Path) -> None:
+    """The demo cell and one account per role, written before the server owns the file."""
+    from chibo import auth, demo
+    from chibo.db import Database
+    db = Database(path)
+    demo.load(db, auth.SYSTEM)
+    secretary = db.scalar("SELECT id FROM members WHERE party_role = 'bi_thu'")
+    busy = db.scalar("SELECT t.lead_member_id FROM tasks t JOIN documents d ON d.id = t.document_id"
+                     " WHERE d.status = 'in_progress' AND t.status IN ('not_started', 'in_progress')"
+                     " AND t.lead_member_id IS NOT NULL ORDER BY t.deadline LIMIT 1")
+    links = {"bithu": secretary, "dangvien": busy}
+    for name, (role, password) in ACCOUNTS.items():
+        auth.add_user(db, auth.SYSTEM, name, password, role, member_id=links.get(name))
+    db.close()
+
+
+@pytest.fixture
+def seeded(tmp_path):
+    seed_demo(tmp_path / "e2e.duckdb")
+    return tmp_path
+
+
 @pytest.fixture
 def server(tmp_path):
     port = free_port()
@@ -58,10 +84,23 @@ def browser(tmp_path):
     if not Path(CHROMIUM).exists():
         pytest.fail("Chromium is missing: `make test` installs it (scripts/system-deps.sh).")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS + [
-            f"--user-data-dir={tmp_path / 'chromium-profile'}"] if False else FLAGS)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         yield browser
         browser.close()
+
+
+def login(page, url: str, name: str) -> None:
+    page.goto(url)
+    page.get_by_label("Tên đăng nhập").fill(name)
+    page.get_by_label("Mật khẩu").fill(ACCOUNTS[name][1])
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.get_by_text("Đăng nhập chibo").wait_for(state="detached", timeout=30_000)
+
+
+def pick(page, label: str, option: str) -> None:
+    """Choose an option of a Streamlit selectbox by its visible text."""
+    page.get_by_label(label).first.click()
+    page.get_by_role("option", name=option).first.click()
 
 
 class Journey:

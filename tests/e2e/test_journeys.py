@@ -1,18 +1,25 @@
-"""Whole user journeys in a real browser."""
+"""Whole user journeys in a real browser: each step is named, and a failure says which."""
 
+import io
+import re
 import subprocess
 import sys
 
 import pytest
+from docx import Document
 
-from tests.e2e.conftest import ROOT, Journey
+from tests.e2e.conftest import ROOT, Journey, login
 
 pytestmark = pytest.mark.browser
 TIMEOUT = 30_000
 
 
-def wait_for_text(page, text: str, timeout: int = TIMEOUT):
+def see(page, text: str, timeout: int = TIMEOUT):
     page.get_by_text(text, exact=False).first.wait_for(timeout=timeout)
+
+
+def open_page(page, name: str):
+    page.get_by_role("link", name=name).first.click()
 
 
 def test_first_start_creates_the_administrator_and_loads_the_demo(server, browser):
@@ -20,47 +27,154 @@ def test_first_start_creates_the_administrator_and_loads_the_demo(server, browse
     journey = Journey(page, "first-start")
     with journey.step("trang tạo tài khoản quản trị") as p:
         p.goto(server["url"])
-        wait_for_text(p, "tài khoản quản trị")
+        see(p, "tài khoản quản trị")
     with journey.step("tạo tài khoản quản trị") as p:
         p.get_by_label("Tên đăng nhập").fill("quantri")
         p.get_by_label("Họ và tên").fill("Lê Thu Nga")
         p.get_by_label("Mật khẩu (ít nhất 10 ký tự)").fill("mat-khau-quan-tri")
         p.get_by_label("Nhập lại mật khẩu").fill("mat-khau-quan-tri")
         p.get_by_role("button", name="Tạo tài khoản quản trị").click()
-        wait_for_text(p, "Dùng thử với chi bộ mẫu")
+        see(p, "Dùng thử với chi bộ mẫu")
     with journey.step("tải chi bộ mẫu") as p:
         p.get_by_role("tab", name="Dùng thử với chi bộ mẫu").click()
         p.get_by_role("button", name="Tải chi bộ mẫu").click()
-        wait_for_text(p, "Bảng chỉ tiêu", timeout=60_000)
+        see(p, "Bảng chỉ tiêu", timeout=60_000)
     with journey.step("trang tổng quan có số liệu") as p:
-        wait_for_text(p, "Nhiệm vụ đã hoàn thành")
+        see(p, "Nhiệm vụ đã hoàn thành")
         p.wait_for_timeout(1500)  # let the charts draw before the screenshot
 
 
-def add_user(db, name, role, password, member_sql=None):
-    args = [sys.executable, "-m", "chibo", "users", "add", name, "--role", role, "--db", str(db)]
-    subprocess.run(args, cwd=ROOT, input=password + "\n", text=True, check=True, capture_output=True)
+def test_the_committee_plans_a_month_carries_work_over_and_adopts_it(seeded, server, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    journey = Journey(page, "plan-month")
+    with journey.step("chi ủy đăng nhập") as p:
+        login(p, server["url"], "bithu")
+        open_page(p, "Nghị quyết tháng")
+        see(p, "Nghị quyết thường kỳ")
+    with journey.step("lập dự thảo tháng mới, chuyển tiếp một việc") as p:
+        p.get_by_text("Lập nghị quyết tháng mới").click()
+        see(p, "Nhiệm vụ tháng trước chưa hoàn thành")
+        p.get_by_role("checkbox").first.check(force=True)
+        p.get_by_role("button", name="Tạo dự thảo").click()
+        see(p, "Đã tạo dự thảo nghị quyết")
+        see(p, "Dự thảo")
+    with journey.step("tạo buổi sinh hoạt và điểm danh") as p:
+        p.get_by_role("tab", name="Thông qua").click()
+        p.get_by_role("button", name="Chi ủy đã thống nhất dự thảo").click()
+        see(p, "Đã ghi nhận chi ủy thống nhất")
+        p.get_by_role("tab", name="Thông qua").click()
+        p.get_by_role("button", name="Tạo buổi sinh hoạt").click()
+        see(p, "Đã tạo buổi sinh hoạt")
+        p.get_by_role("tab", name="Thông qua").click()
+        p.get_by_role("button", name=re.compile("Điểm danh: tất cả có mặt")).click()
+        see(p, "Đã điểm danh")
+    with journey.step("chi bộ biểu quyết thông qua") as p:
+        p.get_by_role("tab", name="Thông qua").click()
+        p.get_by_role("button", name="Chi bộ thông qua nghị quyết").click()
+        see(p, "Nghị quyết đã được thông qua và khóa")
+        see(p, "đã khóa")
 
 
-def test_the_projector_walks_the_agenda_and_shows_no_edit_controls(server, browser, tmp_path):
-    seed = tmp_path / "seed.duckdb"
-    subprocess.run([sys.executable, "-m", "chibo", "demo", "--db", str(seed)], cwd=ROOT, check=True,
-                   capture_output=True)
-    add_user(seed, "maychieu", "trinh_chieu", "mat-khau-chieu")
-    subprocess.run([sys.executable, "-m", "chibo", "restore", "--db", str(server["db"]), "--from", str(seed)],
-                   cwd=ROOT, capture_output=True, text=True)
-    page = browser.new_page(viewport={"width": 1400, "height": 900})
-    journey = Journey(page, "projector")
-    with journey.step("đăng nhập tài khoản trình chiếu") as p:
-        p.goto(server["url"])
-        p.get_by_label("Tên đăng nhập").fill("maychieu")
-        p.get_by_label("Mật khẩu").fill("mat-khau-chieu")
-        p.get_by_role("button", name="Đăng nhập").click()
-        wait_for_text(p, "Khai mạc và điểm danh")
-    with journey.step("không có nút sửa") as p:
-        assert p.get_by_role("button", name="Lưu điểm danh").count() == 0
+def test_a_member_records_progress_on_their_task(seeded, server, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    journey = Journey(page, "member-progress")
+    with journey.step("đảng viên đăng nhập, mở Việc của tôi") as p:
+        login(p, server["url"], "dangvien")
+        open_page(p, "Việc của tôi")
+        see(p, "Nhiệm vụ đang mở")
+    with journey.step("mở một nhiệm vụ") as p:
+        p.get_by_label("Mở nhiệm vụ").first.click()
+        p.get_by_role("option").nth(1).click()
+        see(p, "Cập nhật tiến độ")
+    with journey.step("ghi tiến độ") as p:
+        slider = p.get_by_role("slider").first
+        slider.focus()
+        for _ in range(4):
+            slider.press("ArrowRight")  # +20 %, by keyboard
+        p.get_by_label("Ghi chú").fill("Đã họp tổ, xong phần lớn")
+        p.get_by_role("button", name="Lưu tiến độ").click()
+        see(p, "Đã lưu tiến độ")
+
+
+def test_the_committee_evaluates_and_closes_the_month(seeded, server, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    journey = Journey(page, "evaluate-close")
+    with journey.step("mở Đánh giá tháng") as p:
+        login(p, server["url"], "bithu")
+        open_page(p, "Đánh giá tháng")
+        see(p, "Hoàn thành đúng hạn")
+    with journey.step("chọn tháng đang thực hiện") as p:
+        month = p.get_by_label("Tháng được đánh giá")
+        month.click()
+        p.get_by_role("option").first.click()
+        see(p, "Lưu đánh giá")
+    with journey.step("ghi đánh giá") as p:
+        p.get_by_label("Ưu điểm").fill("Đảng viên gương mẫu, hoàn thành tốt nhiệm vụ.")
+        p.get_by_role("button", name="Lưu đánh giá").click()
+        see(p, "Đã lưu đánh giá")
+    with journey.step("chốt tháng") as p:
+        p.get_by_role("button", name="Chốt tháng").click()
+        see(p, "Đã chốt tháng")
+        see(p, "Tháng đã chốt")
+
+
+def download(page, prepare: str, button: str) -> bytes:
+    page.get_by_role("button", name=prepare).click()
+    with page.expect_download(timeout=TIMEOUT) as info:
+        page.get_by_role("button", name=button).click()
+    path = info.value.path()
+    return open(path, "rb").read()
+
+
+def test_the_resolution_and_the_report_download_and_open(seeded, server, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    journey = Journey(page, "downloads")
+    with journey.step("mở tab Xuất văn bản") as p:
+        login(p, server["url"], "bithu")
+        open_page(p, "Nghị quyết tháng")
+        p.get_by_role("tab", name="Xuất văn bản").click()
+    with journey.step("tải nghị quyết") as p:
+        data = download(p, "Chuẩn bị Nghị quyết (.docx)", "⬇️ Tải Nghị quyết (.docx)")
+        texts = [para.text for para in Document(io.BytesIO(data)).paragraphs]
+        assert "NGHỊ QUYẾT" in texts
+    with journey.step("tải báo cáo") as p:
+        p.get_by_role("tab", name="Xuất văn bản").click()
+        data = download(p, "Chuẩn bị Báo cáo gửi Đảng ủy (.docx)", "⬇️ Tải Báo cáo gửi Đảng ủy (.docx)")
+        assert "BÁO CÁO" in [para.text for para in Document(io.BytesIO(data)).paragraphs]
+
+
+def test_the_display_walks_the_agenda_and_shows_a_change_from_another_device(seeded, server, browser):
+    projector = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
+    secretary = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    journey = Journey(projector, "display")
+    with journey.step("máy chiếu đăng nhập, không có nút sửa") as p:
+        login(p, server["url"], "maychieu")
+        see(p, "Khai mạc và điểm danh")
         assert p.get_by_text("Thư ký: điểm danh").count() == 0
+        assert p.get_by_role("button", name="Lưu điểm danh").count() == 0
     with journey.step("chuyển qua các mục") as p:
         for title in ("Kết quả tháng trước", "Các chỉ tiêu", "Việc quá hạn", "Nhiệm vụ tháng tới", "Biểu quyết"):
             p.get_by_role("button", name="Tiếp ▶").click()
-            wait_for_text(p, title)
+            see(p, title)
+        for number, title in ((5, "Nhiệm vụ tháng tới"), (4, "Việc quá hạn"), (3, "Các chỉ tiêu"),
+                              (2, "Kết quả tháng trước"), (1, "Khai mạc và điểm danh")):
+            p.get_by_role("button", name="◀ Trước").click()
+            see(p, f"{number}. {title}")
+    with journey.step("thư ký ghi ý kiến ở thiết bị khác") as _:
+        login(secretary, server["url"], "bithu")
+        open_page(secretary, "Trình chiếu")
+        secretary.get_by_text("Thư ký: điểm danh, ghi ý kiến, biểu quyết").click()
+        secretary.get_by_label("Ý kiến, ghi chú").fill("Đề nghị bổ sung chỉ tiêu dự giờ")
+        secretary.get_by_role("button", name="Ghi ý kiến").click()
+        see(secretary, "Đã ghi ý kiến")
+    with journey.step("máy chiếu tự hiện ý kiến mới") as p:
+        see(p, "Đề nghị bổ sung chỉ tiêu dự giờ", timeout=15_000)
+
+
+def test_the_cli_refuses_while_the_server_holds_the_database(seeded, server, browser):
+    page = browser.new_page()
+    page.goto(server["url"])
+    see(page, "Đăng nhập chibo")  # the first session opens the database
+    result = subprocess.run([sys.executable, "-m", "chibo", "check", "--db", str(server["db"])], cwd=ROOT,
+                            capture_output=True, text=True)
+    assert result.returncode != 0 and "đang được một chương trình khác sử dụng" in result.stderr
