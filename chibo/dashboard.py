@@ -36,7 +36,8 @@ def monthly_progress(db: Database, today: date, months: int = 12) -> pd.DataFram
         f" round(100.0 * count(*) FILTER (WHERE {effective_status_sql()} = 'done') / count(*), 1) AS on_time_rate,"
         f" round(avg(t.progress), 1) AS avg_progress"
         " FROM tasks t JOIN documents d ON d.id = t.document_id WHERE d.kind = 'nq_thang'"
-        " GROUP BY d.month ORDER BY d.month DESC LIMIT ?", [today, months]).sort_values("month")
+        " AND d.month > ?::DATE - to_months(?)"
+        " GROUP BY d.month ORDER BY d.month DESC", [today, today, months]).sort_values("month")
 
 
 def workload_by_unit(db: Database, today: date, month: date | None = None) -> pd.DataFrame:
@@ -71,7 +72,7 @@ def attendance_by_month(db: Database, months: int = 12) -> pd.DataFrame:
         " round(100.0 * count(*) FILTER (WHERE a.status = 'present')"
         "  / nullif(count(*) FILTER (WHERE a.status <> 'exempt'), 0), 1) AS rate"
         " FROM meetings mt JOIN attendance a ON a.meeting_id = mt.id WHERE mt.kind = 'thuong_ky'"
-        " GROUP BY 1 ORDER BY 1 DESC LIMIT ?", [months]).sort_values("month")
+        " AND mt.held_on > current_date - to_months(?) GROUP BY 1 ORDER BY 1 DESC", [months]).sort_values("month")
 
 
 def tiles(db: Database, today: date) -> dict:

@@ -17,6 +17,8 @@ from chibo.errors import InputError
 from chibo.tasks import effective_status_sql
 
 MAX_ROWS = 1000
+EXAMPLE_SQL = ("SELECT nguoi_chu_tri, count(*) AS so_viec\nFROM nhiem_vu\nWHERE trang_thai = 'overdue'\n"
+               "GROUP BY 1\nORDER BY 2 DESC")
 
 # The views the SQL box sees: name -> (description, SQL over the real tables, {column: meaning}).
 VIEWS = {
@@ -254,11 +256,12 @@ def filter_tasks(db: Database, today: date, month=None, field=None, status=None,
     frame = tasks.board(db, today, month=month, field=field, status=status)
     if words.strip():
         frame = frame[frame["title"].str.contains(words.strip(), case=False, regex=False)]
+    total = len(frame)
     shown = pd.DataFrame({
         "Nhiệm vụ": frame["title"], "Lĩnh vực": frame["field"].map(FIELDS),
         "Chủ trì": frame["lead_member"].fillna(frame["lead_unit"]), "Hạn": frame["deadline"],
         "Trạng thái": frame["effective_status"].map(TASK_STATUSES), "Tiến độ (%)": frame["progress"]})
-    return Result(shown.head(MAX_ROWS), len(shown))
+    return Result(shown.head(MAX_ROWS), total)
 
 
 def filter_targets(db: Database, today: date, field=None, below: float = 101) -> Result:

@@ -35,10 +35,10 @@ _BOARD_SELECT = (
 )
 
 
-def board(db: Database, today: date, month: date | None = None, field: str | None = None,
-          unit_id: int | None = None, member_id: int | None = None, channel: str | None = None,
-          status: str | None = None) -> pd.DataFrame:
-    """Tasks filtered as the board asks, sorted by deadline; overdue computed for `today`."""
+BOARD_LIMIT = 500
+
+
+def _board_sql(today, month, field, unit_id, member_id, channel, status) -> tuple[str, list]:
     status_sql = effective_status_sql()
     sql = "SELECT * FROM (" + _BOARD_SELECT.format(status=status_sql) + " WHERE d.kind = 'nq_thang'"
     params: list = [today]
@@ -55,7 +55,24 @@ def board(db: Database, today: date, month: date | None = None, field: str | Non
     if status is not None:
         sql += " WHERE effective_status = ?"
         params.append(status)
-    return db.query(sql + " ORDER BY deadline, id", params)
+    return sql, params
+
+
+def board(db: Database, today: date, month: date | None = None, field: str | None = None,
+          unit_id: int | None = None, member_id: int | None = None, channel: str | None = None,
+          status: str | None = None, limit: int | None = None) -> pd.DataFrame:
+    """Tasks filtered as the board asks, sorted by deadline; overdue computed for `today`."""
+    sql, params = _board_sql(today, month, field, unit_id, member_id, channel, status)
+    sql += " ORDER BY deadline, id"
+    if limit:
+        sql += f" LIMIT {int(limit)}"
+    return db.query(sql, params)
+
+
+def board_count(db: Database, today: date, **filters) -> int:
+    sql, params = _board_sql(today, filters.get("month"), filters.get("field"), filters.get("unit_id"),
+                             filters.get("member_id"), filters.get("channel"), filters.get("status"))
+    return db.scalar(f"SELECT count(*) FROM ({sql})", params)
 
 
 def task(db: Database, task_id: int, today: date) -> dict:

@@ -59,7 +59,7 @@ with filter_tab:
     if subject == "tasks":
         months = plans.resolution_months(db)
         left, middle, right = st.columns(3)
-        month = left.selectbox("Tháng", [None, *months],
+        month = left.selectbox("Tháng", [*months, None],
                                format_func=lambda m: "Tất cả" if m is None else ui.month_label(m))
         field = middle.selectbox("Lĩnh vực", [None, *FIELDS], format_func=lambda f: FIELDS.get(f, "Tất cả"))
         status = right.selectbox("Trạng thái", [None, *TASK_STATUSES],
@@ -86,8 +86,7 @@ with sql_tab:
     saved = queries.saved_queries(db)
     chosen = st.selectbox("Câu hỏi đã lưu", [None, *saved["id"]],
                           format_func=lambda i: "—" if i is None else saved.set_index("id").loc[i, "name"])
-    default = saved.set_index("id").loc[chosen, "sql"] if chosen else \
-        "SELECT nguoi_chu_tri, count(*) AS so_viec\nFROM nhiem_vu\nWHERE trang_thai = 'overdue'\nGROUP BY 1\nORDER BY 2 DESC"
+    default = saved.set_index("id").loc[chosen, "sql"] if chosen else queries.EXAMPLE_SQL
     sql = st.text_area("SQL", default, height=160)
     left, right = st.columns([1, 2])
     if left.button("Chạy", type="primary"):

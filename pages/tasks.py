@@ -18,7 +18,8 @@ if not months:
 unit_names = members.unit_choices(db)
 people = members.member_choices(db, active_only=False)
 row1 = st.columns(3)
-month = row1[0].selectbox("Tháng", [None, *months], format_func=lambda m: "Tất cả các tháng" if m is None
+# The newest month by default: the whole history of a long-lived cell is never loaded unasked.
+month = row1[0].selectbox("Tháng", [*months, None], format_func=lambda m: "Tất cả các tháng" if m is None
                           else ui.month_label(m))
 field = row1[1].selectbox("Lĩnh vực", [None, *FIELDS], format_func=lambda f: FIELDS.get(f, "Tất cả lĩnh vực"))
 status = row1[2].selectbox("Trạng thái", [None, *TASK_STATUSES],
@@ -29,9 +30,12 @@ member = row2[1].selectbox("Đảng viên", [None, *people], format_func=lambda 
 channel = row2[2].selectbox("Kênh triển khai", [None, *CHANNELS], format_func=lambda c: CHANNELS.get(c, "Tất cả"))
 
 frame = tasks.board(db, today, month=month, field=field, unit_id=unit, member_id=member, channel=channel,
-                    status=status)
+                    status=status, limit=tasks.BOARD_LIMIT)
+total = tasks.board_count(db, today, month=month, field=field, unit_id=unit, member_id=member, channel=channel,
+                          status=status)
 overdue = int((frame["effective_status"] == "overdue").sum())
-st.caption(f"{len(frame)} nhiệm vụ · {overdue} quá hạn · sắp xếp theo hạn hoàn thành. Chọn một dòng để xem lịch sử.")
+shown = f"{total} nhiệm vụ" if total == len(frame) else f"{total} nhiệm vụ (hiện {len(frame)} nhiệm vụ có hạn sớm nhất)"
+st.caption(f"{shown} · {overdue} quá hạn · sắp xếp theo hạn hoàn thành. Chọn một dòng để xem lịch sử.")
 if frame.empty:
     st.info("Không có nhiệm vụ nào khớp bộ lọc.")
     st.stop()

@@ -217,3 +217,10 @@ def test_bad_target_values_are_refused(program_targets, day, value, message):
     with pytest.raises(InputError, match=message):
         targets.record_value(db, A, target, day, value, today=TODAY)
     assert db.scalar("SELECT count(*) FROM target_values") == 0
+
+
+def test_the_board_is_capped_but_counts_everything(month):
+    db, *_ = month
+    assert len(tasks.board(db, TODAY, limit=2)) == 2
+    assert tasks.board_count(db, TODAY) == 3
+    assert tasks.board_count(db, TODAY, status="overdue") == 1

@@ -119,6 +119,7 @@ class Journey:
 
             def __exit__(self, kind, error, trace):
                 journey.count += 1
+                journey.page.wait_for_timeout(400)  # let the last rerun paint
                 shot = SHOTS / f"{journey.name}-{journey.count:02d}.png"
                 journey.page.screenshot(path=str(shot), full_page=False)
                 if error is not None:
