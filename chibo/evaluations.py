@@ -72,7 +72,7 @@ def figures(db: Database, month: date, today: date) -> dict:
     counts = results["effective_status"].value_counts().to_dict()
     meeting_id = meetings.meeting_for_month(db, plans.next_month(month)) or meetings.meeting_for_month(db, month)
     last_day = min(plans.month_end(month), today)
-    card = targets.scorecard(db, last_day)
+    card = _frozen_scorecard(db, month) if _is_closed(db, month) else targets.scorecard(db, last_day)
     supervision = db.query(
         "SELECT conclusion, count(*) AS n FROM supervisions WHERE held_on BETWEEN ? AND ? GROUP BY conclusion",
         [month, plans.month_end(month)])
@@ -90,6 +90,17 @@ def figures(db: Database, month: date, today: date) -> dict:
         "attendance": meetings.attendance_summary(db, meeting_id) if meeting_id else None,
         "supervision": dict(zip(supervision["conclusion"], supervision["n"])),
     }
+
+
+def _is_closed(db: Database, month: date) -> bool:
+    return bool(db.scalar("SELECT closed_at IS NOT NULL FROM evaluations WHERE month = ?", [month]))
+
+
+def _frozen_scorecard(db: Database, month: date) -> pd.DataFrame:
+    """The target figures as they were when the month was closed."""
+    return db.query("SELECT tg.id, tg.name, tg.kind, s.value AS actual, s.value_text AS actual_text, s.attainment"
+                    " FROM month_target_snapshots s JOIN evaluations e ON e.id = s.evaluation_id"
+                    " JOIN targets tg ON tg.id = s.target_id WHERE e.month = ? ORDER BY tg.field, tg.id", [month])
 
 
 def save(db: Database, actor: Actor, month: date, **texts) -> int:

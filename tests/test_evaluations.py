@@ -56,6 +56,18 @@ def test_a_closed_month_keeps_its_figures_when_tasks_change_later(december):
     assert plans.monthly_resolution(db, DEC).status == "evaluated"
 
 
+def test_a_closed_month_keeps_its_target_figures_when_values_come_later(december):
+    from chibo import program, targets
+    db, _, _ = december
+    program_id = program.create_program(db, A, cell.terms(db)[0].id, "2025-08-01")
+    target = program.add_target(db, A, program_id, field="chuyen_mon", name="Tỷ lệ", unit="%", kind="snapshot",
+                                baseline=0, target_value=100)
+    targets.record_value(db, A, target, "2026-12-10", 50, today=TODAY)
+    evaluations.close_month(db, A, DEC, TODAY)
+    targets.record_value(db, A, target, "2026-12-20", 90, today=TODAY)  # a late entry for December
+    assert evaluations.figures(db, DEC, TODAY)["avg_attainment"] == 50.0
+
+
 def test_closing_a_month_twice_is_refused(december):
     db, _, _ = december
     evaluations.close_month(db, A, DEC, TODAY)
