@@ -6,23 +6,12 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from chibo.labels import TASK_STATUSES
+from chibo.labels import TASK_STATUSES, vn_number
 
 STATUS_COLORS = {
     "Hoàn thành": "#2e7d32", "Hoàn thành trễ hạn": "#9ccc65", "Đang thực hiện": "#1976d2",
     "Chưa bắt đầu": "#90a4ae", "Quá hạn": "#c62828", "Không hoàn thành": "#6d4c41", "Tạm dừng": "#ffb300",
 }
-VI_LOCALE = {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", " ₫"]}
-VI_TIME = {
-    "dateTime": "%A, %e %B %Y, %X", "date": "%d/%m/%Y", "time": "%H:%M:%S",
-    "periods": ["SA", "CH"],
-    "days": ["Chủ nhật", "Thứ hai", "Thứ ba", "Thứ tư", "Thứ năm", "Thứ sáu", "Thứ bảy"],
-    "shortDays": ["CN", "T2", "T3", "T4", "T5", "T6", "T7"],
-    "months": [f"Tháng {i}" for i in range(1, 13)],
-    "shortMonths": [f"Th{i}" for i in range(1, 13)],
-}
-
-
 def _theme(chart: alt.Chart, big: bool = False) -> alt.Chart:
     size = 18 if big else 13
     return (chart.configure_axis(labelFontSize=size, titleFontSize=size + 1, labelLimit=260)
@@ -50,12 +39,14 @@ def monthly_progress(frame: pd.DataFrame, big: bool = False) -> alt.Chart:
     long = frame.melt(id_vars=["month"], value_vars=["done_rate", "on_time_rate"], var_name="measure",
                       value_name="rate")
     long["measure"] = long["measure"].map({"done_rate": "Đã hoàn thành", "on_time_rate": "Hoàn thành đúng hạn"})
+    long["rate_vn"] = long["rate"].map(lambda v: f"{vn_number(v)}%")
+    long["month_vn"] = long["month"].map(lambda m: f"{m.month:02d}/{m.year}")
     chart = alt.Chart(long).mark_line(point=True, strokeWidth=3).encode(
         x=alt.X("month:T", title=None, axis=alt.Axis(format="%m/%Y", tickCount="month")),
         y=alt.Y("rate:Q", title="Tỷ lệ (%)", scale=alt.Scale(domain=[0, 100])),
         color=alt.Color("measure:N", title=None, scale=alt.Scale(range=["#1976d2", "#2e7d32"])),
-        tooltip=[alt.Tooltip("month:T", title="Tháng", format="%m/%Y"), alt.Tooltip("measure:N", title="Chỉ số"),
-                 alt.Tooltip("rate:Q", title="Tỷ lệ (%)", format=",.1f")],
+        tooltip=[alt.Tooltip("month_vn:N", title="Tháng"), alt.Tooltip("measure:N", title="Chỉ số"),
+                 alt.Tooltip("rate_vn:N", title="Tỷ lệ")],
     ).properties(height=260 if not big else 420, title="Kết quả thực hiện nhiệm vụ theo tháng")
     return _theme(chart, big)
 
@@ -75,11 +66,13 @@ def workload(frame: pd.DataFrame, label_column: str, title: str) -> alt.Chart:
 
 
 def attendance(frame: pd.DataFrame, big: bool = False) -> alt.Chart:
+    frame = frame.assign(rate_vn=frame["rate"].map(lambda v: f"{vn_number(v)}%"),
+                         month_vn=frame["month"].map(lambda m: f"{m.month:02d}/{m.year}"))
     chart = alt.Chart(frame).mark_bar(color="#b71c1c").encode(
         x=alt.X("month:T", title=None, axis=alt.Axis(format="%m/%Y", tickCount="month")),
         y=alt.Y("rate:Q", title="Tỷ lệ dự họp (%)", scale=alt.Scale(domain=[0, 100])),
-        tooltip=[alt.Tooltip("month:T", title="Tháng", format="%m/%Y"),
-                 alt.Tooltip("present:Q", title="Có mặt"), alt.Tooltip("rate:Q", title="Tỷ lệ (%)", format=",.1f")],
+        tooltip=[alt.Tooltip("month_vn:N", title="Tháng"), alt.Tooltip("present:Q", title="Có mặt"),
+                 alt.Tooltip("rate_vn:N", title="Tỷ lệ")],
     ).properties(height=240 if not big else 400, title="Đảng viên dự sinh hoạt theo tháng")
     return _theme(chart, big)
 
