@@ -64,20 +64,10 @@ def task_results(db: Database, month: date, today: date) -> pd.DataFrame:
         " ORDER BY t.field, t.deadline, t.id", [today, month])
 
 
-def figures(db: Database, month: date, today: date) -> dict:
-    """Everything the evaluation states as a number, computed from the data."""
-    month = plans.month_start(month)
-    doc = _resolution_or_fail(db, month)
-    results = task_results(db, month, today)
+def task_counts(results: pd.DataFrame) -> dict:
+    """Outcome counts of a month's task results (live or frozen)."""
     counts = results["effective_status"].value_counts().to_dict()
-    meeting_id = meetings.meeting_for_month(db, plans.next_month(month)) or meetings.meeting_for_month(db, month)
-    last_day = min(plans.month_end(month), today)
-    card = _frozen_scorecard(db, month) if _is_closed(db, month) else targets.scorecard(db, last_day)
-    supervision = db.query(
-        "SELECT conclusion, count(*) AS n FROM supervisions WHERE held_on BETWEEN ? AND ? GROUP BY conclusion",
-        [month, plans.month_end(month)])
     return {
-        "document": doc,
         "tasks": len(results),
         "done_on_time": int(counts.get("done", 0)),
         "done_late": int(counts.get("done_late", 0)),
@@ -85,6 +75,22 @@ def figures(db: Database, month: date, today: date) -> dict:
         "overdue": int(counts.get("overdue", 0)),
         "in_progress": int(counts.get("in_progress", 0) + counts.get("not_started", 0)),
         "paused": int(counts.get("paused", 0)),
+    }
+
+
+def figures(db: Database, month: date, today: date) -> dict:
+    """Everything the evaluation states as a number, computed from the data."""
+    month = plans.month_start(month)
+    doc = _resolution_or_fail(db, month)
+    results = task_results(db, month, today)
+    meeting_id = meetings.meeting_for_month(db, plans.next_month(month)) or meetings.meeting_for_month(db, month)
+    last_day = min(plans.month_end(month), today)
+    card = _frozen_scorecard(db, month) if _is_closed(db, month) else targets.scorecard(db, last_day)
+    supervision = db.query(
+        "SELECT conclusion, count(*) AS n FROM supervisions WHERE held_on BETWEEN ? AND ? GROUP BY conclusion",
+        [month, plans.month_end(month)])
+    return task_counts(results) | {
+        "document": doc,
         "avg_attainment": None if card["attainment"].isna().all() else round(float(card["attainment"].mean()), 1),
         "targets": card,
         "attendance": meetings.attendance_summary(db, meeting_id) if meeting_id else None,

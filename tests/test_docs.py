@@ -148,7 +148,7 @@ def test_the_signature_block_and_recipients_close_the_document(exported, kind):
     left, right = open_docx(exported[kind]).tables[-1].rows[0].cells
     texts = [p.text for p in right.paragraphs if p.text]
     assert texts == ["T/M CHI BỘ", "BÍ THƯ", "Lê Thu Nga"]
-    bold = [p.runs[0].bold for p in right.paragraphs if p.text]
+    bold = [bool(p.runs[0].bold) for p in right.paragraphs if p.text]
     assert bold == [True, False, True]
     recipients = [p for p in left.paragraphs if p.text]
     assert recipients[0].text == "Nơi nhận:" and recipients[0].runs[0].underline and run_size(recipients[0].runs[0]) == 14

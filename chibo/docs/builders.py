@@ -120,14 +120,14 @@ def _evaluation_part(db: Database, writer: Writer, month: date, today: date) -> 
     if not plans.monthly_resolution(db, month):
         writer.body("Tháng trước chi bộ chưa có nghị quyết trên chibo.")
         return
-    figures = evaluations.figures(db, month, today)
+    results = evaluations.task_results(db, month, today)
+    figures = evaluations.task_counts(results)
     evaluation = evaluations.get(db, month) or {}
     writer.heading("1. Kết quả đạt được")
     writer.body(f"Nghị quyết tháng {month.month}/{month.year} đề ra {figures['tasks']} nhiệm vụ: hoàn thành đúng hạn "
                 f"{figures['done_on_time']}, hoàn thành trễ hạn {figures['done_late']}, không hoàn thành "
                 f"{figures['not_done']}, quá hạn chưa xong {figures['overdue']}.")
     writer.body(evaluation.get("results", ""))
-    results = evaluations.task_results(db, month, today)
     writer.table(["Nhiệm vụ tháng trước", "Tình trạng", "Kết quả"],
                  [[r.title, TASK_STATUSES[r.effective_status], f"{r.progress}%"] for r in results.itertuples()],
                  [writer.usable_mm * 0.6, writer.usable_mm * 0.25, writer.usable_mm * 0.15])

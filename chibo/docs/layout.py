@@ -97,12 +97,15 @@ class Writer:
 
     # -- runs and paragraphs --------------------------------------------------------------
     def _font(self, run, size: float, bold: bool = False, italic: bool = False, underline: bool = False) -> None:
-        run.font.size = Pt(size)
-        run.font.bold = bold
-        run.font.italic = italic
-        run.font.underline = underline
-        run.font.name = self.p["font_name"]
+        """Direct formatting only where it differs from plain text: each property setter adds XML."""
         set_fonts(run._r, self.p["font_name"])
+        run.font.size = Pt(size)
+        if bold:
+            run.font.bold = True
+        if italic:
+            run.font.italic = True
+        if underline:
+            run.font.underline = True
 
     def _paragraph(self, container, text: str, size: float, align=LEFT, bold=False, italic=False,
                    underline=False, space_after: float = 0, indent_mm: float = 0):
@@ -179,17 +182,16 @@ class Writer:
         widths = widths_mm or [self.usable_mm / len(headers)] * len(headers)
         table.autofit = False
         _set_widths(table, widths)
-        for cell, text, width in zip(table.rows[0].cells, headers, widths):
-            self._cell(cell, text, width, bold=True, align=CENTER)
+        for cell, text in zip(table.rows[0].cells, headers):
+            self._cell(cell, text, bold=True, align=CENTER)
         _repeat_header(table.rows[0])
         for values in rows:
-            cells = table.add_row().cells
-            for cell, text, width in zip(cells, values, widths):
-                self._cell(cell, str(text), width)
+            # New rows copy the grid; their cells need no width of their own.
+            for cell, text in zip(table.add_row().cells, values):
+                self._cell(cell, str(text))
         self._paragraph(self.doc, "", self.p["body_pt"], space_after=0)
 
-    def _cell(self, cell, text: str, width: float, bold: bool = False, align=LEFT) -> None:
-        cell.width = Mm(width)
+    def _cell(self, cell, text: str, bold: bool = False, align=LEFT) -> None:
         paragraph = cell.paragraphs[0]
         paragraph.alignment = align
         run = paragraph.add_run(text)
