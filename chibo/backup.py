@@ -146,10 +146,3 @@ def restore_running(db: Database, actor: Actor, source: str | Path, backup_dir: 
         Path(str(db.path) + ".wal").unlink(missing_ok=True)
         db.reopen()
     return kept
-
-
-def has_admin(db: Database) -> bool:
-    return bool(db.scalar("SELECT count(*) FROM users WHERE role = 'quan_tri' AND active"))
-
-
-

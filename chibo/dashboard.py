@@ -64,7 +64,7 @@ def workload_by_member(db: Database, today: date, month: date | None = None, lim
         f" LIMIT {int(limit)}", [today] + ([month] if month else []))
 
 
-def attendance_by_month(db: Database, months: int = 12) -> pd.DataFrame:
+def attendance_by_month(db: Database, today: date, months: int = 12) -> pd.DataFrame:
     return db.query(
         "SELECT date_trunc('month', mt.held_on) AS month, count(*) FILTER (WHERE a.status = 'present') AS present,"
         " count(*) FILTER (WHERE a.status = 'absent_excused') AS absent_excused,"
@@ -72,7 +72,7 @@ def attendance_by_month(db: Database, months: int = 12) -> pd.DataFrame:
         " round(100.0 * count(*) FILTER (WHERE a.status = 'present')"
         "  / nullif(count(*) FILTER (WHERE a.status <> 'exempt'), 0), 1) AS rate"
         " FROM meetings mt JOIN attendance a ON a.meeting_id = mt.id WHERE mt.kind = 'thuong_ky'"
-        " AND mt.held_on > current_date - to_months(?) GROUP BY 1 ORDER BY 1 DESC", [months]).sort_values("month")
+        " AND mt.held_on > ?::DATE - to_months(?) GROUP BY 1 ORDER BY 1 DESC", [today, months]).sort_values("month")
 
 
 def tiles(db: Database, today: date) -> dict:

@@ -9,7 +9,7 @@ from datetime import date
 
 import pandas as pd
 
-from chibo import audit, cell, validate
+from chibo import audit, cell, members, validate
 from chibo.auth import Actor, require
 from chibo.db import Database
 from chibo.errors import InputError
@@ -481,7 +481,7 @@ def save_task_table(db: Database, actor: Actor, document_id: int, rows: list[dic
     if doc.kind != "nq_thang":
         raise InputError("Chỉ nghị quyết thường kỳ có bảng nhiệm vụ tháng.")
     term = next(t for t in cell.terms(db) if t.id == doc.term_id)
-    active = set(member_choices_active(db))
+    active = set(members.member_choices(db))
     cleaned = []
     for index, row in enumerate(rows, start=1):
         if all(_blank(v) for k, v in row.items() if k not in ("id", "recurring")):
@@ -491,10 +491,6 @@ def save_task_table(db: Database, actor: Actor, document_id: int, rows: list[dic
         except InputError as exc:
             raise InputError(exc.message, row=index) from None
     return db.write(lambda cur: _apply_task_table(cur, actor, document_id, doc.issued_on or doc.month, cleaned))
-
-
-def member_choices_active(db: Database) -> list[int]:
-    return [r[0] for r in db.rows("SELECT id FROM members WHERE status = 'active'")]
 
 
 def _apply_task_table(cur, actor, document_id, start_on, cleaned: list[dict]) -> dict:

@@ -85,6 +85,23 @@ def scorecard(db: Database, as_of: date, document_id: int | None = None) -> pd.D
     return db.query(sql + " ORDER BY field, id", params)
 
 
+def shown(card: pd.DataFrame) -> pd.DataFrame:
+    """The scorecard with what a person reads: the target and the actual as Vietnamese text."""
+    from chibo.labels import missing, vn_number
+
+    def target_text(row) -> str:
+        return row["target_text"] or f"{vn_number(row['target_value'])} {row['unit']}".strip()
+
+    def actual_text(row) -> str:
+        if row["kind"] == "qualitative":
+            return "" if missing(row["actual_text"]) else row["actual_text"]
+        return "" if missing(row["actual"]) else f"{vn_number(row['actual'])} {row['unit']}".strip()
+
+    if card.empty:
+        return card.assign(target_shown=[], actual_shown=[])
+    return card.assign(target_shown=card.apply(target_text, axis=1), actual_shown=card.apply(actual_text, axis=1))
+
+
 def band(attainment: float | None, thresholds: dict) -> str:
     """Traffic light of an attainment: 'xanh' (on track), 'vang', 'do', or 'chua_co'."""
     if attainment is None or missing(attainment):

@@ -140,9 +140,6 @@ def month_label(month) -> str:
     return f"Tháng {month.month}/{month.year}"
 
 
-def require_permission(found: auth.Actor, permission: str) -> bool:
-    return found.can(permission)
-
 
 # -- a task, opened: its details, history, progress form and extension form ---------
 def task_panel(db: Database, found_actor: auth.Actor, task_id: int) -> None:

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from chibo import config, dashboard, evaluations, meetings, members, plans, targets, ui
-from chibo.labels import ATTENDANCE, FIELDS, TASK_STATUSES, missing, vn_date, vn_number
+from chibo.labels import ATTENDANCE, FIELDS, TASK_STATUSES, vn_date
 
 db = ui.database()
 actor = ui.actor()
@@ -57,16 +57,13 @@ def section_body(key: str) -> None:
         for row in results.itertuples():
             st.markdown(f"- {row.title} — **{TASK_STATUSES[row.effective_status]}**")
     elif key == "chi_tieu":
-        card = targets.scorecard(db, today)
+        card = targets.shown(targets.scorecard(db, today))
         if card.empty:
             st.info("Chưa có chỉ tiêu.")
+        limits = dashboard.thresholds(db)
         for row in card.itertuples():
-            light = {"xanh": "🟢", "vang": "🟡", "do": "🔴", "chua_co": "⚪"}[
-                targets.band(row.attainment, dashboard.thresholds(db))]
-            shown = row.actual_text if row.kind == "qualitative" else (
-                "chưa có số liệu" if missing(row.actual) else f"{vn_number(row.actual)} {row.unit}")
-            goal = row.target_text or f"{vn_number(row.target_value)} {row.unit}"
-            st.markdown(f"- {light} {row.name}: **{shown}** / {goal}")
+            light = {"xanh": "🟢", "vang": "🟡", "do": "🔴", "chua_co": "⚪"}[targets.band(row.attainment, limits)]
+            st.markdown(f"- {light} {row.name}: **{row.actual_shown or 'chưa có số liệu'}** / {row.target_shown}")
     elif key == "ton_tai":
         late = dashboard.overdue_tasks(db, today)
         if late.empty:

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from chibo import charts, dashboard, targets, ui
-from chibo.labels import FIELDS, missing, vn_date, vn_number
+from chibo.labels import FIELDS, vn_date, vn_number
 
 db = ui.database()
 actor = ui.actor()
@@ -33,13 +33,9 @@ if card.empty:
 else:
     limits = dashboard.thresholds(db)
     lights = {"xanh": "🟢 Đạt/đúng tiến độ", "vang": "🟡 Cần chú ý", "do": "🔴 Chậm", "chua_co": "⚪ Chưa có số liệu"}
-    shown = card.assign(
+    shown = targets.shown(card).assign(
         light=card["attainment"].map(lambda a: lights[targets.band(a, limits)]),
         field_label=card["field"].map(FIELDS),
-        target_shown=card.apply(lambda r: r["target_text"] or f"{vn_number(r['target_value'])} {r['unit']}", axis=1),
-        actual_shown=card.apply(lambda r: r["actual_text"] if r["kind"] == "qualitative"
-                                else ("" if missing(r["actual"]) else f"{vn_number(r['actual'])} {r['unit']}"),
-                                axis=1),
     )
     ui.table(shown, {"light": "Tình trạng", "name": "Tên chỉ tiêu", "field_label": "Lĩnh vực",
                      "target_shown": "Kế hoạch", "actual_shown": "Thực hiện", "attainment": "Đạt (%)"},
@@ -74,7 +70,7 @@ with right:
         st.altair_chart(charts.workload(people, "member", "Khối lượng việc theo đảng viên (tháng này)"),
                         width="stretch")
 
-attendance_history = dashboard.attendance_by_month(db)
+attendance_history = dashboard.attendance_by_month(db, today)
 if attendance_history.empty:
     st.info("Chưa có buổi sinh hoạt nào được điểm danh.")
 else:

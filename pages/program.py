@@ -3,7 +3,7 @@
 import streamlit as st
 
 from chibo import cell, docs, members, plans, program, targets, ui
-from chibo.labels import DIRECTIONS, FIELDS, TARGET_KINDS, missing, vn_number
+from chibo.labels import DIRECTIONS, FIELDS, TARGET_KINDS
 
 db = ui.database()
 actor = ui.actor()
@@ -46,11 +46,8 @@ with targets_tab:
             if st.form_submit_button("Thêm mục tiêu"):
                 ui.attempt(program.add_goal, db, actor, doc.id, goal_title, expected, success="Đã thêm mục tiêu.")
     card = targets.scorecard(db, today, doc.id)
-    shown = card.assign(
-        field=card["field"].map(FIELDS), kind=card["kind"].map(TARGET_KINDS), direction=card["direction"].map(DIRECTIONS),
-        target_shown=card.apply(lambda r: r["target_text"] or f"{vn_number(r['target_value'])} {r['unit']}", axis=1),
-        actual_shown=card.apply(lambda r: r["actual_text"] if r["kind"] == "qualitative" else
-                                ("" if missing(r["actual"]) else vn_number(r["actual"])), axis=1))
+    shown = targets.shown(card).assign(
+        field=card["field"].map(FIELDS), kind=card["kind"].map(TARGET_KINDS), direction=card["direction"].map(DIRECTIONS))
     ui.table(shown, {"name": "Tên chỉ tiêu", "field": "Lĩnh vực", "kind": "Loại", "direction": "Chiều",
                      "baseline": "Ban đầu", "target_shown": "Kế hoạch", "actual_shown": "Thực hiện",
                      "attainment": "Đạt (%)"}, "Chưa có chỉ tiêu nào.")

@@ -68,7 +68,7 @@ def test_workload_per_unit_and_member_count_lead_and_partner(counted):
 
 
 def test_attendance_over_the_months(counted):
-    frame = dashboard.attendance_by_month(counted)
+    frame = dashboard.attendance_by_month(counted, TODAY)
     assert list(frame["present"]) == [2, 1] and list(frame["rate"]) == [100.0, 50.0]
     assert charts.attendance(frame).to_dict()
 

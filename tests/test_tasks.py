@@ -224,3 +224,13 @@ def test_the_board_is_capped_but_counts_everything(month):
     assert len(tasks.board(db, TODAY, limit=2)) == 2
     assert tasks.board_count(db, TODAY) == 3
     assert tasks.board_count(db, TODAY, status="overdue") == 1
+
+
+def test_the_scorecard_reads_in_vietnamese(program_targets):
+    db, _, add, *_ = program_targets
+    rate = add(name="Tỷ lệ", unit="%", kind="snapshot", baseline=98, target_value=99.5)
+    level = add(name="Xếp loại", kind="qualitative", target_text="Hoàn thành tốt nhiệm vụ")
+    targets.record_value(db, A, rate, "2026-12-01", 98.75, today=TODAY)
+    card = targets.shown(targets.scorecard(db, TODAY)).set_index("id")
+    assert (card.loc[rate, "target_shown"], card.loc[rate, "actual_shown"]) == ("99,5 %", "98,8 %")
+    assert (card.loc[level, "target_shown"], card.loc[level, "actual_shown"]) == ("Hoàn thành tốt nhiệm vụ", "")

@@ -159,11 +159,9 @@ def report(db: Database, profile: dict, document_id: int, today: date) -> bytes:
     writer.heading(f"I. TÌNH HÌNH VÀ KẾT QUẢ THỰC HIỆN NHIỆM VỤ THÁNG {previous.month}/{previous.year}")
     _evaluation_part(db, writer, previous, today)
     writer.heading("4. Kết quả thực hiện các chỉ tiêu")
-    card = targets.scorecard(db, min(plans.month_end(previous), today))
+    card = targets.shown(targets.scorecard(db, min(plans.month_end(previous), today)))
     writer.table(["Chỉ tiêu", "Kế hoạch", "Thực hiện", "Đạt (%)"],
-                 [[r.name, r.target_text or f"{vn_number(r.target_value)} {r.unit}",
-                   r.actual_text if r.kind == "qualitative" else ("" if missing(r.actual) else vn_number(r.actual)),
-                   "" if missing(r.attainment) or r.attainment is None else vn_number(r.attainment)]
+                 [[r.name, r.target_shown, r.actual_shown, "" if missing(r.attainment) else vn_number(r.attainment)]
                   for r in card.itertuples()],
                  [writer.usable_mm * 0.46, writer.usable_mm * 0.2, writer.usable_mm * 0.2, writer.usable_mm * 0.14])
     monthly = dashboard.monthly_progress(db, today)
