@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 
 from chibo import cell, meetings, plans, targets
-from chibo.db import Database
+from chibo.db import Database, memoised
 from chibo.labels import FIELDS, TASK_STATUSES
 from chibo.tasks import effective_status_sql
 
@@ -18,6 +18,7 @@ def thresholds(db: Database) -> dict:
     return cell.setting(db, "traffic_lights", DEFAULT_THRESHOLDS)
 
 
+@memoised
 def tasks_by_field_status(db: Database, today: date, month: date) -> pd.DataFrame:
     frame = db.query(
         f"SELECT t.field, {effective_status_sql()} AS status, count(*) AS tasks FROM tasks t"
@@ -28,6 +29,7 @@ def tasks_by_field_status(db: Database, today: date, month: date) -> pd.DataFram
     return frame
 
 
+@memoised
 def monthly_progress(db: Database, today: date, months: int = 12) -> pd.DataFrame:
     """Per month: share of tasks finished (on time or late), and on time alone."""
     return db.query(
@@ -40,6 +42,7 @@ def monthly_progress(db: Database, today: date, months: int = 12) -> pd.DataFram
         " GROUP BY d.month ORDER BY d.month DESC", [today, today, months]).sort_values("month")
 
 
+@memoised
 def workload_by_unit(db: Database, today: date, month: date | None = None) -> pd.DataFrame:
     month_clause = "AND d.month = $2" if month else ""
     return db.query(
@@ -50,6 +53,7 @@ def workload_by_unit(db: Database, today: date, month: date | None = None) -> pd
         [today] + ([month] if month else []))
 
 
+@memoised
 def workload_by_member(db: Database, today: date, month: date | None = None, limit: int = 15) -> pd.DataFrame:
     """Tasks a member leads or takes part in, and how many of those are overdue."""
     month_clause = "AND d.month = $2" if month else ""
@@ -64,6 +68,7 @@ def workload_by_member(db: Database, today: date, month: date | None = None, lim
         f" LIMIT {int(limit)}", [today] + ([month] if month else []))
 
 
+@memoised
 def attendance_by_month(db: Database, today: date, months: int = 12) -> pd.DataFrame:
     return db.query(
         "SELECT date_trunc('month', mt.held_on) AS month, count(*) FILTER (WHERE a.status = 'present') AS present,"
@@ -75,6 +80,7 @@ def attendance_by_month(db: Database, today: date, months: int = 12) -> pd.DataF
         " AND mt.held_on > ?::DATE - to_months(?) GROUP BY 1 ORDER BY 1 DESC", [today, months]).sort_values("month")
 
 
+@memoised
 def tiles(db: Database, today: date) -> dict:
     month = plans.month_start(today)
     counts = db.one(
@@ -97,6 +103,7 @@ def tiles(db: Database, today: date) -> dict:
     }
 
 
+@memoised
 def overdue_tasks(db: Database, today: date, limit: int = 20) -> pd.DataFrame:
     return db.query(
         "SELECT t.id, t.title, t.field, coalesce(m.full_name, u.name) AS lead, t.deadline, t.progress,"
@@ -106,6 +113,7 @@ def overdue_tasks(db: Database, today: date, limit: int = 20) -> pd.DataFrame:
         " ORDER BY t.deadline, t.id LIMIT ?", [today, today, limit])
 
 
+@memoised
 def changes_since(db: Database, since, today: date, limit: int = 50) -> dict:
     """'Since the last meeting': newly overdue tasks, target values recorded, and the audit trail."""
     overdue = db.query(

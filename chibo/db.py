@@ -4,8 +4,10 @@ and numbered SQL migrations."""
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
@@ -18,6 +20,7 @@ from chibo.errors import DatabaseInUse
 
 T = TypeVar("T")
 WRITE_RETRIES = 20
+MEMO_SIZE = 256
 
 
 def migration_files() -> list[tuple[int, str, str]]:
@@ -53,6 +56,9 @@ class Database:
         self.path = Path(path)
         self._root = connect_file(self.path)
         self._write_lock = threading.RLock()
+        # Bumped by every committed write: this process owns the file, so nothing else changes it.
+        self.generation = 0
+        self._memo: OrderedDict = OrderedDict()
         if migrate:
             apply_migrations(self)
 
@@ -101,6 +107,7 @@ class Database:
                     cur.execute("BEGIN TRANSACTION")
                     result = work(cur)
                     cur.execute("COMMIT")
+                    self.generation += 1
                     return result
                 except duckdb.TransactionException:
                     _rollback(cur)
@@ -113,6 +120,24 @@ class Database:
                 finally:
                     cur.close()
         raise AssertionError("unreachable")
+
+    def memo(self, key: tuple, compute: Callable[[], T]) -> T:
+        """A read's result, reused until the next write. Pages rerun on every click and the meeting
+        display every few seconds; between writes the answers cannot change. Frames come back as copies."""
+        with self._write_lock:
+            found = self._memo.get(key)
+            if found is not None and found[0] == self.generation:
+                self._memo.move_to_end(key)
+                return _copy(found[1])
+            generation = self.generation
+        value = compute()
+        with self._write_lock:
+            if generation == self.generation:
+                self._memo[key] = (generation, value)
+                self._memo.move_to_end(key)
+                while len(self._memo) > MEMO_SIZE:
+                    self._memo.popitem(last=False)
+        return _copy(value)
 
     def checkpoint(self) -> None:
         with self._write_lock:
@@ -131,10 +156,29 @@ class Database:
             self._root.close()
 
     def reopen(self) -> None:
-        """After a restore swapped the file: a new root connection, migrated."""
+        """After a restore swapped the file: a new root connection, migrated, nothing remembered."""
         with self._write_lock:
             self._root = connect_file(self.path)
+            self.generation += 1
+            self._memo.clear()
             apply_migrations(self)
+
+
+def memoised(func):
+    """Decorate a read `func(db, ...)`: its result is reused until the next write (Database.memo)."""
+    @functools.wraps(func)
+    def wrapper(db: Database, *args, **kwargs):
+        key = (func.__module__, func.__qualname__, args, tuple(sorted(kwargs.items())))
+        return db.memo(key, lambda: func(db, *args, **kwargs))
+    return wrapper
+
+
+def _copy(value):
+    if isinstance(value, pd.DataFrame):
+        return value.copy()
+    if isinstance(value, dict):
+        return {k: v.copy() if isinstance(v, pd.DataFrame) else v for k, v in value.items()}
+    return value
 
 
 def _rollback(cur: duckdb.DuckDBPyConnection) -> None:

@@ -9,7 +9,7 @@ import pandas as pd
 
 from chibo import audit, validate
 from chibo.auth import Actor, require
-from chibo.db import Database
+from chibo.db import Database, memoised
 from chibo.errors import InputError
 from chibo.labels import missing
 
@@ -76,6 +76,7 @@ FROM actual
 """
 
 
+@memoised
 def scorecard(db: Database, as_of: date, document_id: int | None = None) -> pd.DataFrame:
     sql = "SELECT * FROM (" + SCORECARD_SQL.replace("$as_of", "$1") + ")"
     params: list = [as_of]

@@ -141,3 +141,27 @@ def test_database_in_use_is_raised_in_process_terms(tmp_path):
     finally:
         proc.kill()
         proc.wait()
+
+
+def test_a_memoised_read_is_reused_until_the_next_write(fresh_db):
+    calls = []
+
+    def count_units():
+        calls.append(1)
+        return fresh_db.scalar("SELECT count(*) FROM units")
+
+    assert fresh_db.memo(("units",), count_units) == 0
+    assert fresh_db.memo(("units",), count_units) == 0
+    assert len(calls) == 1
+    members.add_unit(fresh_db, auth.SYSTEM, "Tổ 1", "to_chuyen_mon")
+    assert fresh_db.memo(("units",), count_units) == 1
+    assert len(calls) == 2
+
+
+def test_a_failed_write_does_not_invalidate_but_a_committed_one_does(fresh_db):
+    before = fresh_db.generation
+    with pytest.raises(RuntimeError):
+        fresh_db.write(lambda cur: (_ for _ in ()).throw(RuntimeError("boom")))
+    assert fresh_db.generation == before
+    fresh_db.write(lambda cur: cur.execute("SELECT 1"))
+    assert fresh_db.generation == before + 1
