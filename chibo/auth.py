@@ -11,7 +11,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from chibo import audit, validate
-from chibo.db import Database
+from chibo.db import Database, memoised
 from chibo.errors import InputError, PermissionDenied
 from chibo.labels import ROLES
 
@@ -74,6 +74,7 @@ def _check_username(username: str) -> str:
     return name
 
 
+@memoised
 def has_users(db: Database) -> bool:
     return bool(db.scalar("SELECT count(*) FROM users"))
 
@@ -204,6 +205,7 @@ def _record_failure(db, user_id, failures, max_failures, lock_minutes, now) -> N
         "UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?", [reset, locked, user_id]))
 
 
+@memoised
 def actor_for(db: Database, user_id: int) -> Actor | None:
     """Rebuild the actor from the database, so a disabled account stops working at once."""
     found = db.one("SELECT username, role, member_id, active FROM users WHERE id = ?", [user_id])

@@ -8,7 +8,7 @@ from datetime import date
 
 from chibo import audit, validate
 from chibo.auth import Actor, require
-from chibo.db import Database
+from chibo.db import Database, memoised
 from chibo.errors import InputError
 
 
@@ -30,6 +30,7 @@ class Term:
     end_date: date
 
 
+@memoised
 def get(db: Database) -> Cell | None:
     found = db.one("SELECT name, superior_name, superior_committee, place_name, code, meeting_day FROM cell")
     return Cell(*found) if found else None

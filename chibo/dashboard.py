@@ -132,6 +132,7 @@ def changes_since(db: Database, since, today: date, limit: int = 50) -> dict:
     return {"overdue": overdue, "targets": moved, "changes": changed}
 
 
+@memoised
 def display_meeting(db: Database, today: date) -> dict | None:
     """The meeting the projector shows: this month's regular meeting, else the latest one."""
     meeting_id = meetings.meeting_for_month(db, plans.month_start(today)) or db.scalar(

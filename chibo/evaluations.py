@@ -9,7 +9,7 @@ import pandas as pd
 
 from chibo import audit, meetings, plans, targets, validate
 from chibo.auth import Actor, require
-from chibo.db import Database
+from chibo.db import Database, memoised
 from chibo.errors import InputError
 from chibo.labels import missing
 from chibo.tasks import effective_status_sql
@@ -49,6 +49,7 @@ def _resolution_or_fail(db: Database, month: date) -> plans.Document:
     return doc
 
 
+@memoised
 def task_results(db: Database, month: date, today: date) -> pd.DataFrame:
     """The tasks set by the month's resolution: live, or frozen if the month is closed."""
     month = plans.month_start(month)
@@ -78,6 +79,7 @@ def task_counts(results: pd.DataFrame) -> dict:
     }
 
 
+@memoised
 def figures(db: Database, month: date, today: date) -> dict:
     """Everything the evaluation states as a number, computed from the data."""
     month = plans.month_start(month)

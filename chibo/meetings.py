@@ -9,7 +9,7 @@ import pandas as pd
 
 from chibo import audit, cell, validate
 from chibo.auth import Actor, require
-from chibo.db import Database
+from chibo.db import Database, memoised
 from chibo.errors import InputError
 from chibo.labels import ATTENDANCE, MEETING_KINDS, missing
 
@@ -91,12 +91,14 @@ def meetings(db: Database, kind: str | None = "thuong_ky") -> pd.DataFrame:
     return db.query(sql + " GROUP BY ALL ORDER BY mt.held_on DESC", params)
 
 
+@memoised
 def meeting_for_month(db: Database, month: date) -> int | None:
     """The regular meeting held in a month (the one that adopts that month's resolution)."""
     return db.scalar("SELECT id FROM meetings WHERE kind = 'thuong_ky' AND date_trunc('month', held_on) = ?"
                      " ORDER BY held_on LIMIT 1", [month])
 
 
+@memoised
 def get(db: Database, meeting_id: int) -> dict:
     found = db.records("SELECT mt.*, c.full_name AS chair, s.full_name AS secretary FROM meetings mt"
                        " LEFT JOIN members c ON c.id = mt.chair_id LEFT JOIN members s ON s.id = mt.secretary_id"
@@ -114,6 +116,7 @@ def attendance(db: Database, meeting_id: int) -> pd.DataFrame:
         " WHERE m.status <> 'inactive' OR a.member_id IS NOT NULL ORDER BY m.full_name", [meeting_id])
 
 
+@memoised
 def attendance_summary(db: Database, meeting_id: int) -> dict:
     row = db.one(
         "SELECT count(*), count(*) FILTER (WHERE m.membership = 'chinh_thuc'),"
@@ -177,6 +180,7 @@ def add_remark(db: Database, actor: Actor, meeting_id: int, section: str, text: 
     return db.write(work)
 
 
+@memoised
 def remarks(db: Database, meeting_id: int) -> pd.DataFrame:
     return db.query("SELECT r.section, r.text, m.full_name AS speaker, r.created_at FROM meeting_remarks r"
                     " LEFT JOIN members m ON m.id = r.speaker_id WHERE r.meeting_id = ? ORDER BY r.id", [meeting_id])

@@ -11,7 +11,7 @@ import pandas as pd
 
 from chibo import audit, cell, members, validate
 from chibo.auth import Actor, require
-from chibo.db import Database
+from chibo.db import Database, memoised
 from chibo.errors import InputError
 from chibo.labels import CHANNELS, DOC_KINDS, DOC_STATUSES, DOC_TYPE_CODES, FIELDS, missing
 
@@ -107,12 +107,14 @@ def documents(db: Database, kind: str | None = None) -> pd.DataFrame:
     return db.query(sql + " ORDER BY coalesce(d.month, d.issued_on) DESC, d.id DESC", params)
 
 
+@memoised
 def monthly_resolution(db: Database, month: date) -> Document | None:
     found = db.one(f"SELECT {_DOC_COLUMNS} FROM documents WHERE kind = 'nq_thang' AND month = ?",
                    [month_start(month)])
     return Document(*found) if found else None
 
 
+@memoised
 def resolution_months(db: Database) -> list[date]:
     return [r[0] for r in db.rows("SELECT month FROM documents WHERE kind = 'nq_thang' ORDER BY month DESC")]
 
