@@ -98,9 +98,13 @@ def shown(card: pd.DataFrame) -> pd.DataFrame:
             return "" if missing(row["actual_text"]) else row["actual_text"]
         return "" if missing(row["actual"]) else f"{vn_number(row['actual'])} {row['unit']}".strip()
 
+    def attainment_text(value) -> str:
+        return "" if missing(value) else vn_number(value)
+
     if card.empty:
-        return card.assign(target_shown=[], actual_shown=[])
-    return card.assign(target_shown=card.apply(target_text, axis=1), actual_shown=card.apply(actual_text, axis=1))
+        return card.assign(target_shown=[], actual_shown=[], attainment_shown=[])
+    return card.assign(target_shown=card.apply(target_text, axis=1), actual_shown=card.apply(actual_text, axis=1),
+                       attainment_shown=card["attainment"].map(attainment_text))
 
 
 def band(attainment: float | None, thresholds: dict) -> str:

@@ -118,6 +118,13 @@ def vn_dates(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
     return frame
 
 
+def vn_dates_everywhere(frame: pd.DataFrame) -> pd.DataFrame:
+    """Every date or timestamp column as dd/mm/yyyy, for results whose columns are not known in advance."""
+    dated = [c for c in frame.columns if pd.api.types.is_datetime64_any_dtype(frame[c])
+             or (frame[c].dtype == object and frame[c].map(lambda v: isinstance(v, date)).any())]
+    return vn_dates(frame, *dated)
+
+
 def relabel(frame: pd.DataFrame, mapping: dict[str, dict]) -> pd.DataFrame:
     """Replace stored codes with their Vietnamese labels for display."""
     frame = frame.copy()

@@ -65,7 +65,7 @@ with audit_tab:
     since = right.date_input("Từ ngày", None, format="DD/MM/YYYY")
     entries = audit.entries(db, actor, who, entity, since)
     st.caption(f"{audit.count(db)} thay đổi đã ghi; hiện {len(entries)} mới nhất.")
-    st.dataframe(entries, hide_index=True, width="stretch")
+    st.dataframe(ui.vn_dates(entries, "Thời điểm"), hide_index=True, width="stretch")
 
 with backup_tab:
     st.write(f"Mỗi ngày, lần khởi động đầu tiên tự sao lưu vào `{cfg.backup_dir}` và giữ {cfg.backups_kept} bản mới nhất.")

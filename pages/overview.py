@@ -38,7 +38,7 @@ else:
         field_label=card["field"].map(FIELDS),
     )
     ui.table(shown, {"light": "Tình trạng", "name": "Tên chỉ tiêu", "field_label": "Lĩnh vực",
-                     "target_shown": "Kế hoạch", "actual_shown": "Thực hiện", "attainment": "Đạt (%)"},
+                     "target_shown": "Kế hoạch", "actual_shown": "Thực hiện", "attainment_shown": "Đạt (%)"},
              "Chưa có chỉ tiêu.")
 
 left, right = st.columns(2)

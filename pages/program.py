@@ -50,7 +50,7 @@ with targets_tab:
         field=card["field"].map(FIELDS), kind=card["kind"].map(TARGET_KINDS), direction=card["direction"].map(DIRECTIONS))
     ui.table(shown, {"name": "Tên chỉ tiêu", "field": "Lĩnh vực", "kind": "Loại", "direction": "Chiều",
                      "baseline": "Ban đầu", "target_shown": "Kế hoạch", "actual_shown": "Thực hiện",
-                     "attainment": "Đạt (%)"}, "Chưa có chỉ tiêu nào.")
+                     "attainment_shown": "Đạt (%)"}, "Chưa có chỉ tiêu nào.")
     if actor.can("edit_tasks") and not card.empty:
         with st.form("target_value", clear_on_submit=True):
             st.markdown("**Ghi giá trị thực hiện**")

@@ -234,3 +234,10 @@ def test_the_scorecard_reads_in_vietnamese(program_targets):
     card = targets.shown(targets.scorecard(db, TODAY)).set_index("id")
     assert (card.loc[rate, "target_shown"], card.loc[rate, "actual_shown"]) == ("99,5 %", "98,8 %")
     assert (card.loc[level, "target_shown"], card.loc[level, "actual_shown"]) == ("Hoàn thành tốt nhiệm vụ", "")
+
+
+def test_attainment_reads_with_a_decimal_comma(program_targets):
+    db, _, add, *_ = program_targets
+    rate = add(name="Tỷ lệ", unit="%", kind="snapshot", baseline=0, target_value=3)
+    targets.record_value(db, A, rate, "2026-12-01", 1, today=TODAY)
+    assert targets.shown(targets.scorecard(db, TODAY)).set_index("id").loc[rate, "attainment_shown"] == "33,3"
