@@ -2,6 +2,7 @@
 
 import shutil
 import time
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -176,7 +177,7 @@ def test_a_change_made_elsewhere_shows_on_the_next_refresh(demo_app, tmp_path):
     at = signed_in(demo_app["trinh_chieu"]).run()
     before = {m.label: m.value for m in at.metric}["Có mặt"]
     db = ui._database(str(tmp_path / "app.duckdb"))
-    meeting = meetings.meeting_for_month(db, __import__("datetime").date.today().replace(day=1))
+    meeting = meetings.meeting_for_month(db, date.today().replace(day=1))
     roll = meetings.attendance(db, meeting)
     rows = [{"member_id": r.member_id, "status": "absent_excused" if i == 0 else r.status, "reason": "Đi công tác"}
             for i, r in enumerate(roll.itertuples()) if isinstance(r.status, str)]

@@ -79,7 +79,7 @@ def server(tmp_path):
 
 
 @pytest.fixture
-def browser(tmp_path):
+def browser():
     from playwright.sync_api import sync_playwright
     if not Path(CHROMIUM).exists():
         pytest.fail("Chromium is missing: `make test` installs it (scripts/system-deps.sh).")
