@@ -8,6 +8,7 @@ from chibo import cell, demo, ui
 
 db = ui.database()
 actor = ui.actor()
+ui.show_success()
 st.title("Chào mừng đến với chibo")
 st.write("chibo giúp chi bộ thực hiện vòng việc hằng tháng ở một nơi: **xây dựng kế hoạch và nghị quyết, "
          "giao việc, theo dõi tiến độ, đánh giá, báo cáo cấp trên** và trình chiếu trong buổi sinh hoạt.")
