@@ -37,6 +37,7 @@ def rating_band(score: float) -> str:
     return RATING_BANDS[-1][1]
 
 
+@memoised
 def get(db: Database, month: date) -> dict | None:
     found = db.records("SELECT * FROM evaluations WHERE month = ?", [plans.month_start(month)])
     return found[0] if found else None
@@ -155,6 +156,7 @@ def add_mention(db: Database, actor: Actor, month: date, member_id: int, kind: s
     return db.write(work)
 
 
+@memoised
 def mentions(db: Database, month: date) -> pd.DataFrame:
     return db.query("SELECT mn.id, m.full_name, mn.kind, mn.reason FROM evaluation_mentions mn"
                     " JOIN evaluations e ON e.id = mn.evaluation_id JOIN members m ON m.id = mn.member_id"

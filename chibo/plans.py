@@ -283,6 +283,7 @@ def _copy_tasks(cur, actor, doc_id, month, start_on, previous, carry_over: list[
                   None, {"from_task": task_id})
 
 
+@memoised
 def bases(db: Database, document_id: int) -> pd.DataFrame:
     return db.query("SELECT id, kind, higher_doc_id, text FROM document_bases WHERE document_id = ?"
                     " ORDER BY position, id", [document_id])

@@ -9,7 +9,7 @@ import pandas as pd
 
 from chibo import audit, validate
 from chibo.auth import Actor, require
-from chibo.db import Database
+from chibo.db import Database, memoised
 from chibo.errors import InputError
 from chibo.labels import CONCLUSIONS, SUPERVISION_KINDS
 
@@ -58,6 +58,7 @@ def _board_sql(today, month, field, unit_id, member_id, channel, status) -> tupl
     return sql, params
 
 
+@memoised
 def board(db: Database, today: date, month: date | None = None, field: str | None = None,
           unit_id: int | None = None, member_id: int | None = None, channel: str | None = None,
           status: str | None = None, limit: int | None = None) -> pd.DataFrame:
@@ -69,6 +70,7 @@ def board(db: Database, today: date, month: date | None = None, field: str | Non
     return db.query(sql, params)
 
 
+@memoised
 def board_count(db: Database, today: date, **filters) -> int:
     sql, params = _board_sql(today, filters.get("month"), filters.get("field"), filters.get("unit_id"),
                              filters.get("member_id"), filters.get("channel"), filters.get("status"))
