@@ -6,7 +6,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from chibo.labels import TASK_STATUSES, vn_number
+from chibo.labels import vn_number
 
 STATUS_COLORS = {
     "Hoàn thành": "#2e7d32", "Hoàn thành trễ hạn": "#9ccc65", "Đang thực hiện": "#1976d2",
@@ -77,5 +77,10 @@ def attendance(frame: pd.DataFrame, big: bool = False) -> alt.Chart:
     return _theme(chart, big)
 
 
-def status_label(code: str) -> str:
-    return TASK_STATUSES.get(code, code)
+def result_bars(frame: pd.DataFrame, label: str, number: str) -> alt.Chart:
+    """A query result that fits a bar chart: one bar per label, longest first."""
+    chart = alt.Chart(frame).mark_bar(color="#1976d2").encode(
+        y=alt.Y(f"{label}:N", sort="-x", title=None), x=alt.X(f"{number}:Q"),
+        tooltip=[alt.Tooltip(f"{label}:N"), alt.Tooltip(f"{number}:Q")])
+    return _theme(chart)
+

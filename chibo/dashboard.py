@@ -6,16 +6,28 @@ from datetime import date
 
 import pandas as pd
 
-from chibo import cell, meetings, plans, targets
+from chibo import cell, meetings, plans, targets, validate
+from chibo.auth import Actor, require
 from chibo.db import Database, memoised
+from chibo.errors import InputError
 from chibo.labels import FIELDS, TASK_STATUSES
-from chibo.tasks import effective_status_sql
+from chibo.tasks import effective_status_sql, overdue_sql, status_counts
 
 DEFAULT_THRESHOLDS = {"green": 90, "yellow": 60}
 
 
 def thresholds(db: Database) -> dict:
     return cell.setting(db, "traffic_lights", DEFAULT_THRESHOLDS)
+
+
+def save_thresholds(db: Database, actor: Actor, green, yellow) -> None:
+    """Traffic-light thresholds of the scorecard, in percent of attainment."""
+    require(actor, "settings")
+    green = validate.number(green, "Ngưỡng xanh", 1, 100)
+    yellow = validate.number(yellow, "Ngưỡng vàng", 0, 100)
+    if yellow >= green:
+        raise InputError("Ngưỡng vàng phải thấp hơn ngưỡng xanh.")
+    cell.save_setting(db, actor, "traffic_lights", {"green": green, "yellow": yellow})
 
 
 @memoised
@@ -47,7 +59,7 @@ def workload_by_unit(db: Database, today: date, month: date | None = None) -> pd
     month_clause = "AND d.month = $2" if month else ""
     return db.query(
         "SELECT u.name AS unit, count(t.id) AS tasks,"
-        " count(t.id) FILTER (WHERE t.status IN ('not_started','in_progress') AND t.deadline < $1) AS overdue"
+        f" count(t.id) FILTER (WHERE {overdue_sql('t', '$1')}) AS overdue"
         " FROM tasks t JOIN documents d ON d.id = t.document_id JOIN units u ON u.id = t.lead_unit_id"
         f" WHERE d.kind = 'nq_thang' {month_clause} GROUP BY u.name ORDER BY tasks DESC, unit",
         [today] + ([month] if month else []))
@@ -62,7 +74,7 @@ def workload_by_member(db: Database, today: date, month: date | None = None, lim
         "  WHERE t.lead_member_id IS NOT NULL UNION SELECT t.id, p.member_id, t.status, t.deadline, t.document_id"
         "  FROM tasks t JOIN task_partners p ON p.task_id = t.id WHERE p.member_id IS NOT NULL)"
         " SELECT m.full_name AS member, count(*) AS tasks,"
-        " count(*) FILTER (WHERE i.status IN ('not_started','in_progress') AND i.deadline < $1) AS overdue"
+        f" count(*) FILTER (WHERE {overdue_sql('i', '$1')}) AS overdue"
         " FROM involved i JOIN documents d ON d.id = i.document_id JOIN members m ON m.id = i.member_id"
         f" WHERE d.kind = 'nq_thang' {month_clause} GROUP BY m.full_name ORDER BY overdue DESC, tasks DESC, member"
         f" LIMIT {int(limit)}", [today] + ([month] if month else []))
@@ -83,19 +95,16 @@ def attendance_by_month(db: Database, today: date, months: int = 12) -> pd.DataF
 @memoised
 def tiles(db: Database, today: date) -> dict:
     month = plans.month_start(today)
-    counts = db.one(
-        f"SELECT count(*), count(*) FILTER (WHERE s IN ('done','done_late')), count(*) FILTER (WHERE s = 'in_progress'),"
-        f" count(*) FILTER (WHERE s = 'overdue'), count(*) FILTER (WHERE s = 'not_started')"
-        f" FROM (SELECT {effective_status_sql()} AS s FROM tasks t JOIN documents d ON d.id = t.document_id"
-        " WHERE d.kind = 'nq_thang' AND d.month = ?)", [today, month])
+    counts = status_counts(db, today, month)
     card = targets.scorecard(db, today)
     numeric = card["attainment"].dropna()
     last_meeting = db.scalar("SELECT id FROM meetings WHERE kind = 'thuong_ky' AND held_on <= ?"
                              " ORDER BY held_on DESC LIMIT 1", [today])
     return {
         "month": month,
-        "tasks": counts[0], "done": counts[1], "in_progress": counts[2], "overdue": counts[3],
-        "not_started": counts[4],
+        "tasks": sum(counts.values()), "done": counts.get("done", 0) + counts.get("done_late", 0),
+        "in_progress": counts.get("in_progress", 0), "overdue": counts.get("overdue", 0),
+        "not_started": counts.get("not_started", 0),
         "attainment": round(float(numeric.mean()), 1) if len(numeric) else None,
         "targets": len(card), "targets_met": int((numeric >= 100).sum()),
         "attendance": meetings.attendance_summary(db, last_meeting) if last_meeting else None,
@@ -109,7 +118,7 @@ def overdue_tasks(db: Database, today: date, limit: int = 20) -> pd.DataFrame:
         "SELECT t.id, t.title, t.field, coalesce(m.full_name, u.name) AS lead, t.deadline, t.progress,"
         " date_diff('day', t.deadline, ?) AS days_late FROM tasks t JOIN documents d ON d.id = t.document_id"
         " LEFT JOIN members m ON m.id = t.lead_member_id LEFT JOIN units u ON u.id = t.lead_unit_id"
-        " WHERE d.kind = 'nq_thang' AND t.status IN ('not_started','in_progress') AND t.deadline < ?"
+        f" WHERE d.kind = 'nq_thang' AND {overdue_sql()}"
         " ORDER BY t.deadline, t.id LIMIT ?", [today, today, limit])
 
 
@@ -120,8 +129,7 @@ def changes_since(db: Database, since, today: date, limit: int = 50) -> dict:
         "SELECT t.title, coalesce(m.full_name, u.name) AS lead, t.deadline FROM tasks t"
         " JOIN documents d ON d.id = t.document_id LEFT JOIN members m ON m.id = t.lead_member_id"
         " LEFT JOIN units u ON u.id = t.lead_unit_id WHERE d.kind = 'nq_thang'"
-        " AND t.status IN ('not_started','in_progress') AND t.deadline >= ? AND t.deadline < ? ORDER BY t.deadline",
-        [since, today])
+        f" AND t.deadline >= ? AND {overdue_sql()} ORDER BY t.deadline", [since, today])
     moved = db.query(
         "SELECT tg.name, tv.recorded_on, coalesce(CAST(tv.value AS VARCHAR), tv.value_text) AS value, tg.unit"
         " FROM target_values tv JOIN targets tg ON tg.id = tv.target_id WHERE tv.recorded_on >= ?"

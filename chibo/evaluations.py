@@ -86,7 +86,7 @@ def figures(db: Database, month: date, today: date) -> dict:
     month = plans.month_start(month)
     doc = _resolution_or_fail(db, month)
     results = task_results(db, month, today)
-    meeting_id = meetings.meeting_for_month(db, plans.next_month(month)) or meetings.meeting_for_month(db, month)
+    meeting_id = meetings.evaluating_meeting(db, month)
     last_day = min(plans.month_end(month), today)
     card = _frozen_scorecard(db, month) if _is_closed(db, month) else targets.scorecard(db, last_day)
     supervision = db.query(
@@ -169,7 +169,8 @@ def close_month(db: Database, actor: Actor, month: date, today: date | None = No
     month = plans.month_start(validate.a_date(month, "Tháng"))
     today = today or date.today()
     _resolution_or_fail(db, month)
-    evaluation_id = get(db, month)["id"] if get(db, month) else save(db, actor, month)
+    existing = get(db, month)
+    evaluation_id = existing["id"] if existing else save(db, actor, month)
     as_of = min(plans.month_end(month), today)
 
     def work(cur):

@@ -7,7 +7,7 @@ from datetime import date, datetime, time
 
 import pandas as pd
 
-from chibo import audit, cell, validate
+from chibo import audit, cell, plans, validate
 from chibo.auth import Actor, require
 from chibo.db import Database, memoised
 from chibo.errors import InputError
@@ -81,7 +81,9 @@ def meetings(db: Database, kind: str | None = "thuong_ky") -> pd.DataFrame:
            " count(a.member_id) FILTER (WHERE a.status = 'present') AS present,"
            " count(a.member_id) FILTER (WHERE a.status = 'absent_excused') AS absent_excused,"
            " count(a.member_id) FILTER (WHERE a.status = 'absent_unexcused') AS absent_unexcused,"
-           " count(a.member_id) AS recorded"
+           " count(a.member_id) AS recorded,"
+           " round(100.0 * count(a.member_id) FILTER (WHERE a.status = 'present')"
+           "  / nullif(count(a.member_id) FILTER (WHERE a.status <> 'exempt'), 0), 1) AS rate"
            " FROM meetings mt LEFT JOIN attendance a ON a.meeting_id = mt.id"
            " LEFT JOIN members c ON c.id = mt.chair_id")
     params = []
@@ -89,6 +91,11 @@ def meetings(db: Database, kind: str | None = "thuong_ky") -> pd.DataFrame:
         sql += " WHERE mt.kind = ?"
         params.append(kind)
     return db.query(sql + " GROUP BY ALL ORDER BY mt.held_on DESC", params)
+
+
+def evaluating_meeting(db: Database, month: date) -> int | None:
+    """The regular meeting that evaluated a month: the next month's, else (not held yet) the month's own."""
+    return meeting_for_month(db, plans.next_month(month)) or meeting_for_month(db, month)
 
 
 @memoised

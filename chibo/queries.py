@@ -10,10 +10,11 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-from chibo import audit, validate
+from chibo import audit, meetings, targets, tasks, validate
 from chibo.auth import Actor, require
 from chibo.db import Database
 from chibo.errors import InputError
+from chibo.labels import FIELDS, TASK_STATUSES
 from chibo.tasks import effective_status_sql
 
 MAX_ROWS = 1000
@@ -251,8 +252,6 @@ def chart_spec(frame: pd.DataFrame) -> tuple[str, str] | None:
 
 # -- the filter builder ------------------------------------------------------------------
 def filter_tasks(db: Database, today: date, month=None, field=None, status=None, words: str = "") -> Result:
-    from chibo import tasks
-    from chibo.labels import FIELDS, TASK_STATUSES
     frame = tasks.board(db, today, month=month, field=field, status=status)
     if words.strip():
         frame = frame[frame["title"].str.contains(words.strip(), case=False, regex=False)]
@@ -265,8 +264,6 @@ def filter_tasks(db: Database, today: date, month=None, field=None, status=None,
 
 
 def filter_targets(db: Database, today: date, field=None, below: float = 101) -> Result:
-    from chibo import targets
-    from chibo.labels import FIELDS
     card = targets.scorecard(db, today)
     if field:
         card = card[card["field"] == field]
@@ -278,16 +275,14 @@ def filter_targets(db: Database, today: date, field=None, below: float = 101) ->
 
 
 def filter_meetings(db: Database, since=None, below_rate: float = 101) -> Result:
-    frame = db.query(
-        "SELECT mt.held_on AS \"Ngày họp\", count(*) FILTER (WHERE a.status = 'present') AS \"Có mặt\","
-        " count(*) FILTER (WHERE a.status = 'absent_excused') AS \"Vắng có lý do\","
-        " count(*) FILTER (WHERE a.status = 'absent_unexcused') AS \"Vắng không lý do\","
-        " round(100.0 * count(*) FILTER (WHERE a.status = 'present')"
-        "  / nullif(count(*) FILTER (WHERE a.status <> 'exempt'), 0), 1) AS \"Tỷ lệ dự họp (%)\""
-        " FROM meetings mt JOIN attendance a ON a.meeting_id = mt.id"
-        " WHERE mt.kind = 'thuong_ky' AND mt.held_on >= coalesce(?::DATE, DATE '1900-01-01')"
-        " GROUP BY mt.held_on HAVING coalesce(\"Tỷ lệ dự họp (%)\", 0) < ? ORDER BY mt.held_on DESC",
-        [since, below_rate])
+    held = meetings.meetings(db)
+    held = held[held["recorded"] > 0]
+    if since is not None:
+        held = held[held["held_on"] >= pd.Timestamp(since)]
+    held = held[held["rate"].fillna(0) < below_rate]
+    frame = pd.DataFrame({"Ngày họp": held["held_on"], "Có mặt": held["present"],
+                          "Vắng có lý do": held["absent_excused"], "Vắng không lý do": held["absent_unexcused"],
+                          "Tỷ lệ dự họp (%)": held["rate"]})
     return Result(frame, len(frame))
 
 

@@ -107,6 +107,9 @@ def shown(card: pd.DataFrame) -> pd.DataFrame:
                        attainment_shown=card["attainment"].map(attainment_text))
 
 
+BAND_LABELS = {"xanh": "🟢 Đạt/đúng tiến độ", "vang": "🟡 Cần chú ý", "do": "🔴 Chậm", "chua_co": "⚪ Chưa có số liệu"}
+
+
 def band(attainment: float | None, thresholds: dict) -> str:
     """Traffic light of an attainment: 'xanh' (on track), 'vang', 'do', or 'chua_co'."""
     if attainment is None or missing(attainment):

@@ -17,10 +17,15 @@ CLOSED_STATUSES = ("done", "not_done")
 RECORDABLE_STATUSES = ("not_started", "in_progress", "done", "not_done", "paused")
 
 
+def overdue_sql(alias: str = "t", today: str = "?") -> str:
+    """Open work past its deadline: the one definition of 'overdue'."""
+    return f"({alias}.status IN ('not_started', 'in_progress') AND {alias}.deadline < {today})"
+
+
 def effective_status_sql(alias: str = "t", today: str = "?") -> str:
     """The status a person reads: 'done late' and 'overdue' follow from dates, never stored."""
     return (f"CASE WHEN {alias}.status = 'done' AND {alias}.done_on > {alias}.deadline THEN 'done_late'"
-            f" WHEN {alias}.status IN ('not_started', 'in_progress') AND {alias}.deadline < {today} THEN 'overdue'"
+            f" WHEN {overdue_sql(alias, today)} THEN 'overdue'"
             f" ELSE {alias}.status END")
 
 
@@ -214,7 +219,7 @@ def unit_load(db: Database, today: date, month: date | None = None) -> pd.DataFr
     return db.query(
         f"SELECT u.id, u.name, u.kind, u.sub_plan, count(t.id) AS tasks,"
         f" count(t.id) FILTER (WHERE t.status = 'done') AS done,"
-        f" count(t.id) FILTER (WHERE t.status IN ('not_started','in_progress') AND t.deadline < $1) AS overdue,"
+        f" count(t.id) FILTER (WHERE {overdue_sql('t', '$1')}) AS overdue,"
         f" coalesce(round(avg(t.progress), 1), 0) AS avg_progress"
         f" FROM units u LEFT JOIN (tasks t JOIN documents d ON d.id = t.document_id AND d.kind = 'nq_thang'"
         f" {month_filter.replace('?', '$2')}) ON t.lead_unit_id = u.id"

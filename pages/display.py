@@ -62,7 +62,7 @@ def section_body(key: str) -> None:
             st.info("Chưa có chỉ tiêu.")
         limits = dashboard.thresholds(db)
         for row in card.itertuples():
-            light = {"xanh": "🟢", "vang": "🟡", "do": "🔴", "chua_co": "⚪"}[targets.band(row.attainment, limits)]
+            light = targets.BAND_LABELS[targets.band(row.attainment, limits)].split()[0]
             st.markdown(f"- {light} {row.name}: **{row.actual_shown or 'chưa có số liệu'}** / {row.target_shown}")
     elif key == "ton_tai":
         late = dashboard.overdue_tasks(db, today)

@@ -88,7 +88,7 @@ with month_tab:
              "Chưa có số liệu các tháng.")
 
 with quality_tab:
-    meeting_id = meetings.meeting_for_month(db, plans.next_month(month)) or meetings.meeting_for_month(db, month)
+    meeting_id = meetings.evaluating_meeting(db, month)
     if not meeting_id:
         st.info("Chưa có buổi sinh hoạt để chấm điểm.")
     else:

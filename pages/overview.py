@@ -32,9 +32,8 @@ if card.empty:
     st.info("Chưa có chỉ tiêu nào. Hãy nhập chỉ tiêu trong «Chương trình hành động».")
 else:
     limits = dashboard.thresholds(db)
-    lights = {"xanh": "🟢 Đạt/đúng tiến độ", "vang": "🟡 Cần chú ý", "do": "🔴 Chậm", "chua_co": "⚪ Chưa có số liệu"}
     shown = targets.shown(card).assign(
-        light=card["attainment"].map(lambda a: lights[targets.band(a, limits)]),
+        light=card["attainment"].map(lambda a: targets.BAND_LABELS[targets.band(a, limits)]),
         field_label=card["field"].map(FIELDS),
     )
     ui.table(shown, {"light": "Tình trạng", "name": "Tên chỉ tiêu", "field_label": "Lĩnh vực",

@@ -2,11 +2,10 @@
 
 import io
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
-from chibo import config, plans, queries, ui
+from chibo import charts, config, plans, queries, ui
 from chibo.labels import FIELDS, TASK_STATUSES
 
 db = ui.database()
@@ -31,8 +30,7 @@ def show(result: queries.Result | None, key: str) -> None:
     spec = queries.chart_spec(result.frame)
     if spec:
         label, number = spec
-        st.altair_chart(alt.Chart(result.frame).mark_bar().encode(
-            y=alt.Y(f"{label}:N", sort="-x", title=None), x=alt.X(f"{number}:Q")), width="stretch")
+        st.altair_chart(charts.result_bars(result.frame, label, number), width="stretch")
     left, right = st.columns(2)
     left.download_button("Tải CSV", result.frame.to_csv(index=False).encode("utf-8-sig"), "tra-cuu.csv",
                          "text/csv", key=f"csv_{key}")

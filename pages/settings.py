@@ -62,11 +62,7 @@ with rules_tab:
         green = st.number_input("Xanh từ", 0, 100, int(limits["green"]))
         yellow = st.number_input("Vàng từ", 0, 100, int(limits["yellow"]))
         if st.form_submit_button("Lưu ngưỡng"):
-            if yellow >= green:
-                st.error("Ngưỡng vàng phải thấp hơn ngưỡng xanh.")
-            else:
-                ui.attempt(cell.save_setting, db, actor, "traffic_lights", {"green": green, "yellow": yellow},
-                           success="Đã lưu ngưỡng.")
+            ui.attempt(dashboard.save_thresholds, db, actor, green, yellow, success="Đã lưu ngưỡng.")
     rubric = meetings.rubric(db)
     edited = st.data_editor(pd.DataFrame({"Tiêu chí": list(rubric), "Điểm tối đa": list(rubric.values())}),
                             num_rows="dynamic", hide_index=True, key="rubric")

@@ -7,6 +7,7 @@ from chibo import (
     auth,
     backup,
     cell,
+    dashboard,
     demo,
     docs,
     evaluations,
@@ -103,6 +104,7 @@ WRITES = {
     "cell.create": ("settings", lambda db, a: cell.create(db, a, "A", "B", "C", "D", 3, "", "2026-01-01", "2027-01-01")),
     "cell.add_term": ("settings", lambda db, a: cell.add_term(db, a, "", "2030-01-01", "2032-12-31")),
     "cell.save_setting": ("settings", lambda db, a: cell.save_setting(db, a, "x", 1)),
+    "dashboard.save_thresholds": ("settings", lambda db, a: dashboard.save_thresholds(db, a, 90, 60)),
     "members.add_unit": ("edit_members", lambda db, a: members.add_unit(db, a, "Tổ mới", "to_chuyen_mon")),
     "members.update_unit": ("edit_members", lambda db, a: members.update_unit(db, a, -1, "X", "khac", "")),
     "members.delete_unit": ("edit_members", lambda db, a: members.delete_unit(db, a, -1)),
@@ -182,7 +184,7 @@ def test_every_write_function_checks_the_acting_role(demo_db, role, name):
 
 
 def test_the_matrix_covers_every_function_that_checks_a_permission():
-    modules = [auth, backup, cell, demo, docs, evaluations, meetings, members, plans, program, queries, targets, tasks]
+    modules = [auth, backup, cell, dashboard, demo, docs, evaluations, meetings, members, plans, program, queries, targets, tasks]
     readers = {"queries.run_sql", "queries.ask"}
     guarded = {f"{module.__name__.split('.')[-1]}.{name}"
                for module in modules for name, func in inspect.getmembers(module, inspect.isfunction)

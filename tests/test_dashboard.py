@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 
 from chibo import auth, cell, charts, dashboard, meetings, members, plans, tasks
+from chibo.errors import InputError
 
 A = auth.SYSTEM
 DEC = date(2026, 12, 1)
@@ -83,3 +84,11 @@ def test_since_the_last_meeting_lists_newly_overdue_work_and_changes(counted):
     since = dashboard.changes_since(counted, date(2026, 11, 1), TODAY)
     assert list(since["overdue"]["title"]) == ["Trễ"]
     assert len(since["changes"]) > 0 and set(since["changes"]["username"]) == {"he_thong"}
+
+
+def test_traffic_light_thresholds_must_be_ordered(counted):
+    with pytest.raises(InputError, match="thấp hơn ngưỡng xanh"):
+        dashboard.save_thresholds(counted, A, 60, 60)
+    assert dashboard.thresholds(counted) == dashboard.DEFAULT_THRESHOLDS
+    dashboard.save_thresholds(counted, A, 95, 70)
+    assert dashboard.thresholds(counted) == {"green": 95, "yellow": 70}

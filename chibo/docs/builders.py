@@ -3,6 +3,7 @@ the action program, the report to the Đảng ủy, and the meeting minutes."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pandas as pd
@@ -151,10 +152,8 @@ def report(db: Database, profile: dict, document_id: int, today: date) -> bytes:
     previous = plans.previous_month(doc.month)
     if not plans.monthly_resolution(db, previous) and _month_tasks(db, doc.month).empty:
         raise InputError("Chưa có số liệu tháng trước và nhiệm vụ tháng này; chưa có gì để báo cáo.")
-    report_doc = plans.Document(doc.id, "bao_cao", doc.term_id, doc.number, doc.month,
-                                f"tình hình thực hiện nhiệm vụ tháng {previous.month}/{previous.year} và phương hướng "
-                                f"nhiệm vụ tháng {doc.month.month}/{doc.month.year}", doc.issued_on, doc.place,
-                                doc.status, doc.meeting_id, doc.signer_id)
+    report_doc = replace(doc, kind="bao_cao", summary=f"tình hình thực hiện nhiệm vụ tháng {previous.month}/"
+                         f"{previous.year} và phương hướng nhiệm vụ tháng {doc.month.month}/{doc.month.year}")
     writer = _start(db, profile, report_doc, "Báo cáo")
     writer.heading(f"I. TÌNH HÌNH VÀ KẾT QUẢ THỰC HIỆN NHIỆM VỤ THÁNG {previous.month}/{previous.year}")
     _evaluation_part(db, writer, previous, today)
@@ -226,9 +225,8 @@ def minutes(db: Database, profile: dict, document_id: int, today: date) -> bytes
         raise InputError("Nghị quyết chưa gắn với buổi sinh hoạt nào (chưa thông qua); chưa có biên bản.")
     meeting = meetings.get(db, doc.meeting_id)
     summary = meetings.attendance_summary(db, doc.meeting_id)
-    minutes_doc = plans.Document(doc.id, "bien_ban", doc.term_id, doc.number, doc.month,
-                                 f"sinh hoạt chi bộ thường kỳ tháng {doc.month.month} năm {doc.month.year}",
-                                 meeting["held_on"], doc.place, doc.status, doc.meeting_id, doc.signer_id)
+    minutes_doc = replace(doc, kind="bien_ban", issued_on=meeting["held_on"],
+                          summary=f"sinh hoạt chi bộ thường kỳ tháng {doc.month.month} năm {doc.month.year}")
     writer = _start(db, profile, minutes_doc, "Biên bản")
     start = meeting["starts_at"].strftime("%H giờ %M") if meeting["starts_at"] else "..."
     writer.body(f"Thời gian: bắt đầu lúc {start}, ngày {vn_date(meeting['held_on'])}.")
