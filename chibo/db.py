@@ -9,6 +9,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
@@ -20,7 +21,8 @@ from chibo.errors import DatabaseInUse
 
 T = TypeVar("T")
 WRITE_RETRIES = 20
-MEMO_SIZE = 256
+MEMO_SIZE = 512
+MEMO_ROWS = 5000
 
 
 def migration_files() -> list[tuple[int, str, str]]:
@@ -62,20 +64,12 @@ class Database:
         if migrate:
             apply_migrations(self)
 
-    # -- reads: materialised, never a lazy relation ------------------------
+    # -- reads: materialised, never a lazy relation, kept until the next write --
     def query(self, sql: str, params: Any = None) -> pd.DataFrame:
-        cur = self._root.cursor()
-        try:
-            return cur.execute(sql, params or []).df()
-        finally:
-            cur.close()
+        return self._read("frame", sql, params, lambda result: result.df())
 
     def rows(self, sql: str, params: Any = None) -> list[tuple]:
-        cur = self._root.cursor()
-        try:
-            return cur.execute(sql, params or []).fetchall()
-        finally:
-            cur.close()
+        return self._read("rows", sql, params, lambda result: result.fetchall())
 
     def one(self, sql: str, params: Any = None) -> tuple | None:
         found = self.rows(sql, params)
@@ -86,11 +80,27 @@ class Database:
         return row[0] if row else None
 
     def records(self, sql: str, params: Any = None) -> list[dict]:
-        cur = self._root.cursor()
-        try:
-            result = cur.execute(sql, params or [])
+        def fetch(result):
             names = [d[0] for d in result.description]
             return [dict(zip(names, row)) for row in result.fetchall()]
+        return self._read("records", sql, params, fetch)
+
+    def _read(self, shape: str, sql: str, params: Any, fetch: Callable) -> Any:
+        """Run a read, or reuse its answer: only this process writes the file and every write bumps
+        `generation`, so (statement, parameters, generation) fixes the answer. The day is part of
+        the key too, for the few views that say current_date."""
+        params = list(params or [])
+        try:
+            key = ("sql", shape, sql, tuple(params), date.today())
+            hash(key)
+        except TypeError:  # a list parameter: read afresh
+            return self._fetch(sql, params, fetch)
+        return self.memo(key, lambda: self._fetch(sql, params, fetch), keep=_small)
+
+    def _fetch(self, sql: str, params: list, fetch: Callable) -> Any:
+        cur = self._root.cursor()
+        try:
+            return fetch(cur.execute(sql, params))
         finally:
             cur.close()
 
@@ -121,7 +131,7 @@ class Database:
                     cur.close()
         raise AssertionError("unreachable")
 
-    def memo(self, key: tuple, compute: Callable[[], T]) -> T:
+    def memo(self, key: tuple, compute: Callable[[], T], keep: Callable[[T], bool] = lambda value: True) -> T:
         """A read's result, reused until the next write. Pages rerun on every click and the meeting
         display every few seconds; between writes the answers cannot change. Frames come back as copies."""
         with self._write_lock:
@@ -131,6 +141,8 @@ class Database:
                 return _copy(found[1])
             generation = self.generation
         value = compute()
+        if not keep(value):
+            return value
         with self._write_lock:
             if generation == self.generation:
                 self._memo[key] = (generation, value)
@@ -174,11 +186,19 @@ def memoised(func):
 
 
 def _copy(value):
+    """What a caller gets from the memo: its own frames, lists and dicts (rows are tuples, kept shared)."""
     if isinstance(value, pd.DataFrame):
         return value.copy()
     if isinstance(value, dict):
-        return {k: v.copy() if isinstance(v, pd.DataFrame) else v for k, v in value.items()}
+        return {k: _copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copy(v) for v in value]
     return value
+
+
+def _small(value) -> bool:
+    """Only answers of a page's size are kept; an export of a whole term is read afresh."""
+    return not hasattr(value, "__len__") or len(value) <= MEMO_ROWS
 
 
 def _rollback(cur: duckdb.DuckDBPyConnection) -> None:

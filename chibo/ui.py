@@ -143,6 +143,12 @@ def table(frame: pd.DataFrame, columns: dict[str, str], empty: str, height: int 
     st.dataframe(shown, hide_index=True, width="stretch", height=height or "auto")
 
 
+def chart(build, frame: pd.DataFrame, *args) -> None:
+    """An Altair chart from chibo.charts, drawn full width; built once per distinct data."""
+    from chibo import charts  # local: keep Altair out of pages that draw no chart
+    st.vega_lite_chart(charts.spec(build, frame, *args), width="stretch")
+
+
 def month_label(month) -> str:
     return f"Tháng {month.month}/{month.year}"
 

@@ -76,7 +76,7 @@ with units_tab:
 with import_tab:
     st.write("Tải mẫu, điền mỗi đảng viên một dòng, rồi tải tệp lên. Nếu có dòng sai, **không dòng nào được nhập** "
              "và chibo chỉ rõ dòng nào cần sửa.")
-    st.download_button("Tải tệp mẫu (.xlsx)", members.import_template(), "mau-nhap-dang-vien.xlsx",
+    st.download_button("Tải tệp mẫu (.xlsx)", members.import_template, "mau-nhap-dang-vien.xlsx", on_click="ignore",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     if can_edit:
         upload = st.file_uploader("Tệp danh sách đảng viên", type=["xlsx", "csv"])

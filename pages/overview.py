@@ -46,13 +46,13 @@ with left:
     if by_field.empty:
         st.info("Tháng này chưa có nhiệm vụ để vẽ biểu đồ.")
     else:
-        st.altair_chart(charts.tasks_by_field(by_field), width="stretch")
+        ui.chart(charts.tasks_by_field, by_field)
 with right:
     monthly = dashboard.monthly_progress(db, today)
     if monthly.empty:
         st.info("Chưa có tháng nào để so sánh.")
     else:
-        st.altair_chart(charts.monthly_progress(monthly), width="stretch")
+        ui.chart(charts.monthly_progress, monthly)
 
 left, right = st.columns(2)
 with left:
@@ -60,20 +60,19 @@ with left:
     if units.empty:
         st.info("Chưa có nhiệm vụ giao cho đơn vị.")
     else:
-        st.altair_chart(charts.workload(units, "unit", "Khối lượng việc theo đơn vị"), width="stretch")
+        ui.chart(charts.workload, units, "unit", "Khối lượng việc theo đơn vị")
 with right:
     people = dashboard.workload_by_member(db, today, figures["month"])
     if people.empty:
         st.info("Tháng này chưa có nhiệm vụ giao cho đảng viên.")
     else:
-        st.altair_chart(charts.workload(people, "member", "Khối lượng việc theo đảng viên (tháng này)"),
-                        width="stretch")
+        ui.chart(charts.workload, people, "member", "Khối lượng việc theo đảng viên (tháng này)")
 
 attendance_history = dashboard.attendance_by_month(db, today)
 if attendance_history.empty:
     st.info("Chưa có buổi sinh hoạt nào được điểm danh.")
 else:
-    st.altair_chart(charts.attendance(attendance_history), width="stretch")
+    ui.chart(charts.attendance, attendance_history)
 
 st.subheader("Việc quá hạn")
 late = dashboard.overdue_tasks(db, today)

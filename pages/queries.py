@@ -30,14 +30,19 @@ def show(result: queries.Result | None, key: str) -> None:
     spec = queries.chart_spec(result.frame)
     if spec:
         label, number = spec
-        st.altair_chart(charts.result_bars(result.frame, label, number), width="stretch")
+        ui.chart(charts.result_bars, result.frame[[label, number]], label, number)
     left, right = st.columns(2)
-    left.download_button("Tải CSV", result.frame.to_csv(index=False).encode("utf-8-sig"), "tra-cuu.csv",
-                         "text/csv", key=f"csv_{key}")
-    buffer = io.BytesIO()
-    result.frame.to_excel(buffer, index=False)
-    right.download_button("Tải Excel", buffer.getvalue(), "tra-cuu.xlsx", key=f"xlsx_{key}")
+    # Files are made only when asked for, and downloading does not rerun the page (the answer stays).
+    frame = result.frame
+    left.download_button("Tải CSV", lambda: frame.to_csv(index=False).encode("utf-8-sig"), "tra-cuu.csv",
+                         "text/csv", key=f"csv_{key}", on_click="ignore")
+    right.download_button("Tải Excel", lambda: _excel(frame), "tra-cuu.xlsx", key=f"xlsx_{key}", on_click="ignore")
 
+
+def _excel(frame: pd.DataFrame) -> bytes:
+    buffer = io.BytesIO()
+    frame.to_excel(buffer, index=False)
+    return buffer.getvalue()
 
 ready_tab, filter_tab, sql_tab = st.tabs(["Câu hỏi có sẵn", "Bộ lọc nhiệm vụ", "SQL nâng cao"])
 with ready_tab:

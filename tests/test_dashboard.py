@@ -92,3 +92,41 @@ def test_traffic_light_thresholds_must_be_ordered(counted):
     assert dashboard.thresholds(counted) == dashboard.DEFAULT_THRESHOLDS
     dashboard.save_thresholds(counted, A, 95, 70)
     assert dashboard.thresholds(counted) == {"green": 95, "yellow": 70}
+
+
+def _rows_of(spec):
+    import pyarrow as pa
+    (name, data), = spec["datasets"].items()
+    assert spec["data"] == {"name": name}
+    return pa.ipc.open_stream(data).read_all().to_pylist()
+
+
+def test_a_chart_spec_is_valid_vega_lite_with_the_frames_rows(counted):
+    import altair as alt
+    frame = dashboard.workload_by_member(counted, TODAY, DEC)
+    spec = charts.spec(charts.workload, frame, "member", "Khối lượng")
+    rows = _rows_of(spec)
+    assert sorted((r["member"], r["measure"], r["n"]) for r in rows) == [
+        ("Lê Thị Hoa", "Nhiệm vụ", 2), ("Lê Thị Hoa", "Quá hạn", 1),
+        ("Phan Văn Nam", "Nhiệm vụ", 1), ("Phan Văn Nam", "Quá hạn", 1)]
+    inline = {**spec, "datasets": {spec["data"]["name"]: rows}}
+    assert alt.Chart.from_dict(inline, validate=True).to_dict(validate=True)  # the schema accepts it
+    assert "continuousWidth" not in spec["config"].get("view", {})  # no Altair theme: Streamlit sizes it
+
+
+def test_a_chart_is_built_once_per_distinct_data(counted):
+    built = []
+
+    def counting(frame, big=False):
+        built.append(len(frame))
+        return charts.attendance(frame, big)
+    frame = dashboard.attendance_by_month(counted, TODAY)
+    first = charts.spec(counting, frame)
+    first["title"] = "changed by a caller"
+    again = charts.spec(counting, frame.copy())
+    assert built == [2] and "title" in again and again["title"] != "changed by a caller"
+    changed = frame.assign(present=frame["present"] + 1)
+    charts.spec(counting, changed)
+    charts.spec(counting, frame, True)
+    assert built == [2, 2, 2]
+    assert [r["present"] for r in _rows_of(charts.spec(counting, changed))] == [3, 2]

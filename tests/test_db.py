@@ -165,3 +165,49 @@ def test_a_failed_write_does_not_invalidate_but_a_committed_one_does(fresh_db):
     assert fresh_db.generation == before
     fresh_db.write(lambda cur: cur.execute("SELECT 1"))
     assert fresh_db.generation == before + 1
+
+
+def test_every_read_is_kept_until_a_write_and_then_answered_afresh(fresh_db):
+    statements = []
+    original = fresh_db._fetch
+
+    def counting(sql, params, fetch):
+        statements.append(sql)
+        return original(sql, params, fetch)
+    fresh_db._fetch = counting
+    sql = "SELECT name FROM units ORDER BY name"
+    assert fresh_db.query(sql).empty
+    assert fresh_db.rows(sql) == []
+    assert fresh_db.query(sql).empty and fresh_db.rows(sql) == []
+    assert len(statements) == 2  # one per shape, the repeats were kept
+    members.add_unit(fresh_db, auth.SYSTEM, "Tổ Toán", "to_chuyen_mon")
+    statements.clear()
+    assert list(fresh_db.query(sql)["name"]) == ["Tổ Toán"]
+    assert fresh_db.rows(sql) == [("Tổ Toán",)]
+    assert fresh_db.records(sql) == [{"name": "Tổ Toán"}]
+    assert len(statements) == 3
+
+
+def test_a_caller_changing_a_kept_answer_changes_nobody_elses(fresh_db):
+    members.add_unit(fresh_db, auth.SYSTEM, "Tổ Toán", "to_chuyen_mon")
+    frame = fresh_db.query("SELECT name FROM units")
+    frame.loc[0, "name"] = "đã sửa"
+    records = fresh_db.records("SELECT name FROM units")
+    records[0]["name"] = "đã sửa"
+    records.append({"name": "thêm"})
+    assert list(fresh_db.query("SELECT name FROM units")["name"]) == ["Tổ Toán"]
+    assert fresh_db.records("SELECT name FROM units") == [{"name": "Tổ Toán"}]
+
+
+def test_a_large_answer_is_not_kept(fresh_db):
+    calls = []
+    original = fresh_db._fetch
+
+    def counting(sql, params, fetch):
+        calls.append(sql)
+        return original(sql, params, fetch)
+    fresh_db._fetch = counting
+    big = "SELECT range AS n FROM range(6000)"
+    assert len(fresh_db.rows(big)) == 6000
+    assert len(fresh_db.rows(big)) == 6000
+    assert len(calls) == 2
