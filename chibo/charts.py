@@ -4,14 +4,13 @@ large enough to read from the back of a classroom."""
 from __future__ import annotations
 
 import json
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 
 import altair as alt
 import pandas as pd
 import pyarrow as pa
 
+from chibo import kept
 from chibo.labels import vn_number
 
 STATUS_COLORS = {
@@ -92,37 +91,14 @@ def result_bars(frame: pd.DataFrame, label: str, number: str) -> alt.Chart:
 
 
 
-# -- ready-to-draw specs, built once per distinct data ------------------------------------
-# Building an Altair chart and validating it against the Vega-Lite schema costs 5–10 ms per
-# chart, and a page reruns on every click while its data changes only on a write. The spec is
-# therefore kept per (builder, arguments, content of the frame): identical data gives the
-# identical chart, so a kept spec can never be stale.
-_SPECS: OrderedDict = OrderedDict()
-_SPECS_LOCK = threading.Lock()
-_SPECS_SIZE = 64
-
-
+# -- ready-to-draw specs -------------------------------------------------------------------
 def spec(build: Callable[..., alt.Chart], frame: pd.DataFrame, *args) -> dict:
     """`build(frame, *args)` as a Vega-Lite dict with its data as Arrow IPC datasets — the form
-    `st.vega_lite_chart` sends to the browser. Returns a fresh dict each call; callers may modify it."""
-    key = (build.__module__, build.__qualname__, args, _fingerprint(frame))
-    with _SPECS_LOCK:
-        kept = _SPECS.get(key)
-        if kept is not None:
-            _SPECS.move_to_end(key)
-    if kept is None:
-        kept = _to_vega_lite(build(frame, *args))
-        with _SPECS_LOCK:
-            _SPECS[key] = kept
-            while len(_SPECS) > _SPECS_SIZE:
-                _SPECS.popitem(last=False)
-    text, datasets = kept
+    `st.vega_lite_chart` sends to the browser. Building and schema-validating an Altair chart costs
+    5–10 ms, so the result is kept per content of the frame (chibo.kept). A fresh dict each call."""
+    text, datasets = kept.derived(f"chart:{build.__module__}.{build.__qualname__}", frame, args,
+                                  lambda: _to_vega_lite(build(frame, *args)))
     return {**json.loads(text), "datasets": dict(datasets)}
-
-
-def _fingerprint(frame: pd.DataFrame) -> tuple:
-    values = pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes()
-    return tuple(frame.columns), tuple(str(t) for t in frame.dtypes), values
 
 
 def _to_vega_lite(chart: alt.Chart) -> tuple[str, dict[str, bytes]]:

@@ -126,7 +126,7 @@ def delete_target(db: Database, actor: Actor, target_id: int) -> None:
 def measures(db: Database, document_id: int) -> pd.DataFrame:
     return db.query(
         "SELECT ms.id, ms.field, ms.title, ms.how, ms.lead_member_id, m.full_name AS lead_member,"
-        " ms.lead_unit_id, u.name AS lead_unit, ms.partners, ms.deadline, ms.target_id"
+        " ms.lead_unit_id, u.name AS lead_unit, coalesce(m.full_name, u.name) AS lead, ms.partners, ms.deadline, ms.target_id"
         " FROM measures ms LEFT JOIN members m ON m.id = ms.lead_member_id"
         " LEFT JOIN units u ON u.id = ms.lead_unit_id WHERE ms.document_id = ?"
         " ORDER BY ms.field, ms.position, ms.id", [document_id])

@@ -252,15 +252,14 @@ def chart_spec(frame: pd.DataFrame) -> tuple[str, str] | None:
 
 # -- the filter builder ------------------------------------------------------------------
 def filter_tasks(db: Database, today: date, month=None, field=None, status=None, words: str = "") -> Result:
-    frame = tasks.board(db, today, month=month, field=field, status=status)
-    if words.strip():
-        frame = frame[frame["title"].str.contains(words.strip(), case=False, regex=False)]
-    total = len(frame)
+    """Filtered in SQL and capped: a term's whole history is counted, never loaded."""
+    chosen = {"month": month, "field": field, "status": status, "words": words}
+    frame = tasks.board(db, today, limit=MAX_ROWS, **chosen)
     shown = pd.DataFrame({
-        "Nhiệm vụ": frame["title"], "Lĩnh vực": frame["field"].map(FIELDS),
-        "Chủ trì": frame["lead_member"].fillna(frame["lead_unit"]), "Hạn": frame["deadline"],
-        "Trạng thái": frame["effective_status"].map(TASK_STATUSES), "Tiến độ (%)": frame["progress"]})
-    return Result(shown.head(MAX_ROWS), total)
+        "Nhiệm vụ": frame["title"], "Lĩnh vực": frame["field_label"], "Chủ trì": frame["lead"],
+        "Hạn": frame["deadline"], "Trạng thái": frame["effective_status"].map(TASK_STATUSES),
+        "Tiến độ (%)": frame["progress"]})
+    return Result(shown, tasks.board_count(db, today, **chosen))
 
 
 def filter_targets(db: Database, today: date, field=None, below: float = 101) -> Result:

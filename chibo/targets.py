@@ -78,12 +78,13 @@ FROM actual
 
 @memoised
 def scorecard(db: Database, as_of: date, document_id: int | None = None) -> pd.DataFrame:
+    """Every target with its actual as of a day and its attainment, and the same as text (see `shown`)."""
     sql = "SELECT * FROM (" + SCORECARD_SQL.replace("$as_of", "$1") + ")"
     params: list = [as_of]
     if document_id is not None:
         sql += " WHERE document_id = $2"
         params.append(document_id)
-    return db.query(sql + " ORDER BY field, id", params)
+    return shown(db.query(sql + " ORDER BY field, id", params))
 
 
 def shown(card: pd.DataFrame) -> pd.DataFrame:

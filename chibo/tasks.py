@@ -11,7 +11,7 @@ from chibo import audit, validate
 from chibo.auth import Actor, require
 from chibo.db import Database, memoised
 from chibo.errors import InputError
-from chibo.labels import CONCLUSIONS, SUPERVISION_KINDS
+from chibo.labels import CHANNELS, CONCLUSIONS, FIELDS, SUPERVISION_KINDS, TASK_STATUSES, vn_date
 
 CLOSED_STATUSES = ("done", "not_done")
 RECORDABLE_STATUSES = ("not_started", "in_progress", "done", "not_done", "paused")
@@ -43,7 +43,7 @@ _BOARD_SELECT = (
 BOARD_LIMIT = 500
 
 
-def _board_sql(today, month, field, unit_id, member_id, channel, status) -> tuple[str, list]:
+def _board_sql(today, month, field, unit_id, member_id, channel, status, words="", open_only=False) -> tuple[str, list]:
     status_sql = effective_status_sql()
     sql = "SELECT * FROM (" + _BOARD_SELECT.format(status=status_sql) + " WHERE d.kind = 'nq_thang'"
     params: list = [today]
@@ -56,6 +56,11 @@ def _board_sql(today, month, field, unit_id, member_id, channel, status) -> tupl
         sql += (" AND (t.lead_member_id = ? OR EXISTS (SELECT 1 FROM task_partners p WHERE p.task_id = t.id"
                 " AND p.member_id = ?))")
         params += [member_id, member_id]
+    if words.strip():
+        sql += " AND contains(lower(t.title), lower(?))"
+        params.append(words.strip())
+    if open_only:
+        sql += f" AND t.status NOT IN {CLOSED_STATUSES}"
     sql += ")"
     if status is not None:
         sql += " WHERE effective_status = ?"
@@ -66,19 +71,35 @@ def _board_sql(today, month, field, unit_id, member_id, channel, status) -> tupl
 @memoised
 def board(db: Database, today: date, month: date | None = None, field: str | None = None,
           unit_id: int | None = None, member_id: int | None = None, channel: str | None = None,
-          status: str | None = None, limit: int | None = None) -> pd.DataFrame:
-    """Tasks filtered as the board asks, sorted by deadline; overdue computed for `today`."""
-    sql, params = _board_sql(today, month, field, unit_id, member_id, channel, status)
-    sql += " ORDER BY deadline, id"
+          status: str | None = None, limit: int | None = None, newest_first: bool = False, words: str = "",
+          open_only: bool = False) -> pd.DataFrame:
+    """Tasks filtered as the board asks, sorted by deadline; overdue computed for `today`.
+    The Vietnamese columns a list shows come with them, made once per write, not per rerun."""
+    sql, params = _board_sql(today, month, field, unit_id, member_id, channel, status, words, open_only)
+    sql += " ORDER BY deadline DESC, id DESC" if newest_first else " ORDER BY deadline, id"
     if limit:
         sql += f" LIMIT {int(limit)}"
-    return db.query(sql, params)
+    return with_labels(db.query(sql, params))
+
+
+def with_labels(frame: pd.DataFrame) -> pd.DataFrame:
+    """Status (overdue marked red), field, channel, lead and deadline as a person reads them."""
+    deadline = [vn_date(d) for d in frame["deadline"]]
+    return frame.assign(
+        status_label=frame["effective_status"].map(lambda s: ("🔴 " if s == "overdue" else "") + TASK_STATUSES[s]),
+        field_label=frame["field"].map(FIELDS),
+        channel_label=frame["channel"].map(CHANNELS),
+        lead=frame["lead_member"].fillna(frame["lead_unit"]),
+        deadline_shown=deadline,
+        open_label=[f"{title} — hạn {shown}" for title, shown in zip(frame["title"], deadline)],
+    )
 
 
 @memoised
 def board_count(db: Database, today: date, **filters) -> int:
     sql, params = _board_sql(today, filters.get("month"), filters.get("field"), filters.get("unit_id"),
-                             filters.get("member_id"), filters.get("channel"), filters.get("status"))
+                             filters.get("member_id"), filters.get("channel"), filters.get("status"),
+                             filters.get("words", ""), filters.get("open_only", False))
     return db.scalar(f"SELECT count(*) FROM ({sql})", params)
 
 
@@ -101,10 +122,10 @@ def history(db: Database, task_id: int) -> pd.DataFrame:
         " ORDER BY happened_at DESC", [task_id, task_id])
 
 
+@memoised
 def my_tasks(db: Database, member_id: int, today: date) -> pd.DataFrame:
     """A member's open tasks (lead or partner); what falls due within 7 days comes first."""
-    frame = board(db, today, member_id=member_id)
-    open_tasks = frame[~frame["status"].isin(CLOSED_STATUSES)].copy()
+    open_tasks = board(db, today, member_id=member_id, open_only=True)
     days_left = (pd.to_datetime(open_tasks["deadline"]) - pd.Timestamp(today)).dt.days
     open_tasks["due_soon"] = days_left.between(0, 7)
     open_tasks["role"] = open_tasks["lead_member_id"].eq(member_id).map({True: "Chủ trì", False: "Phối hợp"})

@@ -11,7 +11,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from chibo import auth, backup, config, labels
+from chibo import auth, backup, config, kept, labels
 from chibo.db import Database
 from chibo.errors import DatabaseInUse, InputError
 
@@ -134,13 +134,32 @@ def relabel(frame: pd.DataFrame, mapping: dict[str, dict]) -> pd.DataFrame:
     return frame
 
 
-def table(frame: pd.DataFrame, columns: dict[str, str], empty: str, height: int | None = None) -> None:
-    """A read-only table with Vietnamese headers, or a plain sentence when there is nothing."""
+def table(frame: pd.DataFrame, columns: dict[str, str], empty: str, height: int | None = None,
+          dates: tuple[str, ...] = (), codes: dict[str, dict] | None = None) -> None:
+    """A read-only table with Vietnamese headers, or a plain sentence when there is nothing.
+    `dates` columns are shown dd/mm/yyyy and `codes` columns by their labels; the table the browser
+    receives is made once per content of the frame (chibo.kept), not on every rerun."""
     if frame.empty:
         st.info(empty)
         return
-    shown = frame[[c for c in columns if c in frame]].rename(columns=columns)
-    st.dataframe(shown, hide_index=True, width="stretch", height=height or "auto")
+    st.dataframe(shown_table(frame, columns, dates, codes), hide_index=True, width="stretch", height=height or "auto")
+
+
+def shown_table(frame: pd.DataFrame, columns: dict[str, str], dates: tuple[str, ...] = (),
+                codes: dict[str, dict] | None = None):
+    """The frame as the browser receives it: chosen columns, formatted, renamed, in Arrow."""
+    import pyarrow as pa
+    codes = codes or {}
+
+    def build():
+        shown = relabel(vn_dates(frame, *dates), codes)
+        shown = shown[[c for c in columns if c in shown]].rename(columns=columns)
+        try:
+            return pa.Table.from_pandas(shown, preserve_index=False)
+        except (pa.ArrowInvalid, pa.ArrowTypeError):  # mixed types in a column: Streamlit knows how to cope
+            return shown
+    args = (tuple(columns.items()), tuple(dates), tuple((c, tuple(m.items())) for c, m in codes.items()))
+    return kept.derived("table", frame, args, build)
 
 
 def chart(build, frame: pd.DataFrame, *args) -> None:
@@ -195,24 +214,17 @@ def task_panel(db: Database, found_actor: auth.Actor, task_id: int) -> None:
 
 
 def task_list(frame: pd.DataFrame, key: str) -> int | None:
-    """The board's table with one selectable row; returns the chosen task id."""
-    shown = frame.assign(
-        status_label=frame["effective_status"].map(lambda s: ("🔴 " if s == "overdue" else "") + labels.TASK_STATUSES[s]),
-        field_label=frame["field"].map(labels.FIELDS),
-        channel_label=frame["channel"].map(labels.CHANNELS),
-        lead=frame["lead_member"].fillna(frame["lead_unit"]),
-        deadline_shown=frame["deadline"].map(labels.vn_date),
-    )
+    """The board's table (tasks.board, labels included) with one selectable row; returns the chosen task id."""
     columns = {"title": "Nhiệm vụ", "field_label": "Lĩnh vực", "lead": "Chủ trì", "partners": "Phối hợp",
                "channel_label": "Kênh", "deadline_shown": "Hạn", "status_label": "Trạng thái", "progress": "Tiến độ (%)"}
     event = st.dataframe(
-        shown[list(columns)].rename(columns=columns), hide_index=True, width="stretch", key=key,
-        on_select="rerun", selection_mode="single-row",
+        shown_table(frame, columns), hide_index=True, width="stretch", key=key, on_select="rerun",
+        selection_mode="single-row",
         column_config={"Tiến độ (%)": st.column_config.ProgressColumn(min_value=0, max_value=100, format="%d%%")})
     rows = event.selection.rows if event else []
-    picked = int(frame.iloc[rows[0]]["id"]) if rows else None
+    picked = int(frame["id"].iat[rows[0]]) if rows else None
     # The same choice from a list: reachable by keyboard and screen readers.
-    names = dict(zip(frame["id"].astype(int), frame["title"] + " — hạn " + shown["deadline_shown"]))
+    names = dict(zip(frame["id"].tolist(), frame["open_label"].tolist()))
     options = [None, *names]
     chosen = st.selectbox("Mở nhiệm vụ", options, index=options.index(picked) if picked in names else 0,
                           format_func=lambda i: "— chọn một nhiệm vụ —" if i is None else names[i], key=f"{key}_open")

@@ -20,9 +20,9 @@ accounts_tab, audit_tab, backup_tab = st.tabs(["Tài khoản", "Nhật ký thay 
 
 with accounts_tab:
     users = auth.list_users(db)
-    ui.table(ui.relabel(users, {"role": ROLES}).assign(active=users["active"].map({True: "Hoạt động", False: "Đã khóa"})),
-             {"username": "Tên đăng nhập", "display_name": "Họ tên", "role": "Vai trò", "member": "Gắn với đảng viên",
-              "active": "Tình trạng"}, "Chưa có tài khoản.")
+    ui.table(users, {"username": "Tên đăng nhập", "display_name": "Họ tên", "role": "Vai trò",
+                     "member": "Gắn với đảng viên", "active": "Tình trạng"}, "Chưa có tài khoản.",
+             codes={"role": ROLES, "active": {True: "Hoạt động", False: "Đã khóa"}})
     people = {None: "— không gắn —"} | members.member_choices(db)
     with st.form("add_user", clear_on_submit=True):
         st.markdown("**Thêm tài khoản**")
@@ -65,7 +65,7 @@ with audit_tab:
     since = right.date_input("Từ ngày", None, format="DD/MM/YYYY")
     entries = audit.entries(db, actor, who, entity, since)
     st.caption(f"{audit.count(db)} thay đổi đã ghi; hiện {len(entries)} mới nhất.")
-    st.dataframe(ui.vn_dates(entries, "Thời điểm"), hide_index=True, width="stretch")
+    ui.table(entries, {c: c for c in entries.columns}, "Không có thay đổi nào khớp bộ lọc.", dates=("Thời điểm",))
 
 with backup_tab:
     st.write(f"Mỗi ngày, lần khởi động đầu tiên tự sao lưu vào `{cfg.backup_dir}` và giữ {cfg.backups_kept} bản mới nhất.")

@@ -57,7 +57,7 @@ def section_body(key: str) -> None:
         for row in results.itertuples():
             st.markdown(f"- {row.title} — **{TASK_STATUSES[row.effective_status]}**")
     elif key == "chi_tieu":
-        card = targets.shown(targets.scorecard(db, today))
+        card = targets.scorecard(db, today)
         if card.empty:
             st.info("Chưa có chỉ tiêu.")
         limits = dashboard.thresholds(db)

@@ -34,11 +34,10 @@ with month_tab:
     cols[3].metric("Không hoàn thành", figures["not_done"])
     cols[4].metric("Quá hạn", figures["overdue"])
     results = evaluations.task_results(db, month, today)
-    ui.table(ui.vn_dates(results.assign(field=results["field"].map(FIELDS),
-                                        effective_status=results["effective_status"].map(TASK_STATUSES)),
-                         "deadline", "done_on"),
+    ui.table(results,
              {"field": "Lĩnh vực", "title": "Nhiệm vụ đề ra", "deadline": "Hạn", "effective_status": "Tình trạng",
-              "done_on": "Ngày xong", "progress": "Kết quả (%)"}, "Nghị quyết tháng này không có nhiệm vụ.")
+              "done_on": "Ngày xong", "progress": "Kết quả (%)"}, "Nghị quyết tháng này không có nhiệm vụ.",
+             dates=("deadline", "done_on"), codes={"field": FIELDS, "effective_status": TASK_STATUSES})
     summary = figures["attendance"]
     if summary:
         st.write(f"**Điểm danh:** tổng số {summary['total']} đồng chí (chính thức {summary['full']}, dự bị "
@@ -58,8 +57,8 @@ with month_tab:
 
     st.markdown("**Biểu dương, nhắc nhở**")
     mentions = evaluations.mentions(db, month)
-    ui.table(mentions.assign(kind=mentions["kind"].map({"bieu_duong": "Biểu dương", "nhac_nho": "Nhắc nhở"})),
-             {"full_name": "Đảng viên", "kind": "Hình thức", "reason": "Lý do"}, "Chưa có.")
+    ui.table(mentions, {"full_name": "Đảng viên", "kind": "Hình thức", "reason": "Lý do"}, "Chưa có.",
+             codes={"kind": {"bieu_duong": "Biểu dương", "nhac_nho": "Nhắc nhở"}})
     if can_edit and not closed:
         people = members.member_choices(db)
         with st.form("mention", clear_on_submit=True):

@@ -23,11 +23,11 @@ people_tab, units_tab, import_tab = st.tabs(["Danh sách đảng viên", "Đơn 
 with people_tab:
     include_inactive = st.toggle("Hiện cả đảng viên đã chuyển đi", value=False)
     frame = members.members(db, include_inactive)
-    shown = ui.relabel(ui.vn_dates(frame, "joined_on"), {"gender": GENDERS, "membership": MEMBERSHIP,
-                                                         "party_role": PARTY_ROLES, "status": MEMBER_STATUSES})
-    ui.table(shown, {"full_name": "Họ và tên", "gender": "Giới tính", "birth_year": "Năm sinh",
+    ui.table(frame, {"full_name": "Họ và tên", "gender": "Giới tính", "birth_year": "Năm sinh",
                      "membership": "Loại", "party_role": "Chức vụ Đảng", "job_title": "Chức vụ", "unit": "Đơn vị",
-                     "joined_on": "Ngày vào Đảng", "status": "Tình trạng"}, "Chưa có đảng viên nào.")
+                     "joined_on": "Ngày vào Đảng", "status": "Tình trạng"}, "Chưa có đảng viên nào.",
+             dates=("joined_on",), codes={"gender": GENDERS, "membership": MEMBERSHIP, "party_role": PARTY_ROLES,
+                                          "status": MEMBER_STATUSES})
     if can_edit:
         unit_names = members.unit_choices(db)
         choices = {None: "➕ Thêm đảng viên mới"} | dict(zip(frame["id"], frame["full_name"]))
@@ -61,9 +61,8 @@ with people_tab:
                 ui.attempt(members.add_member, db, actor, success=f"Đã thêm đảng viên {name}.", **fields)
 
 with units_tab:
-    ui.table(ui.relabel(members.units(db), {"kind": UNIT_KINDS}),
-             {"name": "Tên đơn vị", "kind": "Loại", "members": "Số đảng viên", "active": "Đang hoạt động"},
-             "Chưa có đơn vị nào.")
+    ui.table(members.units(db), {"name": "Tên đơn vị", "kind": "Loại", "members": "Số đảng viên",
+                                 "active": "Đang hoạt động"}, "Chưa có đơn vị nào.", codes={"kind": UNIT_KINDS})
     if can_edit:
         with st.form("add_unit", clear_on_submit=True):
             left, right = st.columns(2)

@@ -32,13 +32,10 @@ if card.empty:
     st.info("Chưa có chỉ tiêu nào. Hãy nhập chỉ tiêu trong «Chương trình hành động».")
 else:
     limits = dashboard.thresholds(db)
-    shown = targets.shown(card).assign(
-        light=card["attainment"].map(lambda a: targets.BAND_LABELS[targets.band(a, limits)]),
-        field_label=card["field"].map(FIELDS),
-    )
-    ui.table(shown, {"light": "Tình trạng", "name": "Tên chỉ tiêu", "field_label": "Lĩnh vực",
-                     "target_shown": "Kế hoạch", "actual_shown": "Thực hiện", "attainment_shown": "Đạt (%)"},
-             "Chưa có chỉ tiêu.")
+    lit = card.assign(light=card["attainment"].map(lambda a: targets.BAND_LABELS[targets.band(a, limits)]))
+    ui.table(lit, {"light": "Tình trạng", "name": "Tên chỉ tiêu", "field": "Lĩnh vực", "target_shown": "Kế hoạch",
+                   "actual_shown": "Thực hiện", "attainment_shown": "Đạt (%)"}, "Chưa có chỉ tiêu.",
+             codes={"field": FIELDS})
 
 left, right = st.columns(2)
 by_field = dashboard.tasks_by_field_status(db, today, figures["month"])
@@ -76,9 +73,9 @@ else:
 
 st.subheader("Việc quá hạn")
 late = dashboard.overdue_tasks(db, today)
-ui.table(ui.vn_dates(late.assign(field=late["field"].map(FIELDS)), "deadline"),
-         {"title": "Nhiệm vụ", "field": "Lĩnh vực", "lead": "Chủ trì", "deadline": "Hạn", "progress": "Tiến độ (%)",
-          "days_late": "Trễ (ngày)"}, "Không có việc quá hạn.")
+ui.table(late, {"title": "Nhiệm vụ", "field": "Lĩnh vực", "lead": "Chủ trì", "deadline": "Hạn",
+               "progress": "Tiến độ (%)", "days_late": "Trễ (ngày)"}, "Không có việc quá hạn.",
+         dates=("deadline",), codes={"field": FIELDS})
 
 last = figures["last_meeting"]
 if last:
@@ -87,14 +84,13 @@ if last:
     left, middle, right = st.columns(3)
     with left:
         st.markdown("**Việc mới quá hạn**")
-        ui.table(ui.vn_dates(since["overdue"], "deadline"), {"title": "Nhiệm vụ", "lead": "Chủ trì", "deadline": "Hạn"},
-                 "Không có việc nào mới quá hạn.")
+        ui.table(since["overdue"], {"title": "Nhiệm vụ", "lead": "Chủ trì", "deadline": "Hạn"},
+                 "Không có việc nào mới quá hạn.", dates=("deadline",))
     with middle:
         st.markdown("**Chỉ tiêu có số liệu mới**")
-        ui.table(ui.vn_dates(since["targets"], "recorded_on"),
-                 {"name": "Chỉ tiêu", "recorded_on": "Ngày", "value": "Giá trị", "unit": "Đơn vị"},
-                 "Chưa ghi số liệu chỉ tiêu nào.")
+        ui.table(since["targets"], {"name": "Chỉ tiêu", "recorded_on": "Ngày", "value": "Giá trị", "unit": "Đơn vị"},
+                 "Chưa ghi số liệu chỉ tiêu nào.", dates=("recorded_on",))
     with right:
         st.markdown("**Ai đã thay đổi gì**")
-        ui.table(ui.vn_dates(since["changes"], "logged_at"),
-                 {"logged_at": "Lúc", "username": "Người", "action": "Thao tác"}, "Chưa có thay đổi nào.")
+        ui.table(since["changes"], {"logged_at": "Lúc", "username": "Người", "action": "Thao tác"},
+                 "Chưa có thay đổi nào.", dates=("logged_at",))

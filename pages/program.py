@@ -46,11 +46,10 @@ with targets_tab:
             if st.form_submit_button("Thêm mục tiêu"):
                 ui.attempt(program.add_goal, db, actor, doc.id, goal_title, expected, success="Đã thêm mục tiêu.")
     card = targets.scorecard(db, today, doc.id)
-    shown = targets.shown(card).assign(
-        field=card["field"].map(FIELDS), kind=card["kind"].map(TARGET_KINDS), direction=card["direction"].map(DIRECTIONS))
-    ui.table(shown, {"name": "Tên chỉ tiêu", "field": "Lĩnh vực", "kind": "Loại", "direction": "Chiều",
-                     "baseline": "Ban đầu", "target_shown": "Kế hoạch", "actual_shown": "Thực hiện",
-                     "attainment_shown": "Đạt (%)"}, "Chưa có chỉ tiêu nào.")
+    ui.table(card, {"name": "Tên chỉ tiêu", "field": "Lĩnh vực", "kind": "Loại", "direction": "Chiều",
+                    "baseline": "Ban đầu", "target_shown": "Kế hoạch", "actual_shown": "Thực hiện",
+                    "attainment_shown": "Đạt (%)"}, "Chưa có chỉ tiêu nào.",
+             codes={"field": FIELDS, "kind": TARGET_KINDS, "direction": DIRECTIONS})
     if actor.can("edit_tasks") and not card.empty:
         with st.form("target_value", clear_on_submit=True):
             st.markdown("**Ghi giá trị thực hiện**")
@@ -84,10 +83,9 @@ with targets_tab:
 
 with measures_tab:
     frame = program.measures(db, doc.id)
-    ui.table(ui.vn_dates(frame.assign(field=frame["field"].map(FIELDS), lead=frame["lead_member"].fillna(
-        frame["lead_unit"])), "deadline"),
-        {"field": "Lĩnh vực", "title": "Giải pháp", "how": "Cách thực hiện", "lead": "Chủ trì", "partners": "Phối hợp",
-         "deadline": "Thời hạn"}, "Chưa có giải pháp nào.")
+    ui.table(frame, {"field": "Lĩnh vực", "title": "Giải pháp", "how": "Cách thực hiện", "lead": "Chủ trì",
+                     "partners": "Phối hợp", "deadline": "Thời hạn"}, "Chưa có giải pháp nào.",
+             dates=("deadline",), codes={"field": FIELDS})
     if can_edit and not doc.locked:
         people = members.member_choices(db)
         with st.form("add_measure", clear_on_submit=True):

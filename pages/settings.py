@@ -30,8 +30,8 @@ with cell_tab:
 
 with terms_tab:
     terms = pd.DataFrame([t.__dict__ for t in cell.terms(db)])
-    ui.table(ui.vn_dates(terms, "start_date", "end_date"), {"name": "Nhiệm kỳ", "start_date": "Bắt đầu",
-                                                           "end_date": "Kết thúc"}, "Chưa có nhiệm kỳ.")
+    ui.table(terms, {"name": "Nhiệm kỳ", "start_date": "Bắt đầu", "end_date": "Kết thúc"}, "Chưa có nhiệm kỳ.",
+             dates=("start_date", "end_date"))
     with st.form("term", clear_on_submit=True):
         left, middle, right = st.columns(3)
         term_name = left.text_input("Tên nhiệm kỳ", placeholder="Nhiệm kỳ 2027–2030")
@@ -41,9 +41,9 @@ with terms_tab:
             ui.attempt(cell.add_term, db, actor, term_name, start, end, success="Đã thêm nhiệm kỳ.")
 
 with higher_tab:
-    ui.table(ui.vn_dates(program.higher_docs(db), "issued_on", "received_on"),
-             {"number": "Số, ký hiệu", "issuer": "Cơ quan ban hành", "issued_on": "Ngày ban hành", "title": "Trích yếu",
-              "received_on": "Ngày nhận"}, "Sổ văn bản cấp trên đang trống.")
+    ui.table(program.higher_docs(db), {"number": "Số, ký hiệu", "issuer": "Cơ quan ban hành",
+                                       "issued_on": "Ngày ban hành", "title": "Trích yếu", "received_on": "Ngày nhận"},
+             "Sổ văn bản cấp trên đang trống.", dates=("issued_on", "received_on"))
     with st.form("higher_doc", clear_on_submit=True):
         left, right = st.columns(2)
         number = left.text_input("Số, ký hiệu", placeholder="14-HD/BTCTU")

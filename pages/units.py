@@ -18,17 +18,22 @@ with units_tab:
     if load.empty:
         st.info("Chưa có đơn vị nào. Hãy thêm ở mục «Đảng viên».")
     else:
-        ui.table(ui.relabel(load, {"kind": UNIT_KINDS}),
-                 {"name": "Đơn vị", "kind": "Loại", "tasks": "Nhiệm vụ chủ trì", "done": "Đã xong",
-                  "overdue": "Quá hạn", "avg_progress": "Tiến độ bình quân (%)"}, "Chưa có đơn vị.")
+        ui.table(load, {"name": "Đơn vị", "kind": "Loại", "tasks": "Nhiệm vụ chủ trì", "done": "Đã xong",
+                        "overdue": "Quá hạn", "avg_progress": "Tiến độ bình quân (%)"}, "Chưa có đơn vị.",
+                 codes={"kind": UNIT_KINDS})
         names = dict(zip(load["id"], load["name"]))
         unit_id = st.selectbox("Xem một đơn vị", list(names), format_func=names.get)
         row = load[load["id"] == unit_id].iloc[0]
         st.progress(float(row["avg_progress"]) / 100, text=f"Tiến độ bình quân {row['avg_progress']}%")
-        carried = tasks.board(db, today, unit_id=int(unit_id))
+        # Newest first and capped: a unit's whole history stays in the database until asked for in Tra cứu.
+        carried = tasks.board(db, today, unit_id=int(unit_id), limit=tasks.BOARD_LIMIT, newest_first=True)
         if carried.empty:
             st.info("Đơn vị chưa chủ trì nhiệm vụ nào.")
         else:
+            total = tasks.board_count(db, today, unit_id=int(unit_id))
+            if total > len(carried):
+                st.caption(f"Hiện {len(carried)} nhiệm vụ có hạn gần nhất trong {total} nhiệm vụ đơn vị đã chủ trì; "
+                           "xem đủ ở mục «Tra cứu».")
             chosen = ui.task_list(carried, f"unit_{unit_id}")
             if chosen:
                 ui.task_panel(db, actor, chosen)
@@ -43,10 +48,10 @@ with units_tab:
 
 with supervision_tab:
     records = tasks.supervisions(db)
-    ui.table(ui.relabel(ui.vn_dates(records, "held_on"), {"kind": SUPERVISION_KINDS, "conclusion": CONCLUSIONS}),
-             {"held_on": "Ngày", "kind": "Hình thức", "subject": "Đối tượng", "content": "Nội dung",
-              "finding": "Kết quả", "conclusion": "Kết luận", "tasks": "Nhiệm vụ liên quan"},
-             "Chưa có cuộc kiểm tra, giám sát nào.")
+    ui.table(records, {"held_on": "Ngày", "kind": "Hình thức", "subject": "Đối tượng", "content": "Nội dung",
+                       "finding": "Kết quả", "conclusion": "Kết luận", "tasks": "Nhiệm vụ liên quan"},
+             "Chưa có cuộc kiểm tra, giám sát nào.", dates=("held_on",),
+             codes={"kind": SUPERVISION_KINDS, "conclusion": CONCLUSIONS})
     if actor.can("edit_tasks"):
         people = members.member_choices(db)
         unit_names = members.unit_choices(db)
