@@ -41,5 +41,5 @@ def test_unpicklable_or_unhashable_input_is_built_every_time():
 
 def test_the_store_is_bounded():
     for i in range(kept.SIZE + 20):
-        kept.derived("bounded", frame(title=str(i)), (), lambda: i)
+        kept.derived("bounded", frame(title=str(i)), (), lambda n=i: n)
     assert len(kept._KEPT) <= kept.SIZE
