@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from chibo import config, dashboard, evaluations, meetings, members, plans, targets, ui
-from chibo.labels import ATTENDANCE, FIELDS, TASK_STATUSES, vn_date
+from chibo import agenda, config, dashboard, meetings, ui
+from chibo.labels import ATTENDANCE, vn_date
 
 db = ui.database()
 actor = ui.actor()
@@ -15,11 +15,7 @@ if st.session_state.setdefault("display_fullscreen", actor.role == "trinh_chieu"
     st.html("<style>[data-testid='stSidebar'], [data-testid='stSidebarCollapsedControl'] {display:none}"
             " [data-testid='stHeader'] {background: transparent; pointer-events: none}"
             " .block-container {padding-top: 3.5rem; max-width: 100%}</style>")
-st.html("<style>.st-key-big [data-testid='stMarkdownContainer'] p, .st-key-big li"
-        " {font-size: 1.6rem !important; line-height: 1.5} .st-key-big h2 {font-size: 2.6rem}"
-        " .st-key-big [data-testid='stMetricValue'],"
-        " .st-key-big [data-testid='stMetricValue'] [data-testid='stMarkdownContainer'] p"
-        " {font-size: 3.5rem !important; line-height: 1.2}</style>")
+st.html(agenda.STYLE)
 
 context = dashboard.display_meeting(db, today)
 if context is None:
@@ -27,73 +23,7 @@ if context is None:
     st.info("Chưa có buổi sinh hoạt nào. Hãy tạo buổi sinh hoạt ở trang «Nghị quyết tháng».")
     st.stop()
 meeting = context["meeting"]
-SECTIONS = meetings.AGENDA
-
-
-def section_body(key: str) -> None:
-    """One agenda item, read fresh from the database on every refresh."""
-    if key == "khai_mac":
-        summary = meetings.attendance_summary(db, meeting["id"])
-        cols = st.columns(4)
-        cols[0].metric("Tổng số đảng viên", summary["total"])
-        cols[1].metric("Có mặt", summary["present"])
-        cols[2].metric("Vắng có lý do", summary["absent_excused"])
-        cols[3].metric("Vắng không lý do", summary["absent_unexcused"])
-        st.markdown(f"Chủ trì: **{meeting['chair'] or '—'}** · Thư ký: **{meeting['secretary'] or '—'}** · "
-                    f"Miễn sinh hoạt: {summary['exempt']}")
-        for name, status, reason in summary["absent_names"]:
-            st.markdown(f"- {name}: {ATTENDANCE[status].lower()}{' — ' + reason if reason else ''}")
-    elif key == "ket_qua":
-        if not context["previous_resolution"]:
-            st.info("Không có nghị quyết tháng trước.")
-            return
-        figures = evaluations.figures(db, context["previous"], today)
-        cols = st.columns(4)
-        cols[0].metric("Nhiệm vụ", figures["tasks"])
-        cols[1].metric("Đúng hạn", figures["done_on_time"])
-        cols[2].metric("Trễ hạn", figures["done_late"])
-        cols[3].metric("Chưa xong", figures["not_done"] + figures["overdue"])
-        results = evaluations.task_results(db, context["previous"], today)
-        for row in results.itertuples():
-            st.markdown(f"- {row.title} — **{TASK_STATUSES[row.effective_status]}**")
-    elif key == "chi_tieu":
-        card = targets.scorecard(db, today)
-        if card.empty:
-            st.info("Chưa có chỉ tiêu.")
-        limits = dashboard.thresholds(db)
-        for row in card.itertuples():
-            light = targets.BAND_LABELS[targets.band(row.attainment, limits)].split()[0]
-            st.markdown(f"- {light} {row.name}: **{row.actual_shown or 'chưa có số liệu'}** / {row.target_shown}")
-    elif key == "ton_tai":
-        late = dashboard.overdue_tasks(db, today)
-        if late.empty:
-            st.success("Không có việc quá hạn.")
-        for row in late.itertuples():
-            st.markdown(f"- 🔴 {row.title} — {row.lead}, hạn {vn_date(row.deadline)} ({row.days_late} ngày), "
-                        f"{row.progress}%")
-    elif key == "nhiem_vu":
-        doc = context["resolution"]
-        if not doc:
-            st.info("Chưa có dự thảo nghị quyết cho tháng này.")
-            return
-        frame = plans.task_table(db, doc.id)
-        people, units = members.member_choices(db, False), members.unit_choices(db)
-        for field, rows in frame.groupby("field", sort=False):
-            st.markdown(f"**{FIELDS[field]}**")
-            for row in rows.itertuples():
-                lead = people.get(row.lead_member_id) or units.get(row.lead_unit_id) or ""
-                st.markdown(f"- {row.title} — {lead}, hạn {vn_date(row.deadline)}")
-    elif key == "bieu_quyet":
-        doc = context["resolution"]
-        summary = meetings.attendance_summary(db, meeting["id"])
-        fresh = meetings.get(db, meeting["id"])
-        st.metric("Tán thành", f"{fresh['votes_for'] or 0}/{summary['present']}")
-        if doc:
-            st.markdown(f"Nghị quyết: **{doc.status_label}**")
-    notes = meetings.remarks(db, meeting["id"])
-    notes = notes[notes["section"] == key]
-    for row in notes.itertuples():
-        st.markdown(f"> 💬 {row.text}" + (f" — {row.speaker}" if isinstance(row.speaker, str) else ""))
+SECTIONS = agenda.SECTIONS
 
 
 def move(step: int) -> None:
@@ -101,20 +31,19 @@ def move(step: int) -> None:
     st.session_state["display_section"] = min(max(st.session_state["display_section"] + step, 0), len(SECTIONS) - 1)
 
 
+index = st.session_state.setdefault("display_section", 0)
+left, middle, right = st.columns([1, 6, 1])
+left.button("◀ Trước", disabled=index == 0, width="stretch", key="display_prev", on_click=move, args=(-1,))
+right.button("Tiếp ▶", disabled=index == len(SECTIONS) - 1, width="stretch", key="display_next",
+             on_click=move, args=(1,))
+middle.markdown(f"<div style='text-align:center'>Sinh hoạt chi bộ ngày {vn_date(meeting['held_on'])} · "
+                f"mục {index + 1}/{len(SECTIONS)}</div>", unsafe_allow_html=True)
+
+
 @st.fragment(run_every=refresh)
 def display() -> None:
-    index = st.session_state.setdefault("display_section", 0)
-    key, title = SECTIONS[index]
-    left, middle, right = st.columns([1, 6, 1])
-    left.button("◀ Trước", disabled=index == 0, width="stretch", key="display_prev", on_click=move, args=(-1,))
-    right.button("Tiếp ▶", disabled=index == len(SECTIONS) - 1, width="stretch", key="display_next",
-                 on_click=move, args=(1,))
-    middle.markdown(f"<div style='text-align:center'>Sinh hoạt chi bộ ngày {vn_date(meeting['held_on'])} · "
-                    f"mục {index + 1}/{len(SECTIONS)}</div>", unsafe_allow_html=True)
-    with st.container(key="big"):
-        st.markdown(f"## {index + 1}. {title}")
-        section_body(key)
-    st.caption(f"Tự làm mới mỗi {refresh} giây.")
+    """What refreshes by itself: one block per agenda item, made once per write (chibo.agenda)."""
+    st.html(agenda.section_html(db, ui.today(), st.session_state["display_section"], refresh))
 
 
 display()
