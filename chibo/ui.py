@@ -162,6 +162,12 @@ def shown_table(frame: pd.DataFrame, columns: dict[str, str], dates: tuple[str, 
     return kept.derived("table", frame, args, build)
 
 
+def tabs(labels: list[str], key: str) -> list:
+    """Tabs whose content runs only when open: each page shows `if tab.open: with tab: ...`.
+    Streamlit otherwise runs every tab's content on every rerun. The open tab is `st.session_state[key]`."""
+    return st.tabs(labels, key=key, on_change="rerun")
+
+
 def chart(build, frame: pd.DataFrame, *args) -> None:
     """An Altair chart from chibo.charts, drawn full width; built once per distinct data."""
     from chibo import charts  # local: keep Altair out of pages that draw no chart

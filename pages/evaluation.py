@@ -25,110 +25,113 @@ closed = bool(evaluation.get("closed_at"))
 if closed:
     st.success(f"Tháng đã chốt lúc {evaluation['closed_at']:%H:%M %d/%m/%Y}; số liệu dưới đây là số liệu đã chốt.")
 
-month_tab, quality_tab, term_tab = st.tabs(["Đánh giá tháng", "Chất lượng sinh hoạt", "Đánh giá nhiệm kỳ"])
-with month_tab:
-    cols = st.columns(5)
-    cols[0].metric("Nhiệm vụ", figures["tasks"])
-    cols[1].metric("Hoàn thành đúng hạn", figures["done_on_time"])
-    cols[2].metric("Hoàn thành trễ hạn", figures["done_late"])
-    cols[3].metric("Không hoàn thành", figures["not_done"])
-    cols[4].metric("Quá hạn", figures["overdue"])
-    results = evaluations.task_results(db, month, today)
-    ui.table(results,
-             {"field": "Lĩnh vực", "title": "Nhiệm vụ đề ra", "deadline": "Hạn", "effective_status": "Tình trạng",
-              "done_on": "Ngày xong", "progress": "Kết quả (%)"}, "Nghị quyết tháng này không có nhiệm vụ.",
-             dates=("deadline", "done_on"), codes={"field": FIELDS, "effective_status": TASK_STATUSES})
-    summary = figures["attendance"]
-    if summary:
-        st.write(f"**Điểm danh:** tổng số {summary['total']} đồng chí (chính thức {summary['full']}, dự bị "
-                 f"{summary['probationary']}), miễn sinh hoạt {summary['exempt']}, có mặt {summary['present']}, "
-                 f"vắng có lý do {summary['absent_excused']}, vắng không lý do {summary['absent_unexcused']}.")
-    if figures["avg_attainment"] is not None:
-        st.write(f"**Chỉ tiêu:** đạt bình quân {vn_number(figures['avg_attainment'])}% so với chỉ tiêu nhiệm kỳ.")
-    if figures["supervision"]:
-        st.write("**Kiểm tra, giám sát:** " + ", ".join(f"{CONCLUSIONS[k]} {v}" for k, v in figures["supervision"].items()))
+month_tab, quality_tab, term_tab = ui.tabs(["Đánh giá tháng", "Chất lượng sinh hoạt", "Đánh giá nhiệm kỳ"], key="evaluation_tab")
+if month_tab.open:
+    with month_tab:
+        cols = st.columns(5)
+        cols[0].metric("Nhiệm vụ", figures["tasks"])
+        cols[1].metric("Hoàn thành đúng hạn", figures["done_on_time"])
+        cols[2].metric("Hoàn thành trễ hạn", figures["done_late"])
+        cols[3].metric("Không hoàn thành", figures["not_done"])
+        cols[4].metric("Quá hạn", figures["overdue"])
+        results = evaluations.task_results(db, month, today)
+        ui.table(results,
+                 {"field": "Lĩnh vực", "title": "Nhiệm vụ đề ra", "deadline": "Hạn", "effective_status": "Tình trạng",
+                  "done_on": "Ngày xong", "progress": "Kết quả (%)"}, "Nghị quyết tháng này không có nhiệm vụ.",
+                 dates=("deadline", "done_on"), codes={"field": FIELDS, "effective_status": TASK_STATUSES})
+        summary = figures["attendance"]
+        if summary:
+            st.write(f"**Điểm danh:** tổng số {summary['total']} đồng chí (chính thức {summary['full']}, dự bị "
+                     f"{summary['probationary']}), miễn sinh hoạt {summary['exempt']}, có mặt {summary['present']}, "
+                     f"vắng có lý do {summary['absent_excused']}, vắng không lý do {summary['absent_unexcused']}.")
+        if figures["avg_attainment"] is not None:
+            st.write(f"**Chỉ tiêu:** đạt bình quân {vn_number(figures['avg_attainment'])}% so với chỉ tiêu nhiệm kỳ.")
+        if figures["supervision"]:
+            st.write("**Kiểm tra, giám sát:** " + ", ".join(f"{CONCLUSIONS[k]} {v}" for k, v in figures["supervision"].items()))
 
-    with st.form("evaluation"):
-        texts = {key: st.text_area(label, evaluation.get(key, ""), height=90, disabled=closed or not can_edit)
-                 for key, label in evaluations.TEXT_FIELDS.items()}
-        st.caption("Hạn chế, khuyết điểm ghi mỗi ý một dòng: chúng sẽ thành căn cứ của nghị quyết tháng sau.")
-        if st.form_submit_button("Lưu đánh giá", type="primary", disabled=closed or not can_edit):
-            ui.attempt(evaluations.save, db, actor, month, success="Đã lưu đánh giá.", **texts)
+        with st.form("evaluation"):
+            texts = {key: st.text_area(label, evaluation.get(key, ""), height=90, disabled=closed or not can_edit)
+                     for key, label in evaluations.TEXT_FIELDS.items()}
+            st.caption("Hạn chế, khuyết điểm ghi mỗi ý một dòng: chúng sẽ thành căn cứ của nghị quyết tháng sau.")
+            if st.form_submit_button("Lưu đánh giá", type="primary", disabled=closed or not can_edit):
+                ui.attempt(evaluations.save, db, actor, month, success="Đã lưu đánh giá.", **texts)
 
-    st.markdown("**Biểu dương, nhắc nhở**")
-    mentions = evaluations.mentions(db, month)
-    ui.table(mentions, {"full_name": "Đảng viên", "kind": "Hình thức", "reason": "Lý do"}, "Chưa có.",
-             codes={"kind": {"bieu_duong": "Biểu dương", "nhac_nho": "Nhắc nhở"}})
-    if can_edit and not closed:
-        people = members.member_choices(db)
-        with st.form("mention", clear_on_submit=True):
-            left, middle, right = st.columns([2, 1, 3])
-            member = left.selectbox("Đảng viên", list(people), format_func=people.get)
-            kind = middle.selectbox("Hình thức", ["bieu_duong", "nhac_nho"],
-                                    format_func={"bieu_duong": "Biểu dương", "nhac_nho": "Nhắc nhở"}.get)
-            reason = right.text_input("Lý do")
-            if st.form_submit_button("Thêm"):
-                ui.attempt(evaluations.add_mention, db, actor, month, member, kind, reason, success="Đã ghi.")
+        st.markdown("**Biểu dương, nhắc nhở**")
+        mentions = evaluations.mentions(db, month)
+        ui.table(mentions, {"full_name": "Đảng viên", "kind": "Hình thức", "reason": "Lý do"}, "Chưa có.",
+                 codes={"kind": {"bieu_duong": "Biểu dương", "nhac_nho": "Nhắc nhở"}})
+        if can_edit and not closed:
+            people = members.member_choices(db)
+            with st.form("mention", clear_on_submit=True):
+                left, middle, right = st.columns([2, 1, 3])
+                member = left.selectbox("Đảng viên", list(people), format_func=people.get)
+                kind = middle.selectbox("Hình thức", ["bieu_duong", "nhac_nho"],
+                                        format_func={"bieu_duong": "Biểu dương", "nhac_nho": "Nhắc nhở"}.get)
+                reason = right.text_input("Lý do")
+                if st.form_submit_button("Thêm"):
+                    ui.attempt(evaluations.add_mention, db, actor, month, member, kind, reason, success="Đã ghi.")
 
-    st.markdown("**Chốt tháng**")
-    if closed and actor.can("reopen_month"):
-        with st.form("reopen_month"):
-            reason = st.text_input("Lý do mở lại tháng")
-            if st.form_submit_button("Mở lại tháng"):
-                ui.attempt(evaluations.reopen_month, db, actor, month, reason, success="Đã mở lại tháng.")
-    elif not closed and can_edit:
-        st.caption("Chốt tháng sẽ lưu cố định trạng thái nhiệm vụ và giá trị chỉ tiêu của tháng.")
-        if st.button("Chốt tháng", type="primary"):
-            ui.attempt(evaluations.close_month, db, actor, month, success="Đã chốt tháng.")
-    trend = evaluations.month_over_month(db, today)
-    ui.table(trend.assign(month=trend["month"].map(ui.month_label)),
-             {"month": "Tháng", "tasks": "Nhiệm vụ", "done_on_time": "Đúng hạn", "done_late": "Trễ hạn",
-              "not_done": "Không hoàn thành", "overdue": "Quá hạn", "done_rate": "Tỷ lệ hoàn thành (%)"},
-             "Chưa có số liệu các tháng.")
+        st.markdown("**Chốt tháng**")
+        if closed and actor.can("reopen_month"):
+            with st.form("reopen_month"):
+                reason = st.text_input("Lý do mở lại tháng")
+                if st.form_submit_button("Mở lại tháng"):
+                    ui.attempt(evaluations.reopen_month, db, actor, month, reason, success="Đã mở lại tháng.")
+        elif not closed and can_edit:
+            st.caption("Chốt tháng sẽ lưu cố định trạng thái nhiệm vụ và giá trị chỉ tiêu của tháng.")
+            if st.button("Chốt tháng", type="primary"):
+                ui.attempt(evaluations.close_month, db, actor, month, success="Đã chốt tháng.")
+        trend = evaluations.month_over_month(db, today)
+        ui.table(trend.assign(month=trend["month"].map(ui.month_label)),
+                 {"month": "Tháng", "tasks": "Nhiệm vụ", "done_on_time": "Đúng hạn", "done_late": "Trễ hạn",
+                  "not_done": "Không hoàn thành", "overdue": "Quá hạn", "done_rate": "Tỷ lệ hoàn thành (%)"},
+                 "Chưa có số liệu các tháng.")
 
-with quality_tab:
-    meeting_id = meetings.evaluating_meeting(db, month)
-    if not meeting_id:
-        st.info("Chưa có buổi sinh hoạt để chấm điểm.")
-    else:
-        criteria = meetings.rubric(db)
-        current = meetings.scores(db, meeting_id)
-        with st.form("scores"):
-            points = {name: st.number_input(f"{name} (tối đa {vn_number(maximum)})", 0.0, float(maximum),
-                                            float(current.get(name, 0)), step=0.5)
-                      for name, maximum in criteria.items()}
-            if st.form_submit_button("Lưu điểm", disabled=not can_edit):
-                ui.attempt(meetings.save_scores, db, actor, meeting_id, points, success="Đã lưu điểm chất lượng.")
-        saved, band = meetings.score(db, meeting_id)
-        if saved is not None:
-            st.metric("Tổng điểm chất lượng sinh hoạt", f"{vn_number(saved)}/100", band)
+if quality_tab.open:
+    with quality_tab:
+        meeting_id = meetings.evaluating_meeting(db, month)
+        if not meeting_id:
+            st.info("Chưa có buổi sinh hoạt để chấm điểm.")
+        else:
+            criteria = meetings.rubric(db)
+            current = meetings.scores(db, meeting_id)
+            with st.form("scores"):
+                points = {name: st.number_input(f"{name} (tối đa {vn_number(maximum)})", 0.0, float(maximum),
+                                                float(current.get(name, 0)), step=0.5)
+                          for name, maximum in criteria.items()}
+                if st.form_submit_button("Lưu điểm", disabled=not can_edit):
+                    ui.attempt(meetings.save_scores, db, actor, meeting_id, points, success="Đã lưu điểm chất lượng.")
+            saved, band = meetings.score(db, meeting_id)
+            if saved is not None:
+                st.metric("Tổng điểm chất lượng sinh hoạt", f"{vn_number(saved)}/100", band)
 
-with term_tab:
-    term = cell.current_term(db, today)
-    st.write(f"**{term.name}**" if term else "")
-    card = targets.scorecard(db, today)
-    if card.empty:
-        st.info("Chưa có chỉ tiêu.")
-    else:
-        names = dict(zip(card["id"], card["name"]))
-        target_id = st.selectbox("Diễn biến chỉ tiêu", list(names), format_func=names.get)
-        grain = st.radio("Theo", ["quarter", "year"], format_func={"quarter": "Quý", "year": "Năm"}.get, horizontal=True)
-        course = targets.course_by_period(db, int(target_id), grain)
-        ui.table(course.assign(period=course["period"].map(
-            lambda p: f"Quý {(p.month - 1) // 3 + 1}/{p.year}" if grain == "quarter" else str(p.year))),
-            {"period": "Kỳ", "value": "Giá trị", "value_text": "Kết quả định tính"}, "Chưa có số liệu.")
-    year = st.number_input("Năm xếp loại", 2000, 2100, today.year - 1)
-    rated = evaluations.ratings_with_evidence(db, int(year), today)
-    ui.table(rated, {"full_name": "Đảng viên", "score": "Điểm", "band": "Xếp loại", "tasks": "Nhiệm vụ chủ trì",
-                     "on_time": "Đúng hạn", "late": "Trễ", "missed": "Chưa xong", "present": "Dự họp",
-                     "unexcused": "Vắng không lý do", "commended": "Biểu dương", "reminded": "Nhắc nhở"},
-             "Chưa có đảng viên.")
-    if can_edit:
-        with st.form("rating", clear_on_submit=True):
-            people = {None: "Chi bộ (tập thể)"} | members.member_choices(db)
-            left, right = st.columns(2)
-            who = left.selectbox("Đối tượng", list(people), format_func=people.get)
-            score = right.number_input("Điểm (0–100)", 0.0, 100.0, 80.0, step=0.5)
-            if st.form_submit_button("Lưu xếp loại"):
-                ui.attempt(evaluations.save_rating, db, actor, int(year), score, who,
-                           success=f"Đã lưu: {evaluations.rating_band(score)}.")
+if term_tab.open:
+    with term_tab:
+        term = cell.current_term(db, today)
+        st.write(f"**{term.name}**" if term else "")
+        card = targets.scorecard(db, today)
+        if card.empty:
+            st.info("Chưa có chỉ tiêu.")
+        else:
+            names = dict(zip(card["id"], card["name"]))
+            target_id = st.selectbox("Diễn biến chỉ tiêu", list(names), format_func=names.get)
+            grain = st.radio("Theo", ["quarter", "year"], format_func={"quarter": "Quý", "year": "Năm"}.get, horizontal=True)
+            course = targets.course_by_period(db, int(target_id), grain)
+            ui.table(course.assign(period=course["period"].map(
+                lambda p: f"Quý {(p.month - 1) // 3 + 1}/{p.year}" if grain == "quarter" else str(p.year))),
+                {"period": "Kỳ", "value": "Giá trị", "value_text": "Kết quả định tính"}, "Chưa có số liệu.")
+        year = st.number_input("Năm xếp loại", 2000, 2100, today.year - 1)
+        rated = evaluations.ratings_with_evidence(db, int(year), today)
+        ui.table(rated, {"full_name": "Đảng viên", "score": "Điểm", "band": "Xếp loại", "tasks": "Nhiệm vụ chủ trì",
+                         "on_time": "Đúng hạn", "late": "Trễ", "missed": "Chưa xong", "present": "Dự họp",
+                         "unexcused": "Vắng không lý do", "commended": "Biểu dương", "reminded": "Nhắc nhở"},
+                 "Chưa có đảng viên.")
+        if can_edit:
+            with st.form("rating", clear_on_submit=True):
+                people = {None: "Chi bộ (tập thể)"} | members.member_choices(db)
+                left, right = st.columns(2)
+                who = left.selectbox("Đối tượng", list(people), format_func=people.get)
+                score = right.number_input("Điểm (0–100)", 0.0, 100.0, 80.0, step=0.5)
+                if st.form_submit_button("Lưu xếp loại"):
+                    ui.attempt(evaluations.save_rating, db, actor, int(year), score, who,
+                               success=f"Đã lưu: {evaluations.rating_band(score)}.")

@@ -46,102 +46,107 @@ steps = plans.LIFECYCLE
 st.progress((steps.index(doc.status) + 1) / len(steps), text=" → ".join(
     f"**{DOC_STATUSES[s]}**" if s == doc.status else DOC_STATUSES[s] for s in steps))
 
-bases_tab, tasks_tab, adopt_tab, export_tab = st.tabs(["Căn cứ", "Phương hướng, nhiệm vụ", "Thông qua", "Xuất văn bản"])
-with bases_tab:
-    bases = plans.bases(db, doc.id)
-    kinds = {"standing_duty": "Nhiệm vụ chi bộ", "higher_doc": "Văn bản cấp trên", "shortcoming": "Hạn chế tháng trước",
-             "other": "Khác"}
-    edited = st.data_editor(bases[["kind", "text"]], num_rows="dynamic", disabled=doc.locked or not can_edit,
-                            width="stretch", key=f"bases_{doc.id}", column_config={
-                                "kind": st.column_config.SelectboxColumn("Loại căn cứ", options=list(kinds),
-                                                                         required=True, default="other"),
-                                "text": st.column_config.TextColumn("Nội dung", width="large", required=True)})
-    if can_edit and not doc.locked and st.button("Lưu căn cứ"):
-        ui.attempt(plans.save_bases, db, actor, doc.id, edited.to_dict("records"), success="Đã lưu căn cứ.")
+bases_tab, tasks_tab, adopt_tab, export_tab = ui.tabs(
+    ["Căn cứ", "Phương hướng, nhiệm vụ", "Thông qua", "Xuất văn bản"], key="plan_month_tab")
+if bases_tab.open:
+    with bases_tab:
+        bases = plans.bases(db, doc.id)
+        kinds = {"standing_duty": "Nhiệm vụ chi bộ", "higher_doc": "Văn bản cấp trên", "shortcoming": "Hạn chế tháng trước",
+                 "other": "Khác"}
+        edited = st.data_editor(bases[["kind", "text"]], num_rows="dynamic", disabled=doc.locked or not can_edit,
+                                width="stretch", key=f"bases_{doc.id}", column_config={
+                                    "kind": st.column_config.SelectboxColumn("Loại căn cứ", options=list(kinds),
+                                                                             required=True, default="other"),
+                                    "text": st.column_config.TextColumn("Nội dung", width="large", required=True)})
+        if can_edit and not doc.locked and st.button("Lưu căn cứ"):
+            ui.attempt(plans.save_bases, db, actor, doc.id, edited.to_dict("records"), success="Đã lưu căn cứ.")
 
-with tasks_tab:
-    people = members.member_choices(db)
-    units = members.unit_choices(db)
-    table = plans.task_table(db, doc.id)
-    editable = table[plans.TASK_TABLE_COLUMNS].copy()
-    editable["deadline"] = pd.to_datetime(editable["deadline"]).dt.date
-    st.caption("Mỗi dòng một nhiệm vụ. Chọn chủ trì là một đồng chí hoặc một đơn vị; hạn phải trong tháng. "
-               "Bấm «Lưu bảng nhiệm vụ» để lưu cả bảng một lần.")
-    edited = st.data_editor(
-        editable, num_rows="dynamic", disabled=doc.locked or not can_edit, width="stretch", hide_index=True,
-        key=f"tasks_{doc.id}", column_order=plans.TASK_TABLE_COLUMNS[1:],
-        column_config={
-            "field": st.column_config.SelectboxColumn("Lĩnh vực", options=list(FIELDS), required=True,
-                                                      format_func=FIELDS.get),
-            "title": st.column_config.TextColumn("Nội dung nhiệm vụ", width="large", required=True, max_chars=500),
-            "lead_member_id": st.column_config.SelectboxColumn("Chủ trì (đảng viên)", options=list(people),
-                                                               format_func=lambda m: people.get(m, "")),
-            "lead_unit_id": st.column_config.SelectboxColumn("hoặc đơn vị", options=list(units),
-                                                             format_func=lambda u: units.get(u, "")),
-            "partner_ids": st.column_config.MultiselectColumn("Phối hợp", options=list(people),
-                                                              format_func=people.get),
-            "channel": st.column_config.SelectboxColumn("Kênh triển khai", options=list(CHANNELS), required=True,
-                                                        default="cuoc_hop", format_func=CHANNELS.get),
-            "deadline": st.column_config.DateColumn("Hạn", format="DD/MM/YYYY", required=True,
-                                                    min_value=month, max_value=plans.month_end(month)),
-            "report_at": st.column_config.TextColumn("Báo cáo tại"),
-            "recurring": st.column_config.CheckboxColumn("Lặp lại hằng tháng", default=False),
-        })
-    if can_edit and not doc.locked and st.button("Lưu bảng nhiệm vụ", type="primary"):
-        result = ui.attempt(plans.save_task_table, db, actor, doc.id, edited.to_dict("records"), rerun=False)
-        if result is not None:
-            ui.success_later(f"Đã lưu: thêm {result['added']}, sửa {result['updated']}, xóa {result['deleted']} nhiệm vụ.")
-            st.rerun()
-    st.caption(f"{len(table)} nhiệm vụ.")
+if tasks_tab.open:
+    with tasks_tab:
+        people = members.member_choices(db)
+        units = members.unit_choices(db)
+        table = plans.task_table(db, doc.id)
+        editable = table[plans.TASK_TABLE_COLUMNS].copy()
+        editable["deadline"] = pd.to_datetime(editable["deadline"]).dt.date
+        st.caption("Mỗi dòng một nhiệm vụ. Chọn chủ trì là một đồng chí hoặc một đơn vị; hạn phải trong tháng. "
+                   "Bấm «Lưu bảng nhiệm vụ» để lưu cả bảng một lần.")
+        edited = st.data_editor(
+            editable, num_rows="dynamic", disabled=doc.locked or not can_edit, width="stretch", hide_index=True,
+            key=f"tasks_{doc.id}", column_order=plans.TASK_TABLE_COLUMNS[1:],
+            column_config={
+                "field": st.column_config.SelectboxColumn("Lĩnh vực", options=list(FIELDS), required=True,
+                                                          format_func=FIELDS.get),
+                "title": st.column_config.TextColumn("Nội dung nhiệm vụ", width="large", required=True, max_chars=500),
+                "lead_member_id": st.column_config.SelectboxColumn("Chủ trì (đảng viên)", options=list(people),
+                                                                   format_func=lambda m: people.get(m, "")),
+                "lead_unit_id": st.column_config.SelectboxColumn("hoặc đơn vị", options=list(units),
+                                                                 format_func=lambda u: units.get(u, "")),
+                "partner_ids": st.column_config.MultiselectColumn("Phối hợp", options=list(people),
+                                                                  format_func=people.get),
+                "channel": st.column_config.SelectboxColumn("Kênh triển khai", options=list(CHANNELS), required=True,
+                                                            default="cuoc_hop", format_func=CHANNELS.get),
+                "deadline": st.column_config.DateColumn("Hạn", format="DD/MM/YYYY", required=True,
+                                                        min_value=month, max_value=plans.month_end(month)),
+                "report_at": st.column_config.TextColumn("Báo cáo tại"),
+                "recurring": st.column_config.CheckboxColumn("Lặp lại hằng tháng", default=False),
+            })
+        if can_edit and not doc.locked and st.button("Lưu bảng nhiệm vụ", type="primary"):
+            result = ui.attempt(plans.save_task_table, db, actor, doc.id, edited.to_dict("records"), rerun=False)
+            if result is not None:
+                ui.success_later(f"Đã lưu: thêm {result['added']}, sửa {result['updated']}, xóa {result['deleted']} nhiệm vụ.")
+                st.rerun()
+        st.caption(f"{len(table)} nhiệm vụ.")
 
-with adopt_tab:
-    if not can_edit:
-        st.info("Chỉ chi ủy thực hiện các bước thông qua.")
-    elif doc.status == "draft":
-        st.write("Sau khi họp chi ủy thống nhất dự thảo:")
-        if st.button("Chi ủy đã thống nhất dự thảo"):
-            ui.attempt(plans.agree, db, actor, doc.id, success="Đã ghi nhận chi ủy thống nhất.")
-    if can_edit and doc.status in ("draft", "agreed"):
-        meeting_id = meetings.meeting_for_month(db, month)
-        if meeting_id is None:
-            st.write("Chưa có buổi sinh hoạt tháng này. Tạo buổi sinh hoạt để điểm danh và biểu quyết:")
-            held_on = st.date_input("Ngày sinh hoạt", plans.meeting_date(db, month), format="DD/MM/YYYY")
-            if st.button("Tạo buổi sinh hoạt"):
-                ui.attempt(meetings.create_meeting, db, actor, held_on, success="Đã tạo buổi sinh hoạt; hãy điểm danh "
-                           "ở trang Trình chiếu hoặc dưới đây.")
+if adopt_tab.open:
+    with adopt_tab:
+        if not can_edit:
+            st.info("Chỉ chi ủy thực hiện các bước thông qua.")
+        elif doc.status == "draft":
+            st.write("Sau khi họp chi ủy thống nhất dự thảo:")
+            if st.button("Chi ủy đã thống nhất dự thảo"):
+                ui.attempt(plans.agree, db, actor, doc.id, success="Đã ghi nhận chi ủy thống nhất.")
+        if can_edit and doc.status in ("draft", "agreed"):
+            meeting_id = meetings.meeting_for_month(db, month)
+            if meeting_id is None:
+                st.write("Chưa có buổi sinh hoạt tháng này. Tạo buổi sinh hoạt để điểm danh và biểu quyết:")
+                held_on = st.date_input("Ngày sinh hoạt", plans.meeting_date(db, month), format="DD/MM/YYYY")
+                if st.button("Tạo buổi sinh hoạt"):
+                    ui.attempt(meetings.create_meeting, db, actor, held_on, success="Đã tạo buổi sinh hoạt; hãy điểm danh "
+                               "ở trang Trình chiếu hoặc dưới đây.")
+            else:
+                summary = meetings.attendance_summary(db, meeting_id)
+                st.write(f"Buổi sinh hoạt ngày {meetings.get(db, meeting_id)['held_on']:%d/%m/%Y}: "
+                         f"có mặt **{summary['present']}** đồng chí.")
+                if not summary["total"] and st.button("Điểm danh: tất cả có mặt (sửa người vắng ở trang Trình chiếu)"):
+                    ui.attempt(meetings.mark_all_present, db, actor, meeting_id, success="Đã điểm danh.")
+                with st.form("adopt"):
+                    votes = st.number_input("Số đồng chí tán thành", 0, 200, summary["present"])
+                    number = st.number_input("Số nghị quyết (để trống = số tiếp theo)", 0, 999, doc.number or 0)
+                    if st.form_submit_button("Chi bộ thông qua nghị quyết", type="primary"):
+                        ui.attempt(plans.adopt, db, actor, doc.id, meeting_id, votes, number or None,
+                                   success="Nghị quyết đã được thông qua và khóa.")
+        if can_edit and doc.status == "adopted" and st.button("Bắt đầu triển khai"):
+            ui.attempt(plans.start_work, db, actor, doc.id, success="Nghị quyết chuyển sang đang thực hiện.")
+        if can_edit and doc.locked and doc.status != "evaluated":
+            with st.form("reopen"):
+                reason = st.text_input("Lý do mở lại để sửa (ghi vào nhật ký)")
+                if st.form_submit_button("Mở lại để sửa"):
+                    ui.attempt(plans.reopen, db, actor, doc.id, reason, success="Đã mở lại nghị quyết để sửa.")
+        if can_edit and doc.status in ("draft", "agreed"):
+            with st.popover("Xóa dự thảo"):
+                st.write("Xóa dự thảo cùng toàn bộ nhiệm vụ và căn cứ của nó?")
+                if st.button("Xóa hẳn", type="primary"):
+                    ui.attempt(plans.delete_document, db, actor, doc.id, success="Đã xóa dự thảo.")
+
+if export_tab.open:
+    with export_tab:
+        if not actor.can("export"):
+            st.info("Chỉ chi ủy xuất được văn bản.")
         else:
-            summary = meetings.attendance_summary(db, meeting_id)
-            st.write(f"Buổi sinh hoạt ngày {meetings.get(db, meeting_id)['held_on']:%d/%m/%Y}: "
-                     f"có mặt **{summary['present']}** đồng chí.")
-            if not summary["total"] and st.button("Điểm danh: tất cả có mặt (sửa người vắng ở trang Trình chiếu)"):
-                ui.attempt(meetings.mark_all_present, db, actor, meeting_id, success="Đã điểm danh.")
-            with st.form("adopt"):
-                votes = st.number_input("Số đồng chí tán thành", 0, 200, summary["present"])
-                number = st.number_input("Số nghị quyết (để trống = số tiếp theo)", 0, 999, doc.number or 0)
-                if st.form_submit_button("Chi bộ thông qua nghị quyết", type="primary"):
-                    ui.attempt(plans.adopt, db, actor, doc.id, meeting_id, votes, number or None,
-                               success="Nghị quyết đã được thông qua và khóa.")
-    if can_edit and doc.status == "adopted" and st.button("Bắt đầu triển khai"):
-        ui.attempt(plans.start_work, db, actor, doc.id, success="Nghị quyết chuyển sang đang thực hiện.")
-    if can_edit and doc.locked and doc.status != "evaluated":
-        with st.form("reopen"):
-            reason = st.text_input("Lý do mở lại để sửa (ghi vào nhật ký)")
-            if st.form_submit_button("Mở lại để sửa"):
-                ui.attempt(plans.reopen, db, actor, doc.id, reason, success="Đã mở lại nghị quyết để sửa.")
-    if can_edit and doc.status in ("draft", "agreed"):
-        with st.popover("Xóa dự thảo"):
-            st.write("Xóa dự thảo cùng toàn bộ nhiệm vụ và căn cứ của nó?")
-            if st.button("Xóa hẳn", type="primary"):
-                ui.attempt(plans.delete_document, db, actor, doc.id, success="Đã xóa dự thảo.")
-
-with export_tab:
-    if not actor.can("export"):
-        st.info("Chỉ chi ủy xuất được văn bản.")
-    else:
-        for kind, label in (("resolution", "Nghị quyết (.docx)"), ("report", "Báo cáo gửi Đảng ủy (.docx)"),
-                            ("minutes", "Biên bản sinh hoạt (.docx)")):
-            if st.button(f"Chuẩn bị {label}", key=f"prepare_{kind}"):
-                data = ui.attempt(docs.export_bytes, db, actor, kind, doc.id, rerun=False)
-                if data:
-                    st.download_button(f"⬇️ Tải {label}", data, docs.filename(db, kind, doc.id),
-                                       mime=docs.DOCX_MIME, key=f"download_{kind}")
+            for kind, label in (("resolution", "Nghị quyết (.docx)"), ("report", "Báo cáo gửi Đảng ủy (.docx)"),
+                                ("minutes", "Biên bản sinh hoạt (.docx)")):
+                if st.button(f"Chuẩn bị {label}", key=f"prepare_{kind}"):
+                    data = ui.attempt(docs.export_bytes, db, actor, kind, doc.id, rerun=False)
+                    if data:
+                        st.download_button(f"⬇️ Tải {label}", data, docs.filename(db, kind, doc.id),
+                                           mime=docs.DOCX_MIME, key=f"download_{kind}")

@@ -23,87 +23,91 @@ if doc is None:
     st.stop()
 
 st.caption(f"{doc.number_text()} · {doc.summary} · {doc.status_label}" + (" · 🔒 đã khóa" if doc.locked else ""))
-sections_tab, targets_tab, measures_tab, export_tab = st.tabs(
-    ["Nội dung", "Mục tiêu và chỉ tiêu", "Giải pháp và phân công", "Xuất văn bản"])
+sections_tab, targets_tab, measures_tab, export_tab = ui.tabs(
+    ["Nội dung", "Mục tiêu và chỉ tiêu", "Giải pháp và phân công", "Xuất văn bản"], key="program_tab")
 
-with sections_tab:
-    texts = plans.sections(db, doc.id)
-    with st.form("sections"):
-        edited = {key: st.text_area(title, texts.get(key, ""), height=100, disabled=doc.locked or not can_edit)
-                  for key, (title, _) in plans.PROGRAM_SECTIONS.items()}
-        if st.form_submit_button("Lưu nội dung", disabled=doc.locked or not can_edit):
-            ui.attempt(plans.save_sections, db, actor, doc.id, edited, success="Đã lưu nội dung chương trình.")
+if sections_tab.open:
+    with sections_tab:
+        texts = plans.sections(db, doc.id)
+        with st.form("sections"):
+            edited = {key: st.text_area(title, texts.get(key, ""), height=100, disabled=doc.locked or not can_edit)
+                      for key, (title, _) in plans.PROGRAM_SECTIONS.items()}
+            if st.form_submit_button("Lưu nội dung", disabled=doc.locked or not can_edit):
+                ui.attempt(plans.save_sections, db, actor, doc.id, edited, success="Đã lưu nội dung chương trình.")
 
-with targets_tab:
-    goals = program.goals(db, doc.id)
-    for goal in goals.itertuples():
-        st.markdown(f"**Mục tiêu:** {goal.title} — _{goal.expected_result}_")
-    if can_edit and not doc.locked:
-        with st.form("add_goal", clear_on_submit=True):
-            left, right = st.columns(2)
-            goal_title = left.text_input("Mục tiêu mới")
-            expected = right.text_input("Kết quả mong đợi")
-            if st.form_submit_button("Thêm mục tiêu"):
-                ui.attempt(program.add_goal, db, actor, doc.id, goal_title, expected, success="Đã thêm mục tiêu.")
-    card = targets.scorecard(db, today, doc.id)
-    ui.table(card, {"name": "Tên chỉ tiêu", "field": "Lĩnh vực", "kind": "Loại", "direction": "Chiều",
-                    "baseline": "Ban đầu", "target_shown": "Kế hoạch", "actual_shown": "Thực hiện",
-                    "attainment_shown": "Đạt (%)"}, "Chưa có chỉ tiêu nào.",
-             codes={"field": FIELDS, "kind": TARGET_KINDS, "direction": DIRECTIONS})
-    if actor.can("edit_tasks") and not card.empty:
-        with st.form("target_value", clear_on_submit=True):
-            st.markdown("**Ghi giá trị thực hiện**")
-            names = dict(zip(card["id"], card["name"]))
-            target_id = st.selectbox("Chỉ tiêu", list(names), format_func=names.get)
-            left, right = st.columns(2)
-            recorded_on = left.date_input("Ngày ghi nhận", today, format="DD/MM/YYYY")
-            value = right.text_input("Giá trị (số, hoặc mức đánh giá với chỉ tiêu định tính)")
-            note = st.text_input("Ghi chú")
-            if st.form_submit_button("Ghi"):
-                qualitative = card.set_index("id").loc[target_id, "kind"] == "qualitative"
-                ui.attempt(targets.record_value, db, actor, int(target_id), recorded_on,
-                           None if qualitative else value, value if qualitative else "", note,
-                           success="Đã ghi giá trị.")
-    if can_edit and not doc.locked:
-        with st.form("add_target", clear_on_submit=True):
-            st.markdown("**Thêm chỉ tiêu**")
-            left, right = st.columns(2)
-            name = left.text_input("Tên chỉ tiêu")
-            field = right.selectbox("Lĩnh vực", list(FIELDS), format_func=FIELDS.get)
-            kind = left.selectbox("Loại", list(TARGET_KINDS), format_func=TARGET_KINDS.get)
-            direction = right.selectbox("Chiều đánh giá", list(DIRECTIONS), format_func=DIRECTIONS.get)
-            unit = left.text_input("Đơn vị tính", placeholder="%, học sinh, đảng viên…")
-            baseline = right.text_input("Giá trị ban đầu")
-            target_value = left.text_input("Giá trị chỉ tiêu")
-            target_text = right.text_input("Mức định tính (nếu là chỉ tiêu định tính)")
-            if st.form_submit_button("Thêm chỉ tiêu"):
-                ui.attempt(program.add_target, db, actor, doc.id, name=name, field=field, kind=kind,
-                           direction=direction, unit=unit, baseline=baseline, target_value=target_value,
-                           target_text=target_text, success="Đã thêm chỉ tiêu.")
+if targets_tab.open:
+    with targets_tab:
+        goals = program.goals(db, doc.id)
+        for goal in goals.itertuples():
+            st.markdown(f"**Mục tiêu:** {goal.title} — _{goal.expected_result}_")
+        if can_edit and not doc.locked:
+            with st.form("add_goal", clear_on_submit=True):
+                left, right = st.columns(2)
+                goal_title = left.text_input("Mục tiêu mới")
+                expected = right.text_input("Kết quả mong đợi")
+                if st.form_submit_button("Thêm mục tiêu"):
+                    ui.attempt(program.add_goal, db, actor, doc.id, goal_title, expected, success="Đã thêm mục tiêu.")
+        card = targets.scorecard(db, today, doc.id)
+        ui.table(card, {"name": "Tên chỉ tiêu", "field": "Lĩnh vực", "kind": "Loại", "direction": "Chiều",
+                        "baseline": "Ban đầu", "target_shown": "Kế hoạch", "actual_shown": "Thực hiện",
+                        "attainment_shown": "Đạt (%)"}, "Chưa có chỉ tiêu nào.",
+                 codes={"field": FIELDS, "kind": TARGET_KINDS, "direction": DIRECTIONS})
+        if actor.can("edit_tasks") and not card.empty:
+            with st.form("target_value", clear_on_submit=True):
+                st.markdown("**Ghi giá trị thực hiện**")
+                names = dict(zip(card["id"], card["name"]))
+                target_id = st.selectbox("Chỉ tiêu", list(names), format_func=names.get)
+                left, right = st.columns(2)
+                recorded_on = left.date_input("Ngày ghi nhận", today, format="DD/MM/YYYY")
+                value = right.text_input("Giá trị (số, hoặc mức đánh giá với chỉ tiêu định tính)")
+                note = st.text_input("Ghi chú")
+                if st.form_submit_button("Ghi"):
+                    qualitative = card.set_index("id").loc[target_id, "kind"] == "qualitative"
+                    ui.attempt(targets.record_value, db, actor, int(target_id), recorded_on,
+                               None if qualitative else value, value if qualitative else "", note,
+                               success="Đã ghi giá trị.")
+        if can_edit and not doc.locked:
+            with st.form("add_target", clear_on_submit=True):
+                st.markdown("**Thêm chỉ tiêu**")
+                left, right = st.columns(2)
+                name = left.text_input("Tên chỉ tiêu")
+                field = right.selectbox("Lĩnh vực", list(FIELDS), format_func=FIELDS.get)
+                kind = left.selectbox("Loại", list(TARGET_KINDS), format_func=TARGET_KINDS.get)
+                direction = right.selectbox("Chiều đánh giá", list(DIRECTIONS), format_func=DIRECTIONS.get)
+                unit = left.text_input("Đơn vị tính", placeholder="%, học sinh, đảng viên…")
+                baseline = right.text_input("Giá trị ban đầu")
+                target_value = left.text_input("Giá trị chỉ tiêu")
+                target_text = right.text_input("Mức định tính (nếu là chỉ tiêu định tính)")
+                if st.form_submit_button("Thêm chỉ tiêu"):
+                    ui.attempt(program.add_target, db, actor, doc.id, name=name, field=field, kind=kind,
+                               direction=direction, unit=unit, baseline=baseline, target_value=target_value,
+                               target_text=target_text, success="Đã thêm chỉ tiêu.")
 
-with measures_tab:
-    frame = program.measures(db, doc.id)
-    ui.table(frame, {"field": "Lĩnh vực", "title": "Giải pháp", "how": "Cách thực hiện", "lead": "Chủ trì",
-                     "partners": "Phối hợp", "deadline": "Thời hạn"}, "Chưa có giải pháp nào.",
-             dates=("deadline",), codes={"field": FIELDS})
-    if can_edit and not doc.locked:
-        people = members.member_choices(db)
-        with st.form("add_measure", clear_on_submit=True):
-            st.markdown("**Thêm giải pháp**")
-            field = st.selectbox("Lĩnh vực", list(FIELDS), format_func=FIELDS.get, key="measure_field")
-            title = st.text_input("Giải pháp")
-            how = st.text_area("Cách thực hiện", height=70)
-            left, right = st.columns(2)
-            lead = left.selectbox("Chủ trì", list(people), format_func=people.get)
-            deadline = right.date_input("Thời hạn", None, format="DD/MM/YYYY")
-            partners = st.text_input("Phối hợp")
-            if st.form_submit_button("Thêm giải pháp"):
-                ui.attempt(program.add_measure, db, actor, doc.id, field, title, how, lead, None, partners, deadline,
-                           success="Đã thêm giải pháp.")
+if measures_tab.open:
+    with measures_tab:
+        frame = program.measures(db, doc.id)
+        ui.table(frame, {"field": "Lĩnh vực", "title": "Giải pháp", "how": "Cách thực hiện", "lead": "Chủ trì",
+                         "partners": "Phối hợp", "deadline": "Thời hạn"}, "Chưa có giải pháp nào.",
+                 dates=("deadline",), codes={"field": FIELDS})
+        if can_edit and not doc.locked:
+            people = members.member_choices(db)
+            with st.form("add_measure", clear_on_submit=True):
+                st.markdown("**Thêm giải pháp**")
+                field = st.selectbox("Lĩnh vực", list(FIELDS), format_func=FIELDS.get, key="measure_field")
+                title = st.text_input("Giải pháp")
+                how = st.text_area("Cách thực hiện", height=70)
+                left, right = st.columns(2)
+                lead = left.selectbox("Chủ trì", list(people), format_func=people.get)
+                deadline = right.date_input("Thời hạn", None, format="DD/MM/YYYY")
+                partners = st.text_input("Phối hợp")
+                if st.form_submit_button("Thêm giải pháp"):
+                    ui.attempt(program.add_measure, db, actor, doc.id, field, title, how, lead, None, partners, deadline,
+                               success="Đã thêm giải pháp.")
 
-with export_tab:
-    if actor.can("export") and st.button("Chuẩn bị chương trình hành động (.docx)"):
-        data = ui.attempt(docs.export_bytes, db, actor, "program", doc.id, rerun=False)
-        if data:
-            st.download_button("⬇️ Tải chương trình (.docx)", data, docs.filename(db, "program", doc.id),
-                               mime=docs.DOCX_MIME)
+if export_tab.open:
+    with export_tab:
+        if actor.can("export") and st.button("Chuẩn bị chương trình hành động (.docx)"):
+            data = ui.attempt(docs.export_bytes, db, actor, "program", doc.id, rerun=False)
+            if data:
+                st.download_button("⬇️ Tải chương trình (.docx)", data, docs.filename(db, "program", doc.id),
+                                   mime=docs.DOCX_MIME)

@@ -44,57 +44,60 @@ def _excel(frame: pd.DataFrame) -> bytes:
     frame.to_excel(buffer, index=False)
     return buffer.getvalue()
 
-ready_tab, filter_tab, sql_tab = st.tabs(["Câu hỏi có sẵn", "Bộ lọc nhiệm vụ", "SQL nâng cao"])
-with ready_tab:
-    titles = {name: q.title for name, q in queries.QUESTIONS.items()}
-    name = st.selectbox("Câu hỏi", list(titles), format_func=titles.get)
-    params = {}
-    for param, kind in queries.QUESTIONS[name].params.items():
-        label = queries.PARAM_LABELS.get(param, param)
-        params[param] = st.number_input(label, 1, 100, 2) if kind == "int" else \
-            st.date_input(label, today, format="DD/MM/YYYY")
-    if st.button("Trả lời", type="primary"):
-        show(ui.attempt(queries.ask, db, actor, name, params, timeout, rerun=False), "ready")
+ready_tab, filter_tab, sql_tab = ui.tabs(["Câu hỏi có sẵn", "Bộ lọc nhiệm vụ", "SQL nâng cao"], key="queries_tab")
+if ready_tab.open:
+    with ready_tab:
+        titles = {name: q.title for name, q in queries.QUESTIONS.items()}
+        name = st.selectbox("Câu hỏi", list(titles), format_func=titles.get)
+        params = {}
+        for param, kind in queries.QUESTIONS[name].params.items():
+            label = queries.PARAM_LABELS.get(param, param)
+            params[param] = st.number_input(label, 1, 100, 2) if kind == "int" else \
+                st.date_input(label, today, format="DD/MM/YYYY")
+        if st.button("Trả lời", type="primary"):
+            show(ui.attempt(queries.ask, db, actor, name, params, timeout, rerun=False), "ready")
 
-with filter_tab:
-    subject = st.radio("Lọc trên", ["tasks", "targets", "meetings"], horizontal=True,
-                       format_func={"tasks": "Nhiệm vụ", "targets": "Chỉ tiêu", "meetings": "Buổi sinh hoạt"}.get)
-    if subject == "tasks":
-        months = plans.resolution_months(db)
-        left, middle, right = st.columns(3)
-        month = left.selectbox("Tháng", [*months, None],
-                               format_func=lambda m: "Tất cả" if m is None else ui.month_label(m))
-        field = middle.selectbox("Lĩnh vực", [None, *FIELDS], format_func=lambda f: FIELDS.get(f, "Tất cả"))
-        status = right.selectbox("Trạng thái", [None, *TASK_STATUSES],
-                                 format_func=lambda s: TASK_STATUSES.get(s, "Tất cả"))
-        words = st.text_input("Nội dung có chứa")
-        show(queries.filter_tasks(db, today, month, field, status, words), "filter_tasks")
-    elif subject == "targets":
-        left, right = st.columns(2)
-        field = left.selectbox("Lĩnh vực", [None, *FIELDS], format_func=lambda f: FIELDS.get(f, "Tất cả"),
-                               key="target_field")
-        below = right.number_input("Chỉ những chỉ tiêu đạt dưới (%)", 0, 101, 101)
-        show(queries.filter_targets(db, today, field, below), "filter_targets")
-    else:
-        left, right = st.columns(2)
-        since = left.date_input("Từ ngày", None, format="DD/MM/YYYY")
-        rate = right.number_input("Chỉ buổi có tỷ lệ dự họp dưới (%)", 0, 101, 101)
-        show(queries.filter_meetings(db, since, rate), "filter_meetings")
+if filter_tab.open:
+    with filter_tab:
+        subject = st.radio("Lọc trên", ["tasks", "targets", "meetings"], horizontal=True,
+                           format_func={"tasks": "Nhiệm vụ", "targets": "Chỉ tiêu", "meetings": "Buổi sinh hoạt"}.get)
+        if subject == "tasks":
+            months = plans.resolution_months(db)
+            left, middle, right = st.columns(3)
+            month = left.selectbox("Tháng", [*months, None],
+                                   format_func=lambda m: "Tất cả" if m is None else ui.month_label(m))
+            field = middle.selectbox("Lĩnh vực", [None, *FIELDS], format_func=lambda f: FIELDS.get(f, "Tất cả"))
+            status = right.selectbox("Trạng thái", [None, *TASK_STATUSES],
+                                     format_func=lambda s: TASK_STATUSES.get(s, "Tất cả"))
+            words = st.text_input("Nội dung có chứa")
+            show(queries.filter_tasks(db, today, month, field, status, words), "filter_tasks")
+        elif subject == "targets":
+            left, right = st.columns(2)
+            field = left.selectbox("Lĩnh vực", [None, *FIELDS], format_func=lambda f: FIELDS.get(f, "Tất cả"),
+                                   key="target_field")
+            below = right.number_input("Chỉ những chỉ tiêu đạt dưới (%)", 0, 101, 101)
+            show(queries.filter_targets(db, today, field, below), "filter_targets")
+        else:
+            left, right = st.columns(2)
+            since = left.date_input("Từ ngày", None, format="DD/MM/YYYY")
+            rate = right.number_input("Chỉ buổi có tỷ lệ dự họp dưới (%)", 0, 101, 101)
+            show(queries.filter_meetings(db, since, rate), "filter_meetings")
 
-with sql_tab:
-    st.write(f"Chỉ đọc, chạy tối đa {timeout} giây, trả tối đa {queries.MAX_ROWS} dòng. Các bảng được phép:")
-    for view, (description, _, columns) in queries.VIEWS.items():
-        with st.expander(f"`{view}` — {description}"):
-            st.table(pd.DataFrame({"Cột": list(columns), "Ý nghĩa": list(columns.values())}))
-    saved = queries.saved_queries(db)
-    chosen = st.selectbox("Câu hỏi đã lưu", [None, *saved["id"]],
-                          format_func=lambda i: "—" if i is None else saved.set_index("id").loc[i, "name"])
-    default = saved.set_index("id").loc[chosen, "sql"] if chosen else queries.EXAMPLE_SQL
-    sql = st.text_area("SQL", default, height=160)
-    left, right = st.columns([1, 2])
-    if left.button("Chạy", type="primary"):
-        show(ui.attempt(queries.run_sql, db, actor, sql, timeout, rerun=False), "sql")
-    with right.form("save_query", clear_on_submit=True):
-        name = st.text_input("Lưu câu hỏi này với tên")
-        if st.form_submit_button("Lưu"):
-            ui.attempt(queries.save_query, db, actor, name, sql, success="Đã lưu câu hỏi.")
+if sql_tab.open:
+    with sql_tab:
+        st.write(f"Chỉ đọc, chạy tối đa {timeout} giây, trả tối đa {queries.MAX_ROWS} dòng. Các bảng được phép:")
+        for view, (description, _, columns) in queries.VIEWS.items():
+            with st.expander(f"`{view}` — {description}"):
+                st.table(pd.DataFrame({"Cột": list(columns), "Ý nghĩa": list(columns.values())}))
+        saved = queries.saved_queries(db)
+        chosen = st.selectbox("Câu hỏi đã lưu", [None, *saved["id"]],
+                              format_func=lambda i: "—" if i is None else saved.set_index("id").loc[i, "name"])
+        default = saved.set_index("id").loc[chosen, "sql"] if chosen else queries.EXAMPLE_SQL
+        sql = st.text_area("SQL", default, height=160)
+        left, right = st.columns([1, 2])
+        if left.button("Chạy", type="primary"):
+            show(ui.attempt(queries.run_sql, db, actor, sql, timeout, rerun=False), "sql")
+        with right.form("save_query", clear_on_submit=True):
+            name = st.text_input("Lưu câu hỏi này với tên")
+            if st.form_submit_button("Lưu"):
+                ui.attempt(queries.save_query, db, actor, name, sql, success="Đã lưu câu hỏi.")

@@ -12,71 +12,76 @@ today = ui.today()
 ui.show_success()
 st.title("Cài đặt")
 profile = cell.get(db)
-cell_tab, terms_tab, higher_tab, rules_tab, format_tab = st.tabs(
-    ["Hồ sơ chi bộ", "Nhiệm kỳ", "Văn bản cấp trên", "Ngưỡng và thang điểm", "Thể thức văn bản"])
+cell_tab, terms_tab, higher_tab, rules_tab, format_tab = ui.tabs(
+    ["Hồ sơ chi bộ", "Nhiệm kỳ", "Văn bản cấp trên", "Ngưỡng và thang điểm", "Thể thức văn bản"], key="settings_tab")
 
-with cell_tab:
-    with st.form("profile"):
-        name = st.text_input("Tên chi bộ", profile.name)
-        superior = st.text_input("Đảng bộ cấp trên", profile.superior_name)
-        committee = st.text_input("Đảng ủy nhận báo cáo", profile.superior_committee)
-        place = st.text_input("Địa danh ghi ngày tháng", profile.place_name)
-        day = st.number_input("Ngày sinh hoạt chi bộ hằng tháng", 1, 28, profile.meeting_day)
-        duties = st.text_area("Nhiệm vụ thường xuyên của chi bộ (mỗi dòng một ý; là căn cứ của mọi kế hoạch tháng)",
-                              "\n".join(plans.standing_duties(db)), height=150)
-        if st.form_submit_button("Lưu", type="primary"):
-            ui.attempt(cell.save_profile, db, actor, name, superior, committee, place, day,
-                       standing_duties=duties.splitlines(), success="Đã lưu hồ sơ chi bộ.")
+if cell_tab.open:
+    with cell_tab:
+        with st.form("profile"):
+            name = st.text_input("Tên chi bộ", profile.name)
+            superior = st.text_input("Đảng bộ cấp trên", profile.superior_name)
+            committee = st.text_input("Đảng ủy nhận báo cáo", profile.superior_committee)
+            place = st.text_input("Địa danh ghi ngày tháng", profile.place_name)
+            day = st.number_input("Ngày sinh hoạt chi bộ hằng tháng", 1, 28, profile.meeting_day)
+            duties = st.text_area("Nhiệm vụ thường xuyên của chi bộ (mỗi dòng một ý; là căn cứ của mọi kế hoạch tháng)",
+                                  "\n".join(plans.standing_duties(db)), height=150)
+            if st.form_submit_button("Lưu", type="primary"):
+                ui.attempt(cell.save_profile, db, actor, name, superior, committee, place, day,
+                           standing_duties=duties.splitlines(), success="Đã lưu hồ sơ chi bộ.")
 
-with terms_tab:
-    terms = pd.DataFrame([t.__dict__ for t in cell.terms(db)])
-    ui.table(terms, {"name": "Nhiệm kỳ", "start_date": "Bắt đầu", "end_date": "Kết thúc"}, "Chưa có nhiệm kỳ.",
-             dates=("start_date", "end_date"))
-    with st.form("term", clear_on_submit=True):
-        left, middle, right = st.columns(3)
-        term_name = left.text_input("Tên nhiệm kỳ", placeholder="Nhiệm kỳ 2027–2030")
-        start = middle.date_input("Bắt đầu", None, format="DD/MM/YYYY")
-        end = right.date_input("Kết thúc", None, format="DD/MM/YYYY")
-        if st.form_submit_button("Thêm nhiệm kỳ"):
-            ui.attempt(cell.add_term, db, actor, term_name, start, end, success="Đã thêm nhiệm kỳ.")
+if terms_tab.open:
+    with terms_tab:
+        terms = pd.DataFrame([t.__dict__ for t in cell.terms(db)])
+        ui.table(terms, {"name": "Nhiệm kỳ", "start_date": "Bắt đầu", "end_date": "Kết thúc"}, "Chưa có nhiệm kỳ.",
+                 dates=("start_date", "end_date"))
+        with st.form("term", clear_on_submit=True):
+            left, middle, right = st.columns(3)
+            term_name = left.text_input("Tên nhiệm kỳ", placeholder="Nhiệm kỳ 2027–2030")
+            start = middle.date_input("Bắt đầu", None, format="DD/MM/YYYY")
+            end = right.date_input("Kết thúc", None, format="DD/MM/YYYY")
+            if st.form_submit_button("Thêm nhiệm kỳ"):
+                ui.attempt(cell.add_term, db, actor, term_name, start, end, success="Đã thêm nhiệm kỳ.")
 
-with higher_tab:
-    ui.table(program.higher_docs(db), {"number": "Số, ký hiệu", "issuer": "Cơ quan ban hành",
-                                       "issued_on": "Ngày ban hành", "title": "Trích yếu", "received_on": "Ngày nhận"},
-             "Sổ văn bản cấp trên đang trống.", dates=("issued_on", "received_on"))
-    with st.form("higher_doc", clear_on_submit=True):
-        left, right = st.columns(2)
-        number = left.text_input("Số, ký hiệu", placeholder="14-HD/BTCTU")
-        issuer = right.text_input("Cơ quan ban hành", placeholder="Ban Tổ chức Tỉnh ủy")
-        issued = left.date_input("Ngày ban hành", today, format="DD/MM/YYYY")
-        received = right.date_input("Ngày nhận", today, format="DD/MM/YYYY")
-        title = st.text_input("Trích yếu", placeholder="về hướng dẫn nội dung sinh hoạt chi bộ")
-        if st.form_submit_button("Thêm vào sổ"):
-            ui.attempt(program.add_higher_doc, db, actor, number, issuer, issued, title, received,
-                       success="Đã thêm văn bản cấp trên.")
+if higher_tab.open:
+    with higher_tab:
+        ui.table(program.higher_docs(db), {"number": "Số, ký hiệu", "issuer": "Cơ quan ban hành",
+                                           "issued_on": "Ngày ban hành", "title": "Trích yếu", "received_on": "Ngày nhận"},
+                 "Sổ văn bản cấp trên đang trống.", dates=("issued_on", "received_on"))
+        with st.form("higher_doc", clear_on_submit=True):
+            left, right = st.columns(2)
+            number = left.text_input("Số, ký hiệu", placeholder="14-HD/BTCTU")
+            issuer = right.text_input("Cơ quan ban hành", placeholder="Ban Tổ chức Tỉnh ủy")
+            issued = left.date_input("Ngày ban hành", today, format="DD/MM/YYYY")
+            received = right.date_input("Ngày nhận", today, format="DD/MM/YYYY")
+            title = st.text_input("Trích yếu", placeholder="về hướng dẫn nội dung sinh hoạt chi bộ")
+            if st.form_submit_button("Thêm vào sổ"):
+                ui.attempt(program.add_higher_doc, db, actor, number, issuer, issued, title, received,
+                           success="Đã thêm văn bản cấp trên.")
 
-with rules_tab:
-    limits = dashboard.thresholds(db)
-    with st.form("thresholds"):
-        st.markdown("**Đèn tín hiệu của bảng chỉ tiêu** (tỷ lệ đạt, %)")
-        green = st.number_input("Xanh từ", 0, 100, int(limits["green"]))
-        yellow = st.number_input("Vàng từ", 0, 100, int(limits["yellow"]))
-        if st.form_submit_button("Lưu ngưỡng"):
-            ui.attempt(dashboard.save_thresholds, db, actor, green, yellow, success="Đã lưu ngưỡng.")
-    rubric = meetings.rubric(db)
-    edited = st.data_editor(pd.DataFrame({"Tiêu chí": list(rubric), "Điểm tối đa": list(rubric.values())}),
-                            num_rows="dynamic", hide_index=True, key="rubric")
-    if st.button("Lưu thang điểm chất lượng sinh hoạt"):
-        ui.attempt(meetings.save_rubric, db, actor, dict(zip(edited["Tiêu chí"], edited["Điểm tối đa"])),
-                   success="Đã lưu thang điểm.")
+if rules_tab.open:
+    with rules_tab:
+        limits = dashboard.thresholds(db)
+        with st.form("thresholds"):
+            st.markdown("**Đèn tín hiệu của bảng chỉ tiêu** (tỷ lệ đạt, %)")
+            green = st.number_input("Xanh từ", 0, 100, int(limits["green"]))
+            yellow = st.number_input("Vàng từ", 0, 100, int(limits["yellow"]))
+            if st.form_submit_button("Lưu ngưỡng"):
+                ui.attempt(dashboard.save_thresholds, db, actor, green, yellow, success="Đã lưu ngưỡng.")
+        rubric = meetings.rubric(db)
+        edited = st.data_editor(pd.DataFrame({"Tiêu chí": list(rubric), "Điểm tối đa": list(rubric.values())}),
+                                num_rows="dynamic", hide_index=True, key="rubric")
+        if st.button("Lưu thang điểm chất lượng sinh hoạt"):
+            ui.attempt(meetings.save_rubric, db, actor, dict(zip(edited["Tiêu chí"], edited["Điểm tối đa"])),
+                       success="Đã lưu thang điểm.")
 
-with format_tab:
-    st.write("Mọi thông số thể thức văn bản (Hướng dẫn 36-HD/VPTW) nằm ở đây, để khi có hướng dẫn mới chỉ cần sửa số.")
-    profile_values = docs.profile(db)
-    edited = st.data_editor(pd.DataFrame({"Thông số": list(profile_values), "Giá trị": [str(v) for v in
-                                                                                       profile_values.values()],
-                                          "Ý nghĩa": [docs.PROFILE_LABELS.get(k, "") for k in profile_values]}),
-                            disabled=["Thông số", "Ý nghĩa"], hide_index=True, key="format_profile", height=500)
-    if st.button("Lưu thể thức"):
-        ui.attempt(docs.save_profile, db, actor, dict(zip(edited["Thông số"], edited["Giá trị"])),
-                   success="Đã lưu thể thức văn bản.")
+if format_tab.open:
+    with format_tab:
+        st.write("Mọi thông số thể thức văn bản (Hướng dẫn 36-HD/VPTW) nằm ở đây, để khi có hướng dẫn mới chỉ cần sửa số.")
+        profile_values = docs.profile(db)
+        edited = st.data_editor(pd.DataFrame({"Thông số": list(profile_values), "Giá trị": [str(v) for v in
+                                                                                           profile_values.values()],
+                                              "Ý nghĩa": [docs.PROFILE_LABELS.get(k, "") for k in profile_values]}),
+                                disabled=["Thông số", "Ý nghĩa"], hide_index=True, key="format_profile", height=500)
+        if st.button("Lưu thể thức"):
+            ui.attempt(docs.save_profile, db, actor, dict(zip(edited["Thông số"], edited["Giá trị"])),
+                       success="Đã lưu thể thức văn bản.")

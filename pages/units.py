@@ -10,64 +10,66 @@ actor = ui.actor()
 today = ui.today()
 ui.show_success()
 st.title("Đơn vị và kiểm tra, giám sát")
-units_tab, supervision_tab = st.tabs(["Đơn vị", "Kiểm tra, giám sát"])
+units_tab, supervision_tab = ui.tabs(["Đơn vị", "Kiểm tra, giám sát"], key="units_tab")
 
-with units_tab:
-    month = plans.month_start(today)
-    load = tasks.unit_load(db, today)
-    if load.empty:
-        st.info("Chưa có đơn vị nào. Hãy thêm ở mục «Đảng viên».")
-    else:
-        ui.table(load, {"name": "Đơn vị", "kind": "Loại", "tasks": "Nhiệm vụ chủ trì", "done": "Đã xong",
-                        "overdue": "Quá hạn", "avg_progress": "Tiến độ bình quân (%)"}, "Chưa có đơn vị.",
-                 codes={"kind": UNIT_KINDS})
-        names = dict(zip(load["id"], load["name"]))
-        unit_id = st.selectbox("Xem một đơn vị", list(names), format_func=names.get)
-        row = load[load["id"] == unit_id].iloc[0]
-        st.progress(float(row["avg_progress"]) / 100, text=f"Tiến độ bình quân {row['avg_progress']}%")
-        # Newest first and capped: a unit's whole history stays in the database until asked for in Tra cứu.
-        carried = tasks.board(db, today, unit_id=int(unit_id), limit=tasks.BOARD_LIMIT, newest_first=True)
-        if carried.empty:
-            st.info("Đơn vị chưa chủ trì nhiệm vụ nào.")
+if units_tab.open:
+    with units_tab:
+        month = plans.month_start(today)
+        load = tasks.unit_load(db, today)
+        if load.empty:
+            st.info("Chưa có đơn vị nào. Hãy thêm ở mục «Đảng viên».")
         else:
-            total = tasks.board_count(db, today, unit_id=int(unit_id))
-            if total > len(carried):
-                st.caption(f"Hiện {len(carried)} nhiệm vụ có hạn gần nhất trong {total} nhiệm vụ đơn vị đã chủ trì; "
-                           "xem đủ ở mục «Tra cứu».")
-            chosen = ui.task_list(carried, f"unit_{unit_id}")
-            if chosen:
-                ui.task_panel(db, actor, chosen)
-        st.markdown("**Kế hoạch riêng của đơn vị** (nội dung hoặc đường dẫn)")
+            ui.table(load, {"name": "Đơn vị", "kind": "Loại", "tasks": "Nhiệm vụ chủ trì", "done": "Đã xong",
+                            "overdue": "Quá hạn", "avg_progress": "Tiến độ bình quân (%)"}, "Chưa có đơn vị.",
+                     codes={"kind": UNIT_KINDS})
+            names = dict(zip(load["id"], load["name"]))
+            unit_id = st.selectbox("Xem một đơn vị", list(names), format_func=names.get)
+            row = load[load["id"] == unit_id].iloc[0]
+            st.progress(float(row["avg_progress"]) / 100, text=f"Tiến độ bình quân {row['avg_progress']}%")
+            # Newest first and capped: a unit's whole history stays in the database until asked for in Tra cứu.
+            carried = tasks.board(db, today, unit_id=int(unit_id), limit=tasks.BOARD_LIMIT, newest_first=True)
+            if carried.empty:
+                st.info("Đơn vị chưa chủ trì nhiệm vụ nào.")
+            else:
+                total = tasks.board_count(db, today, unit_id=int(unit_id))
+                if total > len(carried):
+                    st.caption(f"Hiện {len(carried)} nhiệm vụ có hạn gần nhất trong {total} nhiệm vụ đơn vị đã chủ trì; "
+                               "xem đủ ở mục «Tra cứu».")
+                chosen = ui.task_list(carried, f"unit_{unit_id}")
+                if chosen:
+                    ui.task_panel(db, actor, chosen)
+            st.markdown("**Kế hoạch riêng của đơn vị** (nội dung hoặc đường dẫn)")
+            if actor.can("edit_tasks"):
+                with st.form(f"unit_plan_{unit_id}"):
+                    text = st.text_area("Kế hoạch", row["sub_plan"], height=120, label_visibility="collapsed")
+                    if st.form_submit_button("Lưu kế hoạch đơn vị"):
+                        ui.attempt(tasks.set_unit_plan, db, actor, int(unit_id), text, success="Đã lưu kế hoạch đơn vị.")
+            else:
+                st.write(row["sub_plan"] or "Chưa có.")
+
+if supervision_tab.open:
+    with supervision_tab:
+        records = tasks.supervisions(db)
+        ui.table(records, {"held_on": "Ngày", "kind": "Hình thức", "subject": "Đối tượng", "content": "Nội dung",
+                           "finding": "Kết quả", "conclusion": "Kết luận", "tasks": "Nhiệm vụ liên quan"},
+                 "Chưa có cuộc kiểm tra, giám sát nào.", dates=("held_on",),
+                 codes={"kind": SUPERVISION_KINDS, "conclusion": CONCLUSIONS})
         if actor.can("edit_tasks"):
-            with st.form(f"unit_plan_{unit_id}"):
-                text = st.text_area("Kế hoạch", row["sub_plan"], height=120, label_visibility="collapsed")
-                if st.form_submit_button("Lưu kế hoạch đơn vị"):
-                    ui.attempt(tasks.set_unit_plan, db, actor, int(unit_id), text, success="Đã lưu kế hoạch đơn vị.")
-        else:
-            st.write(row["sub_plan"] or "Chưa có.")
-
-with supervision_tab:
-    records = tasks.supervisions(db)
-    ui.table(records, {"held_on": "Ngày", "kind": "Hình thức", "subject": "Đối tượng", "content": "Nội dung",
-                       "finding": "Kết quả", "conclusion": "Kết luận", "tasks": "Nhiệm vụ liên quan"},
-             "Chưa có cuộc kiểm tra, giám sát nào.", dates=("held_on",),
-             codes={"kind": SUPERVISION_KINDS, "conclusion": CONCLUSIONS})
-    if actor.can("edit_tasks"):
-        people = members.member_choices(db)
-        unit_names = members.unit_choices(db)
-        open_tasks = tasks.board(db, today, month=plans.month_start(today))
-        with st.form("supervision", clear_on_submit=True):
-            st.markdown("**Ghi cuộc kiểm tra, giám sát**")
-            left, right = st.columns(2)
-            held_on = left.date_input("Ngày", today, format="DD/MM/YYYY")
-            kind = right.selectbox("Hình thức", list(SUPERVISION_KINDS), format_func=SUPERVISION_KINDS.get)
-            member = left.selectbox("Đảng viên", [None, *people], format_func=lambda m: people.get(m, "—"))
-            unit = right.selectbox("hoặc đơn vị", [None, *unit_names], format_func=lambda u: unit_names.get(u, "—"))
-            content = st.text_area("Nội dung", height=70)
-            finding = st.text_area("Kết quả", height=70)
-            conclusion = st.selectbox("Kết luận", list(CONCLUSIONS), format_func=CONCLUSIONS.get)
-            linked = st.multiselect("Nhiệm vụ liên quan (tháng này)", list(open_tasks["id"]),
-                                    format_func=dict(zip(open_tasks["id"], open_tasks["title"])).get)
-            if st.form_submit_button("Lưu", type="primary"):
-                ui.attempt(tasks.add_supervision, db, actor, held_on, kind, content, conclusion, finding, member, unit,
-                           linked, success="Đã ghi kiểm tra, giám sát.")
+            people = members.member_choices(db)
+            unit_names = members.unit_choices(db)
+            open_tasks = tasks.board(db, today, month=plans.month_start(today))
+            with st.form("supervision", clear_on_submit=True):
+                st.markdown("**Ghi cuộc kiểm tra, giám sát**")
+                left, right = st.columns(2)
+                held_on = left.date_input("Ngày", today, format="DD/MM/YYYY")
+                kind = right.selectbox("Hình thức", list(SUPERVISION_KINDS), format_func=SUPERVISION_KINDS.get)
+                member = left.selectbox("Đảng viên", [None, *people], format_func=lambda m: people.get(m, "—"))
+                unit = right.selectbox("hoặc đơn vị", [None, *unit_names], format_func=lambda u: unit_names.get(u, "—"))
+                content = st.text_area("Nội dung", height=70)
+                finding = st.text_area("Kết quả", height=70)
+                conclusion = st.selectbox("Kết luận", list(CONCLUSIONS), format_func=CONCLUSIONS.get)
+                linked = st.multiselect("Nhiệm vụ liên quan (tháng này)", list(open_tasks["id"]),
+                                        format_func=dict(zip(open_tasks["id"], open_tasks["title"])).get)
+                if st.form_submit_button("Lưu", type="primary"):
+                    ui.attempt(tasks.add_supervision, db, actor, held_on, kind, content, conclusion, finding, member, unit,
+                               linked, success="Đã ghi kiểm tra, giám sát.")

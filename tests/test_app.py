@@ -141,6 +141,25 @@ def test_every_page_runs_and_shows_real_content(demo_app, page, title):
     assert not at.error
 
 
+TABBED = {"pages/admin.py": "admin_tab", "pages/evaluation.py": "evaluation_tab", "pages/members.py": "members_tab",
+          "pages/plan_month.py": "plan_month_tab", "pages/program.py": "program_tab", "pages/queries.py": "queries_tab",
+          "pages/settings.py": "settings_tab", "pages/units.py": "units_tab"}
+
+
+@pytest.mark.parametrize("page,key", list(TABBED.items()))
+def test_every_tab_runs_only_when_open_and_shows_content(demo_app, page, key):
+    at = signed_in(demo_app["quan_tri"]).run()
+    at.switch_page(page).run()
+    labels = [tab.label for tab in at.tabs]
+    assert len(labels) >= 2
+    for label in labels:
+        at.session_state[key] = label
+        at.run()
+        assert not at.exception, (label, at.exception)
+        filled = [tab for tab in at.tabs if tab.children]
+        assert [tab.label for tab in filled] == [label]  # only the open tab ran
+
+
 def test_the_overview_shows_figures_from_the_database(demo_app):
     at = signed_in(demo_app["quan_tri"]).run()
     labels = {m.label: m.value for m in at.metric}
