@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from types import SimpleNamespace
 
 import pandas as pd
 
@@ -13,6 +14,14 @@ from chibo.db import Database
 from chibo.docs.layout import Writer, vn_date_line
 from chibo.errors import InputError
 from chibo.labels import ATTENDANCE, CHANNELS, FIELDS, TASK_STATUSES, missing, vn_date, vn_number
+
+
+def _rows(frame: pd.DataFrame) -> list[SimpleNamespace]:
+    """Rows with attribute access, read in one conversion: pandas' itertuples and to_dict go through
+    .iloc once per column, about 1.5 ms for a board-wide frame, several times per document."""
+    columns = [str(c) for c in frame.columns]
+    return [SimpleNamespace(**dict(zip(columns, values))) for values in frame.to_numpy(dtype=object).tolist()]
+
 
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII"]
 
@@ -100,7 +109,7 @@ def resolution(db: Database, profile: dict, document_id: int, today: date) -> by
     writer.heading(f"II. PHƯƠNG HƯỚNG, NHIỆM VỤ THÁNG {doc.month.month}/{doc.month.year}")
     for number, (field, rows) in enumerate(current.groupby("field", sort=False), start=1):
         writer.heading(f"{number}. {FIELDS[field]}")
-        for row in rows.itertuples():
+        for row in _rows(rows):
             writer.body(_task_line(row))
 
     writer.heading("III. TỔ CHỨC THỰC HIỆN")
@@ -130,12 +139,12 @@ def _evaluation_part(db: Database, writer: Writer, month: date, today: date) -> 
                 f"{figures['not_done']}, quá hạn chưa xong {figures['overdue']}.")
     writer.body(evaluation.get("results", ""))
     writer.table(["Nhiệm vụ tháng trước", "Tình trạng", "Kết quả"],
-                 [[r.title, TASK_STATUSES[r.effective_status], f"{r.progress}%"] for r in results.itertuples()],
+                 [[r.title, TASK_STATUSES[r.effective_status], f"{r.progress}%"] for r in _rows(results)],
                  [writer.usable_mm * 0.6, writer.usable_mm * 0.25, writer.usable_mm * 0.15])
     mentions = evaluations.mentions(db, month)
     if not mentions.empty:
         writer.heading("2. Biểu dương, nhắc nhở")
-        for row in mentions.itertuples():
+        for row in _rows(mentions):
             kind = "Biểu dương" if row.kind == "bieu_duong" else "Nhắc nhở"
             writer.body(f"- {kind} đồng chí {row.full_name}: {row.reason}.")
     writer.heading("3. Hạn chế, khuyết điểm và nguyên nhân")
@@ -161,7 +170,7 @@ def report(db: Database, profile: dict, document_id: int, today: date) -> bytes:
     card = targets.shown(targets.scorecard(db, min(plans.month_end(previous), today)))
     writer.table(["Chỉ tiêu", "Kế hoạch", "Thực hiện", "Đạt (%)"],
                  [[r.name, r.target_shown, r.actual_shown, "" if missing(r.attainment) else vn_number(r.attainment)]
-                  for r in card.itertuples()],
+                  for r in _rows(card)],
                  [writer.usable_mm * 0.46, writer.usable_mm * 0.2, writer.usable_mm * 0.2, writer.usable_mm * 0.14])
     monthly = dashboard.monthly_progress(db, today)
     if not monthly.empty:
@@ -204,16 +213,16 @@ def action_program(db: Database, profile: dict, document_id: int, today: date) -
         writer.heading(f"{ROMAN[number]}. {title.upper()}")
         writer.body(sections.get(key, ""))
         if key == "muc_tieu" and not card.empty:
-            for goal in program.goals(db, doc.id).itertuples():
+            for goal in _rows(program.goals(db, doc.id)):
                 writer.body(f"- {goal.title}: {goal.expected_result}")
             writer.table(["Chỉ tiêu", "Đơn vị tính", "Ban đầu", "Chỉ tiêu nhiệm kỳ"],
                          [[r.name, r.unit, "" if missing(r.baseline) or r.baseline is None else vn_number(r.baseline),
-                           r.target_text or vn_number(r.target_value)] for r in card.itertuples()],
+                           r.target_text or vn_number(r.target_value)] for r in _rows(card)],
                          [writer.usable_mm * 0.5, writer.usable_mm * 0.16, writer.usable_mm * 0.14, writer.usable_mm * 0.2])
         if key == "giai_phap" and not measures.empty:
             writer.table(["Giải pháp", "Chủ trì", "Phối hợp", "Thời hạn"],
                          [[f"{r.title}. {r.how}".strip(), r.lead_member if isinstance(r.lead_member, str) else
-                           (r.lead_unit or ""), r.partners, vn_date(r.deadline)] for r in measures.itertuples()],
+                           (r.lead_unit or ""), r.partners, vn_date(r.deadline)] for r in _rows(measures)],
                          [writer.usable_mm * 0.46, writer.usable_mm * 0.2, writer.usable_mm * 0.2, writer.usable_mm * 0.14])
     return _finish(db, writer)
 
@@ -239,7 +248,7 @@ def minutes(db: Database, profile: dict, document_id: int, today: date) -> bytes
         writer.heading(f"{number}. {title}")
         notes = said[said["section"] == key]
         writer.body("\n".join(f"- {r.speaker + ': ' if isinstance(r.speaker, str) else ''}{r.text}"
-                              for r in notes.itertuples()) or "Không có ý kiến ghi lại.")
+                              for r in _rows(notes)) or "Không có ý kiến ghi lại.")
     writer.heading("KẾT LUẬN")
     for field, rows in _month_tasks(db, doc.month).groupby("field", sort=False):
         writer.body(f"- {FIELDS[field]}: " + "; ".join(rows["title"]) + ".")

@@ -4,6 +4,9 @@ page numbers from page 2. Every number comes from the format profile."""
 
 from __future__ import annotations
 
+import io
+import json
+from copy import deepcopy
 from datetime import date
 
 from docx import Document as new_docx
@@ -14,6 +17,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
+from docx.text.paragraph import Paragraph
 
 CENTER, RIGHT, JUSTIFY, LEFT = (WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.RIGHT,
                                 WD_ALIGN_PARAGRAPH.JUSTIFY, WD_ALIGN_PARAGRAPH.LEFT)
@@ -47,10 +51,15 @@ class Writer:
 
     def __init__(self, profile: dict):
         self.p = profile
-        self.doc: Document = new_docx()
+        self.doc: Document = new_docx(io.BytesIO(_blank(self.p)))
+
+    def _prepare_blank(self) -> bytes:
+        """Page, fonts and page numbers on an empty document: the same for every document of a profile."""
+        self.doc = new_docx()
         self._page()
         self._default_font()
         self._page_numbers()
+        return self.to_bytes()
 
     # -- page and fonts ----------------------------------------------------------------
     def _page(self) -> None:
@@ -108,12 +117,35 @@ class Writer:
             run.font.underline = True
 
     def _paragraph(self, container, text: str, size: float, align=LEFT, bold=False, italic=False,
-                   underline=False, space_after: float = 0, indent_mm: float = 0):
+                   underline=False, space_after: float = 0, indent_mm: float = 0, line_spacing=None,
+                   keep_with_next: bool = False) -> Paragraph:
+        """A paragraph of one run. The first paragraph of each look is built through python-docx; later
+        ones, in this document or a later one, are copies of its XML with their own text: that is what
+        makes a long document quick."""
+        look = (size, align, bold, italic, underline, space_after, indent_mm, line_spacing, keep_with_next)
+        template = _LOOKS.get((self.p["font_name"], look))
+        if template is None:
+            paragraph = self._styled_paragraph(container, text, *look)
+            _LOOKS[(self.p["font_name"], look)] = _without_text(paragraph._p)
+            return paragraph
+        element = deepcopy(template)
+        if text:
+            _set_text(element.r_lst[0], text)
+        placeholder = _block(container).add_p()  # python-docx knows where a paragraph goes (before sectPr)
+        placeholder.getparent().replace(placeholder, element)
+        return Paragraph(element, container)
+
+    def _styled_paragraph(self, container, text: str, size: float, align, bold, italic, underline,
+                          space_after: float, indent_mm: float, line_spacing, keep_with_next: bool) -> Paragraph:
         paragraph = container.add_paragraph()
         paragraph.alignment = align
         fmt = paragraph.paragraph_format
         fmt.space_before, fmt.space_after = Pt(0), Pt(space_after)
         fmt.first_line_indent = Mm(indent_mm) if indent_mm else None
+        if line_spacing is not None:
+            fmt.line_spacing = line_spacing
+        if keep_with_next:
+            fmt.keep_with_next = True
         run = paragraph.add_run(text)
         self._font(run, size, bold, italic, underline)
         return paragraph
@@ -165,15 +197,12 @@ class Writer:
     def body(self, text: str) -> None:
         for line in (text or "").splitlines() or [""]:
             if line.strip():
-                paragraph = self._paragraph(self.doc, line.strip(), self.p["body_pt"], JUSTIFY,
-                                            space_after=self.p["space_after_pt"],
-                                            indent_mm=self.p["first_line_indent_mm"])
-                paragraph.paragraph_format.line_spacing = self.p["line_spacing"]
+                self._paragraph(self.doc, line.strip(), self.p["body_pt"], JUSTIFY, space_after=self.p["space_after_pt"],
+                                indent_mm=self.p["first_line_indent_mm"], line_spacing=self.p["line_spacing"])
 
     def heading(self, text: str) -> None:
-        paragraph = self._paragraph(self.doc, text, self.p["body_pt"], JUSTIFY, bold=True,
-                                    space_after=self.p["space_after_pt"], indent_mm=self.p["first_line_indent_mm"])
-        paragraph.paragraph_format.keep_with_next = True
+        self._paragraph(self.doc, text, self.p["body_pt"], JUSTIFY, bold=True, space_after=self.p["space_after_pt"],
+                        indent_mm=self.p["first_line_indent_mm"], keep_with_next=True)
 
     def table(self, headers: list[str], rows: list[list[str]], widths_mm: list[float] | None = None) -> None:
         table = self.doc.add_table(rows=1, cols=len(headers))
@@ -198,7 +227,6 @@ class Writer:
         self._font(run, self.p["table_pt"], bold=bold)
 
     def picture(self, png: bytes, width_mm: float) -> None:
-        import io
         self.doc.add_picture(io.BytesIO(png), width=Mm(min(width_mm, self.usable_mm)))
         paragraph = self.doc.paragraphs[-1]
         paragraph.alignment = CENTER
@@ -236,10 +264,44 @@ class Writer:
             self._paragraph(cell, name, self.p["signature_pt"], CENTER, bold=True)
 
     def to_bytes(self) -> bytes:
-        import io
         buffer = io.BytesIO()
         self.doc.save(buffer)
         return buffer.getvalue()
+
+
+_BLANKS: dict[str, bytes] = {}
+_LOOKS: dict[tuple, object] = {}  # (font, paragraph look) -> the paragraph's XML without text
+
+
+def _blank(profile: dict) -> bytes:
+    """The prepared empty document of a profile, kept: every export starts from a copy of it."""
+    key = json.dumps(profile, sort_keys=True, default=str)
+    if key not in _BLANKS:
+        writer = Writer.__new__(Writer)
+        writer.p = profile
+        _BLANKS[key] = writer._prepare_blank()
+    return _BLANKS[key]
+
+
+def _block(container):
+    """The XML element that holds a container's paragraphs: the body of a document, or a table cell."""
+    return container._body._element if isinstance(container, Document) else container._element
+
+
+def _set_text(run, text: str) -> None:
+    """A run's text; plain text goes straight into one w:t, as python-docx would put it."""
+    if any(mark in text for mark in "\t\n\r"):
+        run.text = text  # python-docx turns these into w:tab / w:br
+    else:
+        run.add_t(text)
+
+
+def _without_text(p):
+    """A copy of a one-run paragraph keeping its formatting (pPr, rPr) and dropping its text."""
+    copy = deepcopy(p)
+    for run in copy.r_lst:
+        run.clear_content()
+    return copy
 
 
 def _set_widths(table, widths_mm: list[float]) -> None:
