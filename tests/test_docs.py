@@ -243,3 +243,20 @@ def test_libreoffice_renders_each_document_with_its_vietnamese_headings(exported
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     for heading in HEADINGS[kind]:
         assert heading in text
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_paragraphs_copied_from_a_kept_look_are_the_xml_python_docx_builds(demo_db, kind):
+    import zipfile
+
+    from chibo.docs import layout
+
+    def parts(data):
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        return {name: archive.read(name) for name in archive.namelist() if name.endswith(".xml")}
+    layout._LOOKS.clear()
+    layout._BLANKS.clear()
+    built = parts(docs.export_bytes(demo_db, A, kind, doc_id(demo_db, kind), TODAY))  # every look built anew
+    assert layout._LOOKS and layout._BLANKS
+    copied = parts(docs.export_bytes(demo_db, A, kind, doc_id(demo_db, kind), TODAY))  # every look copied
+    assert copied == built
