@@ -192,6 +192,8 @@ def _copy(value):
     if isinstance(value, dict):
         return {k: _copy(v) for k, v in value.items()}
     if isinstance(value, list):
+        if value and isinstance(value[0], tuple):  # rows: tuples cannot be changed, the list can
+            return list(value)
         return [_copy(v) for v in value]
     return value
 

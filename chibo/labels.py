@@ -70,6 +70,9 @@ PARTY_ROLES = {
 }
 GENDERS = {"nam": "Nam", "nu": "Nữ"}
 MEMBER_STATUSES = {"active": "Đang sinh hoạt", "exempt": "Miễn sinh hoạt", "inactive": "Đã chuyển đi / ngừng"}
+BASE_KINDS = {"standing_duty": "Nhiệm vụ chi bộ", "higher_doc": "Văn bản cấp trên", "shortcoming": "Hạn chế tháng trước",
+              "other": "Khác"}
+
 ATTENDANCE = {
     "present": "Có mặt",
     "absent_excused": "Vắng có lý do",

@@ -13,7 +13,7 @@ from chibo import audit, cell, members, validate
 from chibo.auth import Actor, require
 from chibo.db import Database, memoised
 from chibo.errors import InputError
-from chibo.labels import CHANNELS, DOC_KINDS, DOC_STATUSES, DOC_TYPE_CODES, FIELDS, missing
+from chibo.labels import BASE_KINDS, CHANNELS, DOC_KINDS, DOC_STATUSES, DOC_TYPE_CODES, FIELDS, missing
 
 LIFECYCLE = ["draft", "agreed", "adopted", "in_progress", "evaluated"]
 LOCKED = {"adopted", "in_progress", "evaluated"}
@@ -294,9 +294,7 @@ def save_bases(db: Database, actor: Actor, document_id: int, rows: list[dict]) -
     cleaned = []
     for index, row in enumerate(rows, start=1):
         try:
-            kind = validate.choice(row.get("kind") or "other",
-                                   {"standing_duty": "Nhiệm vụ chi bộ", "higher_doc": "Văn bản cấp trên",
-                                    "shortcoming": "Hạn chế tháng trước", "other": "Khác"}, "Loại căn cứ")
+            kind = validate.choice(row.get("kind") or "other", BASE_KINDS, "Loại căn cứ")
             cleaned.append((kind, row.get("higher_doc_id"), validate.long_text(row.get("text"), "Nội dung căn cứ",
                                                                                 required=True)))
         except InputError as exc:

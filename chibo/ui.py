@@ -174,6 +174,25 @@ def chart(build, frame: pd.DataFrame, *args) -> None:
     st.vega_lite_chart(charts.spec(build, frame, *args), width="stretch")
 
 
+def month_select(label: str, months: list[date], default: date | None = None, all_label: str | None = None,
+                 boxes: tuple | None = None) -> date | None:
+    """A month among `months` (newest first), chosen as a year and then a month of it: both lists stay
+    short however long the history. With `all_label` the year list also offers every month (→ None).
+    No widget keys on purpose: when a new month appears, the lists change and the choice returns to
+    the default, so a draft just created is the one on screen."""
+    years = list(dict.fromkeys(m.year for m in months))
+    year_options = [*years, None] if all_label else years
+    default = default if default in months else (None if all_label else months[0])
+    year_box, month_box = boxes or st.columns(2)
+    year = year_box.selectbox("Năm", year_options, index=year_options.index(default.year if default else None),
+                              format_func=lambda y: all_label if y is None else str(y))
+    if year is None:
+        return None
+    in_year = [m for m in months if m.year == year]
+    return month_box.selectbox(label, in_year, index=in_year.index(default) if default in in_year else 0,
+                               format_func=month_label)
+
+
 def month_label(month) -> str:
     return f"Tháng {month.month}/{month.year}"
 

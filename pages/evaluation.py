@@ -17,8 +17,9 @@ months = plans.resolution_months(db)
 if not months:
     st.info("Chưa có nghị quyết tháng nào để đánh giá.")
     st.stop()
-month = st.selectbox("Tháng được đánh giá", months, format_func=ui.month_label,
-                     index=1 if len(months) > 1 and months[0] == plans.month_start(today) else 0)
+# The month just ended by default: this month is still running.
+month = ui.month_select("Tháng được đánh giá", months,
+                        default=months[1] if len(months) > 1 and months[0] == plans.month_start(today) else months[0])
 figures = evaluations.figures(db, month, today)
 evaluation = evaluations.get(db, month) or {}
 closed = bool(evaluation.get("closed_at"))

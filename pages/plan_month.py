@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from chibo import docs, meetings, members, plans, ui
-from chibo.labels import CHANNELS, DOC_STATUSES, FIELDS
+from chibo.labels import BASE_KINDS, CHANNELS, DOC_STATUSES, FIELDS
 
 db = ui.database()
 actor = ui.actor()
@@ -38,7 +38,7 @@ with st.expander("➕ Lập nghị quyết tháng mới", expanded=not months):
 
 if not months:
     st.stop()
-month = st.selectbox("Nghị quyết", months, format_func=ui.month_label)
+month = ui.month_select("Nghị quyết", months)
 doc = plans.monthly_resolution(db, month)
 st.caption(f"{doc.number_text()} · {doc.summary} · Trạng thái: **{doc.status_label}**"
            + (" · 🔒 đã khóa" if doc.locked else ""))
@@ -51,11 +51,10 @@ bases_tab, tasks_tab, adopt_tab, export_tab = ui.tabs(
 if bases_tab.open:
     with bases_tab:
         bases = plans.bases(db, doc.id)
-        kinds = {"standing_duty": "Nhiệm vụ chi bộ", "higher_doc": "Văn bản cấp trên", "shortcoming": "Hạn chế tháng trước",
-                 "other": "Khác"}
         edited = st.data_editor(bases[["kind", "text"]], num_rows="dynamic", disabled=doc.locked or not can_edit,
                                 width="stretch", key=f"bases_{doc.id}", column_config={
-                                    "kind": st.column_config.SelectboxColumn("Loại căn cứ", options=list(kinds),
+                                    "kind": st.column_config.SelectboxColumn("Loại căn cứ", options=list(BASE_KINDS),
+                                                                             format_func=BASE_KINDS.get,
                                                                              required=True, default="other"),
                                     "text": st.column_config.TextColumn("Nội dung", width="large", required=True)})
         if can_edit and not doc.locked and st.button("Lưu căn cứ"):

@@ -63,9 +63,9 @@ if filter_tab.open:
                            format_func={"tasks": "Nhiệm vụ", "targets": "Chỉ tiêu", "meetings": "Buổi sinh hoạt"}.get)
         if subject == "tasks":
             months = plans.resolution_months(db)
-            left, middle, right = st.columns(3)
-            month = left.selectbox("Tháng", [*months, None],
-                                   format_func=lambda m: "Tất cả" if m is None else ui.month_label(m))
+            year_box, month_box, middle, right = st.columns(4)
+            month = ui.month_select("Tháng", months, months[0] if months else None, "Tất cả",
+                                    boxes=(year_box, month_box))
             field = middle.selectbox("Lĩnh vực", [None, *FIELDS], format_func=lambda f: FIELDS.get(f, "Tất cả"))
             status = right.selectbox("Trạng thái", [None, *TASK_STATUSES],
                                      format_func=lambda s: TASK_STATUSES.get(s, "Tất cả"))

@@ -17,12 +17,11 @@ if not months:
     st.stop()
 unit_names = members.unit_choices(db)
 people = members.member_choices(db, active_only=False)
-row1 = st.columns(3)
+row1 = st.columns(4)
 # The newest month by default: the whole history of a long-lived cell is never loaded unasked.
-month = row1[0].selectbox("Tháng", [*months, None], format_func=lambda m: "Tất cả các tháng" if m is None
-                          else ui.month_label(m))
-field = row1[1].selectbox("Lĩnh vực", [None, *FIELDS], format_func=lambda f: FIELDS.get(f, "Tất cả lĩnh vực"))
-status = row1[2].selectbox("Trạng thái", [None, *TASK_STATUSES],
+month = ui.month_select("Tháng", months, months[0], "Tất cả các năm", boxes=(row1[0], row1[1]))
+field = row1[2].selectbox("Lĩnh vực", [None, *FIELDS], format_func=lambda f: FIELDS.get(f, "Tất cả lĩnh vực"))
+status = row1[3].selectbox("Trạng thái", [None, *TASK_STATUSES],
                            format_func=lambda s: TASK_STATUSES.get(s, "Tất cả trạng thái"))
 row2 = st.columns(3)
 unit = row2[0].selectbox("Đơn vị chủ trì", [None, *unit_names], format_func=lambda u: unit_names.get(u, "Tất cả"))

@@ -160,6 +160,16 @@ def test_every_tab_runs_only_when_open_and_shows_content(demo_app, page, key):
         assert [tab.label for tab in filled] == [label]  # only the open tab ran
 
 
+def test_a_month_is_chosen_as_year_then_month_so_the_lists_stay_short(demo_app):
+    at = signed_in(demo_app["quan_tri"]).run()
+    at.switch_page("pages/tasks.py").run()
+    year, month = at.selectbox[0], at.selectbox[1]
+    assert year.label == "Năm" and year.options[-1] == "Tất cả các năm" and len(year.options) <= 3
+    assert month.label == "Tháng" and 1 <= len(month.options) <= 12 and month.index == 0  # the newest month
+    year.select_index(len(year.options) - 1).run()
+    assert [s.label for s in at.selectbox][:2] == ["Năm", "Lĩnh vực"]  # every month: no month list
+
+
 def test_the_overview_shows_figures_from_the_database(demo_app):
     at = signed_in(demo_app["quan_tri"]).run()
     labels = {m.label: m.value for m in at.metric}
