@@ -185,14 +185,19 @@ def memoised(func):
     return wrapper
 
 
+_MUTABLE = (pd.DataFrame, list, dict, set)
+
+
 def _copy(value):
     """What a caller gets from the memo: its own frames, lists and dicts (rows are tuples, kept shared)."""
     if isinstance(value, pd.DataFrame):
         return value.copy()
     if isinstance(value, dict):
+        if not any(isinstance(v, _MUTABLE) for v in value.values()):
+            return dict(value)
         return {k: _copy(v) for k, v in value.items()}
     if isinstance(value, list):
-        if value and isinstance(value[0], tuple):  # rows: tuples cannot be changed, the list can
+        if value and isinstance(value[0], (tuple, str, int, float, date)):  # unchangeable items: copy the list only
             return list(value)
         return [_copy(v) for v in value]
     return value

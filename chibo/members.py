@@ -9,7 +9,7 @@ import pandas as pd
 
 from chibo import audit, validate
 from chibo.auth import Actor, require
-from chibo.db import Database
+from chibo.db import Database, memoised
 from chibo.errors import InputError
 from chibo.labels import GENDERS, MEMBER_STATUSES, MEMBERSHIP, PARTY_ROLES, UNIT_KINDS, missing
 
@@ -36,6 +36,7 @@ def units(db: Database, active_only: bool = False) -> pd.DataFrame:
     return db.query(sql + " ORDER BY u.kind = 'to_chuyen_mon', u.name")
 
 
+@memoised
 def unit_choices(db: Database) -> dict[int, str]:
     return dict(db.rows("SELECT id, name FROM units WHERE active ORDER BY name"))
 
@@ -113,6 +114,7 @@ def members(db: Database, include_inactive: bool = False) -> pd.DataFrame:
                           " WHEN 'chi_uy_vien' THEN 2 ELSE 3 END, m.full_name")
 
 
+@memoised
 def member_choices(db: Database, active_only: bool = True) -> dict[int, str]:
     where = " WHERE status = 'active'" if active_only else ""
     return dict(db.rows(f"SELECT id, full_name FROM members{where} ORDER BY full_name"))
