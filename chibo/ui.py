@@ -162,6 +162,11 @@ def shown_table(frame: pd.DataFrame, columns: dict[str, str], dates: tuple[str, 
     return kept.derived("table", frame, args, build)
 
 
+def expander(label: str, key: str, expanded: bool = False):
+    """An expander whose content the page runs only when open: `if box.open: with box: ...`."""
+    return st.expander(label, expanded=expanded, key=key, on_change="rerun")
+
+
 def tabs(labels: list[str], key: str) -> list:
     """Tabs whose content runs only when open: each page shows `if tab.open: with tab: ...`.
     Streamlit otherwise runs every tab's content on every rerun. The open tab is `st.session_state[key]`."""

@@ -49,27 +49,29 @@ def display() -> None:
 display()
 
 if actor.can("run_meeting"):
-    with st.expander("Thư ký: điểm danh, ghi ý kiến, biểu quyết"):
+    secretary = ui.expander("Thư ký: điểm danh, ghi ý kiến, biểu quyết", key="display_secretary")
+    with secretary:
         st.toggle("Chế độ toàn màn hình (ẩn thanh bên)", key="display_fullscreen")
-        if st.button("Điểm danh: tất cả có mặt", disabled=meetings.attendance_summary(db, meeting["id"])["total"] > 0):
-            ui.attempt(meetings.mark_all_present, db, actor, meeting["id"], success="Đã điểm danh; hãy sửa người vắng.")
-        roll = meetings.attendance(db, meeting["id"])
-        edited = st.data_editor(roll[["member_id", "full_name", "status", "reason"]], hide_index=True,
-                                disabled=["member_id", "full_name"], key="roll", width="stretch", column_config={
-                                    "member_id": None, "full_name": "Đảng viên",
-                                    "status": st.column_config.SelectboxColumn("Điểm danh", options=list(ATTENDANCE),
-                                                                               format_func=ATTENDANCE.get),
-                                    "reason": "Lý do"})
-        if st.button("Lưu điểm danh"):
-            ui.attempt(meetings.record_attendance, db, actor, meeting["id"], edited.to_dict("records"),
-                       success="Đã lưu điểm danh.")
-        with st.form("remark", clear_on_submit=True):
-            section = st.selectbox("Mục", [k for k, _ in SECTIONS], format_func=dict(SECTIONS).get,
-                                   index=st.session_state.get("display_section", 0))
-            text = st.text_input("Ý kiến, ghi chú")
-            if st.form_submit_button("Ghi ý kiến"):
-                ui.attempt(meetings.add_remark, db, actor, meeting["id"], section, text, success="Đã ghi ý kiến.")
-        with st.form("vote"):
-            votes = st.number_input("Số đồng chí tán thành", 0, 200, int(meeting["votes_for"] or 0))
-            if st.form_submit_button("Ghi kết quả biểu quyết"):
-                ui.attempt(meetings.record_vote, db, actor, meeting["id"], votes, success="Đã ghi biểu quyết.")
+        if secretary.open:  # the roll call and forms run only when the secretary opens them
+            if st.button("Điểm danh: tất cả có mặt", disabled=meetings.attendance_summary(db, meeting["id"])["total"] > 0):
+                ui.attempt(meetings.mark_all_present, db, actor, meeting["id"], success="Đã điểm danh; hãy sửa người vắng.")
+            roll = meetings.attendance(db, meeting["id"])
+            edited = st.data_editor(roll[["member_id", "full_name", "status", "reason"]], hide_index=True,
+                                    disabled=["member_id", "full_name"], key="roll", width="stretch", column_config={
+                                        "member_id": None, "full_name": "Đảng viên",
+                                        "status": st.column_config.SelectboxColumn("Điểm danh", options=list(ATTENDANCE),
+                                                                                   format_func=ATTENDANCE.get),
+                                        "reason": "Lý do"})
+            if st.button("Lưu điểm danh"):
+                ui.attempt(meetings.record_attendance, db, actor, meeting["id"], edited.to_dict("records"),
+                           success="Đã lưu điểm danh.")
+            with st.form("remark", clear_on_submit=True):
+                section = st.selectbox("Mục", [k for k, _ in SECTIONS], format_func=dict(SECTIONS).get,
+                                       index=st.session_state.get("display_section", 0))
+                text = st.text_input("Ý kiến, ghi chú")
+                if st.form_submit_button("Ghi ý kiến"):
+                    ui.attempt(meetings.add_remark, db, actor, meeting["id"], section, text, success="Đã ghi ý kiến.")
+            with st.form("vote"):
+                votes = st.number_input("Số đồng chí tán thành", 0, 200, int(meeting["votes_for"] or 0))
+                if st.form_submit_button("Ghi kết quả biểu quyết"):
+                    ui.attempt(meetings.record_vote, db, actor, meeting["id"], votes, success="Đã ghi biểu quyết.")

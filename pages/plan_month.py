@@ -15,26 +15,28 @@ ui.show_success()
 st.title("Nghị quyết thường kỳ")
 
 months = plans.resolution_months(db)
-with st.expander("➕ Lập nghị quyết tháng mới", expanded=not months):
-    if not can_edit:
-        st.info("Chỉ chi ủy lập được nghị quyết.")
-    else:
-        upcoming = plans.next_month(months[0]) if months else plans.month_start(today)
-        new_month = plans.month_start(st.date_input("Tháng", upcoming, format="DD/MM/YYYY"))
-        st.write("**Căn cứ sẽ được điền sẵn:**")
-        for base in plans.draft_bases(db, new_month):
-            st.write(f"- {base['text']}")
-        candidates = plans.carry_over_candidates(db, new_month)
-        picked = []
-        if not candidates.empty:
-            st.write("**Nhiệm vụ tháng trước chưa hoàn thành** — chọn việc chuyển tiếp:")
-            for row in candidates.itertuples():
-                lead = row.lead_member if isinstance(row.lead_member, str) else row.lead_unit
-                if st.checkbox(f"{row.title} — {lead} ({row.progress}%)", key=f"carry_{row.id}"):
-                    picked.append(int(row.id))
-        if st.button("Tạo dự thảo", type="primary"):
-            ui.attempt(plans.new_monthly_draft, db, actor, new_month, picked,
-                       success=f"Đã tạo dự thảo nghị quyết {ui.month_label(new_month).lower()}.")
+new_month_box = ui.expander("➕ Lập nghị quyết tháng mới", key="new_resolution", expanded=not months)
+if new_month_box.open:  # its draft preview and carry-over list run only when opened
+    with new_month_box:
+        if not can_edit:
+            st.info("Chỉ chi ủy lập được nghị quyết.")
+        else:
+            upcoming = plans.next_month(months[0]) if months else plans.month_start(today)
+            new_month = plans.month_start(st.date_input("Tháng", upcoming, format="DD/MM/YYYY"))
+            st.write("**Căn cứ sẽ được điền sẵn:**")
+            for base in plans.draft_bases(db, new_month):
+                st.write(f"- {base['text']}")
+            candidates = plans.carry_over_candidates(db, new_month)
+            picked = []
+            if not candidates.empty:
+                st.write("**Nhiệm vụ tháng trước chưa hoàn thành** — chọn việc chuyển tiếp:")
+                for row in candidates.itertuples():
+                    lead = row.lead_member if isinstance(row.lead_member, str) else row.lead_unit
+                    if st.checkbox(f"{row.title} — {lead} ({row.progress}%)", key=f"carry_{row.id}"):
+                        picked.append(int(row.id))
+            if st.button("Tạo dự thảo", type="primary"):
+                ui.attempt(plans.new_monthly_draft, db, actor, new_month, picked,
+                           success=f"Đã tạo dự thảo nghị quyết {ui.month_label(new_month).lower()}.")
 
 if not months:
     st.stop()

@@ -170,6 +170,15 @@ def test_a_month_is_chosen_as_year_then_month_so_the_lists_stay_short(demo_app):
     assert [s.label for s in at.selectbox][:2] == ["Năm", "Lĩnh vực"]  # every month: no month list
 
 
+def test_the_new_month_expander_runs_its_content_only_when_opened(demo_app):
+    at = signed_in(demo_app["quan_tri"]).run()
+    at.switch_page("pages/plan_month.py").run()
+    assert not at.exception and "Tạo dự thảo" not in [b.label for b in at.button]
+    at.session_state["new_resolution"] = True
+    at.run()
+    assert "Tạo dự thảo" in [b.label for b in at.button]
+
+
 def test_the_overview_shows_figures_from_the_database(demo_app):
     at = signed_in(demo_app["quan_tri"]).run()
     labels = {m.label: m.value for m in at.metric}
