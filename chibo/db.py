@@ -61,6 +61,8 @@ class Database:
         # Bumped by every committed write: this process owns the file, so nothing else changes it.
         self.generation = 0
         self._memo: OrderedDict = OrderedDict()
+        # Its own lock: a long write (an import, a restore) must not hold up the reads of other sessions.
+        self._memo_lock = threading.Lock()
         if migrate:
             apply_migrations(self)
 
@@ -134,16 +136,18 @@ class Database:
     def memo(self, key: tuple, compute: Callable[[], T], keep: Callable[[T], bool] = lambda value: True) -> T:
         """A read's result, reused until the next write. Pages rerun on every click and the meeting
         display every few seconds; between writes the answers cannot change. Frames come back as copies."""
-        with self._write_lock:
+        with self._memo_lock:
             found = self._memo.get(key)
-            if found is not None and found[0] == self.generation:
+            fresh = found is not None and found[0] == self.generation
+            if fresh:
                 self._memo.move_to_end(key)
-                return _copy(found[1])
             generation = self.generation
+        if fresh:
+            return _copy(found[1])  # outside the lock: sessions copy in parallel
         value = compute()
         if not keep(value):
             return value
-        with self._write_lock:
+        with self._memo_lock:
             if generation == self.generation:
                 self._memo[key] = (generation, value)
                 self._memo.move_to_end(key)
@@ -172,7 +176,8 @@ class Database:
         with self._write_lock:
             self._root = connect_file(self.path)
             self.generation += 1
-            self._memo.clear()
+            with self._memo_lock:
+                self._memo.clear()
             apply_migrations(self)
 
 

@@ -211,3 +211,24 @@ def test_a_large_answer_is_not_kept(fresh_db):
     assert len(fresh_db.rows(big)) == 6000
     assert len(fresh_db.rows(big)) == 6000
     assert len(calls) == 2
+
+
+def test_reads_are_answered_while_a_long_write_is_running(fresh_db):
+    members.add_unit(fresh_db, auth.SYSTEM, "Tổ Toán", "to_chuyen_mon")
+    fresh_db.query("SELECT name FROM units")  # kept
+    inside, read_done, during = threading.Event(), threading.Event(), []
+
+    def long_write(cur):
+        inside.set()
+        during.append(read_done.wait(10))  # the write stays open until the reads are done (or 10 s)
+        cur.execute("SELECT 1")
+
+    writer = threading.Thread(target=fresh_db.write, args=(long_write,))
+    writer.start()
+    assert inside.wait(10)
+    kept = fresh_db.query("SELECT name FROM units")  # answered from the memo
+    fresh = fresh_db.rows("SELECT count(*) FROM units")  # answered by DuckDB
+    read_done.set()
+    writer.join()
+    assert list(kept["name"]) == ["Tổ Toán"] and fresh == [(1,)]
+    assert during == [True]  # both reads finished while the write still held its lock
