@@ -23,6 +23,7 @@ T = TypeVar("T")
 WRITE_RETRIES = 20
 MEMO_SIZE = 512
 MEMO_ROWS = 5000
+MEMO_BYTES = 64 * 1024 * 1024  # what kept answers may hold at most, roughly; the oldest go first
 
 
 def migration_files() -> list[tuple[int, str, str]]:
@@ -60,7 +61,8 @@ class Database:
         self._write_lock = threading.RLock()
         # Bumped by every committed write: this process owns the file, so nothing else changes it.
         self.generation = 0
-        self._memo: OrderedDict = OrderedDict()
+        self._memo: OrderedDict = OrderedDict()  # key -> (generation, value, approximate bytes)
+        self._memo_bytes = 0
         # Its own lock: a long write (an import, a restore) must not hold up the reads of other sessions.
         self._memo_lock = threading.Lock()
         if migrate:
@@ -147,12 +149,14 @@ class Database:
         value = compute()
         if not keep(value):
             return value
+        size = _approximate_bytes(value)
         with self._memo_lock:
             if generation == self.generation:
-                self._memo[key] = (generation, value)
-                self._memo.move_to_end(key)
-                while len(self._memo) > MEMO_SIZE:
-                    self._memo.popitem(last=False)
+                old = self._memo.pop(key, None)
+                self._memo_bytes += size - (old[2] if old else 0)
+                self._memo[key] = (generation, value, size)
+                while len(self._memo) > MEMO_SIZE or self._memo_bytes > MEMO_BYTES:
+                    self._memo_bytes -= self._memo.popitem(last=False)[1][2]
         return _copy(value)
 
     def checkpoint(self) -> None:
@@ -178,6 +182,7 @@ class Database:
             self.generation += 1
             with self._memo_lock:
                 self._memo.clear()
+                self._memo_bytes = 0
             apply_migrations(self)
 
 
@@ -206,6 +211,16 @@ def _copy(value):
             return list(value)
         return [_copy(v) for v in value]
     return value
+
+
+def _approximate_bytes(value) -> int:
+    if isinstance(value, pd.DataFrame):
+        return int(value.memory_usage(index=False).sum()) + 1000
+    if isinstance(value, dict):
+        return 1000 + sum(_approximate_bytes(v) for v in value.values())
+    if isinstance(value, list):
+        return 1000 + 100 * len(value)
+    return 1000
 
 
 def _small(value) -> bool:

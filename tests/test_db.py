@@ -232,3 +232,14 @@ def test_reads_are_answered_while_a_long_write_is_running(fresh_db):
     writer.join()
     assert list(kept["name"]) == ["Tổ Toán"] and fresh == [(1,)]
     assert during == [True]  # both reads finished while the write still held its lock
+
+
+def test_kept_answers_stay_within_their_memory_budget(fresh_db, monkeypatch):
+    from chibo import db as dbmodule
+    monkeypatch.setattr(dbmodule, "MEMO_BYTES", 200_000)
+    for i in range(40):  # 40 frames of ~40 kB: far more than the budget
+        fresh_db.query(f"SELECT range AS n, range * {i} AS m FROM range(2500)")
+    assert fresh_db._memo_bytes <= 200_000 and 0 < len(fresh_db._memo) < 40
+    assert fresh_db._memo_bytes == sum(entry[2] for entry in fresh_db._memo.values())
+    newest = "SELECT range AS n, range * 39 AS m FROM range(2500)"
+    assert any(key[2] == newest for key in fresh_db._memo)  # the oldest went first
