@@ -15,8 +15,10 @@ import pandas as pd
 
 T = TypeVar("T")
 SIZE = 128
-_KEPT: OrderedDict = OrderedDict()
+BYTES = 32 * 1024 * 1024  # at most, roughly; the oldest go first
+_KEPT: OrderedDict = OrderedDict()  # key -> (value, approximate bytes)
 _LOCK = threading.Lock()
+_held = 0
 
 
 def derived(kind: str, frame: pd.DataFrame, args: tuple, build: Callable[[], T]) -> T:
@@ -27,17 +29,31 @@ def derived(kind: str, frame: pd.DataFrame, args: tuple, build: Callable[[], T])
         hash(key)
     except (TypeError, pickle.PicklingError, AttributeError):  # unhashable arguments or content: no keeping
         return build()
+    global _held
     with _LOCK:
         found = _KEPT.get(key)
         if found is not None:
             _KEPT.move_to_end(key)
-            return found
+            return found[0]
     value = build()
+    size = _approximate_bytes(value)
     with _LOCK:
-        _KEPT[key] = value
-        while len(_KEPT) > SIZE:
-            _KEPT.popitem(last=False)
+        old = _KEPT.pop(key, None)
+        _held += size - (old[1] if old else 0)
+        _KEPT[key] = (value, size)
+        while len(_KEPT) > SIZE or _held > BYTES:
+            _held -= _KEPT.popitem(last=False)[1][1]
     return value
+
+
+def _approximate_bytes(value) -> int:
+    """Arrow tables know their size; a chart spec is its text and its datasets."""
+    if hasattr(value, "nbytes"):
+        return int(value.nbytes) + 1000
+    if isinstance(value, tuple):
+        return 1000 + sum(len(part) if isinstance(part, (str, bytes)) else
+                          sum(len(v) for v in part.values()) if isinstance(part, dict) else 0 for part in value)
+    return 1000
 
 
 def fingerprint(frame: pd.DataFrame) -> bytes:

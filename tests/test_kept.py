@@ -43,3 +43,11 @@ def test_the_store_is_bounded():
     for i in range(kept.SIZE + 20):
         kept.derived("bounded", frame(title=str(i)), (), lambda n=i: n)
     assert len(kept._KEPT) <= kept.SIZE
+
+
+def test_the_store_keeps_within_its_memory_budget(monkeypatch):
+    monkeypatch.setattr(kept, "BYTES", 50_000)
+    for i in range(30):
+        kept.derived("budget", frame(title=str(i)), (), lambda n=i: pa.table({"x": list(range(1000 + n))}))
+    assert kept._held <= 50_000
+    assert kept._held == sum(size for _, size in kept._KEPT.values())
