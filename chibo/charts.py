@@ -86,7 +86,8 @@ def result_bars(frame: pd.DataFrame, label: str, number: str) -> alt.Chart:
     """A query result that fits a bar chart: one bar per label, longest first."""
     chart = alt.Chart(frame).mark_bar(color="#1976d2").encode(
         y=alt.Y(f"{label}:N", sort="-x", title=None), x=alt.X(f"{number}:Q"),
-        tooltip=[alt.Tooltip(f"{label}:N"), alt.Tooltip(f"{number}:Q")])
+        tooltip=[alt.Tooltip(f"{label}:N"), alt.Tooltip(f"{number}:Q")],
+    ).properties(height=alt.Step(28))  # one readable label per bar, however many rows
     return _theme(chart)
 
 

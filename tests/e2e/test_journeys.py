@@ -178,3 +178,26 @@ def test_the_cli_refuses_while_the_server_holds_the_database(seeded, server, bro
     result = subprocess.run([sys.executable, "-m", "chibo", "check", "--db", str(server["db"])], cwd=ROOT,
                             capture_output=True, text=True)
     assert result.returncode != 0 and "đang được một chương trình khác sử dụng" in result.stderr
+
+
+def test_files_made_on_demand_download_and_the_answer_stays(seeded, server, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    journey = Journey(page, "on-demand-files")
+    with journey.step("hỏi một câu có sẵn") as p:
+        login(p, server["url"], "bithu")
+        open_page(p, "Tra cứu")
+        p.get_by_role("button", name="Trả lời").click()
+        see(p, "dòng.")
+    with journey.step("tải CSV, câu trả lời vẫn còn") as p:
+        with p.expect_download(timeout=TIMEOUT) as info:
+            p.get_by_role("button", name="Tải CSV").click()
+        text = open(info.value.path(), encoding="utf-8-sig").read()
+        assert text.splitlines() and "," in text.splitlines()[0]
+        see(p, "dòng.")  # downloading did not rerun the page away from the answer
+        assert p.get_by_role("button", name="Tải Excel").count() == 1
+    with journey.step("tải tệp mẫu nhập đảng viên") as p:
+        open_page(p, "Đảng viên")
+        p.get_by_role("tab", name="Nhập từ Excel/CSV").click()
+        with p.expect_download(timeout=TIMEOUT) as info:
+            p.get_by_role("button", name="Tải tệp mẫu (.xlsx)").click()
+        assert open(info.value.path(), "rb").read()[:2] == b"PK"  # an xlsx is a zip
