@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 from html import escape
 
-from chibo import dashboard, evaluations, meetings, members, plans, targets
+from chibo import dashboard, evaluations, meetings, members, plans
 from chibo.db import Database, memoised
 from chibo.labels import ATTENDANCE, FIELDS, TASK_STATUSES, missing, vn_date
 
@@ -90,11 +90,10 @@ def _last_month(db: Database, context: dict, today: date) -> list[str]:
 
 
 def _targets(db: Database, context: dict, today: date) -> list[str]:
-    card = targets.scorecard(db, today)
+    card = dashboard.lit_scorecard(db, today)
     if card.empty:
         return [_note("Chưa có chỉ tiêu.")]
-    limits = dashboard.thresholds(db)
-    return [_items([f"{targets.BAND_LABELS[targets.band(row.attainment, limits)].split()[0]} {escape(row.name)}: "
+    return [_items([f"{row.light.split()[0]} {escape(row.name)}: "
                     f"<strong>{escape(row.actual_shown or 'chưa có số liệu')}</strong> / {escape(row.target_shown)}"
                     for row in card.itertuples()])]
 

@@ -93,6 +93,14 @@ def attendance_by_month(db: Database, today: date, months: int = 12) -> pd.DataF
 
 
 @memoised
+def lit_scorecard(db: Database, today: date) -> pd.DataFrame:
+    """The scorecard with each target's traffic light (`light`, e.g. '🟢 Đạt/đúng tiến độ') under the cell's thresholds."""
+    card = targets.scorecard(db, today)
+    limits = thresholds(db)
+    return card.assign(light=[targets.BAND_LABELS[targets.band(a, limits)] for a in card["attainment"]])
+
+
+@memoised
 def tiles(db: Database, today: date) -> dict:
     month = plans.month_start(today)
     counts = status_counts(db, today, month)

@@ -7,7 +7,6 @@ from __future__ import annotations
 import functools
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from datetime import date
 from importlib import resources
@@ -18,6 +17,7 @@ import duckdb
 import pandas as pd
 
 from chibo.errors import DatabaseInUse
+from chibo.kept import Store
 
 T = TypeVar("T")
 WRITE_RETRIES = 20
@@ -61,10 +61,9 @@ class Database:
         self._write_lock = threading.RLock()
         # Bumped by every committed write: this process owns the file, so nothing else changes it.
         self.generation = 0
-        self._memo: OrderedDict = OrderedDict()  # key -> (generation, value, approximate bytes)
-        self._memo_bytes = 0
-        # Its own lock: a long write (an import, a restore) must not hold up the reads of other sessions.
-        self._memo_lock = threading.Lock()
+        # key -> (generation, answer). Its own lock: a long write (an import, a restore) must not hold
+        # up the reads of other sessions.
+        self._memo = Store(MEMO_SIZE, MEMO_BYTES)
         if migrate:
             apply_migrations(self)
 
@@ -138,25 +137,14 @@ class Database:
     def memo(self, key: tuple, compute: Callable[[], T], keep: Callable[[T], bool] = lambda value: True) -> T:
         """A read's result, reused until the next write. Pages rerun on every click and the meeting
         display every few seconds; between writes the answers cannot change. Frames come back as copies."""
-        with self._memo_lock:
-            found = self._memo.get(key)
-            fresh = found is not None and found[0] == self.generation
-            if fresh:
-                self._memo.move_to_end(key)
-            generation = self.generation
-        if fresh:
-            return _copy(found[1])  # outside the lock: sessions copy in parallel
+        generation = self.generation
+        found = self._memo.get(key)
+        if found is not None and found[0] == generation:
+            return _copy(found[1])
         value = compute()
-        if not keep(value):
-            return value
-        size = _approximate_bytes(value)
-        with self._memo_lock:
-            if generation == self.generation:
-                old = self._memo.pop(key, None)
-                self._memo_bytes += size - (old[2] if old else 0)
-                self._memo[key] = (generation, value, size)
-                while len(self._memo) > MEMO_SIZE or self._memo_bytes > MEMO_BYTES:
-                    self._memo_bytes -= self._memo.popitem(last=False)[1][2]
+        # Kept only if no write came in between: an answer read before a write never outlives it.
+        if keep(value) and generation == self.generation:
+            self._memo.put(key, (generation, value))
         return _copy(value)
 
     def checkpoint(self) -> None:
@@ -180,9 +168,7 @@ class Database:
         with self._write_lock:
             self._root = connect_file(self.path)
             self.generation += 1
-            with self._memo_lock:
-                self._memo.clear()
-                self._memo_bytes = 0
+            self._memo.clear()
             apply_migrations(self)
 
 
@@ -211,16 +197,6 @@ def _copy(value):
             return list(value)
         return [_copy(v) for v in value]
     return value
-
-
-def _approximate_bytes(value) -> int:
-    if isinstance(value, pd.DataFrame):
-        return int(value.memory_usage(index=False).sum()) + 1000
-    if isinstance(value, dict):
-        return 1000 + sum(_approximate_bytes(v) for v in value.values())
-    if isinstance(value, list):
-        return 1000 + 100 * len(value)
-    return 1000
 
 
 def _small(value) -> bool:

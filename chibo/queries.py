@@ -3,6 +3,7 @@ over documented views, run in a sandbox that cannot touch the database or the se
 
 from __future__ import annotations
 
+import io
 import threading
 from dataclasses import dataclass, field
 from datetime import date
@@ -179,6 +180,15 @@ class Result:
     @property
     def truncated(self) -> bool:
         return self.total > len(self.frame)
+
+    def csv(self) -> bytes:
+        """UTF-8 with a byte-order mark, so Excel opens the Vietnamese right."""
+        return self.frame.to_csv(index=False).encode("utf-8-sig")
+
+    def excel(self) -> bytes:
+        buffer = io.BytesIO()
+        self.frame.to_excel(buffer, index=False)
+        return buffer.getvalue()
 
 
 def _run(con, sql: str, params: dict, timeout: float) -> Result:

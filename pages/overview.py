@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from chibo import charts, dashboard, targets, ui
+from chibo import charts, dashboard, ui
 from chibo.labels import FIELDS, vn_date, vn_number
 
 db = ui.database()
@@ -27,13 +27,11 @@ if figures["tasks"] == 0:
     st.info("Tháng này chưa có nhiệm vụ nào. Hãy lập nghị quyết tháng ở mục «Nghị quyết tháng».")
 
 st.subheader("Bảng chỉ tiêu")
-card = targets.scorecard(db, today)
+card = dashboard.lit_scorecard(db, today)
 if card.empty:
     st.info("Chưa có chỉ tiêu nào. Hãy nhập chỉ tiêu trong «Chương trình hành động».")
 else:
-    limits = dashboard.thresholds(db)
-    lit = card.assign(light=card["attainment"].map(lambda a: targets.BAND_LABELS[targets.band(a, limits)]))
-    ui.table(lit, {"light": "Tình trạng", "name": "Tên chỉ tiêu", "field": "Lĩnh vực", "target_shown": "Kế hoạch",
+    ui.table(card, {"light": "Tình trạng", "name": "Tên chỉ tiêu", "field": "Lĩnh vực", "target_shown": "Kế hoạch",
                    "actual_shown": "Thực hiện", "attainment_shown": "Đạt (%)"}, "Chưa có chỉ tiêu.",
              codes={"field": FIELDS})
 

@@ -1,6 +1,5 @@
 """Tra cứu: ready questions, a filter over tasks, and a read-only SQL box over documented views."""
 
-import io
 
 import pandas as pd
 import streamlit as st
@@ -33,16 +32,8 @@ def show(result: queries.Result | None, key: str) -> None:
         ui.chart(charts.result_bars, result.frame[[label, number]], label, number)
     left, right = st.columns(2)
     # Files are made only when asked for, and downloading does not rerun the page (the answer stays).
-    frame = result.frame
-    left.download_button("Tải CSV", lambda: frame.to_csv(index=False).encode("utf-8-sig"), "tra-cuu.csv",
-                         "text/csv", key=f"csv_{key}", on_click="ignore")
-    right.download_button("Tải Excel", lambda: _excel(frame), "tra-cuu.xlsx", key=f"xlsx_{key}", on_click="ignore")
-
-
-def _excel(frame: pd.DataFrame) -> bytes:
-    buffer = io.BytesIO()
-    frame.to_excel(buffer, index=False)
-    return buffer.getvalue()
+    left.download_button("Tải CSV", result.csv, "tra-cuu.csv", "text/csv", key=f"csv_{key}", on_click="ignore")
+    right.download_button("Tải Excel", result.excel, "tra-cuu.xlsx", key=f"xlsx_{key}", on_click="ignore")
 
 ready_tab, filter_tab, sql_tab = ui.tabs(["Câu hỏi có sẵn", "Bộ lọc nhiệm vụ", "SQL nâng cao"], key="queries_tab")
 if ready_tab.open:

@@ -130,3 +130,12 @@ def test_a_chart_is_built_once_per_distinct_data(counted):
     charts.spec(counting, frame, True)
     assert built == [2, 2, 2]
     assert [r["present"] for r in _rows_of(charts.spec(counting, changed))] == [3, 2]
+
+
+def test_the_scorecard_carries_each_targets_traffic_light(demo_db):
+    from chibo import targets
+    from tests.conftest import TODAY as DEMO_TODAY
+    card = dashboard.lit_scorecard(demo_db, DEMO_TODAY)
+    limits = dashboard.thresholds(demo_db)
+    assert not card.empty
+    assert list(card["light"]) == [targets.BAND_LABELS[targets.band(a, limits)] for a in card["attainment"]]

@@ -167,14 +167,20 @@ def test_a_failed_write_does_not_invalidate_but_a_committed_one_does(fresh_db):
     assert fresh_db.generation == before + 1
 
 
-def test_every_read_is_kept_until_a_write_and_then_answered_afresh(fresh_db):
-    statements = []
+@pytest.fixture
+def statements(fresh_db):
+    """Every statement that reaches DuckDB (a kept answer does not)."""
+    seen = []
     original = fresh_db._fetch
 
     def counting(sql, params, fetch):
-        statements.append(sql)
+        seen.append(sql)
         return original(sql, params, fetch)
     fresh_db._fetch = counting
+    return seen
+
+
+def test_every_read_is_kept_until_a_write_and_then_answered_afresh(fresh_db, statements):
     sql = "SELECT name FROM units ORDER BY name"
     assert fresh_db.query(sql).empty
     assert fresh_db.rows(sql) == []
@@ -199,14 +205,8 @@ def test_a_caller_changing_a_kept_answer_changes_nobody_elses(fresh_db):
     assert fresh_db.records("SELECT name FROM units") == [{"name": "Tổ Toán"}]
 
 
-def test_a_large_answer_is_not_kept(fresh_db):
-    calls = []
-    original = fresh_db._fetch
-
-    def counting(sql, params, fetch):
-        calls.append(sql)
-        return original(sql, params, fetch)
-    fresh_db._fetch = counting
+def test_a_large_answer_is_not_kept(fresh_db, statements):
+    calls = statements
     big = "SELECT range AS n FROM range(6000)"
     assert len(fresh_db.rows(big)) == 6000
     assert len(fresh_db.rows(big)) == 6000
@@ -235,11 +235,10 @@ def test_reads_are_answered_while_a_long_write_is_running(fresh_db):
 
 
 def test_kept_answers_stay_within_their_memory_budget(fresh_db, monkeypatch):
-    from chibo import db as dbmodule
-    monkeypatch.setattr(dbmodule, "MEMO_BYTES", 200_000)
+    monkeypatch.setattr(fresh_db._memo, "budget", 200_000)
     for i in range(40):  # 40 frames of ~40 kB: far more than the budget
         fresh_db.query(f"SELECT range AS n, range * {i} AS m FROM range(2500)")
-    assert fresh_db._memo_bytes <= 200_000 and 0 < len(fresh_db._memo) < 40
-    assert fresh_db._memo_bytes == sum(entry[2] for entry in fresh_db._memo.values())
+    assert fresh_db._memo.held <= 200_000 and 0 < len(fresh_db._memo) < 40
+    assert fresh_db._memo.held == sum(fresh_db._memo.sizes())
     newest = "SELECT range AS n, range * 39 AS m FROM range(2500)"
-    assert any(key[2] == newest for key in fresh_db._memo)  # the oldest went first
+    assert any(key[2] == newest for key in fresh_db._memo.keys())  # the oldest went first

@@ -42,12 +42,12 @@ def test_unpicklable_or_unhashable_input_is_built_every_time():
 def test_the_store_is_bounded():
     for i in range(kept.SIZE + 20):
         kept.derived("bounded", frame(title=str(i)), (), lambda n=i: n)
-    assert len(kept._KEPT) <= kept.SIZE
+    assert len(kept._DERIVED) <= kept.SIZE
 
 
 def test_the_store_keeps_within_its_memory_budget(monkeypatch):
-    monkeypatch.setattr(kept, "BYTES", 50_000)
+    monkeypatch.setattr(kept._DERIVED, "budget", 50_000)
     for i in range(30):
         kept.derived("budget", frame(title=str(i)), (), lambda n=i: pa.table({"x": list(range(1000 + n))}))
-    assert kept._held <= 50_000
-    assert kept._held == sum(size for _, size in kept._KEPT.values())
+    assert kept._DERIVED.held <= 50_000
+    assert kept._DERIVED.held == sum(kept._DERIVED.sizes())

@@ -167,7 +167,7 @@ def report(db: Database, profile: dict, document_id: int, today: date) -> bytes:
     writer.heading(f"I. TÌNH HÌNH VÀ KẾT QUẢ THỰC HIỆN NHIỆM VỤ THÁNG {previous.month}/{previous.year}")
     _evaluation_part(db, writer, previous, today)
     writer.heading("4. Kết quả thực hiện các chỉ tiêu")
-    card = targets.shown(targets.scorecard(db, min(plans.month_end(previous), today)))
+    card = targets.scorecard(db, min(plans.month_end(previous), today))  # its text already shown
     writer.table(["Chỉ tiêu", "Kế hoạch", "Thực hiện", "Đạt (%)"],
                  [[r.name, r.target_shown, r.actual_shown, "" if missing(r.attainment) else vn_number(r.attainment)]
                   for r in _rows(card)],
