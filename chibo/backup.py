@@ -50,11 +50,10 @@ def backup_bytes(db: Database, actor: Actor) -> bytes:
         return path.read_bytes()
 
 
-def daily_backup(db: Database, cfg: Config, today: date | None = None) -> Path | None:
+def daily_backup(db: Database, cfg: Config, today: date) -> Path | None:
     """On the first start of each day, copy the database into the backup folder; keep the newest N."""
     if not db.scalar("SELECT count(*) FROM cell"):
         return None  # nothing worth keeping yet
-    today = today or date.today()
     folder = cfg.backup_dir
     if any(folder.glob(f"{PREFIX}{today:%Y-%m-%d}*.duckdb")):
         return None

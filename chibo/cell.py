@@ -129,9 +129,9 @@ def term_for(db: Database, day: date) -> Term | None:
     return Term(*found) if found else None
 
 
-def current_term(db: Database, today: date | None = None) -> Term | None:
+def current_term(db: Database, today: date) -> Term | None:
     """The term that holds today, else the latest one."""
-    found = term_for(db, today or date.today())
+    found = term_for(db, today)
     if found:
         return found
     every = terms(db)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
+from datetime import date
 from pathlib import Path
 
 from chibo import auth, backup, config, demo, docs, queries
@@ -39,7 +40,7 @@ def _read_password(confirm: bool = True) -> str:
 # -- commands -----------------------------------------------------------------------------
 def cmd_demo(args) -> int:
     db = _open(args)
-    summary = demo.load(db, auth.SYSTEM, force=args.force, progress=_progress)
+    summary = demo.load(db, auth.SYSTEM, date.today(), force=args.force, progress=_progress)
     print(f"Đã tạo chi bộ mẫu: {summary['members']} đảng viên, {summary['months']} tháng, trong {db.path}.")
     return 0
 
@@ -82,7 +83,7 @@ def cmd_restore(args) -> int:
 
 
 def cmd_export(args) -> int:
-    data = docs.export_bytes(_open(args), auth.SYSTEM, args.kind, args.id)
+    data = docs.export_bytes(_open(args), auth.SYSTEM, args.kind, args.id, date.today())
     Path(args.out).write_bytes(data)
     print(f"Đã xuất {args.out} ({len(data) // 1024} KB).")
     return 0

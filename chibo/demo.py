@@ -373,10 +373,9 @@ DOMAIN_TABLES = ["cell", "terms", "units", "members", "higher_docs", "documents"
                  "month_target_snapshots", "ratings"]
 
 
-def load(db: Database, actor: Actor, today: date | None = None, force: bool = False, progress=None) -> dict:
+def load(db: Database, actor: Actor, today: date, force: bool = False, progress=None) -> dict:
     """Create the demo cell in one transaction; refuse to overwrite a cell unless forced."""
     require(actor, "settings")
-    today = today or date.today()
     report = progress or (lambda fraction, message: None)
 
     def work(cur):

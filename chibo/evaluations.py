@@ -163,11 +163,10 @@ def mentions(db: Database, month: date) -> pd.DataFrame:
                     " WHERE e.month = ? ORDER BY mn.kind, m.full_name", [plans.month_start(month)])
 
 
-def close_month(db: Database, actor: Actor, month: date, today: date | None = None) -> None:
+def close_month(db: Database, actor: Actor, month: date, today: date) -> None:
     """Freeze the month's task statuses and target values; later edits do not change its figures."""
     require(actor, "edit_evaluations")
     month = plans.month_start(validate.a_date(month, "Tháng"))
-    today = today or date.today()
     _resolution_or_fail(db, month)
     existing = get(db, month)
     evaluation_id = existing["id"] if existing else save(db, actor, month)

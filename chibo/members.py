@@ -134,9 +134,9 @@ def counts(db: Database) -> dict:
     return dict(zip(["total", "full", "probationary", "exempt"], row))
 
 
-def clean_member(values: dict, unit_ids_by_name: dict[str, int] | None = None) -> dict:
+def clean_member(values: dict, today: date, unit_ids_by_name: dict[str, int] | None = None) -> dict:
     """Validate one member's fields (from a form or a spreadsheet row)."""
-    this_year = date.today().year
+    this_year = today.year
     unit_id = values.get("unit_id")
     if unit_ids_by_name is not None and values.get("unit"):
         name = str(values["unit"]).strip().lower()
@@ -144,7 +144,7 @@ def clean_member(values: dict, unit_ids_by_name: dict[str, int] | None = None) -
             raise InputError(f"Không có đơn vị «{values['unit']}» trong danh sách đơn vị.")
         unit_id = unit_ids_by_name[name]
     joined = validate.a_date(values.get("joined_on"), "Ngày vào Đảng", required=False)
-    if joined and joined > date.today():
+    if joined and joined > today:
         raise InputError("Ngày vào Đảng không thể ở tương lai.")
     birth_year = validate.integer(values.get("birth_year"), "Năm sinh", 1930, this_year - 18)
     if joined and joined.year < birth_year + 18:
@@ -191,15 +191,15 @@ def _insert_member(cur, actor: Actor, values: dict) -> int:
     return member_id
 
 
-def add_member(db: Database, actor: Actor, **fields) -> int:
+def add_member(db: Database, actor: Actor, *, today: date, **fields) -> int:
     require(actor, "edit_members")
-    values = clean_member(fields)
+    values = clean_member(fields, today)
     return db.write(lambda cur: _insert_member(cur, actor, values))
 
 
-def update_member(db: Database, actor: Actor, member_id: int, **fields) -> None:
+def update_member(db: Database, actor: Actor, member_id: int, *, today: date, **fields) -> None:
     require(actor, "edit_members")
-    values = clean_member(fields)
+    values = clean_member(fields, today)
 
     def work(cur):
         before = audit.row(cur, "members", member_id)
@@ -254,7 +254,7 @@ def read_sheet(data: bytes, filename: str) -> pd.DataFrame:
     return sheet
 
 
-def import_members(db: Database, actor: Actor, data: bytes, filename: str, progress=None) -> int:
+def import_members(db: Database, actor: Actor, data: bytes, filename: str, today: date, progress=None) -> int:
     """Import every row or none: all errors are reported together, with their row numbers."""
     require(actor, "edit_members")
     sheet = read_sheet(data, filename)
@@ -266,7 +266,7 @@ def import_members(db: Database, actor: Actor, data: bytes, filename: str, progr
         if not any(str(v).strip() for v in fields.values()):
             continue
         try:
-            values = clean_member(fields, unit_ids)
+            values = clean_member(fields, today, unit_ids)
             key = (values["full_name"].lower(), values["birth_year"])
             if key in seen:
                 raise InputError(f"«{values['full_name']}» xuất hiện hai lần trong tệp.")

@@ -171,7 +171,7 @@ def higher_docs(db: Database) -> pd.DataFrame:
 
 
 def add_higher_doc(db: Database, actor: Actor, number: str, issuer: str, issued_on, title: str,
-                   received_on=None) -> int:
+                   received_on=None, *, today: date) -> int:
     require(actor, "edit_plans")
     values = {
         "number": validate.text(number, "Số, ký hiệu", max_len=40),
@@ -180,7 +180,7 @@ def add_higher_doc(db: Database, actor: Actor, number: str, issuer: str, issued_
         "title": validate.text(title, "Trích yếu", max_len=400),
         "received_on": validate.a_date(received_on, "Ngày nhận", required=False),
     }
-    if values["issued_on"] > date.today():
+    if values["issued_on"] > today:
         raise InputError("Ngày ban hành không thể ở tương lai.")
     if values["received_on"]:
         validate.date_order(values["issued_on"], values["received_on"], "ngày ban hành", "Ngày nhận")

@@ -128,10 +128,10 @@ def values(db: Database, target_id: int) -> pd.DataFrame:
 
 
 def record_value(db: Database, actor: Actor, target_id: int, recorded_on, value=None, value_text: str = "",
-                 note: str = "", today: date | None = None) -> int:
+                 note: str = "", *, today: date) -> int:
     require(actor, "edit_tasks")
     recorded_on = validate.a_date(recorded_on, "Ngày ghi nhận")
-    if recorded_on > (today or date.today()):
+    if recorded_on > today:
         raise InputError("Ngày ghi nhận không thể ở tương lai.")
     note = validate.long_text(note, "Ghi chú")
 

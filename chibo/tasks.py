@@ -149,10 +149,9 @@ def _month_closed(cur, task_id: int) -> bool:
 
 def record_progress(db: Database, actor: Actor, task_id: int, progress, note: str = "",
                     evidence_url: str = "", status: str | None = None, done_on=None,
-                    today: date | None = None) -> None:
+                    *, today: date) -> None:
     """A progress update: kept forever with who and when; the task takes its figures."""
     require(actor, "record_progress")
-    today = today or date.today()
     progress = validate.integer(progress, "Tiến độ (%)", 0, 100)
     note = validate.long_text(note, "Ghi chú")
     evidence_url = validate.text(evidence_url, "Đường dẫn minh chứng", required=False, max_len=500)
@@ -263,10 +262,10 @@ def set_unit_plan(db: Database, actor: Actor, unit_id: int, sub_plan: str) -> No
 
 # -- supervision --------------------------------------------------------------------
 def add_supervision(db: Database, actor: Actor, held_on, kind: str, content: str, conclusion: str,
-                    finding: str = "", member_id=None, unit_id=None, task_ids=(), today: date | None = None) -> int:
+                    finding: str = "", member_id=None, unit_id=None, task_ids=(), *, today: date) -> int:
     require(actor, "edit_tasks")
     held_on = validate.a_date(held_on, "Ngày kiểm tra, giám sát")
-    if held_on > (today or date.today()):
+    if held_on > today:
         raise InputError("Ngày kiểm tra, giám sát không thể ở tương lai.")
     values = {
         "held_on": held_on,

@@ -32,7 +32,7 @@ def database() -> Database:
         st.stop()
     if not st.session_state.get("backup_checked"):
         st.session_state["backup_checked"] = True
-        backup.daily_backup(db, cfg)
+        backup.daily_backup(db, cfg, today())
     return db
 
 
@@ -233,7 +233,7 @@ def task_panel(db: Database, found_actor: auth.Actor, task_id: int) -> None:
     if saved:
         attempt(tasks.record_progress, db, found_actor, task_id, 100 if finished else percent, note, link,
                 status="done" if finished else None, done_on=done_on if finished else None,
-                success="Đã lưu tiến độ.")
+                today=today(), success="Đã lưu tiến độ.")
     with right.form(f"extend_{task_id}"):
         st.markdown("**Xin gia hạn**")
         new_deadline = st.date_input("Hạn mới", detail["deadline"], format="DD/MM/YYYY")

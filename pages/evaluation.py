@@ -81,7 +81,7 @@ if month_tab.open:
         elif not closed and can_edit:
             st.caption("Chốt tháng sẽ lưu cố định trạng thái nhiệm vụ và giá trị chỉ tiêu của tháng.")
             if st.button("Chốt tháng", type="primary"):
-                ui.attempt(evaluations.close_month, db, actor, month, success="Đã chốt tháng.")
+                ui.attempt(evaluations.close_month, db, actor, month, today, success="Đã chốt tháng.")
         trend = evaluations.month_over_month(db, today)
         ui.table(trend.assign(month=trend["month"].map(ui.month_label)),
                  {"month": "Tháng", "tasks": "Nhiệm vụ", "done_on_time": "Đúng hạn", "done_late": "Trễ hạn",

@@ -7,6 +7,7 @@ from chibo.labels import GENDERS, MEMBER_STATUSES, MEMBERSHIP, PARTY_ROLES, UNIT
 
 db = ui.database()
 actor = ui.actor()
+today = ui.today()
 can_edit = actor.can("edit_members")
 ui.show_success()
 st.title("Đảng viên và đơn vị")
@@ -57,9 +58,9 @@ if people_tab.open:
                 fields = dict(full_name=name, birth_year=birth, gender=gender, membership=membership, party_role=role,
                               job_title=title, unit_id=unit, joined_on=joined, status=status)
                 if picked:
-                    ui.attempt(members.update_member, db, actor, int(picked), success="Đã lưu thay đổi.", **fields)
+                    ui.attempt(members.update_member, db, actor, int(picked), today=today, success="Đã lưu thay đổi.", **fields)
                 else:
-                    ui.attempt(members.add_member, db, actor, success=f"Đã thêm đảng viên {name}.", **fields)
+                    ui.attempt(members.add_member, db, actor, today=today, success=f"Đã thêm đảng viên {name}.", **fields)
 
 if units_tab.open:
     with units_tab:
@@ -84,5 +85,5 @@ if import_tab.open:
             upload = st.file_uploader("Tệp danh sách đảng viên", type=["xlsx", "csv"])
             if upload and st.button("Nhập danh sách", type="primary"):
                 bar = st.progress(0.0, text="Đang kiểm tra…")
-                ui.attempt(members.import_members, db, actor, upload.getvalue(), upload.name,
+                ui.attempt(members.import_members, db, actor, upload.getvalue(), upload.name, today,
                            progress=lambda f: bar.progress(f, text="Đang nhập…"), success="Đã nhập danh sách đảng viên.")

@@ -147,7 +147,7 @@ if export_tab.open:
             for kind, label in (("resolution", "Nghị quyết (.docx)"), ("report", "Báo cáo gửi Đảng ủy (.docx)"),
                                 ("minutes", "Biên bản sinh hoạt (.docx)")):
                 if st.button(f"Chuẩn bị {label}", key=f"prepare_{kind}"):
-                    data = ui.attempt(docs.export_bytes, db, actor, kind, doc.id, rerun=False)
+                    data = ui.attempt(docs.export_bytes, db, actor, kind, doc.id, today, rerun=False)
                     if data:
-                        st.download_button(f"⬇️ Tải {label}", data, docs.filename(db, kind, doc.id),
+                        st.download_button(f"⬇️ Tải {label}", data, docs.filename(db, kind, doc.id, today),
                                            mime=docs.DOCX_MIME, key=f"download_{kind}")

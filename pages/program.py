@@ -65,7 +65,7 @@ if targets_tab.open:
                     qualitative = card.set_index("id").loc[target_id, "kind"] == "qualitative"
                     ui.attempt(targets.record_value, db, actor, int(target_id), recorded_on,
                                None if qualitative else value, value if qualitative else "", note,
-                               success="Đã ghi giá trị.")
+                               today=today, success="Đã ghi giá trị.")
         if can_edit and not doc.locked:
             with st.form("add_target", clear_on_submit=True):
                 st.markdown("**Thêm chỉ tiêu**")
@@ -107,7 +107,7 @@ if measures_tab.open:
 if export_tab.open:
     with export_tab:
         if actor.can("export") and st.button("Chuẩn bị chương trình hành động (.docx)"):
-            data = ui.attempt(docs.export_bytes, db, actor, "program", doc.id, rerun=False)
+            data = ui.attempt(docs.export_bytes, db, actor, "program", doc.id, today, rerun=False)
             if data:
-                st.download_button("⬇️ Tải chương trình (.docx)", data, docs.filename(db, "program", doc.id),
+                st.download_button("⬇️ Tải chương trình (.docx)", data, docs.filename(db, "program", doc.id, today),
                                    mime=docs.DOCX_MIME)

@@ -56,7 +56,7 @@ if higher_tab.open:
             title = st.text_input("Trích yếu", placeholder="về hướng dẫn nội dung sinh hoạt chi bộ")
             if st.form_submit_button("Thêm vào sổ"):
                 ui.attempt(program.add_higher_doc, db, actor, number, issuer, issued, title, received,
-                           success="Đã thêm văn bản cấp trên.")
+                           today=today, success="Đã thêm văn bản cấp trên.")
 
 if rules_tab.open:
     with rules_tab:

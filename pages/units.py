@@ -72,4 +72,4 @@ if supervision_tab.open:
                                         format_func=dict(zip(open_tasks["id"], open_tasks["title"])).get)
                 if st.form_submit_button("Lưu", type="primary"):
                     ui.attempt(tasks.add_supervision, db, actor, held_on, kind, content, conclusion, finding, member, unit,
-                               linked, success="Đã ghi kiểm tra, giám sát.")
+                               linked, today=today, success="Đã ghi kiểm tra, giám sát.")

@@ -25,8 +25,8 @@ with own:
         place = st.text_input("Địa danh ghi ngày tháng trên văn bản", placeholder="ví dụ: Mỹ An")
         meeting_day = st.number_input("Ngày sinh hoạt chi bộ hằng tháng", 1, 28, 3)
         left, right = st.columns(2)
-        start = left.date_input("Nhiệm kỳ bắt đầu", date(date.today().year, 1, 1), format="DD/MM/YYYY")
-        end = right.date_input("Nhiệm kỳ kết thúc", date(date.today().year + 2, 12, 31), format="DD/MM/YYYY")
+        start = left.date_input("Nhiệm kỳ bắt đầu", date(ui.today().year, 1, 1), format="DD/MM/YYYY")
+        end = right.date_input("Nhiệm kỳ kết thúc", date(ui.today().year + 2, 12, 31), format="DD/MM/YYYY")
         submitted = st.form_submit_button("Lưu hồ sơ chi bộ", type="primary")
     if submitted:
         ui.attempt(cell.create, db, actor, name, superior, committee, place, meeting_day, "", start, end,
@@ -37,6 +37,6 @@ with sample:
     if st.button("Tải chi bộ mẫu", type="primary"):
         with st.status("Đang tạo chi bộ mẫu…", expanded=True) as status:
             bar = st.progress(0.0)
-            ui.attempt(demo.load, db, actor, progress=lambda f, msg: bar.progress(f, text=msg), rerun=False)
+            ui.attempt(demo.load, db, actor, ui.today(), progress=lambda f, msg: bar.progress(f, text=msg), rerun=False)
             status.update(label="Đã tạo chi bộ mẫu", state="complete")
         st.rerun()

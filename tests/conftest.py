@@ -8,7 +8,23 @@ import pytest
 from chibo import auth, demo
 from chibo.db import Database
 
+# The demo is built around this day and every test that needs "today" takes it from here (or from the
+# `today` fixture), never from the clock: a suite tied to the clock goes red when the month turns.
 TODAY = date(2026, 11, 21)
+A_YEAR_LATER = date(2027, 11, 21)
+
+
+def build_demo(path, today: date):
+    db = Database(path)
+    demo.load(db, auth.SYSTEM, today=today)
+    db.checkpoint()
+    db.close()
+    return path
+
+
+@pytest.fixture
+def today():
+    return TODAY
 
 
 @pytest.fixture
@@ -21,12 +37,7 @@ def fresh_db(tmp_path):
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory):
     """The demo cell is built once; each test gets its own copy of the file."""
-    path = tmp_path_factory.mktemp("template") / "demo.duckdb"
-    db = Database(path)
-    demo.load(db, auth.SYSTEM, today=TODAY)
-    db.checkpoint()
-    db.close()
-    return path
+    return build_demo(tmp_path_factory.mktemp("template") / "demo.duckdb", TODAY)
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 import re
 import shutil
 import time
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -31,8 +30,10 @@ PAGES = {
 
 
 @pytest.fixture(autouse=True)
-def isolated_app(tmp_path, monkeypatch):
-    """Each test its own database file, and no Streamlit cache carried over."""
+def isolated_app(tmp_path, monkeypatch, today):
+    """Each test its own database file, no Streamlit cache carried over, and the pages' "today" the
+    demo's own day (pages ask ui.today(); AppTest runs them in this process)."""
+    monkeypatch.setattr(ui, "today", lambda: today)
     monkeypatch.setenv("CHIBO_DB", str(tmp_path / "app.duckdb"))
     monkeypatch.setenv("CHIBO_BACKUP_DIR", str(tmp_path / "backups"))
     st.cache_resource.clear()
@@ -226,11 +227,11 @@ def present_on_display(at: AppTest) -> int:
     return int(re.search(r"<div class='value'>(\d+)</div><div class='label'>Có mặt</div>", html).group(1))
 
 
-def test_a_change_made_elsewhere_shows_on_the_next_refresh(demo_app, tmp_path):
+def test_a_change_made_elsewhere_shows_on_the_next_refresh(demo_app, tmp_path, today):
     at = signed_in(demo_app["trinh_chieu"]).run()
     before = present_on_display(at)
     db = ui._database(str(tmp_path / "app.duckdb"))
-    meeting = meetings.meeting_for_month(db, date.today().replace(day=1))
+    meeting = meetings.meeting_for_month(db, today.replace(day=1))
     roll = meetings.attendance(db, meeting)
     rows = [{"member_id": r.member_id, "status": "absent_excused" if i == 0 else r.status, "reason": "Đi công tác"}
             for i, r in enumerate(roll.itertuples()) if isinstance(r.status, str)]
@@ -240,10 +241,10 @@ def test_a_change_made_elsewhere_shows_on_the_next_refresh(demo_app, tmp_path):
     assert "Đi công tác" in shown_on_display(at)
 
 
-def test_text_people_typed_cannot_inject_markup_into_the_display(demo_app, tmp_path):
+def test_text_people_typed_cannot_inject_markup_into_the_display(demo_app, tmp_path, today):
     at = signed_in(demo_app["trinh_chieu"]).run()
     db = ui._database(str(tmp_path / "app.duckdb"))
-    meeting = meetings.meeting_for_month(db, date.today().replace(day=1))
+    meeting = meetings.meeting_for_month(db, today.replace(day=1))
     meetings.add_remark(db, auth.SYSTEM, meeting, "khai_mac", "<img src=x onerror=alert(1)> ý kiến")
     at.run()
     shown = shown_on_display(at)

@@ -109,11 +109,11 @@ WRITES = {
     "members.update_unit": ("edit_members", lambda db, a: members.update_unit(db, a, -1, "X", "khac", "")),
     "members.delete_unit": ("edit_members", lambda db, a: members.delete_unit(db, a, -1)),
     "members.add_member": ("edit_members", lambda db, a: members.add_member(
-        db, a, full_name="Trần Văn Mới", gender="nam", birth_year=1990)),
+        db, a, today=TODAY, full_name="Trần Văn Mới", gender="nam", birth_year=1990)),
     "members.update_member": ("edit_members", lambda db, a: members.update_member(
-        db, a, -1, full_name="X Y", gender="nam", birth_year=1990)),
+        db, a, -1, today=TODAY, full_name="X Y", gender="nam", birth_year=1990)),
     "members.set_member_status": ("edit_members", lambda db, a: members.set_member_status(db, a, -1, "active")),
-    "members.import_members": ("edit_members", lambda db, a: members.import_members(db, a, b"", "x.csv")),
+    "members.import_members": ("edit_members", lambda db, a: members.import_members(db, a, b"", "x.csv", TODAY)),
     "plans.set_number": ("edit_plans", lambda db, a: plans.set_number(db, a, -1, 5)),
     "plans.new_monthly_draft": ("edit_plans", lambda db, a: plans.new_monthly_draft(db, a, date(2026, 12, 1))),
     "plans.save_bases": ("edit_plans", lambda db, a: plans.save_bases(db, a, _resolution(db), [])),
@@ -130,15 +130,15 @@ WRITES = {
     "program.delete_target": ("edit_plans", lambda db, a: program.delete_target(db, a, -1)),
     "program.add_measure": ("edit_plans", lambda db, a: program.add_measure(db, a, -1, "chuyen_mon", "Giải pháp")),
     "program.add_higher_doc": ("edit_plans", lambda db, a: program.add_higher_doc(
-        db, a, "01-CV/ĐU", "Đảng ủy", "2026-10-01", "về việc thử")),
+        db, a, "01-CV/ĐU", "Đảng ủy", "2026-10-01", "về việc thử", today=TODAY)),
     "tasks.record_progress": ("record_progress", lambda db, a: tasks.record_progress(
         db, a, _task_id(db), 50, today=TODAY)),
     "tasks.extend_deadline": ("record_progress", lambda db, a: tasks.extend_deadline(
         db, a, _task_id(db), "2026-11-30", "Chờ số liệu")),
     "tasks.set_unit_plan": ("edit_tasks", lambda db, a: tasks.set_unit_plan(db, a, -1, "")),
     "tasks.add_supervision": ("edit_tasks", lambda db, a: tasks.add_supervision(
-        db, a, "2026-11-10", "kiem_tra", "Nội dung", "nhac_nho", member_id=None)),
-    "targets.record_value": ("edit_tasks", lambda db, a: targets.record_value(db, a, -1, "2026-11-01", 1)),
+        db, a, "2026-11-10", "kiem_tra", "Nội dung", "nhac_nho", member_id=None, today=TODAY)),
+    "targets.record_value": ("edit_tasks", lambda db, a: targets.record_value(db, a, -1, "2026-11-01", 1, today=TODAY)),
     "meetings.create_meeting": ("run_meeting", lambda db, a: meetings.create_meeting(db, a, "2026-12-03")),
     "meetings.record_attendance": ("run_meeting", lambda db, a: meetings.record_attendance(db, a, -1, [])),
     "meetings.add_remark": ("run_meeting", lambda db, a: meetings.add_remark(db, a, -1, "khai_mac", "Ý kiến")),

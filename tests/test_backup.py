@@ -98,7 +98,7 @@ def test_the_daily_backup_runs_once_a_day_and_keeps_the_newest_n(demo_db, tmp_pa
 
 def test_an_empty_database_is_not_backed_up(fresh_db, tmp_path):
     cfg = config.Config(fresh_db.path, tmp_path / "b", 3, 60, 5, 15, 5, 5)
-    assert backup.daily_backup(fresh_db, cfg) is None
+    assert backup.daily_backup(fresh_db, cfg, date(2026, 11, 6)) is None
     assert not Path(tmp_path / "b").exists()
 
 

@@ -18,8 +18,8 @@ def counted(fresh_db):
     Nam partners Hoa's overdue task. November: 2 tasks, both done."""
     db = fresh_db
     cell.create(db, A, "Chi bộ Đếm", "Đảng bộ Đếm", "Đảng ủy Đếm", "Đếm", 3, "", "2025-07-01", "2027-06-30")
-    hoa = members.add_member(db, A, full_name="Lê Thị Hoa", gender="nu", birth_year=1980)
-    nam = members.add_member(db, A, full_name="Phan Văn Nam", gender="nam", birth_year=1985)
+    hoa = members.add_member(db, A, today=TODAY, full_name="Lê Thị Hoa", gender="nu", birth_year=1980)
+    nam = members.add_member(db, A, today=TODAY, full_name="Phan Văn Nam", gender="nam", birth_year=1985)
     team = members.add_unit(db, A, "Tổ 1", "to_chuyen_mon")
     nov = plans.new_monthly_draft(db, A, date(2026, 11, 1))
     plans.save_task_table(db, A, nov, [

@@ -159,7 +159,7 @@ def test_the_signature_block_and_recipients_close_the_document(exported, kind):
 def test_a_deputy_signs_when_there_is_no_secretary(demo_db):
     secretary = demo_db.scalar("SELECT id FROM members WHERE party_role = 'bi_thu'")
     row = demo_db.records("SELECT * FROM members WHERE id = ?", [secretary])[0]
-    members.update_member(demo_db, A, secretary, **(row | {"party_role": "dang_vien"}))
+    members.update_member(demo_db, A, secretary, today=TODAY, **(row | {"party_role": "dang_vien"}))
     data = docs.export_bytes(demo_db, A, "resolution", doc_id(demo_db, "resolution"), TODAY)
     right = open_docx(data).tables[-1].rows[0].cells[1]
     assert [p.text for p in right.paragraphs if p.text][:2] == ["T/M CHI BỘ", "PHÓ BÍ THƯ"]

@@ -15,7 +15,8 @@ def december(fresh_db):
     """Hand-counted: 5 tasks — 2 done on time, 1 done late, 1 not done, 1 still open past its deadline."""
     db = fresh_db
     cell.create(db, A, "Chi bộ Thử", "Đảng bộ Thử", "Đảng ủy Thử", "Thử", 3, "", "2025-07-01", "2027-06-30")
-    people = [members.add_member(db, A, full_name=f"Đảng Viên {n}", gender="nu", birth_year=1980 + n) for n in range(4)]
+    people = [members.add_member(db, A, today=TODAY, full_name=f"Đảng Viên {n}", gender="nu", birth_year=1980 + n)
+              for n in range(4)]
     doc_id = plans.new_monthly_draft(db, A, DEC)
     rows = [{"field": "chuyen_mon", "title": f"Việc {n}", "lead_member_id": people[n % 4], "channel": "cuoc_hop",
              "deadline": date(2026, 12, 20)} for n in range(5)]

@@ -5,6 +5,7 @@ import pytest
 
 from chibo import auth, members
 from chibo.errors import InputError
+from tests.conftest import TODAY
 
 A = auth.SYSTEM
 
@@ -19,7 +20,7 @@ def sheet(rows: list[dict], kind: str = "xlsx") -> tuple[bytes, str]:
 
 
 def test_it_adds_a_member_with_normalised_name(fresh_db):
-    member_id = members.add_member(fresh_db, A, full_name="  Nguyễn   Thị Lan ", gender="nu", birth_year=1980)
+    member_id = members.add_member(fresh_db, A, today=TODAY, full_name="  Nguyễn   Thị Lan ", gender="nu", birth_year=1980)
     assert fresh_db.scalar("SELECT full_name FROM members WHERE id = ?", [member_id]) == "Nguyễn Thị Lan"
 
 
@@ -34,24 +35,24 @@ def test_it_adds_a_member_with_normalised_name(fresh_db):
 ])
 def test_bad_member_input_gets_a_vietnamese_message_and_writes_nothing(fresh_db, fields, message):
     with pytest.raises(InputError, match=message):
-        members.add_member(fresh_db, A, **fields)
+        members.add_member(fresh_db, A, today=TODAY, **fields)
     assert fresh_db.scalar("SELECT count(*) FROM members") == 0
 
 
 def test_duplicate_members_are_refused(fresh_db):
-    members.add_member(fresh_db, A, full_name="Lê Văn B", gender="nam", birth_year=1990)
+    members.add_member(fresh_db, A, today=TODAY, full_name="Lê Văn B", gender="nam", birth_year=1990)
     with pytest.raises(InputError, match="Đã có đảng viên"):
-        members.add_member(fresh_db, A, full_name="lê văn b", gender="nam", birth_year=1990)
+        members.add_member(fresh_db, A, today=TODAY, full_name="lê văn b", gender="nam", birth_year=1990)
 
 
 def test_a_cell_has_one_secretary(fresh_db):
-    members.add_member(fresh_db, A, full_name="Lê Văn B", gender="nam", birth_year=1980, party_role="bi_thu")
+    members.add_member(fresh_db, A, today=TODAY, full_name="Lê Văn B", gender="nam", birth_year=1980, party_role="bi_thu")
     with pytest.raises(InputError, match="đã có Bí thư"):
-        members.add_member(fresh_db, A, full_name="Lê Văn C", gender="nam", birth_year=1981, party_role="bi_thu")
+        members.add_member(fresh_db, A, today=TODAY, full_name="Lê Văn C", gender="nam", birth_year=1981, party_role="bi_thu")
 
 
 def test_deactivating_keeps_the_member_and_hides_them_from_the_list(fresh_db):
-    member_id = members.add_member(fresh_db, A, full_name="Lê Văn B", gender="nam", birth_year=1980)
+    member_id = members.add_member(fresh_db, A, today=TODAY, full_name="Lê Văn B", gender="nam", birth_year=1980)
     members.set_member_status(fresh_db, A, member_id, "inactive")
     assert members.members(fresh_db).empty
     assert len(members.members(fresh_db, include_inactive=True)) == 1
@@ -59,7 +60,7 @@ def test_deactivating_keeps_the_member_and_hides_them_from_the_list(fresh_db):
 
 def test_a_unit_in_use_cannot_be_deleted(fresh_db):
     unit_id = members.add_unit(fresh_db, A, "Tổ 1", "to_chuyen_mon")
-    members.add_member(fresh_db, A, full_name="Lê Văn B", gender="nam", birth_year=1980, unit_id=unit_id)
+    members.add_member(fresh_db, A, today=TODAY, full_name="Lê Văn B", gender="nam", birth_year=1980, unit_id=unit_id)
     with pytest.raises(InputError, match="ngừng hoạt động"):
         members.delete_unit(fresh_db, A, unit_id)
     assert fresh_db.scalar("SELECT count(*) FROM units") == 1
@@ -68,7 +69,7 @@ def test_a_unit_in_use_cannot_be_deleted(fresh_db):
 def test_the_import_template_round_trips(fresh_db):
     members.add_unit(fresh_db, A, "Tổ 1", "to_chuyen_mon")
     data = members.import_template()
-    assert members.import_members(fresh_db, A, data, "mau.xlsx") == 1
+    assert members.import_members(fresh_db, A, data, "mau.xlsx", TODAY) == 1
     assert fresh_db.scalar("SELECT full_name FROM members") == "Nguyễn Văn An"
 
 
@@ -79,7 +80,7 @@ def test_an_import_with_one_bad_row_imports_nothing_and_names_the_rows(fresh_db,
             {"Họ và tên": "Võ Văn Tám", "Giới tính": "Nam", "Năm sinh": "năm"}]
     data, name = sheet(rows, kind)
     with pytest.raises(InputError) as error:
-        members.import_members(fresh_db, A, data, name)
+        members.import_members(fresh_db, A, data, name, TODAY)
     assert "Dòng 3" in str(error.value) and "Dòng 4" in str(error.value) and "Dòng 2" not in str(error.value)
     assert fresh_db.scalar("SELECT count(*) FROM members") == 0
 
@@ -88,16 +89,16 @@ def test_an_import_refuses_a_name_twice_in_the_file(fresh_db):
     rows = [{"Họ và tên": "Trần Thị Mai", "Giới tính": "Nữ", "Năm sinh": 1985}] * 2
     data, name = sheet(rows)
     with pytest.raises(InputError, match="hai lần"):
-        members.import_members(fresh_db, A, data, name)
+        members.import_members(fresh_db, A, data, name, TODAY)
 
 
 def test_an_unreadable_file_is_refused_plainly(fresh_db):
     with pytest.raises(InputError, match="Không đọc được tệp"):
-        members.import_members(fresh_db, A, b"\x00\x01garbage", "ds.xlsx")
+        members.import_members(fresh_db, A, b"\x00\x01garbage", "ds.xlsx", TODAY)
 
 
 def test_import_reports_progress(fresh_db):
     data, name = sheet([{"Họ và tên": f"Người Số {i}", "Giới tính": "Nữ", "Năm sinh": 1980 + i} for i in range(5)])
     seen = []
-    members.import_members(fresh_db, A, data, name, progress=seen.append)
+    members.import_members(fresh_db, A, data, name, TODAY, progress=seen.append)
     assert seen[-1] == 1.0 and seen == sorted(seen)

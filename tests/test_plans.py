@@ -4,6 +4,7 @@ import pytest
 
 from chibo import auth, cell, meetings, members, plans, program
 from chibo.errors import InputError
+from tests.conftest import TODAY
 
 A = auth.SYSTEM
 DEC = date(2026, 12, 1)
@@ -15,8 +16,8 @@ def small_cell(fresh_db):
     """A cell with one term, two members, a unit: the smallest world a plan needs."""
     cell.create(fresh_db, A, "Chi bộ Trường Tiểu học Thử", "Đảng bộ xã Thử", "Đảng ủy xã Thử", "Thử", 3, "",
                 "2025-07-01", "2027-06-30")
-    lead = members.add_member(fresh_db, A, full_name="Lê Thị Hoa", gender="nu", birth_year=1980, party_role="bi_thu")
-    other = members.add_member(fresh_db, A, full_name="Phan Văn Nam", gender="nam", birth_year=1985)
+    lead = members.add_member(fresh_db, A, today=TODAY, full_name="Lê Thị Hoa", gender="nu", birth_year=1980, party_role="bi_thu")
+    other = members.add_member(fresh_db, A, today=TODAY, full_name="Phan Văn Nam", gender="nam", birth_year=1985)
     unit = members.add_unit(fresh_db, A, "Công đoàn", "cong_doan")
     return fresh_db, lead, other, unit
 
@@ -46,8 +47,8 @@ def test_a_new_month_draft_is_filled_with_standing_duties(small_cell):
 def test_the_draft_cites_higher_documents_received_since_last_meeting(small_cell):
     db, *_ = small_cell
     program.add_higher_doc(db, A, "14-HD/BTCTU", "Ban Tổ chức Tỉnh ủy", "2026-11-10", "về sinh hoạt chi bộ",
-                           "2026-11-12")
-    program.add_higher_doc(db, A, "9-CV/ĐU", "Đảng ủy xã Thử", "2026-10-01", "đã cũ", "2026-10-02")
+                           "2026-11-12", today=TODAY)
+    program.add_higher_doc(db, A, "9-CV/ĐU", "Đảng ủy xã Thử", "2026-10-01", "đã cũ", "2026-10-02", today=TODAY)
     texts = [b["text"] for b in plans.draft_bases(db, DEC) if b["kind"] == "higher_doc"]
     assert texts == ["14-HD/BTCTU ngày 10/11/2026 của Ban Tổ chức Tỉnh ủy về sinh hoạt chi bộ"]
 
@@ -134,7 +135,7 @@ def test_an_inactive_lead_is_refused(small_cell):
 
 def test_a_deadline_outside_the_term_is_refused(fresh_db):
     cell.create(fresh_db, A, "Chi bộ X", "Đảng bộ Y", "Đảng ủy Y", "Y", 3, "", "2026-01-01", "2026-12-10")
-    lead = members.add_member(fresh_db, A, full_name="Lê Thị Hoa", gender="nu", birth_year=1980)
+    lead = members.add_member(fresh_db, A, today=TODAY, full_name="Lê Thị Hoa", gender="nu", birth_year=1980)
     doc_id = plans.new_monthly_draft(fresh_db, A, DEC)
     with pytest.raises(InputError, match="ngoài nhiệm kỳ"):
         plans.save_task_table(fresh_db, A, doc_id, [row(lead, deadline="2026-12-20")])

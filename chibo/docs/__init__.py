@@ -22,7 +22,7 @@ KINDS = {
 }
 
 
-def export_bytes(db: Database, actor: Actor, kind: str, document_id: int, today: date | None = None) -> bytes:
+def export_bytes(db: Database, actor: Actor, kind: str, document_id: int, today: date) -> bytes:
     """Build one document; any missing piece stops it with a Vietnamese message and no file."""
     require(actor, "export")
     if kind not in KINDS:
@@ -30,7 +30,7 @@ def export_bytes(db: Database, actor: Actor, kind: str, document_id: int, today:
     if not cell.exists(db):
         raise InputError("Chưa có hồ sơ chi bộ.")
     with _young_garbage_collected():
-        return KINDS[kind][1](db, profile(db), int(document_id), today or date.today())
+        return KINDS[kind][1](db, profile(db), int(document_id), today)
 
 
 @contextmanager
@@ -49,9 +49,9 @@ def _young_garbage_collected():
         gc.collect(0)
 
 
-def filename(db: Database, kind: str, document_id: int) -> str:
+def filename(db: Database, kind: str, document_id: int, today: date) -> str:
     doc = plans.get(db, document_id)
-    stamp = f"{doc.month:%Y-%m}" if doc.month else f"{doc.issued_on or date.today():%Y-%m-%d}"
+    stamp = f"{doc.month:%Y-%m}" if doc.month else f"{doc.issued_on or today:%Y-%m-%d}"
     return f"{KINDS[kind][0]}-{stamp}.docx"
 
 

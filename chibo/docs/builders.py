@@ -36,10 +36,10 @@ def _signer(db: Database) -> tuple[str, str]:
     raise InputError("Chi bộ chưa có Bí thư hoặc Phó Bí thư để ký văn bản; hãy cập nhật chức vụ trong «Đảng viên».")
 
 
-def _start(db: Database, profile: dict, doc: plans.Document, kind_name: str) -> Writer:
+def _start(db: Database, profile: dict, doc: plans.Document, kind_name: str, today: date) -> Writer:
     profile_cell = cell.get(db)
     writer = Writer(profile)
-    day = doc.issued_on or doc.month or date.today()
+    day = doc.issued_on or doc.month or today
     writer.header(profile_cell.superior_name, profile_cell.name, doc.number_text(profile_cell.code),
                   vn_date_line(profile_cell.place_name, day))
     writer.title(kind_name, doc.summary)
@@ -68,8 +68,8 @@ def _attendance_sentence(summary: dict | None) -> str:
             + (f" (đồng chí {absent})." if absent else "."))
 
 
-def _month_tasks(db: Database, month: date) -> pd.DataFrame:
-    return tasks.board(db, date.today(), month=month)
+def _month_tasks(db: Database, month: date, today: date) -> pd.DataFrame:
+    return tasks.board(db, today, month=month)
 
 
 def _task_line(row) -> str:
@@ -85,10 +85,10 @@ def resolution(db: Database, profile: dict, document_id: int, today: date) -> by
     doc = plans.get(db, document_id)
     if doc.kind != "nq_thang":
         raise InputError("Văn bản này không phải nghị quyết thường kỳ.")
-    current = _month_tasks(db, doc.month)
+    current = _month_tasks(db, doc.month, today)
     if current.empty:
         raise InputError("Nghị quyết chưa có phương hướng, nhiệm vụ nào; chưa thể xuất văn bản.")
-    writer = _start(db, profile, doc, "Nghị quyết")
+    writer = _start(db, profile, doc, "Nghị quyết", today)
     meeting = meetings.get(db, doc.meeting_id) if doc.meeting_id else None
     summary = meetings.attendance_summary(db, doc.meeting_id) if doc.meeting_id else None
     profile_cell = cell.get(db)
@@ -159,11 +159,11 @@ def _evaluation_part(db: Database, writer: Writer, month: date, today: date) -> 
 def report(db: Database, profile: dict, document_id: int, today: date) -> bytes:
     doc = plans.get(db, document_id)
     previous = plans.previous_month(doc.month)
-    if not plans.monthly_resolution(db, previous) and _month_tasks(db, doc.month).empty:
+    if not plans.monthly_resolution(db, previous) and _month_tasks(db, doc.month, today).empty:
         raise InputError("Chưa có số liệu tháng trước và nhiệm vụ tháng này; chưa có gì để báo cáo.")
     report_doc = replace(doc, kind="bao_cao", summary=f"tình hình thực hiện nhiệm vụ tháng {previous.month}/"
                          f"{previous.year} và phương hướng nhiệm vụ tháng {doc.month.month}/{doc.month.year}")
-    writer = _start(db, profile, report_doc, "Báo cáo")
+    writer = _start(db, profile, report_doc, "Báo cáo", today)
     writer.heading(f"I. TÌNH HÌNH VÀ KẾT QUẢ THỰC HIỆN NHIỆM VỤ THÁNG {previous.month}/{previous.year}")
     _evaluation_part(db, writer, previous, today)
     writer.heading("4. Kết quả thực hiện các chỉ tiêu")
@@ -185,7 +185,7 @@ def report(db: Database, profile: dict, document_id: int, today: date) -> bytes:
     writer.body("Nguyên nhân chủ quan: " + (evaluation.get("causes_subjective") or "chưa ghi."))
     writer.body("Nguyên nhân khách quan: " + (evaluation.get("causes_objective") or "chưa ghi."))
     writer.heading(f"III. PHƯƠNG HƯỚNG, NHIỆM VỤ THÁNG {doc.month.month}/{doc.month.year}")
-    for field, rows in _month_tasks(db, doc.month).groupby("field", sort=False):
+    for field, rows in _month_tasks(db, doc.month, today).groupby("field", sort=False):
         writer.body(f"- {FIELDS[field]}: " + "; ".join(rows["title"]) + ".")
     writer.heading("IV. KIẾN NGHỊ, ĐỀ XUẤT")
     writer.body(evaluation.get("proposals") or "Không có.")
@@ -208,7 +208,7 @@ def action_program(db: Database, profile: dict, document_id: int, today: date) -
     measures = program.measures(db, doc.id)
     if not any(v.strip() for v in sections.values()) and card.empty and measures.empty:
         raise InputError("Chương trình chưa có nội dung, chỉ tiêu hay giải pháp nào; chưa thể xuất văn bản.")
-    writer = _start(db, profile, doc, "Chương trình hành động")
+    writer = _start(db, profile, doc, "Chương trình hành động", today)
     for number, (key, (title, _)) in enumerate(plans.PROGRAM_SECTIONS.items()):
         writer.heading(f"{ROMAN[number]}. {title.upper()}")
         writer.body(sections.get(key, ""))
@@ -236,7 +236,7 @@ def minutes(db: Database, profile: dict, document_id: int, today: date) -> bytes
     summary = meetings.attendance_summary(db, doc.meeting_id)
     minutes_doc = replace(doc, kind="bien_ban", issued_on=meeting["held_on"],
                           summary=f"sinh hoạt chi bộ thường kỳ tháng {doc.month.month} năm {doc.month.year}")
-    writer = _start(db, profile, minutes_doc, "Biên bản")
+    writer = _start(db, profile, minutes_doc, "Biên bản", today)
     start = meeting["starts_at"].strftime("%H giờ %M") if meeting["starts_at"] else "..."
     writer.body(f"Thời gian: bắt đầu lúc {start}, ngày {vn_date(meeting['held_on'])}.")
     writer.body(f"Địa điểm: {meeting['place'] or '...'}.")
@@ -250,7 +250,7 @@ def minutes(db: Database, profile: dict, document_id: int, today: date) -> bytes
         writer.body("\n".join(f"- {r.speaker + ': ' if isinstance(r.speaker, str) else ''}{r.text}"
                               for r in _rows(notes)) or "Không có ý kiến ghi lại.")
     writer.heading("KẾT LUẬN")
-    for field, rows in _month_tasks(db, doc.month).groupby("field", sort=False):
+    for field, rows in _month_tasks(db, doc.month, today).groupby("field", sort=False):
         writer.body(f"- {FIELDS[field]}: " + "; ".join(rows["title"]) + ".")
     if meeting.get("votes_for") is not None:
         writer.body(f"Biểu quyết: {meeting['votes_for']}/{summary['present']} đồng chí có mặt tán thành; "

@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -33,7 +34,7 @@ def seed_demo(path: Path) -> None:
     from chibo import auth, demo
     from chibo.db import Database
     db = Database(path)
-    demo.load(db, auth.SYSTEM)
+    demo.load(db, auth.SYSTEM, date.today())  # the server runs on the real clock
     secretary = db.scalar("SELECT id FROM members WHERE party_role = 'bi_thu'")
     busy = db.scalar("SELECT t.lead_member_id FROM tasks t JOIN documents d ON d.id = t.document_id"
                      " WHERE d.status = 'in_progress' AND t.status IN ('not_started', 'in_progress')"
