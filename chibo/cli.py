@@ -94,9 +94,9 @@ def cmd_query(args) -> int:
     timeout = config.load().query_timeout_seconds
     if args.question:
         params = dict(p.split("=", 1) for p in args.param if "=" in p)
-        result = queries.ask(db, auth.SYSTEM, args.question, params, timeout)
+        result = queries.ask(db, auth.SYSTEM, args.question, params, timeout, today=date.today())
     elif args.sql:
-        result = queries.run_sql(db, auth.SYSTEM, args.sql, timeout)
+        result = queries.run_sql(db, auth.SYSTEM, args.sql, timeout, today=date.today())
     else:
         raise InputError("Cần một câu SQL hoặc --question TÊN. Các câu hỏi: " + ", ".join(queries.QUESTIONS))
     if args.csv:

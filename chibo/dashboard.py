@@ -11,7 +11,7 @@ from chibo.auth import Actor, require
 from chibo.db import Database, memoised
 from chibo.errors import InputError
 from chibo.labels import FIELDS, TASK_STATUSES
-from chibo.tasks import effective_status_sql, overdue_sql, status_counts
+from chibo.tasks import status_counts
 
 DEFAULT_THRESHOLDS = {"green": 90, "yellow": 60}
 
@@ -33,9 +33,8 @@ def save_thresholds(db: Database, actor: Actor, green, yellow) -> None:
 @memoised
 def tasks_by_field_status(db: Database, today: date, month: date) -> pd.DataFrame:
     frame = db.query(
-        f"SELECT t.field, {effective_status_sql()} AS status, count(*) AS tasks FROM tasks t"
-        " JOIN documents d ON d.id = t.document_id WHERE d.kind = 'nq_thang' AND d.month = ? GROUP BY ALL"
-        " ORDER BY 1, 2", [today, month])
+        "SELECT field, effective_status AS status, count(*) AS tasks FROM month_tasks(?, ?) GROUP BY ALL"
+        " ORDER BY 1, 2", [month, today])
     frame["field_label"] = frame["field"].map(FIELDS)
     frame["status_label"] = frame["status"].map(TASK_STATUSES)
     return frame
@@ -45,50 +44,45 @@ def tasks_by_field_status(db: Database, today: date, month: date) -> pd.DataFram
 def monthly_progress(db: Database, today: date, months: int = 12) -> pd.DataFrame:
     """Per month: share of tasks finished (on time or late), and on time alone."""
     return db.query(
-        f"SELECT d.month, count(*) AS tasks,"
-        f" round(100.0 * count(*) FILTER (WHERE t.status = 'done') / count(*), 1) AS done_rate,"
-        f" round(100.0 * count(*) FILTER (WHERE {effective_status_sql()} = 'done') / count(*), 1) AS on_time_rate,"
-        f" round(avg(t.progress), 1) AS avg_progress"
-        " FROM tasks t JOIN documents d ON d.id = t.document_id WHERE d.kind = 'nq_thang'"
-        " AND d.month > ?::DATE - to_months(?)"
-        " GROUP BY d.month ORDER BY d.month DESC", [today, today, months]).sort_values("month")
+        "SELECT month, count(*) AS tasks,"
+        " round(100.0 * count(*) FILTER (WHERE status = 'done') / count(*), 1) AS done_rate,"
+        " round(100.0 * count(*) FILTER (WHERE effective_status = 'done') / count(*), 1) AS on_time_rate,"
+        " round(avg(progress), 1) AS avg_progress"
+        " FROM resolution_tasks($1) WHERE month > $1::DATE - to_months($2)"
+        " GROUP BY month ORDER BY month DESC", [today, months]).sort_values("month")
 
 
 @memoised
 def workload_by_unit(db: Database, today: date, month: date | None = None) -> pd.DataFrame:
-    month_clause = "AND d.month = $2" if month else ""
+    led = "month_tasks($2, $1)" if month else "resolution_tasks($1)"
     return db.query(
-        "SELECT u.name AS unit, count(t.id) AS tasks,"
-        f" count(t.id) FILTER (WHERE {overdue_sql('t', '$1')}) AS overdue"
-        " FROM tasks t JOIN documents d ON d.id = t.document_id JOIN units u ON u.id = t.lead_unit_id"
-        f" WHERE d.kind = 'nq_thang' {month_clause} GROUP BY u.name ORDER BY tasks DESC, unit",
+        "SELECT u.name AS unit, count(t.id) AS tasks, count(t.id) FILTER (WHERE t.overdue) AS overdue"
+        f" FROM {led} t JOIN units u ON u.id = t.lead_unit_id GROUP BY u.name ORDER BY tasks DESC, unit",
         [today] + ([month] if month else []))
 
 
 @memoised
 def workload_by_member(db: Database, today: date, month: date | None = None, limit: int = 15) -> pd.DataFrame:
     """Tasks a member leads or takes part in, and how many of those are overdue."""
-    month_clause = "AND d.month = $2" if month else ""
+    led = "month_tasks($2, $1)" if month else "resolution_tasks($1)"
     return db.query(
-        "WITH involved AS (SELECT t.id, t.lead_member_id AS member_id, t.status, t.deadline, t.document_id FROM tasks t"
-        "  WHERE t.lead_member_id IS NOT NULL UNION SELECT t.id, p.member_id, t.status, t.deadline, t.document_id"
-        "  FROM tasks t JOIN task_partners p ON p.task_id = t.id WHERE p.member_id IS NOT NULL)"
-        " SELECT m.full_name AS member, count(*) AS tasks,"
-        f" count(*) FILTER (WHERE {overdue_sql('i', '$1')}) AS overdue"
-        " FROM involved i JOIN documents d ON d.id = i.document_id JOIN members m ON m.id = i.member_id"
-        f" WHERE d.kind = 'nq_thang' {month_clause} GROUP BY m.full_name ORDER BY overdue DESC, tasks DESC, member"
-        f" LIMIT {int(limit)}", [today] + ([month] if month else []))
+        f"WITH these AS (SELECT id, lead_member_id, overdue FROM {led}),"
+        " involved AS (SELECT id, lead_member_id AS member_id, overdue FROM these WHERE lead_member_id IS NOT NULL"
+        "  UNION SELECT t.id, p.member_id, t.overdue FROM these t JOIN task_partners p ON p.task_id = t.id"
+        "  WHERE p.member_id IS NOT NULL)"
+        " SELECT m.full_name AS member, count(*) AS tasks, count(*) FILTER (WHERE i.overdue) AS overdue"
+        " FROM involved i JOIN members m ON m.id = i.member_id"
+        f" GROUP BY m.full_name ORDER BY overdue DESC, tasks DESC, member LIMIT {int(limit)}",
+        [today] + ([month] if month else []))
 
 
 @memoised
 def attendance_by_month(db: Database, today: date, months: int = 12) -> pd.DataFrame:
     return db.query(
-        "SELECT date_trunc('month', mt.held_on) AS month, count(*) FILTER (WHERE a.status = 'present') AS present,"
-        " count(*) FILTER (WHERE a.status = 'absent_excused') AS absent_excused,"
-        " count(*) FILTER (WHERE a.status = 'absent_unexcused') AS absent_unexcused,"
-        " round(100.0 * count(*) FILTER (WHERE a.status = 'present')"
-        "  / nullif(count(*) FILTER (WHERE a.status <> 'exempt'), 0), 1) AS rate"
-        " FROM meetings mt JOIN attendance a ON a.meeting_id = mt.id WHERE mt.kind = 'thuong_ky'"
+        "SELECT date_trunc('month', mt.held_on) AS month, sum(a.present) AS present,"
+        " sum(a.absent_excused) AS absent_excused, sum(a.absent_unexcused) AS absent_unexcused,"
+        " attendance_rate(sum(a.present), sum(a.expected)) AS rate"
+        " FROM meetings mt JOIN meeting_attendance() a ON a.meeting_id = mt.id WHERE mt.kind = 'thuong_ky'"
         " AND mt.held_on > ?::DATE - to_months(?) GROUP BY 1 ORDER BY 1 DESC", [today, months]).sort_values("month")
 
 
@@ -123,21 +117,16 @@ def tiles(db: Database, today: date) -> dict:
 @memoised
 def overdue_tasks(db: Database, today: date, limit: int = 20) -> pd.DataFrame:
     return db.query(
-        "SELECT t.id, t.title, t.field, coalesce(m.full_name, u.name) AS lead, t.deadline, t.progress,"
-        " date_diff('day', t.deadline, ?) AS days_late FROM tasks t JOIN documents d ON d.id = t.document_id"
-        " LEFT JOIN members m ON m.id = t.lead_member_id LEFT JOIN units u ON u.id = t.lead_unit_id"
-        f" WHERE d.kind = 'nq_thang' AND {overdue_sql()}"
-        " ORDER BY t.deadline, t.id LIMIT ?", [today, today, limit])
+        "SELECT id, title, field, lead, deadline, progress, date_diff('day', deadline, $1) AS days_late"
+        " FROM resolution_tasks($1) WHERE overdue ORDER BY deadline, id LIMIT $2", [today, limit])
 
 
 @memoised
 def changes_since(db: Database, since, today: date, limit: int = 50) -> dict:
     """'Since the last meeting': newly overdue tasks, target values recorded, and the audit trail."""
     overdue = db.query(
-        "SELECT t.title, coalesce(m.full_name, u.name) AS lead, t.deadline FROM tasks t"
-        " JOIN documents d ON d.id = t.document_id LEFT JOIN members m ON m.id = t.lead_member_id"
-        " LEFT JOIN units u ON u.id = t.lead_unit_id WHERE d.kind = 'nq_thang'"
-        f" AND t.deadline >= ? AND {overdue_sql()} ORDER BY t.deadline", [since, today])
+        "SELECT title, lead, deadline FROM resolution_tasks($2) WHERE deadline >= $1 AND overdue"
+        " ORDER BY deadline", [since, today])
     moved = db.query(
         "SELECT tg.name, tv.recorded_on, coalesce(CAST(tv.value AS VARCHAR), tv.value_text) AS value, tg.unit"
         " FROM target_values tv JOIN targets tg ON tg.id = tv.target_id WHERE tv.recorded_on >= ?"

@@ -12,7 +12,6 @@ from chibo.auth import Actor, require
 from chibo.db import Database
 from chibo.errors import InputError
 from chibo.labels import FIELDS
-from chibo.tasks import effective_status_sql
 
 SEED = 20261103
 SCHOOL = "Trường Tiểu học Sông Mây"
@@ -346,9 +345,8 @@ class _Builder:
             "content": "Việc thực hiện nghị quyết chi bộ tháng", "finding": "Thực hiện cơ bản đúng kế hoạch",
             "conclusion": self.rng.choice(["bieu_duong", "nhac_nho"])})
         self.cur.execute(
-            f"INSERT INTO month_task_snapshots SELECT ?, t.id, t.title, t.field, {effective_status_sql()},"
-            " t.progress, t.deadline, t.done_on FROM tasks t WHERE t.document_id = ?",
-            [evaluation_id, plans.month_end(month), doc_id])
+            "INSERT INTO month_task_snapshots SELECT ?, id, title, field, effective_status, progress, deadline, done_on"
+            " FROM month_tasks(?, ?)", [evaluation_id, month, plans.month_end(month)])
         close_at = datetime.combine(plans.next_month(month) + timedelta(days=2), time(17, 0))
         self.cur.execute("UPDATE evaluations SET closed_at = ? WHERE id = ?", [min(close_at, datetime.combine(
             self.today, time(7, 0))), evaluation_id])

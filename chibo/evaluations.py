@@ -12,7 +12,6 @@ from chibo.auth import Actor, require
 from chibo.db import Database, memoised
 from chibo.errors import InputError
 from chibo.labels import missing
-from chibo.tasks import effective_status_sql
 
 TEXT_FIELDS = {
     "results": "Kết quả đạt được",
@@ -61,9 +60,8 @@ def task_results(db: Database, month: date, today: date) -> pd.DataFrame:
             " FROM month_task_snapshots s WHERE s.evaluation_id = ? ORDER BY s.field, s.deadline, s.task_id",
             [evaluation["id"]])
     return db.query(
-        f"SELECT t.id, t.field, t.title, t.deadline, t.done_on, t.progress, {effective_status_sql()} AS effective_status"
-        " FROM tasks t JOIN documents d ON d.id = t.document_id WHERE d.kind = 'nq_thang' AND d.month = ?"
-        " ORDER BY t.field, t.deadline, t.id", [today, month])
+        "SELECT id, field, title, deadline, done_on, progress, effective_status FROM month_tasks(?, ?)"
+        " ORDER BY field, deadline, id", [month, today])
 
 
 def task_counts(results: pd.DataFrame) -> dict:
@@ -177,10 +175,8 @@ def close_month(db: Database, actor: Actor, month: date, today: date) -> None:
         if closed:
             raise InputError(f"Tháng {month.month}/{month.year} đã chốt từ {closed:%d/%m/%Y %H:%M}.")
         cur.execute(
-            "INSERT INTO month_task_snapshots SELECT ?, t.id, t.title, t.field,"
-            f" {effective_status_sql(today='?')}, t.progress, t.deadline, t.done_on"
-            " FROM tasks t JOIN documents d ON d.id = t.document_id WHERE d.kind = 'nq_thang' AND d.month = ?",
-            [evaluation_id, today, month])
+            "INSERT INTO month_task_snapshots SELECT ?, id, title, field, effective_status, progress, deadline, done_on"
+            " FROM month_tasks(?, ?)", [evaluation_id, month, today])
         cur.execute(
             "INSERT INTO month_target_snapshots SELECT ?, id, actual, coalesce(actual_text, ''), attainment"
             f" FROM ({targets.SCORECARD_SQL.replace('$as_of', '?::DATE')})",
@@ -215,8 +211,8 @@ def month_over_month(db: Database, today: date, limit: int = 12) -> pd.DataFrame
     """Per month: tasks and their outcomes (frozen figures for closed months, live for open ones)."""
     return db.query(
         "WITH live AS ("
-        f" SELECT d.month, {effective_status_sql()} AS s FROM tasks t JOIN documents d ON d.id = t.document_id"
-        "  WHERE d.kind = 'nq_thang' AND d.month NOT IN (SELECT month FROM evaluations WHERE closed_at IS NOT NULL)"
+        " SELECT month, effective_status AS s FROM resolution_tasks(?)"
+        "  WHERE month NOT IN (SELECT month FROM evaluations WHERE closed_at IS NOT NULL)"
         " UNION ALL SELECT e.month, s.status FROM month_task_snapshots s JOIN evaluations e ON e.id = s.evaluation_id"
         ") SELECT month, count(*) AS tasks, count(*) FILTER (WHERE s = 'done') AS done_on_time,"
         " count(*) FILTER (WHERE s = 'done_late') AS done_late, count(*) FILTER (WHERE s = 'not_done') AS not_done,"
@@ -252,10 +248,10 @@ def ratings_with_evidence(db: Database, year: int, today: date) -> pd.DataFrame:
     """Each active member's rating for the year beside the evidence counts that support it."""
     frame = db.query(
         "WITH led AS (SELECT t.lead_member_id AS member_id,"
-        f"  count(*) AS tasks, count(*) FILTER (WHERE {effective_status_sql(today='$1')} = 'done') AS on_time,"
-        f"  count(*) FILTER (WHERE {effective_status_sql(today='$1')} = 'done_late') AS late,"
-        f"  count(*) FILTER (WHERE {effective_status_sql(today='$1')} IN ('overdue','not_done')) AS missed"
-        "  FROM tasks t JOIN documents d ON d.id = t.document_id WHERE year(d.month) = $2 GROUP BY 1),"
+        "  count(*) AS tasks, count(*) FILTER (WHERE t.effective_status = 'done') AS on_time,"
+        "  count(*) FILTER (WHERE t.effective_status = 'done_late') AS late,"
+        "  count(*) FILTER (WHERE t.effective_status IN ('overdue','not_done')) AS missed"
+        "  FROM resolution_tasks($1) t WHERE year(t.month) = $2 GROUP BY 1),"
         " att AS (SELECT a.member_id, count(*) FILTER (WHERE a.status = 'present') AS present,"
         "  count(*) FILTER (WHERE a.status = 'absent_unexcused') AS unexcused FROM attendance a"
         "  JOIN meetings mt ON mt.id = a.meeting_id WHERE year(mt.held_on) = $2 GROUP BY 1),"

@@ -78,19 +78,15 @@ def _clock(value, label: str) -> time | None:
 
 def meetings(db: Database, kind: str | None = "thuong_ky") -> pd.DataFrame:
     sql = ("SELECT mt.id, mt.kind, mt.held_on, mt.place, mt.votes_for, c.full_name AS chair,"
-           " count(a.member_id) FILTER (WHERE a.status = 'present') AS present,"
-           " count(a.member_id) FILTER (WHERE a.status = 'absent_excused') AS absent_excused,"
-           " count(a.member_id) FILTER (WHERE a.status = 'absent_unexcused') AS absent_unexcused,"
-           " count(a.member_id) AS recorded,"
-           " round(100.0 * count(a.member_id) FILTER (WHERE a.status = 'present')"
-           "  / nullif(count(a.member_id) FILTER (WHERE a.status <> 'exempt'), 0), 1) AS rate"
-           " FROM meetings mt LEFT JOIN attendance a ON a.meeting_id = mt.id"
+           " coalesce(a.present, 0) AS present, coalesce(a.absent_excused, 0) AS absent_excused,"
+           " coalesce(a.absent_unexcused, 0) AS absent_unexcused, coalesce(a.recorded, 0) AS recorded, a.rate"
+           " FROM meetings mt LEFT JOIN meeting_attendance() a ON a.meeting_id = mt.id"
            " LEFT JOIN members c ON c.id = mt.chair_id")
     params = []
     if kind:
         sql += " WHERE mt.kind = ?"
         params.append(kind)
-    return db.query(sql + " GROUP BY ALL ORDER BY mt.held_on DESC", params)
+    return db.query(sql + " ORDER BY mt.held_on DESC", params)
 
 
 def evaluating_meeting(db: Database, month: date) -> int | None:
@@ -126,19 +122,18 @@ def attendance(db: Database, meeting_id: int) -> pd.DataFrame:
 @memoised
 def attendance_summary(db: Database, meeting_id: int) -> dict:
     row = db.one(
-        "SELECT count(*), count(*) FILTER (WHERE m.membership = 'chinh_thuc'),"
-        " count(*) FILTER (WHERE m.membership = 'du_bi'),"
-        " count(*) FILTER (WHERE a.status = 'exempt'), count(*) FILTER (WHERE a.status = 'present'),"
-        " count(*) FILTER (WHERE a.status = 'absent_excused'), count(*) FILTER (WHERE a.status = 'absent_unexcused')"
-        " FROM attendance a JOIN members m ON m.id = a.member_id WHERE a.meeting_id = ?", [meeting_id])
-    keys = ["total", "full", "probationary", "exempt", "present", "absent_excused", "absent_unexcused"]
+        "SELECT coalesce(ma.recorded, 0), count(m.id) FILTER (WHERE m.membership = 'chinh_thuc'),"
+        " count(m.id) FILTER (WHERE m.membership = 'du_bi'), coalesce(ma.exempt, 0), coalesce(ma.present, 0),"
+        " coalesce(ma.absent_excused, 0), coalesce(ma.absent_unexcused, 0), ma.rate"
+        " FROM (SELECT ? AS meeting_id) this LEFT JOIN meeting_attendance() ma ON ma.meeting_id = this.meeting_id"
+        " LEFT JOIN attendance a ON a.meeting_id = this.meeting_id LEFT JOIN members m ON m.id = a.member_id"
+        " GROUP BY ALL", [meeting_id])
+    keys = ["total", "full", "probationary", "exempt", "present", "absent_excused", "absent_unexcused", "rate"]
     summary = dict(zip(keys, row))
     summary["absent_names"] = db.rows(
         "SELECT m.full_name, a.status, a.reason FROM attendance a JOIN members m ON m.id = a.member_id"
         " WHERE a.meeting_id = ? AND a.status IN ('absent_excused','absent_unexcused') ORDER BY m.full_name",
         [meeting_id])
-    required = summary["total"] - summary["exempt"]
-    summary["rate"] = round(summary["present"] * 100 / required, 1) if required else None
     return summary
 
 

@@ -226,13 +226,11 @@ def draft_bases(db: Database, month: date) -> list[dict]:
 
 def carry_over_candidates(db: Database, month: date) -> pd.DataFrame:
     """Last month's tasks that were not finished: the user picks which to carry over."""
+    month = month_start(month)
     return db.query(
-        "SELECT t.id, t.field, t.title, t.lead_member_id, m.full_name AS lead_member, t.lead_unit_id,"
-        " u.name AS lead_unit, t.channel, t.deadline, t.progress, t.status, t.recurring"
-        " FROM tasks t JOIN documents d ON d.id = t.document_id"
-        " LEFT JOIN members m ON m.id = t.lead_member_id LEFT JOIN units u ON u.id = t.lead_unit_id"
-        " WHERE d.kind = 'nq_thang' AND d.month = ? AND t.status NOT IN ('done') AND NOT t.recurring"
-        " ORDER BY t.deadline, t.id", [previous_month(month_start(month))])
+        "SELECT id, field, title, lead_member_id, lead_unit_id, lead, channel, deadline, progress, status, recurring"
+        " FROM month_tasks(?, ?) WHERE status <> 'done' AND NOT recurring ORDER BY deadline, id",
+        [previous_month(month), month])
 
 
 def new_monthly_draft(db: Database, actor: Actor, month: date, carry_over: list[int] = ()) -> int:
@@ -261,9 +259,8 @@ def new_monthly_draft(db: Database, actor: Actor, month: date, carry_over: list[
 
 def _copy_tasks(cur, actor, doc_id, month, start_on, previous, carry_over: list[int]) -> None:
     rows = cur.execute(
-        "SELECT t.id, t.recurring FROM tasks t JOIN documents d ON d.id = t.document_id"
-        " WHERE d.kind = 'nq_thang' AND d.month = ? AND (t.recurring OR t.id IN (SELECT unnest(?::INTEGER[])))",
-        [previous, carry_over]).fetchall()
+        "SELECT id, recurring FROM month_tasks(?, ?) WHERE recurring OR id IN (SELECT unnest(?::INTEGER[]))",
+        [previous, month, carry_over]).fetchall()
     found = {r[0] for r in rows}
     unknown = set(carry_over) - found
     if unknown:

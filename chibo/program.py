@@ -125,11 +125,8 @@ def delete_target(db: Database, actor: Actor, target_id: int) -> None:
 # -- measures ----------------------------------------------------------------------
 def measures(db: Database, document_id: int) -> pd.DataFrame:
     return db.query(
-        "SELECT ms.id, ms.field, ms.title, ms.how, ms.lead_member_id, m.full_name AS lead_member,"
-        " ms.lead_unit_id, u.name AS lead_unit, coalesce(m.full_name, u.name) AS lead, ms.partners, ms.deadline, ms.target_id"
-        " FROM measures ms LEFT JOIN members m ON m.id = ms.lead_member_id"
-        " LEFT JOIN units u ON u.id = ms.lead_unit_id WHERE ms.document_id = ?"
-        " ORDER BY ms.field, ms.position, ms.id", [document_id])
+        "SELECT id, field, title, how, lead_member_id, lead_unit_id, lead_name(lead_member_id, lead_unit_id) AS lead,"
+        " partners, deadline, target_id FROM measures WHERE document_id = ? ORDER BY field, position, id", [document_id])
 
 
 def add_measure(db: Database, actor: Actor, document_id: int, field: str, title: str, how: str = "",

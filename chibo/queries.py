@@ -16,7 +16,6 @@ from chibo.auth import Actor, require
 from chibo.db import Database
 from chibo.errors import InputError
 from chibo.labels import FIELDS, TASK_STATUSES
-from chibo.tasks import effective_status_sql
 
 MAX_ROWS = 1000
 EXAMPLE_SQL = ("SELECT nguoi_chu_tri, count(*) AS so_viec\nFROM nhiem_vu\nWHERE trang_thai = 'overdue'\n"
@@ -24,17 +23,17 @@ EXAMPLE_SQL = ("SELECT nguoi_chu_tri, count(*) AS so_viec\nFROM nhiem_vu\nWHERE 
 
 # The views the SQL box sees: name -> (description, SQL over the real tables, {column: meaning}).
 VIEWS = {
-    "nhiem_vu": ("Mọi nhiệm vụ của các nghị quyết tháng", f"""
-        SELECT t.id AS ma, d.month AS thang, f.name AS linh_vuc, t.title AS noi_dung,
-               m.full_name AS nguoi_chu_tri, u.name AS don_vi_chu_tri, t.channel AS kenh,
+    "nhiem_vu": ("Mọi nhiệm vụ của các nghị quyết tháng", """
+        SELECT t.id AS ma, t.month AS thang, f.name AS linh_vuc, t.title AS noi_dung,
+               m.full_name AS nguoi_chu_tri, u.name AS don_vi_chu_tri, t.lead AS chu_tri, t.channel AS kenh,
                t.start_on AS ngay_bat_dau, t.deadline AS han, t.done_on AS ngay_xong, t.progress AS tien_do,
-               {effective_status_sql(today='current_date')} AS trang_thai, t.extensions AS so_lan_gia_han,
+               t.effective_status AS trang_thai, t.overdue AS qua_han, t.extensions AS so_lan_gia_han,
                t.carried_from_id AS chuyen_tu
-        FROM tasks t JOIN documents d ON d.id = t.document_id JOIN fields f ON f.code = t.field
-        LEFT JOIN members m ON m.id = t.lead_member_id LEFT JOIN units u ON u.id = t.lead_unit_id
-        WHERE d.kind = 'nq_thang'""", {
+        FROM resolution_tasks(?) t JOIN fields f ON f.code = t.field
+        LEFT JOIN members m ON m.id = t.lead_member_id LEFT JOIN units u ON u.id = t.lead_unit_id""", {
         "ma": "mã nhiệm vụ", "thang": "tháng của nghị quyết", "linh_vuc": "lĩnh vực", "noi_dung": "nội dung",
         "nguoi_chu_tri": "đảng viên chủ trì", "don_vi_chu_tri": "đơn vị chủ trì",
+        "chu_tri": "người hoặc đơn vị chủ trì", "qua_han": "true nếu việc đang làm đã quá hạn",
         "kenh": "cuoc_hop / lien_tich / hoi_dong", "han": "hạn hoàn thành", "ngay_xong": "ngày hoàn thành",
         "tien_do": "tiến độ 0–100", "trang_thai": "done, done_late, overdue, in_progress, not_started, not_done, paused",
         "so_lan_gia_han": "số lần gia hạn", "chuyen_tu": "mã nhiệm vụ tháng trước nếu được chuyển tiếp"}),
@@ -72,10 +71,9 @@ class Question:
 
 QUESTIONS = {
     "viec_qua_han": Question("Việc đang quá hạn", """
-        SELECT noi_dung AS "Nhiệm vụ", coalesce(nguoi_chu_tri, don_vi_chu_tri) AS "Chủ trì", han AS "Hạn",
+        SELECT noi_dung AS "Nhiệm vụ", chu_tri AS "Chủ trì", han AS "Hạn",
                tien_do AS "Tiến độ (%)", date_diff('day', han, $ngay) AS "Số ngày trễ"
-        FROM nhiem_vu WHERE ngay_xong IS NULL AND han < $ngay AND trang_thai NOT IN ('not_done', 'paused')
-        ORDER BY han""", {"ngay": "date"}),
+        FROM nhiem_vu WHERE qua_han ORDER BY han""", {"ngay": "date"}),
     "tien_do_dang_vien": Question("Tiến độ theo đảng viên trong một tháng", """
         SELECT nguoi_chu_tri AS "Đảng viên", count(*) AS "Nhiệm vụ", round(avg(tien_do), 1) AS "Tiến độ bình quân (%)",
                count(*) FILTER (WHERE trang_thai = 'overdue') AS "Quá hạn"
@@ -107,7 +105,7 @@ QUESTIONS = {
         HAVING (chieu = 'higher' AND arg_max(gia_tri, ngay_ghi) < any_value(chi_tieu))
             OR (chieu = 'lower' AND arg_max(gia_tri, ngay_ghi) > any_value(chi_tieu))"""),
     "gia_han_nhieu": Question("Nhiệm vụ đã gia hạn", """
-        SELECT noi_dung AS "Nhiệm vụ", coalesce(nguoi_chu_tri, don_vi_chu_tri) AS "Chủ trì",
+        SELECT noi_dung AS "Nhiệm vụ", chu_tri AS "Chủ trì",
                so_lan_gia_han AS "Số lần gia hạn", han AS "Hạn hiện tại"
         FROM nhiem_vu WHERE so_lan_gia_han > 0 ORDER BY so_lan_gia_han DESC, han"""),
     "ket_qua_theo_linh_vuc": Question("Kết quả theo lĩnh vực trong một tháng", """
@@ -158,11 +156,12 @@ def _first_line(exc: Exception) -> str:
     return str(exc).splitlines()[0].split(": ", 1)[-1][:300]
 
 
-def sandbox(db: Database, timeout: float) -> duckdb.DuckDBPyConnection:
-    """An in-memory copy of the views, with every door to the outside shut."""
+def sandbox(db: Database, as_of: date) -> duckdb.DuckDBPyConnection:
+    """An in-memory copy of the views as they read on `as_of` (the one parameter a view may take: the day
+    that decides what is overdue), with every door to the outside shut."""
     con = duckdb.connect(":memory:")
     for name, (_, view_sql, _) in VIEWS.items():
-        con.register(f"_{name}", db.query(view_sql))
+        con.register(f"_{name}", db.query(view_sql, [as_of] * view_sql.count("?")))
         con.execute(f"CREATE TABLE {name} AS SELECT * FROM _{name}")
         con.unregister(f"_{name}")
     con.execute("SET enable_external_access = false")
@@ -214,10 +213,10 @@ def _run(con, sql: str, params: dict, timeout: float) -> Result:
     return Result(frame, total)
 
 
-def run_sql(db: Database, actor: Actor, sql: str, timeout: float = 5.0) -> Result:
+def run_sql(db: Database, actor: Actor, sql: str, timeout: float = 5.0, *, today: date) -> Result:
     require(actor, "query")
     text = check_read_only(sql).rstrip().rstrip(";")
-    con = sandbox(db, timeout)
+    con = sandbox(db, today)
     try:
         return _run(con, text, {}, timeout)
     finally:
@@ -236,13 +235,15 @@ def clean_params(question: Question, raw: dict) -> dict:
     return values
 
 
-def ask(db: Database, actor: Actor, name: str, raw_params: dict | None = None, timeout: float = 5.0) -> Result:
+def ask(db: Database, actor: Actor, name: str, raw_params: dict | None = None, timeout: float = 5.0, *,
+        today: date) -> Result:
+    """A ready question; one that asks "as of which day" sees the views as they read on that day."""
     require(actor, "query")
     if name not in QUESTIONS:
         raise InputError(f"Không có câu hỏi «{name}». Các câu hỏi: {', '.join(QUESTIONS)}.")
     question = QUESTIONS[name]
     params = clean_params(question, raw_params or {})
-    con = sandbox(db, timeout)
+    con = sandbox(db, params.get("ngay", today))
     try:
         return _run(con, question.sql, params, timeout)
     finally:

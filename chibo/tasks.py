@@ -17,26 +17,14 @@ CLOSED_STATUSES = ("done", "not_done")
 RECORDABLE_STATUSES = ("not_started", "in_progress", "done", "not_done", "paused")
 
 
-def overdue_sql(alias: str = "t", today: str = "?") -> str:
-    """Open work past its deadline: the one definition of 'overdue'."""
-    return f"({alias}.status IN ('not_started', 'in_progress') AND {alias}.deadline < {today})"
-
-
-def effective_status_sql(alias: str = "t", today: str = "?") -> str:
-    """The status a person reads: 'done late' and 'overdue' follow from dates, never stored."""
-    return (f"CASE WHEN {alias}.status = 'done' AND {alias}.done_on > {alias}.deadline THEN 'done_late'"
-            f" WHEN {overdue_sql(alias, today)} THEN 'overdue'"
-            f" ELSE {alias}.status END")
-
-
+# Effective status, overdue and who leads are the macros of schema/0002_vocabulary.sql; this module
+# reads them through resolution_tasks(today), never spelling them again.
 _BOARD_SELECT = (
-    "SELECT t.id, d.month, t.field, t.title, t.lead_member_id, m.full_name AS lead_member, t.lead_unit_id,"
-    " u.name AS lead_unit, t.channel, t.start_on, t.deadline, t.status, {status} AS effective_status,"
-    " t.progress, t.done_on, t.extensions, t.carried_from_id, t.report_at,"
+    "SELECT t.id, t.month, t.field, t.title, t.lead_member_id, t.lead_unit_id, t.lead, t.channel, t.start_on,"
+    " t.deadline, t.status, t.effective_status, t.progress, t.done_on, t.extensions, t.carried_from_id, t.report_at,"
     " (SELECT string_agg(pm.full_name, ', ' ORDER BY pm.full_name) FROM task_partners p"
     "  JOIN members pm ON pm.id = p.member_id WHERE p.task_id = t.id) AS partners"
-    " FROM tasks t JOIN documents d ON d.id = t.document_id"
-    " LEFT JOIN members m ON m.id = t.lead_member_id LEFT JOIN units u ON u.id = t.lead_unit_id"
+    " FROM resolution_tasks(?) t"
 )
 
 
@@ -44,11 +32,10 @@ BOARD_LIMIT = 500
 
 
 def _board_sql(today, month, field, unit_id, member_id, channel, status, words="", open_only=False) -> tuple[str, list]:
-    status_sql = effective_status_sql()
-    sql = "SELECT * FROM (" + _BOARD_SELECT.format(status=status_sql) + " WHERE d.kind = 'nq_thang'"
+    sql = _BOARD_SELECT + " WHERE true"
     params: list = [today]
-    for clause, value in (("d.month = ?", month), ("t.field = ?", field), ("t.channel = ?", channel),
-                          ("t.lead_unit_id = ?", unit_id)):
+    for clause, value in (("t.month = ?", month), ("t.field = ?", field), ("t.channel = ?", channel),
+                          ("t.lead_unit_id = ?", unit_id), ("t.effective_status = ?", status)):
         if value is not None:
             sql += f" AND {clause}"
             params.append(value)
@@ -61,10 +48,6 @@ def _board_sql(today, month, field, unit_id, member_id, channel, status, words="
         params.append(words.strip())
     if open_only:
         sql += f" AND t.status NOT IN {CLOSED_STATUSES}"
-    sql += ")"
-    if status is not None:
-        sql += " WHERE effective_status = ?"
-        params.append(status)
     return sql, params
 
 
@@ -89,7 +72,6 @@ def with_labels(frame: pd.DataFrame) -> pd.DataFrame:
         status_label=frame["effective_status"].map(lambda s: ("🔴 " if s == "overdue" else "") + TASK_STATUSES[s]),
         field_label=frame["field"].map(FIELDS),
         channel_label=frame["channel"].map(CHANNELS),
-        lead=frame["lead_member"].fillna(frame["lead_unit"]),
         deadline_shown=deadline,
         open_label=[f"{title} — hạn {shown}" for title, shown in zip(frame["title"], deadline)],
     )
@@ -104,7 +86,7 @@ def board_count(db: Database, today: date, **filters) -> int:
 
 
 def task(db: Database, task_id: int, today: date) -> dict:
-    found = db.records(_BOARD_SELECT.format(status=effective_status_sql()) + " WHERE t.id = ?", [today, task_id])
+    found = db.records(_BOARD_SELECT + " WHERE t.id = ?", [today, task_id])
     if not found:
         raise InputError("Không tìm thấy nhiệm vụ.")
     return found[0]
@@ -222,28 +204,23 @@ def extend_deadline(db: Database, actor: Actor, task_id: int, new_deadline, reas
 
 def status_counts(db: Database, today: date, month: date | None = None) -> dict[str, int]:
     """Tasks per effective status, aggregated in SQL."""
-    sql = (f"SELECT {effective_status_sql()} AS s, count(*) FROM tasks t JOIN documents d ON d.id = t.document_id"
-           " WHERE d.kind = 'nq_thang'")
-    params: list = [today]
-    if month is not None:
-        sql += " AND d.month = ?"
-        params.append(month)
-    return dict(db.rows(sql + " GROUP BY s", params))
+    if month is None:
+        return dict(db.rows("SELECT effective_status, count(*) FROM resolution_tasks(?) GROUP BY 1", [today]))
+    return dict(db.rows("SELECT effective_status, count(*) FROM month_tasks(?, ?) GROUP BY 1", [month, today]))
 
 
 # -- units ------------------------------------------------------------------------
 def unit_load(db: Database, today: date, month: date | None = None) -> pd.DataFrame:
     """Per unit: tasks it leads, done, overdue and average progress."""
-    month_filter = "AND d.month = ?" if month else ""
-    params = [today] + ([month] if month else [])
+    led = "month_tasks($2, $1)" if month else "resolution_tasks($1)"
     return db.query(
-        f"SELECT u.id, u.name, u.kind, u.sub_plan, count(t.id) AS tasks,"
-        f" count(t.id) FILTER (WHERE t.status = 'done') AS done,"
-        f" count(t.id) FILTER (WHERE {overdue_sql('t', '$1')}) AS overdue,"
-        f" coalesce(round(avg(t.progress), 1), 0) AS avg_progress"
-        f" FROM units u LEFT JOIN (tasks t JOIN documents d ON d.id = t.document_id AND d.kind = 'nq_thang'"
-        f" {month_filter.replace('?', '$2')}) ON t.lead_unit_id = u.id"
-        f" WHERE u.active GROUP BY u.id, u.name, u.kind, u.sub_plan ORDER BY u.kind = 'to_chuyen_mon', u.name", params)
+        "SELECT u.id, u.name, u.kind, u.sub_plan, count(t.id) AS tasks,"
+        " count(t.id) FILTER (WHERE t.status = 'done') AS done,"
+        " count(t.id) FILTER (WHERE t.overdue) AS overdue,"
+        " coalesce(round(avg(t.progress), 1), 0) AS avg_progress"
+        f" FROM units u LEFT JOIN {led} t ON t.lead_unit_id = u.id"
+        " WHERE u.active GROUP BY u.id, u.name, u.kind, u.sub_plan ORDER BY u.kind = 'to_chuyen_mon', u.name",
+        [today] + ([month] if month else []))
 
 
 def set_unit_plan(db: Database, actor: Actor, unit_id: int, sub_plan: str) -> None:

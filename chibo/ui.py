@@ -211,7 +211,7 @@ def task_panel(db: Database, found_actor: auth.Actor, task_id: int) -> None:
     status = labels.TASK_STATUSES[detail["effective_status"]]
     st.markdown(f"### {detail['title']}")
     st.write(f"**Lĩnh vực:** {labels.FIELDS[detail['field']]} · **Kênh:** {labels.CHANNELS[detail['channel']]} · "
-             f"**Chủ trì:** {detail['lead_member'] or detail['lead_unit']} · **Phối hợp:** {detail['partners'] or '—'}")
+             f"**Chủ trì:** {detail['lead']} · **Phối hợp:** {detail['partners'] or '—'}")
     st.write(f"**Hạn:** {labels.vn_date(detail['deadline'])} · **Trạng thái:** {status} · "
              f"**Tiến độ:** {detail['progress']}% · **Gia hạn:** {detail['extensions']} lần")
     st.progress(int(detail["progress"]) / 100)

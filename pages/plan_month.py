@@ -31,8 +31,7 @@ if new_month_box.open:  # its draft preview and carry-over list run only when op
             if not candidates.empty:
                 st.write("**Nhiệm vụ tháng trước chưa hoàn thành** — chọn việc chuyển tiếp:")
                 for row in candidates.itertuples():
-                    lead = row.lead_member if isinstance(row.lead_member, str) else row.lead_unit
-                    if st.checkbox(f"{row.title} — {lead} ({row.progress}%)", key=f"carry_{row.id}"):
+                    if st.checkbox(f"{row.title} — {row.lead} ({row.progress}%)", key=f"carry_{row.id}"):
                         picked.append(int(row.id))
             if st.button("Tạo dự thảo", type="primary"):
                 ui.attempt(plans.new_monthly_draft, db, actor, new_month, picked,

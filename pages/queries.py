@@ -46,7 +46,7 @@ if ready_tab.open:
             params[param] = st.number_input(label, 1, 100, 2) if kind == "int" else \
                 st.date_input(label, today, format="DD/MM/YYYY")
         if st.button("Trả lời", type="primary"):
-            show(ui.attempt(queries.ask, db, actor, name, params, timeout, rerun=False), "ready")
+            show(ui.attempt(queries.ask, db, actor, name, params, timeout, today=today, rerun=False), "ready")
 
 if filter_tab.open:
     with filter_tab:
@@ -87,7 +87,7 @@ if sql_tab.open:
         sql = st.text_area("SQL", default, height=160)
         left, right = st.columns([1, 2])
         if left.button("Chạy", type="primary"):
-            show(ui.attempt(queries.run_sql, db, actor, sql, timeout, rerun=False), "sql")
+            show(ui.attempt(queries.run_sql, db, actor, sql, timeout, today=today, rerun=False), "sql")
         with right.form("save_query", clear_on_submit=True):
             name = st.text_input("Lưu câu hỏi này với tên")
             if st.form_submit_button("Lưu"):

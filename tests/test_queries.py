@@ -33,7 +33,7 @@ HOSTILE = [
 def test_the_sql_box_refuses_hostile_statements_in_one_sentence(demo_db, sql, message):
     before = demo_db.scalar("SELECT count(*) FROM tasks")
     with pytest.raises(InputError, match=message) as error:
-        queries.run_sql(demo_db, A, sql)
+        queries.run_sql(demo_db, A, sql, today=TODAY)
     assert "\n" not in str(error.value)
     assert demo_db.scalar("SELECT count(*) FROM tasks") == before
 
@@ -41,35 +41,35 @@ def test_the_sql_box_refuses_hostile_statements_in_one_sentence(demo_db, sql, me
 def test_a_long_query_is_stopped_at_the_time_limit(demo_db):
     slow = "SELECT count(*) FROM range(100000000) a, range(100000) b WHERE a.range + b.range = -1"
     with pytest.raises(InputError, match="quá 1 giây"):
-        queries.run_sql(demo_db, A, slow, timeout=1)
+        queries.run_sql(demo_db, A, slow, timeout=1, today=TODAY)
 
 
 def test_syntax_errors_and_unknown_columns_get_plain_messages(demo_db):
     with pytest.raises(InputError, match="sai cú pháp"):
-        queries.run_sql(demo_db, A, "SELEC * FROM nhiem_vu")
+        queries.run_sql(demo_db, A, "SELEC * FROM nhiem_vu", today=TODAY)
     with pytest.raises(InputError, match="Tên cột không đúng"):
-        queries.run_sql(demo_db, A, "SELECT khong_co FROM nhiem_vu")
+        queries.run_sql(demo_db, A, "SELECT khong_co FROM nhiem_vu", today=TODAY)
 
 
 def test_a_huge_result_is_truncated_with_its_total(demo_db):
-    result = queries.run_sql(demo_db, A, "SELECT * FROM range(5000)")
+    result = queries.run_sql(demo_db, A, "SELECT * FROM range(5000)", today=TODAY)
     assert result.total == 5000 and len(result.frame) == queries.MAX_ROWS and result.truncated
 
 
 def test_the_views_answer_with_the_same_numbers_as_the_domain(demo_db):
-    result = queries.run_sql(demo_db, A, "SELECT count(*) AS n FROM nhiem_vu")
+    result = queries.run_sql(demo_db, A, "SELECT count(*) AS n FROM nhiem_vu", today=TODAY)
     assert result.frame.iloc[0]["n"] == demo_db.scalar("SELECT count(*) FROM tasks")
 
 
 @pytest.mark.parametrize("name", list(queries.QUESTIONS))
 def test_every_ready_question_runs(demo_db, name):
     params = {p: ("2" if kind == "int" else TODAY.isoformat()) for p, kind in queries.QUESTIONS[name].params.items()}
-    result = queries.ask(demo_db, A, name, params)
+    result = queries.ask(demo_db, A, name, params, today=TODAY)
     assert result.total == len(result.frame)
 
 
 def test_overdue_question_matches_a_direct_count(demo_db):
-    result = queries.ask(demo_db, A, "viec_qua_han", {"ngay": TODAY.isoformat()})
+    result = queries.ask(demo_db, A, "viec_qua_han", {"ngay": TODAY.isoformat()}, today=TODAY)
     direct = demo_db.scalar("SELECT count(*) FROM tasks WHERE status IN ('not_started','in_progress')"
                             " AND deadline < ?", [TODAY])
     assert result.total == direct
@@ -77,15 +77,15 @@ def test_overdue_question_matches_a_direct_count(demo_db):
 
 def test_a_question_with_a_bad_parameter_is_refused(demo_db):
     with pytest.raises(InputError, match="Số buổi vắng tối thiểu"):
-        queries.ask(demo_db, A, "vang_nhieu_buoi", {"so_buoi": "nhiều"})
+        queries.ask(demo_db, A, "vang_nhieu_buoi", {"so_buoi": "nhiều"}, today=TODAY)
     with pytest.raises(InputError, match="Không có câu hỏi"):
-        queries.ask(demo_db, A, "khong_co")
+        queries.ask(demo_db, A, "khong_co", today=TODAY)
 
 
 def test_a_saved_question_reruns(demo_db):
     queries.save_query(demo_db, A, "Việc quá hạn theo người", "SELECT nguoi_chu_tri, count(*) FROM nhiem_vu GROUP BY 1")
     saved = queries.saved_queries(demo_db).iloc[0]
-    assert queries.run_sql(demo_db, A, saved["sql"]).total > 0
+    assert queries.run_sql(demo_db, A, saved["sql"], today=TODAY).total > 0
     with pytest.raises(InputError, match="Đã có câu hỏi"):
         queries.save_query(demo_db, A, "việc quá hạn theo người", "SELECT 1")
     with pytest.raises(InputError, match="không được xóa"):

@@ -73,7 +73,7 @@ def _month_tasks(db: Database, month: date, today: date) -> pd.DataFrame:
 
 
 def _task_line(row) -> str:
-    lead = row.lead_member if isinstance(row.lead_member, str) else row.lead_unit
+    lead = row.lead
     partners = f"; phối hợp: {row.partners}" if isinstance(row.partners, str) and row.partners else ""
     report = f"; báo cáo tại {row.report_at}" if row.report_at else ""
     return (f"- {row.title}. Chủ trì: {lead}{partners}; kênh triển khai: {CHANNELS[row.channel].lower()}; "
@@ -221,8 +221,8 @@ def action_program(db: Database, profile: dict, document_id: int, today: date) -
                          [writer.usable_mm * 0.5, writer.usable_mm * 0.16, writer.usable_mm * 0.14, writer.usable_mm * 0.2])
         if key == "giai_phap" and not measures.empty:
             writer.table(["Giải pháp", "Chủ trì", "Phối hợp", "Thời hạn"],
-                         [[f"{r.title}. {r.how}".strip(), r.lead_member if isinstance(r.lead_member, str) else
-                           (r.lead_unit or ""), r.partners, vn_date(r.deadline)] for r in _rows(measures)],
+                         [[f"{r.title}. {r.how}".strip(), r.lead or "", r.partners, vn_date(r.deadline)]
+                          for r in _rows(measures)],
                          [writer.usable_mm * 0.46, writer.usable_mm * 0.2, writer.usable_mm * 0.2, writer.usable_mm * 0.14])
     return _finish(db, writer)
 
