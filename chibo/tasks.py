@@ -271,9 +271,8 @@ def add_supervision(db: Database, actor: Actor, held_on, kind: str, content: str
 
 def supervisions(db: Database, since: date | None = None, until: date | None = None) -> pd.DataFrame:
     return db.query(
-        "SELECT s.id, s.held_on, s.kind, coalesce(m.full_name, u.name) AS subject, s.content, s.finding,"
-        " s.conclusion, (SELECT count(*) FROM supervision_tasks st WHERE st.supervision_id = s.id) AS tasks"
-        " FROM supervisions s LEFT JOIN members m ON m.id = s.subject_member_id"
-        " LEFT JOIN units u ON u.id = s.subject_unit_id"
+        "SELECT s.id, s.held_on, s.kind, lead_name(s.subject_member_id, s.subject_unit_id) AS subject, s.content,"
+        " s.finding, s.conclusion, (SELECT count(*) FROM supervision_tasks st WHERE st.supervision_id = s.id) AS tasks"
+        " FROM supervisions s"
         " WHERE s.held_on >= coalesce(?::DATE, DATE '1900-01-01') AND s.held_on <= coalesce(?::DATE, DATE '2999-01-01')"
         " ORDER BY s.held_on DESC, s.id DESC", [since, until])
