@@ -18,7 +18,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from chibo import auth, docs, plans
+from chibo import auth, docs, documents, months, program
 from chibo.config import PROJECT_DIR
 from chibo.db import Database
 
@@ -46,7 +46,7 @@ def generate(db: Database, scale: int, today: date) -> dict:
                     " CASE i WHEN 0 THEN 'bi_thu' WHEN 1 THEN 'pho_bi_thu' WHEN 2 THEN 'chi_uy_vien'"
                     "  WHEN 3 THEN 'chi_uy_vien' ELSE 'dang_vien' END,"
                     " (SELECT min(id) FROM units) + i % 9, 'active' FROM range(?) t(i)", [40 * scale])
-        month_zero = plans.month_start(today)
+        month_zero = months.month_start(today)
         cur.execute("CREATE TEMP TABLE bench_months AS SELECT i, (?::DATE - to_months(i))::DATE AS month"
                     " FROM range(?) t(i)", [month_zero, months])
         cur.execute("INSERT INTO meetings (kind, held_on, place, chair_id, secretary_id, votes_for)"
@@ -82,7 +82,7 @@ def generate(db: Database, scale: int, today: date) -> dict:
             "INSERT INTO documents (kind, term_id, number, summary, issued_on, place, status) SELECT 'ctr', id, 1,"
             " 'thực hiện Nghị quyết Đại hội', plus_days(start_date, 20), 'Thử Nghiệm', 'in_progress' FROM terms"
             " WHERE ? BETWEEN start_date AND end_date RETURNING id", [today]).fetchone()[0]
-        for key, (_, body) in plans.PROGRAM_SECTIONS.items():
+        for key, (_, body) in program.PROGRAM_SECTIONS.items():
             cur.execute("INSERT INTO document_sections VALUES (?, ?, ?)", [program_id, key, body.format(term="")])
         cur.execute("INSERT INTO targets (document_id, field, name, unit, kind, baseline, target_value, period_start,"
                     " period_end) SELECT ?, 'chuyen_mon', 'Chỉ tiêu ' || i, '%', 'snapshot', 90, 100, DATE '1900-01-01',"
@@ -207,7 +207,7 @@ def measure(scale: int, runs: int) -> dict:
     admin = auth.add_user(db, auth.SYSTEM, "bench", "bench-mat-khau-dai", "quan_tri",
                           member_id=db.scalar("SELECT min(id) FROM members"))
     projector = auth.add_user(db, auth.SYSTEM, "chieu", "bench-mat-khau-dai", "trinh_chieu")
-    resolution_id = plans.monthly_resolution(db, plans.month_start(today)).id
+    resolution_id = documents.monthly_resolution(db, months.month_start(today)).id
     db.close()
 
     results: dict[str, dict] = {}

@@ -6,7 +6,7 @@ from datetime import date
 
 import pandas as pd
 
-from chibo import cell, meetings, plans, targets, validate
+from chibo import cell, documents, meetings, months, targets, validate
 from chibo.auth import Actor, require
 from chibo.db import Database, memoised
 from chibo.errors import InputError
@@ -96,7 +96,7 @@ def lit_scorecard(db: Database, today: date) -> pd.DataFrame:
 
 @memoised
 def tiles(db: Database, today: date) -> dict:
-    month = plans.month_start(today)
+    month = months.month_start(today)
     counts = status_counts(db, today, month)
     card = targets.scorecard(db, today)
     numeric = card["attainment"].dropna()
@@ -140,12 +140,12 @@ def changes_since(db: Database, since, today: date, limit: int = 50) -> dict:
 @memoised
 def display_meeting(db: Database, today: date) -> dict | None:
     """The meeting the projector shows: this month's regular meeting, else the latest one."""
-    meeting_id = meetings.meeting_for_month(db, plans.month_start(today)) or db.scalar(
+    meeting_id = meetings.meeting_for_month(db, months.month_start(today)) or db.scalar(
         "SELECT id FROM meetings WHERE kind = 'thuong_ky' ORDER BY held_on DESC LIMIT 1")
     if meeting_id is None:
         return None
     meeting = meetings.get(db, meeting_id)
-    month = plans.month_start(meeting["held_on"])
-    return {"meeting": meeting, "month": month, "previous": plans.previous_month(month),
-            "resolution": plans.monthly_resolution(db, month),
-            "previous_resolution": plans.monthly_resolution(db, plans.previous_month(month))}
+    month = months.month_start(meeting["held_on"])
+    return {"meeting": meeting, "month": month, "previous": months.previous_month(month),
+            "resolution": documents.monthly_resolution(db, month),
+            "previous_resolution": documents.monthly_resolution(db, months.previous_month(month))}

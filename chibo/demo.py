@@ -7,7 +7,7 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, time, timedelta
 
-from chibo import audit, plans
+from chibo import audit, months, plans, program
 from chibo.auth import Actor, require
 from chibo.db import Database
 from chibo.errors import InputError
@@ -71,10 +71,10 @@ class _Builder:
     def __init__(self, cur, today: date, progress):
         self.cur, self.today, self.progress = cur, today, progress
         self.rng = random.Random(SEED)
-        self.current = plans.month_start(today)
+        self.current = months.month_start(today)
         self.months = [self.current]
         for _ in range(5):
-            self.months.insert(0, plans.previous_month(self.months[0]))
+            self.months.insert(0, months.previous_month(self.months[0]))
 
     def build(self) -> dict:
         self.cell_and_term()
@@ -142,7 +142,7 @@ class _Builder:
             "kind": "ctr", "term_id": self.term["id"], "number": 1, "summary":
             f"thực hiện Nghị quyết Đại hội Chi bộ nhiệm kỳ {start.year}–{self.term['end'].year}",
             "issued_on": start + timedelta(days=20), "place": TOWN, "status": "in_progress", "signer_id": self.members[0]})
-        for key, (_, body) in plans.PROGRAM_SECTIONS.items():
+        for key, (_, body) in program.PROGRAM_SECTIONS.items():
             _insert(self.cur, "document_sections", {"document_id": self.program_id, "section": key,
                                                     "body": body.format(term=f"{start.year}–{self.term['end'].year}")})
         goal_quality = _insert(self.cur, "goals", {"document_id": self.program_id, "position": 0,
@@ -207,7 +207,7 @@ class _Builder:
             ("07-HD/BTG", "Ban Tuyên giáo Huyện ủy", "về công tác tuyên truyền năm học mới"),
         ]):
             month = self.months[1 + 2 * offset] if 1 + 2 * offset < len(self.months) else self.months[-1]
-            issued = plans.previous_month(month) + timedelta(days=20)
+            issued = months.previous_month(month) + timedelta(days=20)
             _insert(self.cur, "higher_docs", {"number": number, "issuer": issuer, "issued_on": issued,
                                               "title": title, "received_on": issued + timedelta(days=3)})
 
@@ -255,7 +255,7 @@ class _Builder:
 
     def month_tasks(self, doc_id: int, month: date, meeting_on: date, previous_tasks: list[int]) -> list[int]:
         channels = ["cuoc_hop", "lien_tich", "hoi_dong"]
-        end = plans.month_end(month)
+        end = months.month_end(month)
         created = []
         fields = list(FIELDS)
         count = 12 + self.rng.randint(0, 3)
@@ -268,7 +268,7 @@ class _Builder:
             values = {"document_id": doc_id, "field": field, "title": title, "channel": channels[index % 3],
                       "lead_member_id": None if by_unit else self.rng.choice(self.active),
                       "lead_unit_id": lead_unit, "start_on": meeting_on, "deadline": deadline,
-                      "report_at": f"Sinh hoạt chi bộ tháng {plans.next_month(month).month}",
+                      "report_at": f"Sinh hoạt chi bộ tháng {months.next_month(month).month}",
                       "measure_id": self.measures[field] if index < 6 else None,
                       "recurring": index == 0}
             task_id = _insert(self.cur, "tasks", values)
@@ -317,8 +317,8 @@ class _Builder:
                 "INSERT INTO tasks (document_id, field, title, lead_member_id, lead_unit_id, channel, start_on, deadline,"
                 " status, progress, report_at, carried_from_id) SELECT ?, field, title, lead_member_id, lead_unit_id,"
                 " channel, ?, ?, 'in_progress', progress, report_at, id FROM tasks WHERE id = ? RETURNING id",
-                [doc_id, meeting_on, min(plans.month_end(month), meeting_on + timedelta(days=15)), old_id]).fetchone()[0]
-            self.outcome(new_id, meeting_on, min(plans.month_end(month), meeting_on + timedelta(days=15)), month)
+                [doc_id, meeting_on, min(months.month_end(month), meeting_on + timedelta(days=15)), old_id]).fetchone()[0]
+            self.outcome(new_id, meeting_on, min(months.month_end(month), meeting_on + timedelta(days=15)), month)
             created.append(new_id)
 
     def evaluation(self, month: date, doc_id: int, tasks: list[int]) -> None:
@@ -346,8 +346,8 @@ class _Builder:
             "conclusion": self.rng.choice(["bieu_duong", "nhac_nho"])})
         self.cur.execute(
             "INSERT INTO month_task_snapshots SELECT ?, id, title, field, effective_status, progress, deadline, done_on"
-            " FROM month_tasks(?, ?)", [evaluation_id, month, plans.month_end(month)])
-        close_at = datetime.combine(plans.next_month(month) + timedelta(days=2), time(17, 0))
+            " FROM month_tasks(?, ?)", [evaluation_id, month, months.month_end(month)])
+        close_at = datetime.combine(months.next_month(month) + timedelta(days=2), time(17, 0))
         self.cur.execute("UPDATE evaluations SET closed_at = ? WHERE id = ?", [min(close_at, datetime.combine(
             self.today, time(7, 0))), evaluation_id])
 

@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 import pandas as pd
 
-from chibo import audit, meetings, plans, targets, validate
+from chibo import audit, documents, meetings, months, targets, validate
 from chibo.auth import Actor, require
 from chibo.db import Database, memoised
 from chibo.errors import InputError
@@ -38,12 +38,12 @@ def rating_band(score: float) -> str:
 
 @memoised
 def get(db: Database, month: date) -> dict | None:
-    found = db.records("SELECT * FROM evaluations WHERE month = ?", [plans.month_start(month)])
+    found = db.records("SELECT * FROM evaluations WHERE month = ?", [months.month_start(month)])
     return found[0] if found else None
 
 
-def _resolution_or_fail(db: Database, month: date) -> plans.Document:
-    doc = plans.monthly_resolution(db, month)
+def _resolution_or_fail(db: Database, month: date) -> documents.Document:
+    doc = documents.monthly_resolution(db, month)
     if not doc:
         raise InputError(f"Tháng {month.month}/{month.year} chưa có nghị quyết nên chưa thể đánh giá.")
     return doc
@@ -52,7 +52,7 @@ def _resolution_or_fail(db: Database, month: date) -> plans.Document:
 @memoised
 def task_results(db: Database, month: date, today: date) -> pd.DataFrame:
     """The tasks set by the month's resolution: live, or frozen if the month is closed."""
-    month = plans.month_start(month)
+    month = months.month_start(month)
     evaluation = get(db, month)
     if evaluation and evaluation["closed_at"]:
         return db.query(
@@ -62,6 +62,16 @@ def task_results(db: Database, month: date, today: date) -> pd.DataFrame:
     return db.query(
         "SELECT id, field, title, deadline, done_on, progress, effective_status FROM month_tasks(?, ?)"
         " ORDER BY field, deadline, id", [month, today])
+
+
+def month_to_evaluate(resolved: list[date], today: date) -> date | None:
+    """The month an evaluation screen opens on: the month just ended, since the current one is still running
+    (`resolved` are the months that have a resolution, newest first)."""
+    if not resolved:
+        return None
+    if len(resolved) > 1 and resolved[0] == months.month_start(today):
+        return resolved[1]
+    return resolved[0]
 
 
 def task_counts(results: pd.DataFrame) -> dict:
@@ -81,15 +91,15 @@ def task_counts(results: pd.DataFrame) -> dict:
 @memoised
 def figures(db: Database, month: date, today: date) -> dict:
     """Everything the evaluation states as a number, computed from the data."""
-    month = plans.month_start(month)
+    month = months.month_start(month)
     doc = _resolution_or_fail(db, month)
     results = task_results(db, month, today)
     meeting_id = meetings.evaluating_meeting(db, month)
-    last_day = min(plans.month_end(month), today)
+    last_day = min(months.month_end(month), today)
     card = _frozen_scorecard(db, month) if _is_closed(db, month) else targets.scorecard(db, last_day)
     supervision = db.query(
         "SELECT conclusion, count(*) AS n FROM supervisions WHERE held_on BETWEEN ? AND ? GROUP BY conclusion",
-        [month, plans.month_end(month)])
+        [month, months.month_end(month)])
     return task_counts(results) | {
         "document": doc,
         "avg_attainment": None if card["attainment"].isna().all() else round(float(card["attainment"].mean()), 1),
@@ -112,7 +122,7 @@ def _frozen_scorecard(db: Database, month: date) -> pd.DataFrame:
 
 def save(db: Database, actor: Actor, month: date, **texts) -> int:
     require(actor, "edit_evaluations")
-    month = plans.month_start(validate.a_date(month, "Tháng"))
+    month = months.month_start(validate.a_date(month, "Tháng"))
     doc = _resolution_or_fail(db, month)
     unknown = set(texts) - set(TEXT_FIELDS)
     if unknown:
@@ -158,17 +168,17 @@ def add_mention(db: Database, actor: Actor, month: date, member_id: int, kind: s
 def mentions(db: Database, month: date) -> pd.DataFrame:
     return db.query("SELECT mn.id, m.full_name, mn.kind, mn.reason FROM evaluation_mentions mn"
                     " JOIN evaluations e ON e.id = mn.evaluation_id JOIN members m ON m.id = mn.member_id"
-                    " WHERE e.month = ? ORDER BY mn.kind, m.full_name", [plans.month_start(month)])
+                    " WHERE e.month = ? ORDER BY mn.kind, m.full_name", [months.month_start(month)])
 
 
 def close_month(db: Database, actor: Actor, month: date, today: date) -> None:
     """Freeze the month's task statuses and target values; later edits do not change its figures."""
     require(actor, "edit_evaluations")
-    month = plans.month_start(validate.a_date(month, "Tháng"))
+    month = months.month_start(validate.a_date(month, "Tháng"))
     _resolution_or_fail(db, month)
     existing = get(db, month)
     evaluation_id = existing["id"] if existing else save(db, actor, month)
-    as_of = min(plans.month_end(month), today)
+    as_of = min(months.month_end(month), today)
 
     def work(cur):
         closed = cur.execute("SELECT closed_at FROM evaluations WHERE id = ?", [evaluation_id]).fetchone()[0]
@@ -191,7 +201,7 @@ def close_month(db: Database, actor: Actor, month: date, today: date) -> None:
 
 def reopen_month(db: Database, actor: Actor, month: date, reason: str) -> None:
     require(actor, "reopen_month")
-    month = plans.month_start(month)
+    month = months.month_start(month)
     reason = validate.text(reason, "Lý do mở lại", max_len=400)
 
     def work(cur):

@@ -7,7 +7,7 @@ from datetime import date, datetime, time
 
 import pandas as pd
 
-from chibo import audit, cell, plans, validate
+from chibo import audit, cell, months, validate
 from chibo.auth import Actor, require
 from chibo.db import Database, memoised
 from chibo.errors import InputError
@@ -91,7 +91,7 @@ def meetings(db: Database, kind: str | None = "thuong_ky") -> pd.DataFrame:
 
 def evaluating_meeting(db: Database, month: date) -> int | None:
     """The regular meeting that evaluated a month: the next month's, else (not held yet) the month's own."""
-    return meeting_for_month(db, plans.next_month(month)) or meeting_for_month(db, month)
+    return meeting_for_month(db, months.next_month(month)) or meeting_for_month(db, month)
 
 
 @memoised

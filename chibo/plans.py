@@ -1,22 +1,19 @@
-"""Documents and their lifecycle: the action program, the monthly resolution,
-numbering per kind and term, bases, and the task table of a month."""
+"""The monthly plan: a new month's draft resolution with its bases (standing duties, higher documents,
+last month's shortcomings), recurring and carried-over tasks, and the month's task table.
+The document itself — number, lifecycle, lock — is chibo.documents; the calendar is chibo.months."""
 
 from __future__ import annotations
 
-import calendar
-from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
 
-from chibo import audit, cell, members, validate
+from chibo import audit, cell, documents, members, tasks, validate
 from chibo.auth import Actor, require
 from chibo.db import Database, memoised
 from chibo.errors import InputError
-from chibo.labels import BASE_KINDS, CHANNELS, DOC_KINDS, DOC_STATUSES, DOC_TYPE_CODES, FIELDS, missing
-
-LIFECYCLE = ["draft", "agreed", "adopted", "in_progress", "evaluated"]
-LOCKED = {"adopted", "in_progress", "evaluated"}
+from chibo.labels import BASE_KINDS, CHANNELS, FIELDS, missing
+from chibo.months import meeting_date, month_end, month_start, previous_month
 
 DEFAULT_STANDING_DUTIES = [
     "Lãnh đạo thực hiện nhiệm vụ giáo dục của nhà trường.",
@@ -25,180 +22,6 @@ DEFAULT_STANDING_DUTIES = [
     "Lãnh đạo Công đoàn, Đoàn Thanh niên, Đội Thiếu niên trong nhà trường.",
     "Xây dựng tổ chức đảng trong sạch, vững mạnh.",
 ]
-
-# The sections an action program holds (Hướng dẫn xây dựng chương trình hành động).
-PROGRAM_SECTIONS = {
-    "gioi_thieu": ("Giới thiệu", "Chương trình hành động thực hiện Nghị quyết Đại hội Chi bộ nhiệm kỳ {term}, "
-                   "nhằm cụ thể hóa các mục tiêu, chỉ tiêu của Nghị quyết thành nhiệm vụ, giải pháp, "
-                   "phân công rõ người, rõ việc, rõ thời gian."),
-    "muc_tieu": ("Mục tiêu và kết quả mong đợi", "Các mục tiêu và chỉ tiêu cụ thể được nêu trong bảng chỉ tiêu."),
-    "giai_phap": ("Nhiệm vụ, giải pháp", "Các giải pháp theo từng lĩnh vực được nêu trong bảng giải pháp."),
-    "phan_cong": ("Phân công thực hiện", "Chi ủy phân công đồng chí phụ trách từng giải pháp; các đoàn thể, "
-                  "tổ chuyên môn xây dựng kế hoạch cụ thể của đơn vị."),
-    "tien_do": ("Tiến độ thực hiện", "Thực hiện theo lộ trình từng năm học; mốc thời gian ghi tại bảng giải pháp."),
-    "theo_doi": ("Theo dõi, giám sát", "Chỉ số theo dõi là các chỉ tiêu đã nêu; kết quả được cập nhật hằng tháng "
-                 "và báo cáo tại buổi sinh hoạt chi bộ thường kỳ."),
-    "truyen_thong": ("Truyền thông, phổ biến", "Quán triệt chương trình đến toàn thể đảng viên; triển khai qua "
-                     "họp liên tịch và họp hội đồng sư phạm để mọi cán bộ, giáo viên cùng thực hiện."),
-    "danh_gia": ("Đánh giá và điều chỉnh", "Sơ kết mỗi học kỳ, tổng kết mỗi năm; điều chỉnh chỉ tiêu, giải pháp "
-                 "khi tình hình thay đổi."),
-}
-
-
-@dataclass(frozen=True)
-class Document:
-    id: int
-    kind: str
-    term_id: int
-    number: int | None
-    month: date | None
-    summary: str
-    issued_on: date | None
-    place: str
-    status: str
-    meeting_id: int | None
-    signer_id: int | None
-
-    @property
-    def locked(self) -> bool:
-        return self.status in LOCKED
-
-    @property
-    def kind_label(self) -> str:
-        return DOC_KINDS[self.kind]
-
-    @property
-    def status_label(self) -> str:
-        return DOC_STATUSES[self.status]
-
-    def number_text(self, cell_code: str = "CB") -> str:
-        """'Số 05-NQ/CB'; a draft leaves the number blank."""
-        code = DOC_TYPE_CODES[self.kind]
-        if self.number is None or self.status in ("draft", "agreed"):
-            return f"Số    -{code}/{cell_code}"
-        return f"Số {self.number:02d}-{code}/{cell_code}"
-
-
-_DOC_COLUMNS = "id, kind, term_id, number, month, summary, issued_on, place, status, meeting_id, signer_id"
-
-
-def get(db: Database, document_id: int) -> Document:
-    found = db.one(f"SELECT {_DOC_COLUMNS} FROM documents WHERE id = ?", [document_id])
-    if not found:
-        raise InputError("Không tìm thấy văn bản.")
-    return Document(*found)
-
-
-def _doc_in(cur, document_id: int) -> Document:
-    found = cur.execute(f"SELECT {_DOC_COLUMNS} FROM documents WHERE id = ?", [document_id]).fetchone()
-    if not found:
-        raise InputError("Không tìm thấy văn bản.")
-    return Document(*found)
-
-
-def documents(db: Database, kind: str | None = None) -> pd.DataFrame:
-    sql = (f"SELECT d.{_DOC_COLUMNS.replace(', ', ', d.')}, t.name AS term,"
-           " (SELECT count(*) FROM tasks WHERE document_id = d.id) AS tasks"
-           " FROM documents d JOIN terms t ON t.id = d.term_id")
-    params = []
-    if kind:
-        sql += " WHERE d.kind = ?"
-        params.append(kind)
-    return db.query(sql + " ORDER BY coalesce(d.month, d.issued_on) DESC, d.id DESC", params)
-
-
-@memoised
-def monthly_resolution(db: Database, month: date) -> Document | None:
-    found = db.one(f"SELECT {_DOC_COLUMNS} FROM documents WHERE kind = 'nq_thang' AND month = ?",
-                   [month_start(month)])
-    return Document(*found) if found else None
-
-
-@memoised
-def resolution_months(db: Database) -> list[date]:
-    return [r[0] for r in db.rows("SELECT month FROM documents WHERE kind = 'nq_thang' ORDER BY month DESC")]
-
-
-def current_program(db: Database) -> Document | None:
-    found = db.one(f"SELECT {_DOC_COLUMNS} FROM documents WHERE kind = 'ctr' ORDER BY issued_on DESC NULLS LAST,"
-                   " id DESC LIMIT 1")
-    return Document(*found) if found else None
-
-
-# -- months -------------------------------------------------------------------
-def month_start(day: date) -> date:
-    return date(day.year, day.month, 1)
-
-
-def month_end(day: date) -> date:
-    return date(day.year, day.month, calendar.monthrange(day.year, day.month)[1])
-
-
-def previous_month(day: date) -> date:
-    return date(day.year - 1, 12, 1) if day.month == 1 else date(day.year, day.month - 1, 1)
-
-
-def next_month(day: date) -> date:
-    return date(day.year + 1, 1, 1) if day.month == 12 else date(day.year, day.month + 1, 1)
-
-
-def meeting_date(db: Database, month: date) -> date:
-    profile = cell.get(db)
-    return date(month.year, month.month, profile.meeting_day if profile else 3)
-
-
-# -- numbering ----------------------------------------------------------------
-def _same_type_kinds(kind: str) -> list[str]:
-    code = DOC_TYPE_CODES[kind]
-    return [k for k, c in DOC_TYPE_CODES.items() if c == code]
-
-
-def _next_number(cur, kind: str, term_id: int) -> int:
-    kinds = _same_type_kinds(kind)
-    marks = ",".join("?" * len(kinds))
-    return cur.execute(f"SELECT coalesce(max(number), 0) + 1 FROM documents WHERE term_id = ? AND kind IN ({marks})",
-                       [term_id, *kinds]).fetchone()[0]
-
-
-def _check_number_free(cur, kind: str, term_id: int, number: int, document_id: int) -> None:
-    kinds = _same_type_kinds(kind)
-    marks = ",".join("?" * len(kinds))
-    clash = cur.execute(f"SELECT id FROM documents WHERE term_id = ? AND number = ? AND id <> ? AND kind IN ({marks})",
-                        [term_id, number, document_id, *kinds]).fetchone()
-    if clash:
-        raise InputError(f"Số {number:02d}-{DOC_TYPE_CODES[kind]} đã dùng cho văn bản khác trong nhiệm kỳ này.")
-
-
-def set_number(db: Database, actor: Actor, document_id: int, number) -> None:
-    require(actor, "edit_plans")
-    number = validate.integer(number, "Số văn bản", 1, 999)
-
-    def work(cur):
-        doc = _doc_in(cur, document_id)
-        _check_number_free(cur, doc.kind, doc.term_id, number, document_id)
-        cur.execute("UPDATE documents SET number = ?, updated_at = current_timestamp WHERE id = ?",
-                    [number, document_id])
-        audit.log(cur, actor, "đổi số văn bản", "documents", document_id, {"number": doc.number}, {"number": number})
-    db.write(work)
-
-
-# -- creating documents ---------------------------------------------------------
-def _insert_document(cur, actor, kind, term_id, summary, issued_on, place, month=None, parent_id=None,
-                     status="draft") -> int:
-    doc_id = cur.execute(
-        "INSERT INTO documents (kind, term_id, month, summary, issued_on, place, status, parent_id)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        [kind, term_id, month, summary, issued_on, place, status, parent_id]).fetchone()[0]
-    audit.log(cur, actor, "tạo văn bản", "documents", doc_id, None,
-              {"kind": kind, "summary": summary, "month": month, "issued_on": issued_on})
-    return doc_id
-
-
-def _term_id_for(db: Database, day: date) -> int:
-    term = cell.term_for(db, day)
-    if not term:
-        raise InputError(f"Ngày {day:%d/%m/%Y} không thuộc nhiệm kỳ nào; hãy thêm nhiệm kỳ trong Cài đặt.")
-    return term.id
 
 
 def standing_duties(db: Database) -> list[str]:
@@ -239,7 +62,7 @@ def new_monthly_draft(db: Database, actor: Actor, month: date, carry_over: list[
     require(actor, "edit_plans")
     month = month_start(validate.a_date(month, "Tháng"))
     meeting_on = meeting_date(db, month)
-    term_id = _term_id_for(db, meeting_on)
+    term_id = documents.term_id_for(db, meeting_on)
     bases = draft_bases(db, month)
     place = cell.get(db).place_name
     summary = f"về lãnh đạo thực hiện nhiệm vụ tháng {month.month} năm {month.year}"
@@ -248,7 +71,7 @@ def new_monthly_draft(db: Database, actor: Actor, month: date, carry_over: list[
     def work(cur):
         if cur.execute("SELECT count(*) FROM documents WHERE kind = 'nq_thang' AND month = ?", [month]).fetchone()[0]:
             raise InputError(f"Đã có nghị quyết tháng {month.month}/{month.year}.")
-        doc_id = _insert_document(cur, actor, "nq_thang", term_id, summary, meeting_on, place, month=month)
+        doc_id = documents.insert(cur, actor, "nq_thang", term_id, summary, meeting_on, place, month=month)
         for position, base in enumerate(bases):
             cur.execute("INSERT INTO document_bases (document_id, kind, higher_doc_id, text, position)"
                         " VALUES (?, ?, ?, ?, ?)", [doc_id, base["kind"], base["higher_doc_id"], base["text"], position])
@@ -298,8 +121,8 @@ def save_bases(db: Database, actor: Actor, document_id: int, rows: list[dict]) -
             raise InputError(exc.message, row=index) from None
 
     def work(cur):
-        doc = _doc_in(cur, document_id)
-        _refuse_locked(doc)
+        doc = documents.get_in(cur, document_id)
+        documents.refuse_locked(doc)
         before = cur.execute("SELECT kind, text FROM document_bases WHERE document_id = ? ORDER BY position",
                              [document_id]).fetchall()
         cur.execute("DELETE FROM document_bases WHERE document_id = ?", [document_id])
@@ -308,106 +131,6 @@ def save_bases(db: Database, actor: Actor, document_id: int, rows: list[dict]) -
             cur.execute("INSERT INTO document_bases (document_id, kind, higher_doc_id, text, position)"
                         " VALUES (?, ?, ?, ?, ?)", [document_id, kind, higher_id, body, position])
         audit.log(cur, actor, "sửa căn cứ", "documents", document_id, before, [c[::2] for c in cleaned])
-    db.write(work)
-
-
-def _refuse_locked(doc: Document) -> None:
-    if doc.locked:
-        raise InputError(f"{doc.kind_label} đã được thông qua và đang khóa; muốn sửa phải «Mở lại để sửa» trước.")
-
-
-# -- sections (program text, resolution paragraphs) ----------------------------
-def sections(db: Database, document_id: int) -> dict[str, str]:
-    return dict(db.rows("SELECT section, body FROM document_sections WHERE document_id = ?", [document_id]))
-
-
-def save_sections(db: Database, actor: Actor, document_id: int, values: dict[str, str]) -> None:
-    require(actor, "edit_plans")
-    cleaned = {k: validate.long_text(v, f"Mục «{k}»") for k, v in values.items()}
-
-    def work(cur):
-        doc = _doc_in(cur, document_id)
-        _refuse_locked(doc)
-        before = dict(cur.execute("SELECT section, body FROM document_sections WHERE document_id = ?",
-                                  [document_id]).fetchall())
-        for key, body in cleaned.items():
-            cur.execute("INSERT INTO document_sections VALUES (?, ?, ?) ON CONFLICT (document_id, section)"
-                        " DO UPDATE SET body = excluded.body", [document_id, key, body])
-        audit.log(cur, actor, "sửa nội dung văn bản", "documents", document_id,
-                  {k: before.get(k) for k in cleaned}, cleaned)
-    db.write(work)
-
-
-# -- lifecycle ----------------------------------------------------------------
-def agree(db: Database, actor: Actor, document_id: int) -> None:
-    """The committee has agreed the draft (họp chi ủy)."""
-    _move(db, actor, document_id, "draft", "agreed", "chi ủy thống nhất dự thảo")
-
-
-def start_work(db: Database, actor: Actor, document_id: int) -> None:
-    _move(db, actor, document_id, "adopted", "in_progress", "bắt đầu triển khai")
-
-
-def _move(db, actor, document_id, source, target, action) -> None:
-    require(actor, "edit_plans")
-
-    def work(cur):
-        doc = _doc_in(cur, document_id)
-        if doc.status != source:
-            raise InputError(f"Văn bản đang ở trạng thái «{doc.status_label}», không thể chuyển sang "
-                             f"«{DOC_STATUSES[target]}».")
-        cur.execute("UPDATE documents SET status = ?, updated_at = current_timestamp WHERE id = ?",
-                    [target, document_id])
-        audit.log(cur, actor, action, "documents", document_id, {"status": source}, {"status": target})
-    db.write(work)
-
-
-def adopt(db: Database, actor: Actor, document_id: int, meeting_id: int, votes_for: int,
-          number: int | None = None) -> int:
-    """The cell adopts the document at a meeting; it gets its number and is locked."""
-    require(actor, "edit_plans")
-
-    def work(cur):
-        doc = _doc_in(cur, document_id)
-        if doc.status not in ("draft", "agreed"):
-            raise InputError(f"Văn bản đang ở trạng thái «{doc.status_label}»; không thể thông qua lần nữa.")
-        if doc.kind == "nq_thang" and not cur.execute("SELECT count(*) FROM tasks WHERE document_id = ?",
-                                                      [document_id]).fetchone()[0]:
-            raise InputError("Nghị quyết chưa có nhiệm vụ nào; hãy nhập phương hướng, nhiệm vụ trước khi thông qua.")
-        present = cur.execute("SELECT count(*) FROM attendance WHERE meeting_id = ? AND status = 'present'",
-                              [meeting_id]).fetchone()[0]
-        if not present:
-            raise InputError("Cuộc họp chưa có điểm danh; hãy ghi số đảng viên có mặt trước khi biểu quyết.")
-        votes = validate.integer(votes_for, "Số phiếu tán thành", 0, present)
-        if votes * 2 <= present:
-            raise InputError(f"Chỉ {votes}/{present} đồng chí tán thành, chưa quá một nửa: nghị quyết chưa được thông qua.")
-        chosen = number or doc.number or _next_number(cur, doc.kind, doc.term_id)
-        _check_number_free(cur, doc.kind, doc.term_id, chosen, document_id)
-        cur.execute("UPDATE meetings SET votes_for = ? WHERE id = ?", [votes, meeting_id])
-        cur.execute("UPDATE documents SET status = 'adopted', number = ?, meeting_id = ?,"
-                    " updated_at = current_timestamp WHERE id = ?", [chosen, meeting_id, document_id])
-        audit.log(cur, actor, "chi bộ thông qua", "documents", document_id,
-                  {"status": doc.status, "number": doc.number},
-                  {"status": "adopted", "number": chosen, "meeting_id": meeting_id, "votes_for": votes})
-        return chosen
-    return db.write(work)
-
-
-def reopen(db: Database, actor: Actor, document_id: int, reason: str) -> None:
-    """Unlock an adopted document for correction; the reason is kept in the audit log."""
-    require(actor, "edit_plans")
-    reason = validate.text(reason, "Lý do mở lại", max_len=400)
-
-    def work(cur):
-        doc = _doc_in(cur, document_id)
-        if not doc.locked:
-            raise InputError("Văn bản chưa bị khóa; có thể sửa trực tiếp.")
-        if doc.status == "evaluated":
-            raise InputError("Tháng đã đánh giá và chốt; quản trị viên phải mở lại tháng trước.")
-        cur.execute("UPDATE documents SET status = 'agreed', updated_at = current_timestamp WHERE id = ?",
-                    [document_id])
-        audit.log(cur, actor, "mở lại để sửa", "documents", document_id, {"status": doc.status},
-                  {"status": "agreed", "reason": reason})
     db.write(work)
 
 
@@ -474,8 +197,8 @@ def save_task_table(db: Database, actor: Actor, document_id: int, rows: list[dic
     missing ids are deleted (with their children), the rest updated. Any bad row: nothing is written,
     and the error names the row (1-based, as the table shows it)."""
     require(actor, "edit_plans")
-    doc = get(db, document_id)
-    _refuse_locked(doc)
+    doc = documents.get(db, document_id)
+    documents.refuse_locked(doc)
     if doc.kind != "nq_thang":
         raise InputError("Chỉ nghị quyết thường kỳ có bảng nhiệm vụ tháng.")
     term = next(t for t in cell.terms(db) if t.id == doc.term_id)
@@ -492,14 +215,14 @@ def save_task_table(db: Database, actor: Actor, document_id: int, rows: list[dic
 
 
 def _apply_task_table(cur, actor, document_id, start_on, cleaned: list[dict]) -> dict:
-    doc = _doc_in(cur, document_id)
-    _refuse_locked(doc)  # re-checked inside the transaction: another session may have adopted it
+    doc = documents.get_in(cur, document_id)
+    documents.refuse_locked(doc)  # re-checked inside the transaction: another session may have adopted it
     existing = {r[0] for r in cur.execute("SELECT id FROM tasks WHERE document_id = ?", [document_id]).fetchall()}
     kept = {row["id"] for row in cleaned if row["id"] is not None}
     if kept - existing:
         raise InputError("Bảng nhiệm vụ đã bị thay đổi ở nơi khác; hãy tải lại trang.")
     for task_id in existing - kept:
-        delete_task_rows(cur, task_id)
+        tasks.delete_rows(cur, task_id)
         audit.log(cur, actor, "xóa nhiệm vụ", "tasks", task_id, None, None)
     added = updated = 0
     for row in cleaned:
@@ -531,31 +254,3 @@ def _changed(before: dict, row: dict) -> bool:
     return any(k in before and before[k] != v for k, v in row.items())
 
 
-def delete_task_rows(cur, task_id: int) -> None:
-    """DuckDB does not cascade: children first, in the caller's transaction."""
-    for table in ("task_partners", "progress_updates", "task_extensions", "supervision_tasks"):
-        cur.execute(f"DELETE FROM {table} WHERE task_id = ?", [task_id])
-    cur.execute("UPDATE tasks SET carried_from_id = NULL WHERE carried_from_id = ?", [task_id])
-    cur.execute("DELETE FROM tasks WHERE id = ?", [task_id])
-
-
-def delete_document(db: Database, actor: Actor, document_id: int) -> None:
-    """Only a draft can be deleted; its tasks, bases and sections go with it, in one transaction."""
-    require(actor, "edit_plans")
-
-    def work(cur):
-        doc = _doc_in(cur, document_id)
-        if doc.status not in ("draft", "agreed"):
-            raise InputError("Chỉ xóa được văn bản còn là dự thảo.")
-        if cur.execute("SELECT count(*) FROM evaluations WHERE document_id = ?", [document_id]).fetchone()[0]:
-            raise InputError("Văn bản đã có đánh giá; không thể xóa.")
-        for (task_id,) in cur.execute("SELECT id FROM tasks WHERE document_id = ?", [document_id]).fetchall():
-            delete_task_rows(cur, task_id)
-        for table in ("document_bases", "document_sections", "goals", "measures"):
-            cur.execute(f"DELETE FROM {table} WHERE document_id = ?", [document_id])
-        for (target_id,) in cur.execute("SELECT id FROM targets WHERE document_id = ?", [document_id]).fetchall():
-            cur.execute("DELETE FROM target_values WHERE target_id = ?", [target_id])
-        cur.execute("DELETE FROM targets WHERE document_id = ?", [document_id])
-        cur.execute("DELETE FROM documents WHERE id = ?", [document_id])
-        audit.log(cur, actor, "xóa văn bản", "documents", document_id, {"summary": doc.summary}, None)
-    db.write(work)

@@ -7,11 +7,29 @@ from datetime import date
 
 import pandas as pd
 
-from chibo import audit, cell, plans, validate
+from chibo import audit, cell, documents, plans, validate
 from chibo.auth import Actor, require
 from chibo.db import Database
 from chibo.errors import InputError
 from chibo.labels import DIRECTIONS, FIELDS, TARGET_KINDS
+
+# The sections an action program holds (Hướng dẫn xây dựng chương trình hành động).
+PROGRAM_SECTIONS = {
+    "gioi_thieu": ("Giới thiệu", "Chương trình hành động thực hiện Nghị quyết Đại hội Chi bộ nhiệm kỳ {term}, "
+                   "nhằm cụ thể hóa các mục tiêu, chỉ tiêu của Nghị quyết thành nhiệm vụ, giải pháp, "
+                   "phân công rõ người, rõ việc, rõ thời gian."),
+    "muc_tieu": ("Mục tiêu và kết quả mong đợi", "Các mục tiêu và chỉ tiêu cụ thể được nêu trong bảng chỉ tiêu."),
+    "giai_phap": ("Nhiệm vụ, giải pháp", "Các giải pháp theo từng lĩnh vực được nêu trong bảng giải pháp."),
+    "phan_cong": ("Phân công thực hiện", "Chi ủy phân công đồng chí phụ trách từng giải pháp; các đoàn thể, "
+                  "tổ chuyên môn xây dựng kế hoạch cụ thể của đơn vị."),
+    "tien_do": ("Tiến độ thực hiện", "Thực hiện theo lộ trình từng năm học; mốc thời gian ghi tại bảng giải pháp."),
+    "theo_doi": ("Theo dõi, giám sát", "Chỉ số theo dõi là các chỉ tiêu đã nêu; kết quả được cập nhật hằng tháng "
+                 "và báo cáo tại buổi sinh hoạt chi bộ thường kỳ."),
+    "truyen_thong": ("Truyền thông, phổ biến", "Quán triệt chương trình đến toàn thể đảng viên; triển khai qua "
+                     "họp liên tịch và họp hội đồng sư phạm để mọi cán bộ, giáo viên cùng thực hiện."),
+    "danh_gia": ("Đánh giá và điều chỉnh", "Sơ kết mỗi học kỳ, tổng kết mỗi năm; điều chỉnh chỉ tiêu, giải pháp "
+                 "khi tình hình thay đổi."),
+}
 
 
 def create_program(db: Database, actor: Actor, term_id: int, issued_on, summary: str = "",
@@ -28,9 +46,9 @@ def create_program(db: Database, actor: Actor, term_id: int, issued_on, summary:
     place = cell.get(db).place_name
 
     def work(cur):
-        doc_id = plans._insert_document(cur, actor, "ctr", term_id, summary, issued_on, place)
+        doc_id = documents.insert(cur, actor, "ctr", term_id, summary, issued_on, place)
         if from_template:
-            for key, (_, body) in plans.PROGRAM_SECTIONS.items():
+            for key, (_, body) in PROGRAM_SECTIONS.items():
                 cur.execute("INSERT INTO document_sections VALUES (?, ?, ?)",
                             [doc_id, key, body.format(term=term.name.replace("Nhiệm kỳ ", ""))])
         return doc_id
@@ -49,7 +67,7 @@ def add_goal(db: Database, actor: Actor, document_id: int, title: str, expected_
     expected = validate.long_text(expected_result, "Kết quả mong đợi")
 
     def work(cur):
-        plans._refuse_locked(plans._doc_in(cur, document_id))
+        documents.refuse_locked(documents.get_in(cur, document_id))
         goal_id = cur.execute("INSERT INTO goals (document_id, title, expected_result, position) VALUES"
                               " (?, ?, ?, (SELECT count(*) FROM goals WHERE document_id = ?)) RETURNING id",
                               [document_id, title, expected, document_id]).fetchone()[0]
@@ -90,12 +108,12 @@ def clean_target(values: dict, term: cell.Term) -> dict:
 
 def add_target(db: Database, actor: Actor, document_id: int, **values) -> int:
     require(actor, "edit_plans")
-    doc = plans.get(db, document_id)
+    doc = documents.get(db, document_id)
     term = next(t for t in cell.terms(db) if t.id == doc.term_id)
     cleaned = clean_target(values, term)
 
     def work(cur):
-        plans._refuse_locked(plans._doc_in(cur, document_id))
+        documents.refuse_locked(documents.get_in(cur, document_id))
         cols = ", ".join(cleaned)
         target_id = cur.execute(
             f"INSERT INTO targets (document_id, position, {cols}) VALUES (?, (SELECT count(*) FROM targets"
@@ -113,7 +131,7 @@ def delete_target(db: Database, actor: Actor, target_id: int) -> None:
         before = audit.row(cur, "targets", target_id)
         if not before:
             raise InputError("Không tìm thấy chỉ tiêu.")
-        plans._refuse_locked(plans._doc_in(cur, before["document_id"]))
+        documents.refuse_locked(documents.get_in(cur, before["document_id"]))
         cur.execute("DELETE FROM target_values WHERE target_id = ?", [target_id])
         cur.execute("DELETE FROM month_target_snapshots WHERE target_id = ?", [target_id])
         cur.execute("UPDATE measures SET target_id = NULL WHERE target_id = ?", [target_id])
@@ -133,7 +151,7 @@ def add_measure(db: Database, actor: Actor, document_id: int, field: str, title:
                 lead_member_id=None, lead_unit_id=None, partners: str = "", deadline=None,
                 target_id=None) -> int:
     require(actor, "edit_plans")
-    doc = plans.get(db, document_id)
+    doc = documents.get(db, document_id)
     term = next(t for t in cell.terms(db) if t.id == doc.term_id)
     values = {
         "field": validate.choice(field, FIELDS, "Lĩnh vực"),
@@ -151,7 +169,7 @@ def add_measure(db: Database, actor: Actor, document_id: int, field: str, title:
         raise InputError(f"Thời hạn {values['deadline']:%d/%m/%Y} nằm ngoài {term.name}.")
 
     def work(cur):
-        plans._refuse_locked(plans._doc_in(cur, document_id))
+        documents.refuse_locked(documents.get_in(cur, document_id))
         measure_id = cur.execute(
             "INSERT INTO measures (document_id, position, field, title, how, lead_member_id, lead_unit_id, partners,"
             " deadline, target_id) VALUES (?, (SELECT count(*) FROM measures WHERE document_id = ?),"

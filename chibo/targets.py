@@ -129,6 +129,8 @@ def values(db: Database, target_id: int) -> pd.DataFrame:
 
 def record_value(db: Database, actor: Actor, target_id: int, recorded_on, value=None, value_text: str = "",
                  note: str = "", *, today: date) -> int:
+    """Record what a target reached on a day: a number, or for a qualitative target the level in words.
+    A form with one box may pass what was typed as `value`: the target's kind decides how it is read."""
     require(actor, "edit_tasks")
     recorded_on = validate.a_date(recorded_on, "Ngày ghi nhận")
     if recorded_on > today:
@@ -145,7 +147,7 @@ def record_value(db: Database, actor: Actor, target_id: int, recorded_on, value=
             raise InputError(f"Ngày ghi nhận nằm ngoài kỳ của chỉ tiêu "
                              f"({target['period_start']:%d/%m/%Y}–{target['period_end']:%d/%m/%Y}).")
         if target["kind"] == "qualitative":
-            number, text = None, validate.text(value_text, "Kết quả định tính")
+            number, text = None, validate.text(value_text or ("" if value is None else str(value)), "Kết quả định tính")
         else:
             high = 100 if target["unit"] == "%" else 1e9
             number, text = validate.number(value, "Giá trị thực hiện", 0, high), ""

@@ -21,7 +21,7 @@ RECORDABLE_STATUSES = ("not_started", "in_progress", "done", "not_done", "paused
 # reads them through resolution_tasks(today), never spelling them again.
 _BOARD_SELECT = (
     "SELECT t.id, t.month, t.field, t.title, t.lead_member_id, t.lead_unit_id, t.lead, t.channel, t.start_on,"
-    " t.deadline, t.status, t.effective_status, t.progress, t.done_on, t.extensions, t.carried_from_id, t.report_at,"
+    " t.deadline, t.status, t.effective_status, t.overdue, t.progress, t.done_on, t.extensions, t.carried_from_id, t.report_at,"
     " (SELECT string_agg(pm.full_name, ', ' ORDER BY pm.full_name) FROM task_partners p"
     "  JOIN members pm ON pm.id = p.member_id WHERE p.task_id = t.id) AS partners"
     " FROM resolution_tasks(?) t"
@@ -78,11 +78,18 @@ def with_labels(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 @memoised
-def board_count(db: Database, today: date, **filters) -> int:
+def board_totals(db: Database, today: date, **filters) -> dict[str, int]:
+    """How many tasks the filters match, and how many of those are overdue: counted in SQL over all of them,
+    not over the capped list a page shows."""
     sql, params = _board_sql(today, filters.get("month"), filters.get("field"), filters.get("unit_id"),
                              filters.get("member_id"), filters.get("channel"), filters.get("status"),
                              filters.get("words", ""), filters.get("open_only", False))
-    return db.scalar(f"SELECT count(*) FROM ({sql})", params)
+    total, overdue = db.one(f"SELECT count(*), count(*) FILTER (WHERE overdue) FROM ({sql})", params)
+    return {"total": total, "overdue": overdue}
+
+
+def board_count(db: Database, today: date, **filters) -> int:
+    return board_totals(db, today, **filters)["total"]
 
 
 def task(db: Database, task_id: int, today: date) -> dict:
@@ -207,6 +214,15 @@ def status_counts(db: Database, today: date, month: date | None = None) -> dict[
     if month is None:
         return dict(db.rows("SELECT effective_status, count(*) FROM resolution_tasks(?) GROUP BY 1", [today]))
     return dict(db.rows("SELECT effective_status, count(*) FROM month_tasks(?, ?) GROUP BY 1", [month, today]))
+
+
+def delete_rows(cur, task_id: int) -> None:
+    """DuckDB does not cascade: children first, in the caller's transaction."""
+    for table in ("task_partners", "progress_updates", "task_extensions", "supervision_tasks"):
+        cur.execute(f"DELETE FROM {table} WHERE task_id = ?", [task_id])
+    cur.execute("UPDATE tasks SET carried_from_id = NULL WHERE carried_from_id = ?", [task_id])
+    cur.execute("DELETE FROM tasks WHERE id = ?", [task_id])
+
 
 
 # -- units ------------------------------------------------------------------------

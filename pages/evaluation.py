@@ -3,7 +3,7 @@ and the term review."""
 
 import streamlit as st
 
-from chibo import cell, evaluations, meetings, members, plans, targets, ui
+from chibo import cell, documents, evaluations, meetings, members, targets, ui
 from chibo.labels import CONCLUSIONS, FIELDS, TASK_STATUSES, vn_number
 
 db = ui.database()
@@ -13,13 +13,11 @@ can_edit = actor.can("edit_evaluations")
 ui.show_success()
 st.title("Đánh giá tháng")
 
-months = plans.resolution_months(db)
-if not months:
+resolved = documents.resolution_months(db)
+if not resolved:
     st.info("Chưa có nghị quyết tháng nào để đánh giá.")
     st.stop()
-# The month just ended by default: this month is still running.
-month = ui.month_select("Tháng được đánh giá", months,
-                        default=months[1] if len(months) > 1 and months[0] == plans.month_start(today) else months[0])
+month = ui.month_select("Tháng được đánh giá", resolved, default=evaluations.month_to_evaluate(resolved, today))
 figures = evaluations.figures(db, month, today)
 evaluation = evaluations.get(db, month) or {}
 closed = bool(evaluation.get("closed_at"))

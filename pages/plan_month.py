@@ -4,8 +4,8 @@
 import pandas as pd
 import streamlit as st
 
-from chibo import docs, meetings, members, plans, ui
-from chibo.labels import BASE_KINDS, CHANNELS, DOC_STATUSES, FIELDS
+from chibo import docs, documents, meetings, members, months, plans, ui
+from chibo.labels import BASE_KINDS, CHANNELS, FIELDS
 
 db = ui.database()
 actor = ui.actor()
@@ -14,15 +14,15 @@ can_edit = actor.can("edit_plans")
 ui.show_success()
 st.title("Nghị quyết thường kỳ")
 
-months = plans.resolution_months(db)
-new_month_box = ui.expander("➕ Lập nghị quyết tháng mới", key="new_resolution", expanded=not months)
+resolved = documents.resolution_months(db)
+new_month_box = ui.expander("➕ Lập nghị quyết tháng mới", key="new_resolution", expanded=not resolved)
 if new_month_box.open:  # its draft preview and carry-over list run only when opened
     with new_month_box:
         if not can_edit:
             st.info("Chỉ chi ủy lập được nghị quyết.")
         else:
-            upcoming = plans.next_month(months[0]) if months else plans.month_start(today)
-            new_month = plans.month_start(st.date_input("Tháng", upcoming, format="DD/MM/YYYY"))
+            upcoming = months.next_month(resolved[0]) if resolved else months.month_start(today)
+            new_month = months.month_start(st.date_input("Tháng", upcoming, format="DD/MM/YYYY"))
             st.write("**Căn cứ sẽ được điền sẵn:**")
             for base in plans.draft_bases(db, new_month):
                 st.write(f"- {base['text']}")
@@ -37,28 +37,28 @@ if new_month_box.open:  # its draft preview and carry-over list run only when op
                 ui.attempt(plans.new_monthly_draft, db, actor, new_month, picked,
                            success=f"Đã tạo dự thảo nghị quyết {ui.month_label(new_month).lower()}.")
 
-if not months:
+if not resolved:
     st.stop()
-month = ui.month_select("Nghị quyết", months)
-doc = plans.monthly_resolution(db, month)
+month = ui.month_select("Nghị quyết", resolved)
+doc = documents.monthly_resolution(db, month)
 st.caption(f"{doc.number_text()} · {doc.summary} · Trạng thái: **{doc.status_label}**"
            + (" · 🔒 đã khóa" if doc.locked else ""))
-steps = plans.LIFECYCLE
-st.progress((steps.index(doc.status) + 1) / len(steps), text=" → ".join(
-    f"**{DOC_STATUSES[s]}**" if s == doc.status else DOC_STATUSES[s] for s in steps))
+done_part, stages = documents.lifecycle_stage(doc)
+st.progress(done_part, text=" → ".join(f"**{label}**" if current else label for label, current in stages))
+steps = documents.next_steps(doc, actor)  # what this user may do with this document now
 
 bases_tab, tasks_tab, adopt_tab, export_tab = ui.tabs(
     ["Căn cứ", "Phương hướng, nhiệm vụ", "Thông qua", "Xuất văn bản"], key="plan_month_tab")
 if bases_tab.open:
     with bases_tab:
         bases = plans.bases(db, doc.id)
-        edited = st.data_editor(bases[["kind", "text"]], num_rows="dynamic", disabled=doc.locked or not can_edit,
+        edited = st.data_editor(bases[["kind", "text"]], num_rows="dynamic", disabled="edit" not in steps,
                                 width="stretch", key=f"bases_{doc.id}", column_config={
                                     "kind": st.column_config.SelectboxColumn("Loại căn cứ", options=list(BASE_KINDS),
                                                                              format_func=BASE_KINDS.get,
                                                                              required=True, default="other"),
                                     "text": st.column_config.TextColumn("Nội dung", width="large", required=True)})
-        if can_edit and not doc.locked and st.button("Lưu căn cứ"):
+        if "edit" in steps and st.button("Lưu căn cứ"):
             ui.attempt(plans.save_bases, db, actor, doc.id, edited.to_dict("records"), success="Đã lưu căn cứ.")
 
 if tasks_tab.open:
@@ -71,7 +71,7 @@ if tasks_tab.open:
         st.caption("Mỗi dòng một nhiệm vụ. Chọn chủ trì là một đồng chí hoặc một đơn vị; hạn phải trong tháng. "
                    "Bấm «Lưu bảng nhiệm vụ» để lưu cả bảng một lần.")
         edited = st.data_editor(
-            editable, num_rows="dynamic", disabled=doc.locked or not can_edit, width="stretch", hide_index=True,
+            editable, num_rows="dynamic", disabled="edit" not in steps, width="stretch", hide_index=True,
             key=f"tasks_{doc.id}", column_order=plans.TASK_TABLE_COLUMNS[1:],
             column_config={
                 "field": st.column_config.SelectboxColumn("Lĩnh vực", options=list(FIELDS), required=True,
@@ -86,11 +86,11 @@ if tasks_tab.open:
                 "channel": st.column_config.SelectboxColumn("Kênh triển khai", options=list(CHANNELS), required=True,
                                                             default="cuoc_hop", format_func=CHANNELS.get),
                 "deadline": st.column_config.DateColumn("Hạn", format="DD/MM/YYYY", required=True,
-                                                        min_value=month, max_value=plans.month_end(month)),
+                                                        min_value=month, max_value=months.month_end(month)),
                 "report_at": st.column_config.TextColumn("Báo cáo tại"),
                 "recurring": st.column_config.CheckboxColumn("Lặp lại hằng tháng", default=False),
             })
-        if can_edit and not doc.locked and st.button("Lưu bảng nhiệm vụ", type="primary"):
+        if "edit" in steps and st.button("Lưu bảng nhiệm vụ", type="primary"):
             result = ui.attempt(plans.save_task_table, db, actor, doc.id, edited.to_dict("records"), rerun=False)
             if result is not None:
                 ui.success_later(f"Đã lưu: thêm {result['added']}, sửa {result['updated']}, xóa {result['deleted']} nhiệm vụ.")
@@ -101,15 +101,15 @@ if adopt_tab.open:
     with adopt_tab:
         if not can_edit:
             st.info("Chỉ chi ủy thực hiện các bước thông qua.")
-        elif doc.status == "draft":
+        if "agree" in steps:
             st.write("Sau khi họp chi ủy thống nhất dự thảo:")
             if st.button("Chi ủy đã thống nhất dự thảo"):
-                ui.attempt(plans.agree, db, actor, doc.id, success="Đã ghi nhận chi ủy thống nhất.")
-        if can_edit and doc.status in ("draft", "agreed"):
+                ui.attempt(documents.agree, db, actor, doc.id, success="Đã ghi nhận chi ủy thống nhất.")
+        if "adopt" in steps:
             meeting_id = meetings.meeting_for_month(db, month)
             if meeting_id is None:
                 st.write("Chưa có buổi sinh hoạt tháng này. Tạo buổi sinh hoạt để điểm danh và biểu quyết:")
-                held_on = st.date_input("Ngày sinh hoạt", plans.meeting_date(db, month), format="DD/MM/YYYY")
+                held_on = st.date_input("Ngày sinh hoạt", months.meeting_date(db, month), format="DD/MM/YYYY")
                 if st.button("Tạo buổi sinh hoạt"):
                     ui.attempt(meetings.create_meeting, db, actor, held_on, success="Đã tạo buổi sinh hoạt; hãy điểm danh "
                                "ở trang Trình chiếu hoặc dưới đây.")
@@ -123,20 +123,20 @@ if adopt_tab.open:
                     votes = st.number_input("Số đồng chí tán thành", 0, 200, summary["present"])
                     number = st.number_input("Số nghị quyết (để trống = số tiếp theo)", 0, 999, doc.number or 0)
                     if st.form_submit_button("Chi bộ thông qua nghị quyết", type="primary"):
-                        ui.attempt(plans.adopt, db, actor, doc.id, meeting_id, votes, number or None,
+                        ui.attempt(documents.adopt, db, actor, doc.id, meeting_id, votes, number or None,
                                    success="Nghị quyết đã được thông qua và khóa.")
-        if can_edit and doc.status == "adopted" and st.button("Bắt đầu triển khai"):
-            ui.attempt(plans.start_work, db, actor, doc.id, success="Nghị quyết chuyển sang đang thực hiện.")
-        if can_edit and doc.locked and doc.status != "evaluated":
+        if "start_work" in steps and st.button("Bắt đầu triển khai"):
+            ui.attempt(documents.start_work, db, actor, doc.id, success="Nghị quyết chuyển sang đang thực hiện.")
+        if "reopen" in steps:
             with st.form("reopen"):
                 reason = st.text_input("Lý do mở lại để sửa (ghi vào nhật ký)")
                 if st.form_submit_button("Mở lại để sửa"):
-                    ui.attempt(plans.reopen, db, actor, doc.id, reason, success="Đã mở lại nghị quyết để sửa.")
-        if can_edit and doc.status in ("draft", "agreed"):
+                    ui.attempt(documents.reopen, db, actor, doc.id, reason, success="Đã mở lại nghị quyết để sửa.")
+        if "delete" in steps:
             with st.popover("Xóa dự thảo"):
                 st.write("Xóa dự thảo cùng toàn bộ nhiệm vụ và căn cứ của nó?")
                 if st.button("Xóa hẳn", type="primary"):
-                    ui.attempt(plans.delete_document, db, actor, doc.id, success="Đã xóa dự thảo.")
+                    ui.attempt(documents.delete_document, db, actor, doc.id, success="Đã xóa dự thảo.")
 
 if export_tab.open:
     with export_tab:

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from chibo import cell, docs, members, plans, program, targets, ui
+from chibo import cell, docs, documents, members, program, targets, ui
 from chibo.labels import DIRECTIONS, FIELDS, TARGET_KINDS
 
 db = ui.database()
@@ -12,7 +12,7 @@ can_edit = actor.can("edit_plans")
 ui.show_success()
 st.title("Chương trình hành động")
 
-doc = plans.current_program(db)
+doc = documents.current_program(db)
 if doc is None:
     st.info("Chưa có chương trình hành động cho nhiệm kỳ.")
     term = cell.current_term(db, today)
@@ -23,24 +23,25 @@ if doc is None:
     st.stop()
 
 st.caption(f"{doc.number_text()} · {doc.summary} · {doc.status_label}" + (" · 🔒 đã khóa" if doc.locked else ""))
+editable = "edit" in documents.next_steps(doc, actor)  # an adopted program is locked
 sections_tab, targets_tab, measures_tab, export_tab = ui.tabs(
     ["Nội dung", "Mục tiêu và chỉ tiêu", "Giải pháp và phân công", "Xuất văn bản"], key="program_tab")
 
 if sections_tab.open:
     with sections_tab:
-        texts = plans.sections(db, doc.id)
+        texts = documents.sections(db, doc.id)
         with st.form("sections"):
-            edited = {key: st.text_area(title, texts.get(key, ""), height=100, disabled=doc.locked or not can_edit)
-                      for key, (title, _) in plans.PROGRAM_SECTIONS.items()}
-            if st.form_submit_button("Lưu nội dung", disabled=doc.locked or not can_edit):
-                ui.attempt(plans.save_sections, db, actor, doc.id, edited, success="Đã lưu nội dung chương trình.")
+            edited = {key: st.text_area(title, texts.get(key, ""), height=100, disabled=not editable)
+                      for key, (title, _) in program.PROGRAM_SECTIONS.items()}
+            if st.form_submit_button("Lưu nội dung", disabled=not editable):
+                ui.attempt(documents.save_sections, db, actor, doc.id, edited, success="Đã lưu nội dung chương trình.")
 
 if targets_tab.open:
     with targets_tab:
         goals = program.goals(db, doc.id)
         for goal in goals.itertuples():
             st.markdown(f"**Mục tiêu:** {goal.title} — _{goal.expected_result}_")
-        if can_edit and not doc.locked:
+        if editable:
             with st.form("add_goal", clear_on_submit=True):
                 left, right = st.columns(2)
                 goal_title = left.text_input("Mục tiêu mới")
@@ -62,11 +63,9 @@ if targets_tab.open:
                 value = right.text_input("Giá trị (số, hoặc mức đánh giá với chỉ tiêu định tính)")
                 note = st.text_input("Ghi chú")
                 if st.form_submit_button("Ghi"):
-                    qualitative = card.set_index("id").loc[target_id, "kind"] == "qualitative"
-                    ui.attempt(targets.record_value, db, actor, int(target_id), recorded_on,
-                               None if qualitative else value, value if qualitative else "", note,
+                    ui.attempt(targets.record_value, db, actor, int(target_id), recorded_on, value, note=note,
                                today=today, success="Đã ghi giá trị.")
-        if can_edit and not doc.locked:
+        if editable:
             with st.form("add_target", clear_on_submit=True):
                 st.markdown("**Thêm chỉ tiêu**")
                 left, right = st.columns(2)
@@ -89,7 +88,7 @@ if measures_tab.open:
         ui.table(frame, {"field": "Lĩnh vực", "title": "Giải pháp", "how": "Cách thực hiện", "lead": "Chủ trì",
                          "partners": "Phối hợp", "deadline": "Thời hạn"}, "Chưa có giải pháp nào.",
                  dates=("deadline",), codes={"field": FIELDS})
-        if can_edit and not doc.locked:
+        if editable:
             people = members.member_choices(db)
             with st.form("add_measure", clear_on_submit=True):
                 st.markdown("**Thêm giải pháp**")

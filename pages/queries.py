@@ -4,7 +4,7 @@
 import pandas as pd
 import streamlit as st
 
-from chibo import charts, config, plans, queries, ui
+from chibo import charts, config, documents, queries, ui
 from chibo.labels import FIELDS, TASK_STATUSES
 
 db = ui.database()
@@ -53,7 +53,7 @@ if filter_tab.open:
         subject = st.radio("Lọc trên", ["tasks", "targets", "meetings"], horizontal=True,
                            format_func={"tasks": "Nhiệm vụ", "targets": "Chỉ tiêu", "meetings": "Buổi sinh hoạt"}.get)
         if subject == "tasks":
-            months = plans.resolution_months(db)
+            months = documents.resolution_months(db)
             year_box, month_box, middle, right = st.columns(4)
             month = ui.month_select("Tháng", months, months[0] if months else None, "Tất cả",
                                     boxes=(year_box, month_box))

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from chibo import members, plans, tasks, ui
+from chibo import documents, members, tasks, ui
 from chibo.labels import CHANNELS, FIELDS, TASK_STATUSES
 
 db = ui.database()
@@ -11,15 +11,15 @@ today = ui.today()
 ui.show_success()
 st.title("Bảng nhiệm vụ")
 
-months = plans.resolution_months(db)
-if not months:
+resolved = documents.resolution_months(db)
+if not resolved:
     st.info("Chưa có nghị quyết tháng nào, nên chưa có nhiệm vụ để theo dõi.")
     st.stop()
 unit_names = members.unit_choices(db)
 people = members.member_choices(db, active_only=False)
 row1 = st.columns(4)
 # The newest month by default: the whole history of a long-lived cell is never loaded unasked.
-month = ui.month_select("Tháng", months, months[0], "Tất cả các năm", boxes=(row1[0], row1[1]))
+month = ui.month_select("Tháng", resolved, resolved[0], "Tất cả các năm", boxes=(row1[0], row1[1]))
 field = row1[2].selectbox("Lĩnh vực", [None, *FIELDS], format_func=lambda f: FIELDS.get(f, "Tất cả lĩnh vực"))
 status = row1[3].selectbox("Trạng thái", [None, *TASK_STATUSES],
                            format_func=lambda s: TASK_STATUSES.get(s, "Tất cả trạng thái"))
@@ -30,11 +30,11 @@ channel = row2[2].selectbox("Kênh triển khai", [None, *CHANNELS], format_func
 
 frame = tasks.board(db, today, month=month, field=field, unit_id=unit, member_id=member, channel=channel,
                     status=status, limit=tasks.BOARD_LIMIT)
-total = tasks.board_count(db, today, month=month, field=field, unit_id=unit, member_id=member, channel=channel,
-                          status=status)
-overdue = int((frame["effective_status"] == "overdue").sum())
+totals = tasks.board_totals(db, today, month=month, field=field, unit_id=unit, member_id=member, channel=channel,
+                            status=status)
+total = totals["total"]
 shown = f"{total} nhiệm vụ" if total == len(frame) else f"{total} nhiệm vụ (hiện {len(frame)} nhiệm vụ có hạn sớm nhất)"
-st.caption(f"{shown} · {overdue} quá hạn · sắp xếp theo hạn hoàn thành. Chọn một dòng để xem lịch sử.")
+st.caption(f"{shown} · {totals['overdue']} quá hạn · sắp xếp theo hạn hoàn thành. Chọn một dòng để xem lịch sử.")
 if frame.empty:
     st.info("Không có nhiệm vụ nào khớp bộ lọc.")
     st.stop()

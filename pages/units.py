@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from chibo import members, plans, tasks, ui
+from chibo import members, months, tasks, ui
 from chibo.labels import CONCLUSIONS, SUPERVISION_KINDS, UNIT_KINDS
 
 db = ui.database()
@@ -14,7 +14,7 @@ units_tab, supervision_tab = ui.tabs(["Đơn vị", "Kiểm tra, giám sát"], k
 
 if units_tab.open:
     with units_tab:
-        month = plans.month_start(today)
+        month = months.month_start(today)
         load = tasks.unit_load(db, today)
         if load.empty:
             st.info("Chưa có đơn vị nào. Hãy thêm ở mục «Đảng viên».")
@@ -57,7 +57,7 @@ if supervision_tab.open:
         if actor.can("edit_tasks"):
             people = members.member_choices(db)
             unit_names = members.unit_choices(db)
-            open_tasks = tasks.board(db, today, month=plans.month_start(today))
+            open_tasks = tasks.board(db, today, month=months.month_start(today))
             with st.form("supervision", clear_on_submit=True):
                 st.markdown("**Ghi cuộc kiểm tra, giám sát**")
                 left, right = st.columns(2)

@@ -10,6 +10,7 @@ from chibo import (
     dashboard,
     demo,
     docs,
+    documents,
     evaluations,
     meetings,
     members,
@@ -92,7 +93,7 @@ def _task_id(db):
 
 
 def _resolution(db):
-    return plans.monthly_resolution(db, date(2026, 11, 1)).id
+    return documents.monthly_resolution(db, date(2026, 11, 1)).id
 
 
 WRITES = {
@@ -114,16 +115,16 @@ WRITES = {
         db, a, -1, today=TODAY, full_name="X Y", gender="nam", birth_year=1990)),
     "members.set_member_status": ("edit_members", lambda db, a: members.set_member_status(db, a, -1, "active")),
     "members.import_members": ("edit_members", lambda db, a: members.import_members(db, a, b"", "x.csv", TODAY)),
-    "plans.set_number": ("edit_plans", lambda db, a: plans.set_number(db, a, -1, 5)),
+    "documents.set_number": ("edit_plans", lambda db, a: documents.set_number(db, a, -1, 5)),
     "plans.new_monthly_draft": ("edit_plans", lambda db, a: plans.new_monthly_draft(db, a, date(2026, 12, 1))),
     "plans.save_bases": ("edit_plans", lambda db, a: plans.save_bases(db, a, _resolution(db), [])),
-    "plans.save_sections": ("edit_plans", lambda db, a: plans.save_sections(db, a, _resolution(db), {})),
-    "plans.agree": ("edit_plans", lambda db, a: plans.agree(db, a, _resolution(db))),
-    "plans.start_work": ("edit_plans", lambda db, a: plans.start_work(db, a, _resolution(db))),
-    "plans.adopt": ("edit_plans", lambda db, a: plans.adopt(db, a, _resolution(db), -1, 1)),
-    "plans.reopen": ("edit_plans", lambda db, a: plans.reopen(db, a, _resolution(db), "sửa lỗi")),
+    "documents.save_sections": ("edit_plans", lambda db, a: documents.save_sections(db, a, _resolution(db), {})),
+    "documents.agree": ("edit_plans", lambda db, a: documents.agree(db, a, _resolution(db))),
+    "documents.start_work": ("edit_plans", lambda db, a: documents.start_work(db, a, _resolution(db))),
+    "documents.adopt": ("edit_plans", lambda db, a: documents.adopt(db, a, _resolution(db), -1, 1)),
+    "documents.reopen": ("edit_plans", lambda db, a: documents.reopen(db, a, _resolution(db), "sửa lỗi")),
     "plans.save_task_table": ("edit_plans", lambda db, a: plans.save_task_table(db, a, _resolution(db), [])),
-    "plans.delete_document": ("edit_plans", lambda db, a: plans.delete_document(db, a, _resolution(db))),
+    "documents.delete_document": ("edit_plans", lambda db, a: documents.delete_document(db, a, _resolution(db))),
     "program.create_program": ("edit_plans", lambda db, a: program.create_program(db, a, -1, "2026-01-01")),
     "program.add_goal": ("edit_plans", lambda db, a: program.add_goal(db, a, -1, "Mục tiêu")),
     "program.add_target": ("edit_plans", lambda db, a: program.add_target(db, a, -1)),

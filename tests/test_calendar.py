@@ -3,7 +3,7 @@ reads the clock passes in November and fails on 1 December, and this one must no
 
 import pytest
 
-from chibo import auth, dashboard, docs, meetings, plans, tasks, ui
+from chibo import auth, dashboard, docs, documents, meetings, months, tasks, ui
 from chibo.db import Database
 from tests.conftest import A_YEAR_LATER, TODAY, build_demo
 from tests.test_app import demo_app, present_on_display, signed_in  # noqa: F401  (fixtures and helpers)
@@ -51,7 +51,7 @@ def db(demo_template, tmp_path):
 
 
 def test_this_months_meeting_is_found_and_takes_the_roll_call(db, today):
-    meeting = meetings.meeting_for_month(db, plans.month_start(today))
+    meeting = meetings.meeting_for_month(db, months.month_start(today))
     assert meeting is not None
     roll = meetings.attendance(db, meeting)
     rows = [{"member_id": r.member_id, "status": "present", "reason": ""} for r in roll.itertuples()
@@ -61,8 +61,8 @@ def test_this_months_meeting_is_found_and_takes_the_roll_call(db, today):
 
 
 def test_this_month_has_its_resolution_and_its_tasks_add_up(db, today):
-    month = plans.month_start(today)
-    assert plans.monthly_resolution(db, month) is not None
+    month = months.month_start(today)
+    assert documents.monthly_resolution(db, month) is not None
     counts = tasks.status_counts(db, today, month)
     assert sum(counts.values()) == len(tasks.board(db, today, month=month)) > 0
     assert counts.get("overdue", 0) >= 1  # the demo always leaves some work late on its own day
@@ -70,11 +70,11 @@ def test_this_month_has_its_resolution_and_its_tasks_add_up(db, today):
 
 def test_the_overview_tiles_speak_of_the_current_month(db, today):
     tiles = dashboard.tiles(db, today)
-    assert tiles["month"] == plans.month_start(today)
+    assert tiles["month"] == months.month_start(today)
 
 
 def test_the_months_resolution_exports(db, today):
-    doc = plans.monthly_resolution(db, plans.month_start(today))
+    doc = documents.monthly_resolution(db, months.month_start(today))
     assert docs.export_bytes(db, auth.SYSTEM, "resolution", doc.id, today)[:2] == b"PK"
 
 
@@ -82,7 +82,7 @@ def test_the_display_shows_a_roll_call_change_on_its_next_refresh(demo_app, tmp_
     at = signed_in(demo_app["trinh_chieu"]).run()
     before = present_on_display(at)
     db = ui._database(str(tmp_path / "app.duckdb"))
-    meeting = meetings.meeting_for_month(db, plans.month_start(today))
+    meeting = meetings.meeting_for_month(db, months.month_start(today))
     roll = meetings.attendance(db, meeting)
     first_present = next(r.member_id for r in roll.itertuples() if r.status == "present")
     rows = [{"member_id": r.member_id, "status": "absent_excused" if r.member_id == first_present else r.status,

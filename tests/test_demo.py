@@ -1,6 +1,6 @@
 from datetime import date
 
-from chibo import auth, demo, plans, targets
+from chibo import auth, demo, documents, targets
 from chibo.db import Database
 from tests.conftest import TODAY
 
@@ -45,5 +45,5 @@ def test_the_demo_cell_has_what_the_brief_asks(demo_db):
 
 
 def test_the_demo_holds_together(demo_db):
-    assert plans.monthly_resolution(demo_db, date(2026, 11, 1)).status == "in_progress"
+    assert documents.monthly_resolution(demo_db, date(2026, 11, 1)).status == "in_progress"
     assert not targets.scorecard(demo_db, TODAY)["attainment"].isna().all()

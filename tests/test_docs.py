@@ -11,7 +11,7 @@ from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
-from chibo import auth, docs, members, plans
+from chibo import auth, docs, documents, members, plans
 from chibo.errors import InputError
 from tests.conftest import TODAY
 
@@ -22,7 +22,7 @@ _soffice_lock = threading.Lock()
 
 
 def doc_id(db, kind):
-    return plans.current_program(db).id if kind == "program" else plans.monthly_resolution(db, NOV).id
+    return documents.current_program(db).id if kind == "program" else documents.monthly_resolution(db, NOV).id
 
 
 @pytest.fixture
@@ -97,7 +97,7 @@ def test_the_header_is_two_borderless_columns_in_the_party_form(exported, demo_d
 def test_the_resolution_number_and_date_are_as_issued(exported, demo_db):
     document = open_docx(exported["resolution"])
     _, (left, right) = header_cells(document)
-    number = plans.monthly_resolution(demo_db, NOV).number
+    number = documents.monthly_resolution(demo_db, NOV).number
     assert [p.text for p in left.paragraphs if p.text][3] == f"Số {number:02d}-NQ/CB"
     assert [p.text for p in right.paragraphs if p.text][-1] == "Tân Lộc, ngày 03 tháng 11 năm 2026"
 

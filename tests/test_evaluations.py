@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from chibo import auth, cell, evaluations, meetings, members, plans, tasks
+from chibo import auth, cell, documents, evaluations, meetings, members, plans, tasks
 from chibo.errors import InputError
 
 A = auth.SYSTEM
@@ -54,7 +54,7 @@ def test_a_closed_month_keeps_its_figures_when_tasks_change_later(december):
                                      " WHERE id = ?", [ids[4]]))
     assert evaluations.task_results(db, DEC, TODAY).equals(frozen)
     assert evaluations.figures(db, DEC, TODAY)["overdue"] == 1
-    assert plans.monthly_resolution(db, DEC).status == "evaluated"
+    assert documents.monthly_resolution(db, DEC).status == "evaluated"
 
 
 def test_a_closed_month_keeps_its_target_figures_when_values_come_later(december):
@@ -166,3 +166,13 @@ def test_month_over_month_compares_closed_and_open_months(december):
     evaluations.close_month(db, A, DEC, TODAY)
     row = evaluations.month_over_month(db, TODAY).iloc[0]
     assert (row["tasks"], row["done_on_time"], row["done_late"], row["done_rate"]) == (5, 2, 1, 60.0)
+
+
+@pytest.mark.parametrize("resolved,today,expected", [
+    ([date(2026, 12, 1), date(2026, 11, 1)], date(2026, 12, 15), date(2026, 11, 1)),  # December still runs
+    ([date(2026, 12, 1), date(2026, 11, 1)], date(2027, 1, 5), date(2026, 12, 1)),   # no January plan yet
+    ([date(2026, 12, 1)], date(2026, 12, 15), date(2026, 12, 1)),                    # the only month there is
+    ([], date(2026, 12, 15), None),
+])
+def test_the_evaluation_opens_on_the_month_just_ended(resolved, today, expected):
+    assert evaluations.month_to_evaluate(resolved, today) == expected

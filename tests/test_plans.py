@@ -2,9 +2,9 @@ from datetime import date
 
 import pytest
 
-from chibo import auth, cell, meetings, members, plans, program
+from chibo import auth, cell, documents, meetings, members, months, plans, program
 from chibo.errors import InputError
-from tests.conftest import TODAY
+from tests.conftest import TODAY, actor_of
 
 A = auth.SYSTEM
 DEC = date(2026, 12, 1)
@@ -28,10 +28,10 @@ def row(lead, title="Nhiệm vụ thử", deadline="2026-12-20", **extra):
 
 
 def adopt_now(db, doc_id, month=DEC):
-    meeting = meetings.create_meeting(db, A, plans.meeting_date(db, month))
+    meeting = meetings.create_meeting(db, A, months.meeting_date(db, month))
     roll = [{"member_id": m, "status": "present"} for m in members.member_choices(db)]
     meetings.record_attendance(db, A, meeting, roll)
-    return plans.adopt(db, A, doc_id, meeting, len(roll))
+    return documents.adopt(db, A, doc_id, meeting, len(roll))
 
 
 def test_a_new_month_draft_is_filled_with_standing_duties(small_cell):
@@ -39,7 +39,7 @@ def test_a_new_month_draft_is_filled_with_standing_duties(small_cell):
     doc_id = plans.new_monthly_draft(db, A, DEC)
     bases = plans.bases(db, doc_id)
     assert list(bases["text"]) == plans.DEFAULT_STANDING_DUTIES
-    doc = plans.get(db, doc_id)
+    doc = documents.get(db, doc_id)
     assert doc.summary == "về lãnh đạo thực hiện nhiệm vụ tháng 12 năm 2026"
     assert doc.issued_on == date(2026, 12, 3) and doc.status == "draft" and doc.number_text() == "Số    -NQ/CB"
 
@@ -84,7 +84,7 @@ def test_carrying_over_a_finished_task_is_refused(demo_db):
                           " AND t.status = 'done' AND NOT t.recurring LIMIT 1", [NOV])
     with pytest.raises(InputError):
         plans.new_monthly_draft(demo_db, A, DEC, [done, 999999])
-    assert plans.monthly_resolution(demo_db, DEC) is None
+    assert documents.monthly_resolution(demo_db, DEC) is None
 
 
 def test_a_month_has_one_resolution(small_cell):
@@ -145,12 +145,12 @@ def test_lifecycle_runs_draft_agreed_adopted_in_progress(small_cell):
     db, lead, *_ = small_cell
     doc_id = plans.new_monthly_draft(db, A, DEC)
     plans.save_task_table(db, A, doc_id, [row(lead)])
-    plans.agree(db, A, doc_id)
+    documents.agree(db, A, doc_id)
     number = adopt_now(db, doc_id)
-    doc = plans.get(db, doc_id)
+    doc = documents.get(db, doc_id)
     assert (doc.status, doc.number, doc.number_text()) == ("adopted", number, f"Số {number:02d}-NQ/CB")
-    plans.start_work(db, A, doc_id)
-    assert plans.get(db, doc_id).status == "in_progress"
+    documents.start_work(db, A, doc_id)
+    assert documents.get(db, doc_id).status == "in_progress"
 
 
 def test_adoption_needs_attendance_and_a_majority(small_cell):
@@ -159,14 +159,14 @@ def test_adoption_needs_attendance_and_a_majority(small_cell):
     plans.save_task_table(db, A, doc_id, [row(lead)])
     meeting = meetings.create_meeting(db, A, "2026-12-03")
     with pytest.raises(InputError, match="điểm danh"):
-        plans.adopt(db, A, doc_id, meeting, 1)
+        documents.adopt(db, A, doc_id, meeting, 1)
     meetings.record_attendance(db, A, meeting, [{"member_id": m, "status": "present"}
                                                 for m in members.member_choices(db)])
     with pytest.raises(InputError, match="chưa quá một nửa"):
-        plans.adopt(db, A, doc_id, meeting, 1)
+        documents.adopt(db, A, doc_id, meeting, 1)
     with pytest.raises(InputError, match="Số phiếu tán thành"):
-        plans.adopt(db, A, doc_id, meeting, 5)
-    assert plans.get(db, doc_id).status == "draft"
+        documents.adopt(db, A, doc_id, meeting, 5)
+    assert documents.get(db, doc_id).status == "draft"
 
 
 def test_an_adopted_resolution_is_locked_until_reopened_and_the_reopen_is_audited(small_cell):
@@ -180,7 +180,7 @@ def test_an_adopted_resolution_is_locked_until_reopened_and_the_reopen_is_audite
         plans.save_task_table(db, A, doc_id, table)
     with pytest.raises(InputError, match="đang khóa"):
         plans.save_bases(db, A, doc_id, [{"kind": "other", "text": "x"}])
-    plans.reopen(db, A, doc_id, "Sửa lỗi chính tả")
+    documents.reopen(db, A, doc_id, "Sửa lỗi chính tả")
     plans.save_task_table(db, A, doc_id, table)
     assert db.scalar("SELECT title FROM tasks WHERE document_id = ?", [doc_id]) == "Sửa sau khi thông qua"
     logged = db.scalar("SELECT after FROM audit_log WHERE action = 'mở lại để sửa'")
@@ -191,9 +191,9 @@ def test_numbers_are_never_duplicated_within_a_kind_and_term(small_cell):
     db, lead, *_ = small_cell
     first = plans.new_monthly_draft(db, A, NOV)
     second = plans.new_monthly_draft(db, A, DEC)
-    plans.set_number(db, A, first, 5)
+    documents.set_number(db, A, first, 5)
     with pytest.raises(InputError, match="đã dùng"):
-        plans.set_number(db, A, second, 5)
+        documents.set_number(db, A, second, 5)
     plans.save_task_table(db, A, second, [row(lead)])
     assert adopt_now(db, second) == 6
 
@@ -205,26 +205,26 @@ def test_numbering_starts_again_at_01_in_a_new_term(small_cell):
     first_new = plans.new_monthly_draft(db, A, date(2027, 7, 1))
     plans.save_task_table(db, A, last_old, [row(lead, deadline="2027-06-20")])
     plans.save_task_table(db, A, first_new, [row(lead, deadline="2027-07-20")])
-    plans.set_number(db, A, last_old, 24)
+    documents.set_number(db, A, last_old, 24)
     assert adopt_now(db, first_new, date(2027, 7, 1)) == 1
-    plans.set_number(db, A, first_new, 24)  # the same number in another term is fine
-    assert plans.get(db, first_new).number == 24
+    documents.set_number(db, A, first_new, 24)  # the same number in another term is fine
+    assert documents.get(db, first_new).number == 24
 
 
 def test_reports_and_resolutions_are_numbered_separately(small_cell):
     db, *_ = small_cell
     doc_id = plans.new_monthly_draft(db, A, DEC)
-    plans.set_number(db, A, doc_id, 1)
+    documents.set_number(db, A, doc_id, 1)
     program_id = program.create_program(db, A, cell.terms(db)[0].id, "2025-08-01")
-    plans.set_number(db, A, program_id, 1)
-    assert plans.get(db, program_id).number == 1
+    documents.set_number(db, A, program_id, 1)
+    assert documents.get(db, program_id).number == 1
 
 
 def test_deleting_a_draft_removes_its_children_in_one_transaction(small_cell):
     db, lead, other, _ = small_cell
     doc_id = plans.new_monthly_draft(db, A, DEC)
     plans.save_task_table(db, A, doc_id, [row(lead, partner_ids=[other])])
-    plans.delete_document(db, A, doc_id)
+    documents.delete_document(db, A, doc_id)
     for table in ("documents", "tasks", "task_partners", "document_bases"):
         assert db.scalar(f"SELECT count(*) FROM {table}") == 0
 
@@ -240,7 +240,7 @@ def test_terms_cannot_overlap_or_end_before_they_start(small_cell):
 def test_the_program_template_holds_every_section_of_the_guide(small_cell):
     db, lead, *_ = small_cell
     program_id = program.create_program(db, A, cell.terms(db)[0].id, "2025-08-01")
-    assert set(plans.sections(db, program_id)) == set(plans.PROGRAM_SECTIONS)
+    assert set(documents.sections(db, program_id)) == set(program.PROGRAM_SECTIONS)
     with pytest.raises(InputError, match="Đơn vị tính không được để trống"):
         program.add_target(db, A, program_id, field="chuyen_mon", name="Tỷ lệ", kind="snapshot", target_value=99)
     assert db.scalar("SELECT count(*) FROM targets") == 0
@@ -258,3 +258,34 @@ def test_the_roll_call_can_start_with_everyone_present(small_cell):
     assert (summary["present"], summary["exempt"]) == (1, 1)
     with pytest.raises(InputError, match="đã có điểm danh"):
         meetings.mark_all_present(db, A, meeting)
+
+
+# -- what a page may offer: the lifecycle decided once (documents.STEPS_FROM) -------------------------
+@pytest.mark.parametrize("status,expected", [
+    ("draft", {"edit", "agree", "adopt", "delete"}),
+    ("agreed", {"edit", "adopt", "delete"}),
+    ("adopted", {"start_work", "reopen"}),
+    ("in_progress", {"reopen"}),
+    ("evaluated", set()),
+])
+def test_next_steps_follow_the_lifecycle(status, expected):
+    doc = documents.Document(1, "nq_thang", 1, None, NOV, "", None, "", status, None, None)
+    assert documents.next_steps(doc, A) == expected
+    assert documents.next_steps(doc, actor_of("dang_vien")) == set()
+
+
+def test_a_step_the_page_does_not_offer_is_refused_by_the_domain(small_cell):
+    db, *_ = small_cell
+    doc_id = plans.new_monthly_draft(db, A, DEC)
+    doc = documents.get(db, doc_id)
+    assert "start_work" not in documents.next_steps(doc, A)
+    with pytest.raises(InputError, match="không thể chuyển sang"):
+        documents.start_work(db, A, doc_id)
+
+
+def test_no_page_decides_the_lifecycle_itself():
+    from pathlib import Path
+    pages = Path(__file__).resolve().parent.parent / "pages"
+    for page in pages.glob("*.py"):
+        text = page.read_text(encoding="utf-8")
+        assert "status ==" not in text and "status in (" not in text and "status !=" not in text, page.name

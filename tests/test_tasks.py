@@ -241,3 +241,10 @@ def test_attainment_reads_with_a_decimal_comma(program_targets):
     rate = add(name="Tỷ lệ", unit="%", kind="snapshot", baseline=0, target_value=3)
     targets.record_value(db, A, rate, "2026-12-01", 1, today=TODAY)
     assert targets.shown(targets.scorecard(db, TODAY)).set_index("id").loc[rate, "attainment_shown"] == "33,3"
+
+
+def test_board_totals_count_overdue_over_every_match_not_the_shown_rows(month):
+    db, hoa, _, ids, _ = month
+    assert tasks.board_totals(db, TODAY, member_id=hoa) == {"total": 3, "overdue": 1}
+    assert len(tasks.board(db, TODAY, member_id=hoa, limit=1)) == 1  # the page shows fewer, the count stays
+    assert tasks.board_totals(db, TODAY, status="overdue") == {"total": 1, "overdue": 1}

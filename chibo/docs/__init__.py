@@ -6,7 +6,7 @@ import gc
 from contextlib import contextmanager
 from datetime import date
 
-from chibo import cell, plans
+from chibo import cell, documents
 from chibo.auth import Actor, require
 from chibo.db import Database
 from chibo.docs import builders
@@ -50,7 +50,7 @@ def _young_garbage_collected():
 
 
 def filename(db: Database, kind: str, document_id: int, today: date) -> str:
-    doc = plans.get(db, document_id)
+    doc = documents.get(db, document_id)
     stamp = f"{doc.month:%Y-%m}" if doc.month else f"{doc.issued_on or today:%Y-%m-%d}"
     return f"{KINDS[kind][0]}-{stamp}.docx"
 

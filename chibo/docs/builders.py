@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 import pandas as pd
 
-from chibo import cell, charts, dashboard, evaluations, meetings, members, plans, program, targets, tasks
+from chibo import cell, charts, dashboard, documents, evaluations, meetings, members, months, plans, program, targets, tasks
 from chibo.db import Database
 from chibo.docs.layout import Writer, vn_date_line
 from chibo.errors import InputError
@@ -36,7 +36,7 @@ def _signer(db: Database) -> tuple[str, str]:
     raise InputError("Chi bộ chưa có Bí thư hoặc Phó Bí thư để ký văn bản; hãy cập nhật chức vụ trong «Đảng viên».")
 
 
-def _start(db: Database, profile: dict, doc: plans.Document, kind_name: str, today: date) -> Writer:
+def _start(db: Database, profile: dict, doc: documents.Document, kind_name: str, today: date) -> Writer:
     profile_cell = cell.get(db)
     writer = Writer(profile)
     day = doc.issued_on or doc.month or today
@@ -82,7 +82,7 @@ def _task_line(row) -> str:
 
 # -- the monthly resolution -------------------------------------------------------------------
 def resolution(db: Database, profile: dict, document_id: int, today: date) -> bytes:
-    doc = plans.get(db, document_id)
+    doc = documents.get(db, document_id)
     if doc.kind != "nq_thang":
         raise InputError("Văn bản này không phải nghị quyết thường kỳ.")
     current = _month_tasks(db, doc.month, today)
@@ -102,7 +102,7 @@ def resolution(db: Database, profile: dict, document_id: int, today: date) -> by
     if not bases.empty:
         writer.body("Căn cứ: " + "; ".join(bases["text"].str.rstrip(".")) + ".")
 
-    previous = plans.previous_month(doc.month)
+    previous = months.previous_month(doc.month)
     writer.heading(f"I. ĐÁNH GIÁ KẾT QUẢ THỰC HIỆN NGHỊ QUYẾT THÁNG {previous.month}/{previous.year}")
     _evaluation_part(db, writer, previous, today)
 
@@ -127,7 +127,7 @@ def resolution(db: Database, profile: dict, document_id: int, today: date) -> by
 
 
 def _evaluation_part(db: Database, writer: Writer, month: date, today: date) -> None:
-    if not plans.monthly_resolution(db, month):
+    if not documents.monthly_resolution(db, month):
         writer.body("Tháng trước chi bộ chưa có nghị quyết trên chibo.")
         return
     results = evaluations.task_results(db, month, today)
@@ -157,9 +157,9 @@ def _evaluation_part(db: Database, writer: Writer, month: date, today: date) -> 
 
 # -- the report to the Đảng ủy -----------------------------------------------------------------
 def report(db: Database, profile: dict, document_id: int, today: date) -> bytes:
-    doc = plans.get(db, document_id)
-    previous = plans.previous_month(doc.month)
-    if not plans.monthly_resolution(db, previous) and _month_tasks(db, doc.month, today).empty:
+    doc = documents.get(db, document_id)
+    previous = months.previous_month(doc.month)
+    if not documents.monthly_resolution(db, previous) and _month_tasks(db, doc.month, today).empty:
         raise InputError("Chưa có số liệu tháng trước và nhiệm vụ tháng này; chưa có gì để báo cáo.")
     report_doc = replace(doc, kind="bao_cao", summary=f"tình hình thực hiện nhiệm vụ tháng {previous.month}/"
                          f"{previous.year} và phương hướng nhiệm vụ tháng {doc.month.month}/{doc.month.year}")
@@ -167,7 +167,7 @@ def report(db: Database, profile: dict, document_id: int, today: date) -> bytes:
     writer.heading(f"I. TÌNH HÌNH VÀ KẾT QUẢ THỰC HIỆN NHIỆM VỤ THÁNG {previous.month}/{previous.year}")
     _evaluation_part(db, writer, previous, today)
     writer.heading("4. Kết quả thực hiện các chỉ tiêu")
-    card = targets.scorecard(db, min(plans.month_end(previous), today))  # its text already shown
+    card = targets.scorecard(db, min(months.month_end(previous), today))  # its text already shown
     writer.table(["Chỉ tiêu", "Kế hoạch", "Thực hiện", "Đạt (%)"],
                  [[r.name, r.target_shown, r.actual_shown, "" if missing(r.attainment) else vn_number(r.attainment)]
                   for r in _rows(card)],
@@ -200,16 +200,16 @@ def chart_png(monthly: pd.DataFrame) -> bytes:
 
 # -- the action program ----------------------------------------------------------------------
 def action_program(db: Database, profile: dict, document_id: int, today: date) -> bytes:
-    doc = plans.get(db, document_id)
+    doc = documents.get(db, document_id)
     if doc.kind != "ctr":
         raise InputError("Văn bản này không phải chương trình hành động.")
-    sections = plans.sections(db, doc.id)
+    sections = documents.sections(db, doc.id)
     card = targets.scorecard(db, today, doc.id)
     measures = program.measures(db, doc.id)
     if not any(v.strip() for v in sections.values()) and card.empty and measures.empty:
         raise InputError("Chương trình chưa có nội dung, chỉ tiêu hay giải pháp nào; chưa thể xuất văn bản.")
     writer = _start(db, profile, doc, "Chương trình hành động", today)
-    for number, (key, (title, _)) in enumerate(plans.PROGRAM_SECTIONS.items()):
+    for number, (key, (title, _)) in enumerate(program.PROGRAM_SECTIONS.items()):
         writer.heading(f"{ROMAN[number]}. {title.upper()}")
         writer.body(sections.get(key, ""))
         if key == "muc_tieu" and not card.empty:
@@ -229,7 +229,7 @@ def action_program(db: Database, profile: dict, document_id: int, today: date) -
 
 # -- the minutes -------------------------------------------------------------------------------------
 def minutes(db: Database, profile: dict, document_id: int, today: date) -> bytes:
-    doc = plans.get(db, document_id)
+    doc = documents.get(db, document_id)
     if not doc.meeting_id:
         raise InputError("Nghị quyết chưa gắn với buổi sinh hoạt nào (chưa thông qua); chưa có biên bản.")
     meeting = meetings.get(db, doc.meeting_id)
