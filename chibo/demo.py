@@ -7,7 +7,7 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, time, timedelta
 
-from chibo import audit, months, plans, program
+from chibo import audit, evaluations, months, plans, program
 from chibo.auth import Actor, require
 from chibo.db import Database
 from chibo.errors import InputError
@@ -68,8 +68,8 @@ def _insert(cur, table: str, values: dict) -> int:
 class _Builder:
     """Writes the whole demo cell inside one transaction."""
 
-    def __init__(self, cur, today: date, progress):
-        self.cur, self.today, self.progress = cur, today, progress
+    def __init__(self, cur, actor: Actor, today: date, progress):
+        self.cur, self.actor, self.today, self.progress = cur, actor, today, progress
         self.rng = random.Random(SEED)
         self.current = months.month_start(today)
         self.months = [self.current]
@@ -268,11 +268,12 @@ class _Builder:
             values = {"document_id": doc_id, "field": field, "title": title, "channel": channels[index % 3],
                       "lead_member_id": None if by_unit else self.rng.choice(self.active),
                       "lead_unit_id": lead_unit, "start_on": meeting_on, "deadline": deadline,
-                      "report_at": f"Sinh hoạt chi bộ tháng {months.next_month(month).month}",
+                      "report_at": months.report_meeting(month),
                       "measure_id": self.measures[field] if index < 6 else None,
                       "recurring": index == 0}
             task_id = _insert(self.cur, "tasks", values)
-            _insert(self.cur, "task_partners", {"task_id": task_id, "member_id": self.rng.choice(self.active)})
+            partner = self.rng.choice([m for m in self.active if m != values["lead_member_id"]])
+            _insert(self.cur, "task_partners", {"task_id": task_id, "member_id": partner})
             self.outcome(task_id, meeting_on, deadline, month)
             created.append(task_id)
         if previous_tasks:
@@ -316,8 +317,9 @@ class _Builder:
             new_id = self.cur.execute(
                 "INSERT INTO tasks (document_id, field, title, lead_member_id, lead_unit_id, channel, start_on, deadline,"
                 " status, progress, report_at, carried_from_id) SELECT ?, field, title, lead_member_id, lead_unit_id,"
-                " channel, ?, ?, 'in_progress', progress, report_at, id FROM tasks WHERE id = ? RETURNING id",
-                [doc_id, meeting_on, min(months.month_end(month), meeting_on + timedelta(days=15)), old_id]).fetchone()[0]
+                " channel, ?, ?, 'in_progress', progress, ?, id FROM tasks WHERE id = ? RETURNING id",
+                [doc_id, meeting_on, min(months.month_end(month), meeting_on + timedelta(days=15)), months.report_meeting(month),
+                 old_id]).fetchone()[0]
             self.outcome(new_id, meeting_on, min(months.month_end(month), meeting_on + timedelta(days=15)), month)
             created.append(new_id)
 
@@ -344,12 +346,10 @@ class _Builder:
             "subject_unit_id": self.rng.choice(list(self.units.values())),
             "content": "Việc thực hiện nghị quyết chi bộ tháng", "finding": "Thực hiện cơ bản đúng kế hoạch",
             "conclusion": self.rng.choice(["bieu_duong", "nhac_nho"])})
-        self.cur.execute(
-            "INSERT INTO month_task_snapshots SELECT ?, id, title, field, effective_status, progress, deadline, done_on"
-            " FROM month_tasks(?, ?)", [evaluation_id, month, months.month_end(month)])
-        close_at = datetime.combine(months.next_month(month) + timedelta(days=2), time(17, 0))
-        self.cur.execute("UPDATE evaluations SET closed_at = ? WHERE id = ?", [min(close_at, datetime.combine(
-            self.today, time(7, 0))), evaluation_id])
+        # Closed as the secretary closes a month (tasks and targets frozen), two days after the next meeting.
+        close_at = min(datetime.combine(months.next_month(month) + timedelta(days=2), time(17, 0)),
+                       datetime.combine(self.today, time(7, 0)))
+        evaluations.close_month_in(self.cur, self.actor, evaluation_id, month, close_at.date(), close_at)
 
     def ratings(self) -> None:
         year = self.today.year - 1
@@ -382,7 +382,7 @@ def load(db: Database, actor: Actor, today: date, force: bool = False, progress=
                 raise InputError("Cơ sở dữ liệu đã có dữ liệu chi bộ; không ghi đè (dùng --force nếu chắc chắn).")
             for table in DOMAIN_TABLES:
                 cur.execute(f"DELETE FROM {table}")
-        summary = _Builder(cur, today, report).build()
+        summary = _Builder(cur, actor, today, report).build()
         audit.log(cur, actor, "tải dữ liệu mẫu", "cell", 1, None, summary)
         return summary
     result = db.write(work)

@@ -178,25 +178,28 @@ def close_month(db: Database, actor: Actor, month: date, today: date) -> None:
     _resolution_or_fail(db, month)
     existing = get(db, month)
     evaluation_id = existing["id"] if existing else save(db, actor, month)
-    as_of = min(months.month_end(month), today)
+    db.write(lambda cur: close_month_in(cur, actor, evaluation_id, month, today, datetime.now()))
 
-    def work(cur):
-        closed = cur.execute("SELECT closed_at FROM evaluations WHERE id = ?", [evaluation_id]).fetchone()[0]
-        if closed:
-            raise InputError(f"Tháng {month.month}/{month.year} đã chốt từ {closed:%d/%m/%Y %H:%M}.")
-        cur.execute(
-            "INSERT INTO month_task_snapshots SELECT ?, id, title, field, effective_status, progress, deadline, done_on"
-            " FROM month_tasks(?, ?)", [evaluation_id, month, today])
-        cur.execute(
-            "INSERT INTO month_target_snapshots SELECT ?, id, actual, coalesce(actual_text, ''), attainment"
-            f" FROM ({targets.SCORECARD_SQL.replace('$as_of', '?::DATE')})",
-            [evaluation_id, as_of, as_of])
-        cur.execute("UPDATE evaluations SET closed_at = ?, closed_by = ? WHERE id = ?",
-                    [datetime.now(), actor.user_id, evaluation_id])
-        cur.execute("UPDATE documents SET status = 'evaluated', updated_at = current_timestamp"
-                    " WHERE kind = 'nq_thang' AND month = ?", [month])
-        audit.log(cur, actor, "chốt tháng", "evaluations", evaluation_id, {"closed": False}, {"closed": True})
-    db.write(work)
+
+def close_month_in(cur, actor: Actor, evaluation_id: int, month: date, today: date, closed_at: datetime) -> None:
+    """The close itself, in the caller's transaction (the demo closes its past months with it too):
+    task statuses as read on `today`, target figures as of the month's end (or today, if earlier)."""
+    closed = cur.execute("SELECT closed_at FROM evaluations WHERE id = ?", [evaluation_id]).fetchone()[0]
+    if closed:
+        raise InputError(f"Tháng {month.month}/{month.year} đã chốt từ {closed:%d/%m/%Y %H:%M}.")
+    as_of = min(months.month_end(month), today)
+    cur.execute(
+        "INSERT INTO month_task_snapshots SELECT ?, id, title, field, effective_status, progress, deadline, done_on"
+        " FROM month_tasks(?, ?)", [evaluation_id, month, today])
+    cur.execute(
+        "INSERT INTO month_target_snapshots SELECT ?, id, actual, coalesce(actual_text, ''), attainment"
+        f" FROM ({targets.SCORECARD_SQL.replace('$as_of', '?::DATE')})",
+        [evaluation_id, as_of, as_of])
+    cur.execute("UPDATE evaluations SET closed_at = ?, closed_by = ? WHERE id = ?",
+                [closed_at, actor.user_id, evaluation_id])
+    cur.execute("UPDATE documents SET status = 'evaluated', updated_at = current_timestamp"
+                " WHERE kind = 'nq_thang' AND month = ?", [month])
+    audit.log(cur, actor, "chốt tháng", "evaluations", evaluation_id, {"closed": False}, {"closed": True})
 
 
 def reopen_month(db: Database, actor: Actor, month: date, reason: str) -> None:

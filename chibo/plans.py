@@ -13,7 +13,7 @@ from chibo.auth import Actor, require
 from chibo.db import Database, memoised
 from chibo.errors import InputError
 from chibo.labels import BASE_KINDS, CHANNELS, FIELDS, missing
-from chibo.months import meeting_date, month_end, month_start, previous_month
+from chibo.months import meeting_date, month_end, month_start, previous_month, report_meeting
 
 DEFAULT_STANDING_DUTIES = [
     "Lãnh đạo thực hiện nhiệm vụ giáo dục của nhà trường.",
@@ -88,17 +88,21 @@ def _copy_tasks(cur, actor, doc_id, month, start_on, previous, carry_over: list[
     unknown = set(carry_over) - found
     if unknown:
         raise InputError("Chỉ chuyển tiếp được nhiệm vụ chưa hoàn thành của tháng trước.")
+    _refuse_repeated_titles(cur, previous, month, [r[0] for r in rows])
     for task_id, recurring in rows:
         new_id = cur.execute(
             "INSERT INTO tasks (document_id, measure_id, field, title, lead_member_id, lead_unit_id, channel,"
             " start_on, deadline, status, progress, report_at, recurring, carried_from_id)"
             " SELECT ?, measure_id, field, title, lead_member_id, lead_unit_id, channel, ?, ?,"
             "  CASE WHEN ? THEN 'not_started' WHEN progress > 0 THEN 'in_progress' ELSE 'not_started' END,"
-            "  CASE WHEN ? THEN 0 ELSE progress END, report_at, recurring, CASE WHEN ? THEN NULL ELSE id END"
+            "  CASE WHEN ? THEN 0 ELSE progress END, ?, recurring, CASE WHEN ? THEN NULL ELSE id END"
             " FROM tasks WHERE id = ? RETURNING id",
-            [doc_id, start_on, month_end(month), recurring, recurring, recurring, task_id]).fetchone()[0]
-        cur.execute("INSERT INTO task_partners SELECT ?, member_id, unit_id FROM task_partners WHERE task_id = ?",
-                    [new_id, task_id])
+            [doc_id, start_on, month_end(month), recurring, recurring, report_meeting(month), recurring,
+             task_id]).fetchone()[0]
+        # The lead is never also a partner (older data may say so): the copy drops that partner row.
+        cur.execute("INSERT INTO task_partners SELECT ?, p.member_id, p.unit_id FROM task_partners p"
+                    " JOIN tasks t ON t.id = p.task_id WHERE p.task_id = ?"
+                    " AND p.member_id IS DISTINCT FROM t.lead_member_id", [new_id, task_id])
         audit.log(cur, actor, "lặp lại nhiệm vụ" if recurring else "chuyển tiếp nhiệm vụ", "tasks", new_id,
                   None, {"from_task": task_id})
 
@@ -149,6 +153,15 @@ def task_table(db: Database, document_id: int) -> pd.DataFrame:
         " FROM tasks t WHERE t.document_id = ? ORDER BY t.field, t.deadline, t.id", [document_id])
 
 
+def _refuse_repeated_titles(cur, previous: date, month: date, task_ids: list[int]) -> None:
+    """Two copies of one task in a month would be counted and reported twice."""
+    titles = cur.execute("SELECT lower(trim(title)) AS t, any_value(title) FROM tasks WHERE id IN"
+                         " (SELECT unnest(?::INTEGER[])) GROUP BY t HAVING count(*) > 1", [task_ids]).fetchall()
+    if titles:
+        raise InputError(f"Nhiệm vụ «{titles[0][1]}» có hai lần trong danh sách chuyển sang tháng "
+                         f"{month.month}/{month.year}; chỉ chọn chuyển tiếp một lần.")
+
+
 def _clean_task_row(row: dict, month: date, term: cell.Term, active_members: set[int]) -> dict:
     deadline = validate.a_date(row.get("deadline"), "Hạn hoàn thành")
     if not month_start(month) <= deadline <= month_end(month):
@@ -165,6 +178,8 @@ def _clean_task_row(row: dict, month: date, term: cell.Term, active_members: set
     partners = [] if _blank(raw_partners) else [int(p) for p in raw_partners if not missing(p)]
     if any(p not in active_members for p in partners):
         raise InputError("Có người phối hợp không còn sinh hoạt.")
+    if lead_member is not None and lead_member in partners:
+        raise InputError("Đồng chí chủ trì không đồng thời là người phối hợp; hãy bỏ tên đồng chí ở cột «Phối hợp».")
     return {
         "id": _optional_id(row.get("id")),
         "field": validate.choice(row.get("field"), FIELDS, "Lĩnh vực"),

@@ -47,3 +47,13 @@ def test_the_demo_cell_has_what_the_brief_asks(demo_db):
 def test_the_demo_holds_together(demo_db):
     assert documents.monthly_resolution(demo_db, date(2026, 11, 1)).status == "in_progress"
     assert not targets.scorecard(demo_db, TODAY)["attainment"].isna().all()
+
+
+def test_the_demo_closes_its_past_months_as_a_user_does_targets_included(demo_db):
+    closed = demo_db.rows("SELECT e.month, count(DISTINCT s.task_id), count(DISTINCT ts.target_id)"
+                          " FROM evaluations e JOIN month_task_snapshots s ON s.evaluation_id = e.id"
+                          " JOIN month_target_snapshots ts ON ts.evaluation_id = e.id"
+                          " WHERE e.closed_at IS NOT NULL GROUP BY 1 ORDER BY 1")
+    targets_total = demo_db.scalar("SELECT count(*) FROM targets")
+    assert len(closed) == 5 and all(frozen_targets == targets_total for _, _, frozen_targets in closed)
+    assert demo_db.scalar("SELECT count(*) FROM audit_log WHERE action = 'chốt tháng'") == 5

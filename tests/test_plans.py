@@ -289,3 +289,36 @@ def test_no_page_decides_the_lifecycle_itself():
     for page in pages.glob("*.py"):
         text = page.read_text(encoding="utf-8")
         assert "status ==" not in text and "status in (" not in text and "status !=" not in text, page.name
+
+
+# -- data rules the documents need -------------------------------------------------------------------
+def test_a_lead_listed_among_the_partners_is_refused_with_its_row(small_cell):
+    db, lead, other, _ = small_cell
+    doc_id = plans.new_monthly_draft(db, A, DEC)
+    with pytest.raises(InputError, match="Dòng 2: Đồng chí chủ trì không đồng thời là người phối hợp"):
+        plans.save_task_table(db, A, doc_id, [row(lead), row(lead, "Việc hai", partner_ids=[other, lead])])
+    assert plans.task_table(db, doc_id).empty  # nothing half-written
+
+
+def test_a_carried_over_task_reports_back_at_the_meeting_after_its_new_month(demo_db):
+    picked = int(plans.carry_over_candidates(demo_db, DEC).iloc[0]["id"])
+    assert demo_db.scalar("SELECT report_at FROM tasks WHERE id = ?", [picked]) == "kỳ sinh hoạt tháng 12/2026"
+    doc_id = plans.new_monthly_draft(demo_db, A, DEC, [picked])
+    copied = demo_db.rows("SELECT DISTINCT report_at FROM tasks WHERE document_id = ?", [doc_id])
+    assert copied == [("kỳ sinh hoạt tháng 1/2027",)]
+
+
+def test_carrying_over_the_same_task_twice_into_a_month_is_refused(demo_db):
+    candidate = plans.carry_over_candidates(demo_db, DEC).iloc[0]
+    twin = demo_db.write(lambda cur: cur.execute(
+        "INSERT INTO tasks (document_id, field, title, lead_member_id, lead_unit_id, channel, start_on, deadline)"
+        " SELECT document_id, field, upper(title), lead_member_id, lead_unit_id, channel, start_on, deadline"
+        " FROM tasks WHERE id = ? RETURNING id", [int(candidate["id"])]).fetchone()[0])
+    with pytest.raises(InputError, match=r"có hai lần trong danh sách chuyển sang tháng 12/2026"):
+        plans.new_monthly_draft(demo_db, A, DEC, [int(candidate["id"]), twin])
+    assert documents.monthly_resolution(demo_db, DEC) is None
+
+
+def test_the_demo_lists_no_lead_among_its_partners(demo_db):
+    assert demo_db.scalar("SELECT count(*) FROM tasks t JOIN task_partners p ON p.task_id = t.id"
+                          " AND p.member_id = t.lead_member_id") == 0
