@@ -21,6 +21,7 @@ from pathlib import Path
 from chibo import auth, docs, documents, months, program
 from chibo.config import PROJECT_DIR
 from chibo.db import Database
+from chibo.permissions import SYSTEM
 
 PAGES = ["overview", "my_tasks", "tasks", "units", "queries", "plan_month", "program", "evaluation", "members",
          "display", "settings", "admin"]
@@ -204,9 +205,9 @@ def measure(scale: int, runs: int) -> dict:
     started = time.perf_counter()
     generated = generate(db, scale, today)
     generate_seconds = time.perf_counter() - started
-    admin = auth.add_user(db, auth.SYSTEM, "bench", "bench-mat-khau-dai", "quan_tri",
+    admin = auth.add_user(db, SYSTEM, "bench", "bench-mat-khau-dai", "quan_tri",
                           member_id=db.scalar("SELECT min(id) FROM members"))
-    projector = auth.add_user(db, auth.SYSTEM, "chieu", "bench-mat-khau-dai", "trinh_chieu")
+    projector = auth.add_user(db, SYSTEM, "chieu", "bench-mat-khau-dai", "trinh_chieu")
     resolution_id = documents.monthly_resolution(db, months.month_start(today)).id
     db.close()
 
@@ -234,10 +235,10 @@ def measure(scale: int, runs: int) -> dict:
     for name, kind, doc_id in (("export_resolution", "resolution", resolution_id),
                                ("export_program_1000", "program", generated["program_id"]),
                                ("export_report", "report", resolution_id)):
-        data = docs.export_bytes(live, auth.SYSTEM, kind, doc_id, today)
+        data = docs.export_bytes(live, SYSTEM, kind, doc_id, today)
         paragraphs, tables = _content_of(data)
         results[name] = {
-            "median_seconds": _median(lambda k=kind, d=doc_id: docs.export_bytes(live, auth.SYSTEM, k, d, today), runs),
+            "median_seconds": _median(lambda k=kind, d=doc_id: docs.export_bytes(live, SYSTEM, k, d, today), runs),
             "floor_seconds": _median(lambda p=paragraphs, t=tables: _raw_docx(p, t), runs)}
     for item in results.values():
         item["ratio"] = round(item["median_seconds"] / item["floor_seconds"], 2)

@@ -14,6 +14,7 @@ import streamlit as st
 from chibo import auth, backup, config, kept, labels
 from chibo.db import Database
 from chibo.errors import DatabaseInUse, InputError
+from chibo.permissions import Actor
 
 
 @st.cache_resource(show_spinner=False)
@@ -41,7 +42,7 @@ def today() -> date:
 
 
 # -- the signed-in user -------------------------------------------------------------
-def sign_in(actor: auth.Actor) -> None:
+def sign_in(actor: Actor) -> None:
     st.session_state["user_id"] = actor.user_id
     st.session_state["last_seen"] = time.time()
 
@@ -53,7 +54,7 @@ def sign_out(message: str | None = None) -> None:
         st.session_state["flash"] = message
 
 
-def current_actor(db: Database) -> auth.Actor | None:
+def current_actor(db: Database) -> Actor | None:
     """The actor of this browser session; None after logout, idle timeout or a disabled account."""
     user_id = st.session_state.get("user_id")
     if user_id is None:
@@ -70,7 +71,7 @@ def current_actor(db: Database) -> auth.Actor | None:
     return actor
 
 
-def actor() -> auth.Actor:
+def actor() -> Actor:
     """For pages: the signed-in actor (the router guarantees there is one)."""
     found = current_actor(database())
     if found is None:
@@ -204,7 +205,7 @@ def month_label(month) -> str:
 
 
 # -- a task, opened: its details, history, progress form and extension form ---------
-def task_panel(db: Database, found_actor: auth.Actor, task_id: int) -> None:
+def task_panel(db: Database, found_actor: Actor, task_id: int) -> None:
     from chibo import tasks  # local: ui is imported by every page; keep its start-up light
 
     detail = tasks.task(db, task_id, today())
