@@ -18,8 +18,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from chibo import auth, docs, documents, months, program
-from chibo.config import PROJECT_DIR
+from chibo import auth, config, docs, documents, months, program
 from chibo.db import Database
 from chibo.permissions import SYSTEM
 
@@ -140,7 +139,7 @@ def _apptest(script: str, user_id: int | None = None, page: str | None = None):
 
 
 def _page_runner(user_id: int, page: str):
-    at = _apptest(str(PROJECT_DIR / "app.py"), user_id, page)
+    at = _apptest(str(config.PROJECT_DIR / "app.py"), user_id, page)
 
     def rerun():
         at.session_state["last_seen"] = time.time()
@@ -153,7 +152,7 @@ def _fragment_runner(user_id: int, page: str):
     requests a rerun of the fragment alone, not of the page. AppTest has no public way to ask for
     that, so the bench passes the fragment ids it recorded to the run request."""
     from streamlit.testing.v1 import local_script_runner
-    at = _apptest(str(PROJECT_DIR / "app.py"), user_id, page)
+    at = _apptest(str(config.PROJECT_DIR / "app.py"), user_id, page)
     fragment_ids = list(at._fragment_storage._fragments)
     if not fragment_ids:
         raise RuntimeError(f"{page}: no fragment to refresh")
@@ -201,6 +200,7 @@ def measure(scale: int, runs: int) -> dict:
     folder = Path(tempfile.mkdtemp(prefix="chibo-bench-"))
     os.environ["CHIBO_DB"] = str(folder / "bench.duckdb")
     os.environ["CHIBO_BACKUP_DIR"] = str(folder / "backups")
+    config.load.cache_clear()  # settings are read once per process; the app run below must see these
     db = Database(folder / "bench.duckdb")
     started = time.perf_counter()
     generated = generate(db, scale, today)
@@ -222,7 +222,7 @@ def measure(scale: int, runs: int) -> dict:
     empty_at = _apptest(str(empty))
     floor = _median(empty_at.run, runs)
     startup_start = time.perf_counter()
-    _apptest(str(PROJECT_DIR / "app.py"), admin)
+    _apptest(str(config.PROJECT_DIR / "app.py"), admin)
     results["startup_first_page"] = {"median_seconds": time.perf_counter() - startup_start, "floor_seconds": floor}
     for page in PAGES:
         user = projector if page == "display" else admin

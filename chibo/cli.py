@@ -11,7 +11,7 @@ from pathlib import Path
 
 from chibo import auth, backup, config, demo, docs, queries
 from chibo.db import Database, apply_migrations, latest_version
-from chibo.errors import DatabaseInUse, InputError
+from chibo.errors import ConfigError, DatabaseInUse, InputError
 from chibo.labels import ROLES
 from chibo.permissions import SYSTEM
 
@@ -21,7 +21,7 @@ def _db_arg(parser: argparse.ArgumentParser) -> None:
 
 
 def _open(args) -> Database:
-    return Database(args.db or config.load().db_path)
+    return Database(args.db or args.settings.db_path)
 
 
 def _progress(fraction: float, message: str) -> None:
@@ -76,8 +76,8 @@ def cmd_backup(args) -> int:
 
 
 def cmd_restore(args) -> int:
-    target = Path(args.db or config.load().db_path)
-    kept = backup.restore_file(target, args.source, config.load().backup_dir if not args.db else
+    target = Path(args.db or args.settings.db_path)
+    kept = backup.restore_file(target, args.source, args.settings.backup_dir if not args.db else
                                target.parent / "backups")
     print(f"Đã khôi phục {target} từ {args.source}." + (f" Dữ liệu cũ được giữ tại {kept}." if kept else ""))
     return 0
@@ -92,7 +92,7 @@ def cmd_export(args) -> int:
 
 def cmd_query(args) -> int:
     db = _open(args)
-    timeout = config.load().query_timeout_seconds
+    timeout = args.settings.query_timeout_seconds
     if args.question:
         params = dict(p.split("=", 1) for p in args.param if "=" in p)
         result = queries.ask(db, SYSTEM, args.question, params, timeout, today=date.today())
@@ -193,8 +193,9 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
+        args.settings = config.load()  # at start: a bad CHIBO_* value stops every command alike
         return args.run(args)
-    except (InputError, DatabaseInUse) as exc:
+    except (InputError, DatabaseInUse, ConfigError) as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -13,7 +13,7 @@ import streamlit as st
 
 from chibo import auth, backup, config, kept, labels
 from chibo.db import Database
-from chibo.errors import DatabaseInUse, InputError
+from chibo.errors import ConfigError, DatabaseInUse, InputError
 from chibo.permissions import Actor
 
 
@@ -22,10 +22,20 @@ def _database(path: str) -> Database:
     return Database(path)
 
 
+def settings() -> config.Config:
+    """The process's settings, for every page. A bad CHIBO_* value stops the page with its
+    Vietnamese sentence; the router asks first (through database()), so that is at start."""
+    try:
+        return config.load()
+    except ConfigError as exc:
+        st.error(str(exc))
+        st.stop()
+
+
 def database() -> Database:
     """The process's one database, opened and migrated on first use. Each new session checks the
     day's automatic backup, so a server left running for weeks still makes one a day."""
-    cfg = config.load()
+    cfg = settings()
     try:
         db = _database(str(cfg.db_path))
     except DatabaseInUse as exc:
@@ -59,7 +69,7 @@ def current_actor(db: Database) -> Actor | None:
     user_id = st.session_state.get("user_id")
     if user_id is None:
         return None
-    idle_limit = config.load().idle_minutes * 60
+    idle_limit = settings().idle_minutes * 60
     if time.time() - st.session_state.get("last_seen", 0) > idle_limit:
         sign_out("Phiên làm việc đã hết hạn do không hoạt động; hãy đăng nhập lại.")
         return None

@@ -5,13 +5,13 @@ from pathlib import Path
 
 import streamlit as st
 
-from chibo import audit, auth, backup, config, members, ui
+from chibo import audit, auth, backup, members, ui
 from chibo.labels import ROLES, missing
 from chibo.permissions import SYSTEM
 
 db = ui.database()
 actor = ui.actor()
-cfg = config.load()
+cfg = ui.settings()
 ui.show_success()
 st.title("Quản trị")
 if not actor.can("manage_users"):
