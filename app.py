@@ -3,6 +3,7 @@
 import streamlit as st
 
 from chibo import auth, cell, ui
+from chibo.permissions import Actor
 
 st.set_page_config(page_title="chibo — Chi bộ", page_icon="🏫", layout="wide")
 
@@ -13,7 +14,7 @@ def page(path: str, title: str, icon: str, default: bool = False) -> st.Page:
     return st.Page(path, title=title, icon=icon, default=default)
 
 
-def pages_for(actor: auth.Actor) -> dict[str, list[st.Page]]:
+def pages_for(actor: Actor) -> dict[str, list[st.Page]]:
     if actor.role == "trinh_chieu":
         return {"": [page("pages/display.py", "Trình chiếu", "📽️", default=True),
                      page("pages/overview.py", "Tổng quan", "📊")]}

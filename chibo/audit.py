@@ -5,8 +5,8 @@ from datetime import datetime
 
 import pandas as pd
 
-from chibo import auth
 from chibo.db import Database
+from chibo.permissions import Actor, require
 
 
 def _dump(values) -> str | None:
@@ -15,7 +15,7 @@ def _dump(values) -> str | None:
     return json.dumps(values, ensure_ascii=False, default=str, sort_keys=True)
 
 
-def log(cur, actor: "auth.Actor", action: str, entity: str, entity_id, before=None, after=None) -> None:
+def log(cur, actor: Actor, action: str, entity: str, entity_id, before=None, after=None) -> None:
     """Record one change inside the caller's transaction, so it commits or rolls back with it."""
     cur.execute(
         "INSERT INTO audit_log (logged_at, user_id, username, action, entity, entity_id, before, after)"
@@ -33,9 +33,9 @@ def row(cur, table: str, row_id) -> dict | None:
     return dict(zip(names, found)) if found else None
 
 
-def entries(db: Database, actor: "auth.Actor", username: str = "", entity: str = "",
+def entries(db: Database, actor: Actor, username: str = "", entity: str = "",
             since=None, until=None, limit: int = 500) -> pd.DataFrame:
-    auth.require(actor, "view_audit")
+    require(actor, "view_audit")
     sql = ("SELECT logged_at AS \"Thời điểm\", username AS \"Người dùng\", action AS \"Thao tác\","
            " entity AS \"Đối tượng\", entity_id AS \"Mã\", before AS \"Trước\", after AS \"Sau\""
            " FROM audit_log WHERE 1=1")

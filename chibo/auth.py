@@ -1,9 +1,8 @@
-"""Accounts, roles and the permission check every writing function makes."""
+"""Accounts: creating them, signing in, locking after failures. Who may do what is chibo.permissions."""
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import pandas as pd
@@ -12,48 +11,16 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from chibo import audit, validate
 from chibo.db import Database, memoised
-from chibo.errors import InputError, PermissionDenied
+from chibo.errors import InputError
 from chibo.labels import ROLES
+
+# PERMISSIONS and SYSTEM are re-exported only for the tests that say auth.SYSTEM;
+# chibo's own modules import them from chibo.permissions.
+from chibo.permissions import PERMISSIONS, SYSTEM, Actor, require  # noqa: F401
 
 _hasher = PasswordHasher()  # argon2id, salted, memory-hard defaults
 # Verified against when the name is unknown, so timing does not reveal which names exist.
 _DUMMY_HASH = _hasher.hash("chibo-no-such-user")
-
-PERMISSIONS = {
-    "quan_tri": {"manage_users", "settings", "backup", "view_audit", "edit_members", "edit_plans",
-                 "edit_tasks", "edit_evaluations", "export", "record_progress", "run_meeting",
-                 "reopen_month", "query"},
-    "chi_uy": {"edit_members", "edit_plans", "edit_tasks", "edit_evaluations", "export",
-               "record_progress", "run_meeting", "query"},
-    "dang_vien": {"record_progress", "query"},
-    "trinh_chieu": set(),
-}
-
-
-@dataclass(frozen=True)
-class Actor:
-    """The user on whose behalf a domain function runs."""
-    user_id: int | None
-    username: str
-    role: str
-    member_id: int | None = None
-
-    @property
-    def role_label(self) -> str:
-        return ROLES[self.role]
-
-    def can(self, permission: str) -> bool:
-        return permission in PERMISSIONS[self.role]
-
-
-# Command-line tools and the demo generator act as the administrator.
-SYSTEM = Actor(None, "he_thong", "quan_tri")
-
-
-def require(actor: Actor, permission: str) -> None:
-    if actor is None or not actor.can(permission):
-        role = ROLES.get(getattr(actor, "role", ""), "chưa đăng nhập")
-        raise PermissionDenied(f"Tài khoản với vai trò «{role}» không được phép làm việc này.")
 
 
 def _check_password(password: str, role: str) -> str:

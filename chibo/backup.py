@@ -12,10 +12,10 @@ from pathlib import Path
 import duckdb
 
 from chibo import db as dbmod
-from chibo.auth import Actor, require
 from chibo.config import Config
 from chibo.db import Database
 from chibo.errors import InputError
+from chibo.permissions import Actor, require
 
 PREFIX = "chibo-"
 

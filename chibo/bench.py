@@ -18,9 +18,9 @@ import time
 from datetime import date
 from pathlib import Path
 
-from chibo import auth, docs, documents, months, program
-from chibo.config import PROJECT_DIR
+from chibo import auth, config, docs, documents, months, program
 from chibo.db import Database
+from chibo.permissions import SYSTEM
 
 PAGES = ["overview", "my_tasks", "tasks", "units", "queries", "plan_month", "program", "evaluation", "members",
          "display", "settings", "admin"]
@@ -139,7 +139,7 @@ def _apptest(script: str, user_id: int | None = None, page: str | None = None):
 
 
 def _page_runner(user_id: int, page: str):
-    at = _apptest(str(PROJECT_DIR / "app.py"), user_id, page)
+    at = _apptest(str(config.PROJECT_DIR / "app.py"), user_id, page)
 
     def rerun():
         at.session_state["last_seen"] = time.time()
@@ -152,7 +152,7 @@ def _fragment_runner(user_id: int, page: str):
     requests a rerun of the fragment alone, not of the page. AppTest has no public way to ask for
     that, so the bench passes the fragment ids it recorded to the run request."""
     from streamlit.testing.v1 import local_script_runner
-    at = _apptest(str(PROJECT_DIR / "app.py"), user_id, page)
+    at = _apptest(str(config.PROJECT_DIR / "app.py"), user_id, page)
     fragment_ids = list(at._fragment_storage._fragments)
     if not fragment_ids:
         raise RuntimeError(f"{page}: no fragment to refresh")
@@ -200,13 +200,14 @@ def measure(scale: int, runs: int) -> dict:
     folder = Path(tempfile.mkdtemp(prefix="chibo-bench-"))
     os.environ["CHIBO_DB"] = str(folder / "bench.duckdb")
     os.environ["CHIBO_BACKUP_DIR"] = str(folder / "backups")
+    config.load.cache_clear()  # settings are read once per process; the app run below must see these
     db = Database(folder / "bench.duckdb")
     started = time.perf_counter()
     generated = generate(db, scale, today)
     generate_seconds = time.perf_counter() - started
-    admin = auth.add_user(db, auth.SYSTEM, "bench", "bench-mat-khau-dai", "quan_tri",
+    admin = auth.add_user(db, SYSTEM, "bench", "bench-mat-khau-dai", "quan_tri",
                           member_id=db.scalar("SELECT min(id) FROM members"))
-    projector = auth.add_user(db, auth.SYSTEM, "chieu", "bench-mat-khau-dai", "trinh_chieu")
+    projector = auth.add_user(db, SYSTEM, "chieu", "bench-mat-khau-dai", "trinh_chieu")
     resolution_id = documents.monthly_resolution(db, months.month_start(today)).id
     db.close()
 
@@ -221,7 +222,7 @@ def measure(scale: int, runs: int) -> dict:
     empty_at = _apptest(str(empty))
     floor = _median(empty_at.run, runs)
     startup_start = time.perf_counter()
-    _apptest(str(PROJECT_DIR / "app.py"), admin)
+    _apptest(str(config.PROJECT_DIR / "app.py"), admin)
     results["startup_first_page"] = {"median_seconds": time.perf_counter() - startup_start, "floor_seconds": floor}
     for page in PAGES:
         user = projector if page == "display" else admin
@@ -234,10 +235,10 @@ def measure(scale: int, runs: int) -> dict:
     for name, kind, doc_id in (("export_resolution", "resolution", resolution_id),
                                ("export_program_1000", "program", generated["program_id"]),
                                ("export_report", "report", resolution_id)):
-        data = docs.export_bytes(live, auth.SYSTEM, kind, doc_id, today)
+        data = docs.export_bytes(live, SYSTEM, kind, doc_id, today)
         paragraphs, tables = _content_of(data)
         results[name] = {
-            "median_seconds": _median(lambda k=kind, d=doc_id: docs.export_bytes(live, auth.SYSTEM, k, d, today), runs),
+            "median_seconds": _median(lambda k=kind, d=doc_id: docs.export_bytes(live, SYSTEM, k, d, today), runs),
             "floor_seconds": _median(lambda p=paragraphs, t=tables: _raw_docx(p, t), runs)}
     for item in results.values():
         item["ratio"] = round(item["median_seconds"] / item["floor_seconds"], 2)

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from chibo import audit, validate
-from chibo.auth import Actor, require
 from chibo.db import Database, memoised
 from chibo.errors import InputError
+from chibo.permissions import Actor, require
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,9 @@ from pathlib import Path
 
 from chibo import auth, backup, config, demo, docs, queries
 from chibo.db import Database, apply_migrations, latest_version
-from chibo.errors import DatabaseInUse, InputError
+from chibo.errors import ConfigError, DatabaseInUse, InputError
 from chibo.labels import ROLES
+from chibo.permissions import SYSTEM
 
 
 def _db_arg(parser: argparse.ArgumentParser) -> None:
@@ -20,7 +21,7 @@ def _db_arg(parser: argparse.ArgumentParser) -> None:
 
 
 def _open(args) -> Database:
-    return Database(args.db or config.load().db_path)
+    return Database(args.db or args.settings.db_path)
 
 
 def _progress(fraction: float, message: str) -> None:
@@ -40,7 +41,7 @@ def _read_password(confirm: bool = True) -> str:
 # -- commands -----------------------------------------------------------------------------
 def cmd_demo(args) -> int:
     db = _open(args)
-    summary = demo.load(db, auth.SYSTEM, date.today(), force=args.force, progress=_progress)
+    summary = demo.load(db, SYSTEM, date.today(), force=args.force, progress=_progress)
     print(f"Đã tạo chi bộ mẫu: {summary['members']} đảng viên, {summary['months']} tháng, trong {db.path}.")
     return 0
 
@@ -57,33 +58,33 @@ def cmd_users(args) -> int:
     if args.action == "add":
         if not args.role:
             raise InputError(f"Thiếu --role ({', '.join(ROLES)}).")
-        auth.add_user(db, auth.SYSTEM, args.username, _read_password(), args.role, args.name or "", args.member_id)
+        auth.add_user(db, SYSTEM, args.username, _read_password(), args.role, args.name or "", args.member_id)
         print(f"Đã thêm tài khoản {args.username} ({ROLES[args.role]}).")
     elif args.action == "set-password":
-        auth.set_password(db, auth.SYSTEM, args.username, _read_password())
+        auth.set_password(db, SYSTEM, args.username, _read_password())
         print(f"Đã đặt lại mật khẩu cho {args.username}.")
     elif args.action in ("disable", "enable"):
-        auth.set_active(db, auth.SYSTEM, args.username, args.action == "enable")
+        auth.set_active(db, SYSTEM, args.username, args.action == "enable")
         print(f"Đã {'mở khóa' if args.action == 'enable' else 'khóa'} tài khoản {args.username}.")
     return 0
 
 
 def cmd_backup(args) -> int:
-    out = backup.backup_to(_open(args), auth.SYSTEM, args.out)
+    out = backup.backup_to(_open(args), SYSTEM, args.out)
     print(f"Đã sao lưu vào {out}.")
     return 0
 
 
 def cmd_restore(args) -> int:
-    target = Path(args.db or config.load().db_path)
-    kept = backup.restore_file(target, args.source, config.load().backup_dir if not args.db else
+    target = Path(args.db or args.settings.db_path)
+    kept = backup.restore_file(target, args.source, args.settings.backup_dir if not args.db else
                                target.parent / "backups")
     print(f"Đã khôi phục {target} từ {args.source}." + (f" Dữ liệu cũ được giữ tại {kept}." if kept else ""))
     return 0
 
 
 def cmd_export(args) -> int:
-    data = docs.export_bytes(_open(args), auth.SYSTEM, args.kind, args.id, date.today())
+    data = docs.export_bytes(_open(args), SYSTEM, args.kind, args.id, date.today())
     Path(args.out).write_bytes(data)
     print(f"Đã xuất {args.out} ({len(data) // 1024} KB).")
     return 0
@@ -91,12 +92,12 @@ def cmd_export(args) -> int:
 
 def cmd_query(args) -> int:
     db = _open(args)
-    timeout = config.load().query_timeout_seconds
+    timeout = args.settings.query_timeout_seconds
     if args.question:
         params = dict(p.split("=", 1) for p in args.param if "=" in p)
-        result = queries.ask(db, auth.SYSTEM, args.question, params, timeout, today=date.today())
+        result = queries.ask(db, SYSTEM, args.question, params, timeout, today=date.today())
     elif args.sql:
-        result = queries.run_sql(db, auth.SYSTEM, args.sql, timeout, today=date.today())
+        result = queries.run_sql(db, SYSTEM, args.sql, timeout, today=date.today())
     else:
         raise InputError("Cần một câu SQL hoặc --question TÊN. Các câu hỏi: " + ", ".join(queries.QUESTIONS))
     if args.csv:
@@ -192,8 +193,9 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
+        args.settings = config.load()  # at start: a bad CHIBO_* value stops every command alike
         return args.run(args)
-    except (InputError, DatabaseInUse) as exc:
+    except (InputError, DatabaseInUse, ConfigError) as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -1,15 +1,25 @@
-"""Every setting, read once from the environment (CHIBO_*), with defaults."""
+"""Every setting, read once per process from the environment (CHIBO_*), with defaults.
+A value that is set but unusable stops the start with a sentence naming it, rather than
+being replaced by the default without a word."""
 
 import os
+import re
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
+
+from chibo.errors import ConfigError
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 
-def _int(name: str, default: int) -> int:
+def _positive_int(name: str, default: int) -> int:
     raw = os.environ.get(name, "").strip()
-    return int(raw) if raw.isdigit() else default
+    if not raw:
+        return default
+    if not re.fullmatch(r"[0-9]+", raw) or int(raw) == 0:  # not isdigit(): "²" passes it, then int() fails
+        raise ConfigError(f"Biến môi trường {name} phải là số nguyên dương (đang là «{raw}»).")
+    return int(raw)
 
 
 @dataclass(frozen=True)
@@ -24,16 +34,19 @@ class Config:
     display_refresh_seconds: int
 
 
+@cache
 def load() -> Config:
+    """The settings, read on the first call and kept for the life of the process.
+    Whoever changes CHIBO_* afterwards (tests, the benchmark) calls load.cache_clear()."""
     db_path = Path(os.environ.get("CHIBO_DB", PROJECT_DIR / "data" / "chibo.duckdb"))
     backup_dir = Path(os.environ.get("CHIBO_BACKUP_DIR", db_path.parent / "backups"))
     return Config(
         db_path=db_path,
         backup_dir=backup_dir,
-        backups_kept=_int("CHIBO_BACKUPS_KEPT", 14),
-        idle_minutes=_int("CHIBO_IDLE_MINUTES", 60),
-        max_failed_logins=_int("CHIBO_MAX_FAILED_LOGINS", 5),
-        lock_minutes=_int("CHIBO_LOCK_MINUTES", 15),
-        query_timeout_seconds=_int("CHIBO_QUERY_TIMEOUT", 5),
-        display_refresh_seconds=_int("CHIBO_DISPLAY_REFRESH", 5),
+        backups_kept=_positive_int("CHIBO_BACKUPS_KEPT", 14),
+        idle_minutes=_positive_int("CHIBO_IDLE_MINUTES", 60),
+        max_failed_logins=_positive_int("CHIBO_MAX_FAILED_LOGINS", 5),
+        lock_minutes=_positive_int("CHIBO_LOCK_MINUTES", 15),
+        query_timeout_seconds=_positive_int("CHIBO_QUERY_TIMEOUT", 5),
+        display_refresh_seconds=_positive_int("CHIBO_DISPLAY_REFRESH", 5),
     )

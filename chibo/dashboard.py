@@ -7,10 +7,10 @@ from datetime import date
 import pandas as pd
 
 from chibo import cell, documents, meetings, months, targets, validate
-from chibo.auth import Actor, require
 from chibo.db import Database, memoised
 from chibo.errors import InputError
 from chibo.labels import FIELDS, TASK_STATUSES
+from chibo.permissions import Actor, require
 from chibo.tasks import status_counts
 
 DEFAULT_THRESHOLDS = {"green": 90, "yellow": 60}

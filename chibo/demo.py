@@ -8,10 +8,10 @@ import random
 from datetime import date, datetime, time, timedelta
 
 from chibo import audit, evaluations, months, plans, program
-from chibo.auth import Actor, require
 from chibo.db import Database
 from chibo.errors import InputError
 from chibo.labels import FIELDS
+from chibo.permissions import Actor, require
 
 SEED = 20261103
 SCHOOL = "Trường Tiểu học Sông Mây"

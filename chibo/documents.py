@@ -10,11 +10,11 @@ from datetime import date
 import pandas as pd
 
 from chibo import audit, cell, tasks, validate
-from chibo.auth import Actor, require
 from chibo.db import Database, memoised
 from chibo.errors import InputError
 from chibo.labels import DOC_KINDS, DOC_STATUSES, DOC_TYPE_CODES
 from chibo.months import month_start
+from chibo.permissions import Actor, require
 
 LIFECYCLE = ["draft", "agreed", "adopted", "in_progress", "evaluated"]
 LOCKED = {"adopted", "in_progress", "evaluated"}

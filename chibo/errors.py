@@ -25,3 +25,7 @@ class DatabaseInUse(RuntimeError):
             f"Cơ sở dữ liệu {path} đang được một chương trình khác sử dụng "
             "(có thể ứng dụng chibo đang chạy). Hãy đóng chương trình đó rồi thử lại."
         )
+
+
+class ConfigError(RuntimeError):
+    """A CHIBO_* setting is set to a value chibo cannot use; the message names it and what is expected."""

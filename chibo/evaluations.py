@@ -8,10 +8,10 @@ from datetime import date, datetime
 import pandas as pd
 
 from chibo import audit, documents, meetings, months, targets, validate
-from chibo.auth import Actor, require
 from chibo.db import Database, memoised
 from chibo.errors import InputError
 from chibo.labels import missing
+from chibo.permissions import Actor, require
 
 TEXT_FIELDS = {
     "results": "Kết quả đạt được",

@@ -8,10 +8,10 @@ from datetime import date, datetime, time
 import pandas as pd
 
 from chibo import audit, cell, months, validate
-from chibo.auth import Actor, require
 from chibo.db import Database, memoised
 from chibo.errors import InputError
 from chibo.labels import ATTENDANCE, MEETING_KINDS, missing
+from chibo.permissions import Actor, require
 
 # Default rubric (one local rubric for a 30+ member cell), editable in settings.
 DEFAULT_RUBRIC = {

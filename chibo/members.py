@@ -8,10 +8,10 @@ from datetime import date
 import pandas as pd
 
 from chibo import audit, validate
-from chibo.auth import Actor, require
 from chibo.db import Database, memoised
 from chibo.errors import InputError
 from chibo.labels import GENDERS, MEMBER_STATUSES, MEMBERSHIP, PARTY_ROLES, UNIT_KINDS, missing
+from chibo.permissions import Actor, require
 
 # Spreadsheet columns of the import template, in order: Vietnamese header -> field.
 IMPORT_COLUMNS = {

@@ -9,11 +9,11 @@ from datetime import date
 import pandas as pd
 
 from chibo import audit, cell, documents, members, tasks, validate
-from chibo.auth import Actor, require
 from chibo.db import Database, memoised
 from chibo.errors import InputError
 from chibo.labels import BASE_KINDS, CHANNELS, FIELDS, missing
 from chibo.months import meeting_date, month_end, month_start, previous_month, report_meeting
+from chibo.permissions import Actor, require
 
 DEFAULT_STANDING_DUTIES = [
     "Lãnh đạo thực hiện nhiệm vụ giáo dục của nhà trường.",

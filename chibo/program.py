@@ -8,10 +8,10 @@ from datetime import date
 import pandas as pd
 
 from chibo import audit, cell, documents, plans, validate
-from chibo.auth import Actor, require
 from chibo.db import Database
 from chibo.errors import InputError
 from chibo.labels import DIRECTIONS, FIELDS, TARGET_KINDS
+from chibo.permissions import Actor, require
 
 # The sections an action program holds (Hướng dẫn xây dựng chương trình hành động).
 PROGRAM_SECTIONS = {

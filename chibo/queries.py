@@ -12,10 +12,10 @@ import duckdb
 import pandas as pd
 
 from chibo import audit, meetings, targets, tasks, validate
-from chibo.auth import Actor, require
 from chibo.db import Database
 from chibo.errors import InputError
 from chibo.labels import FIELDS, TASK_STATUSES
+from chibo.permissions import Actor, require
 
 MAX_ROWS = 1000
 EXAMPLE_SQL = ("SELECT nguoi_chu_tri, count(*) AS so_viec\nFROM nhiem_vu\nWHERE trang_thai = 'overdue'\n"

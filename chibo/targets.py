@@ -8,10 +8,10 @@ from datetime import date
 import pandas as pd
 
 from chibo import audit, validate
-from chibo.auth import Actor, require
 from chibo.db import Database, memoised
 from chibo.errors import InputError
 from chibo.labels import missing
+from chibo.permissions import Actor, require
 
 # Qualitative levels in rising order: a value at or above the target's level attains it.
 QUALITATIVE_LADDER = [

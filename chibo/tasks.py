@@ -8,10 +8,10 @@ from datetime import date, datetime
 import pandas as pd
 
 from chibo import audit, validate
-from chibo.auth import Actor, require
 from chibo.db import Database, memoised
 from chibo.errors import InputError
 from chibo.labels import CHANNELS, CONCLUSIONS, FIELDS, SUPERVISION_KINDS, TASK_STATUSES, vn_date
+from chibo.permissions import Actor, require
 
 CLOSED_STATUSES = ("done", "not_done")
 RECORDABLE_STATUSES = ("not_started", "in_progress", "done", "not_done", "paused")

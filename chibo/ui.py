@@ -13,7 +13,8 @@ import streamlit as st
 
 from chibo import auth, backup, config, kept, labels
 from chibo.db import Database
-from chibo.errors import DatabaseInUse, InputError
+from chibo.errors import ConfigError, DatabaseInUse, InputError
+from chibo.permissions import Actor
 
 
 @st.cache_resource(show_spinner=False)
@@ -21,10 +22,20 @@ def _database(path: str) -> Database:
     return Database(path)
 
 
+def settings() -> config.Config:
+    """The process's settings, for every page. A bad CHIBO_* value stops the page with its
+    Vietnamese sentence; the router asks first (through database()), so that is at start."""
+    try:
+        return config.load()
+    except ConfigError as exc:
+        st.error(str(exc))
+        st.stop()
+
+
 def database() -> Database:
     """The process's one database, opened and migrated on first use. Each new session checks the
     day's automatic backup, so a server left running for weeks still makes one a day."""
-    cfg = config.load()
+    cfg = settings()
     try:
         db = _database(str(cfg.db_path))
     except DatabaseInUse as exc:
@@ -41,7 +52,7 @@ def today() -> date:
 
 
 # -- the signed-in user -------------------------------------------------------------
-def sign_in(actor: auth.Actor) -> None:
+def sign_in(actor: Actor) -> None:
     st.session_state["user_id"] = actor.user_id
     st.session_state["last_seen"] = time.time()
 
@@ -53,12 +64,12 @@ def sign_out(message: str | None = None) -> None:
         st.session_state["flash"] = message
 
 
-def current_actor(db: Database) -> auth.Actor | None:
+def current_actor(db: Database) -> Actor | None:
     """The actor of this browser session; None after logout, idle timeout or a disabled account."""
     user_id = st.session_state.get("user_id")
     if user_id is None:
         return None
-    idle_limit = config.load().idle_minutes * 60
+    idle_limit = settings().idle_minutes * 60
     if time.time() - st.session_state.get("last_seen", 0) > idle_limit:
         sign_out("Phiên làm việc đã hết hạn do không hoạt động; hãy đăng nhập lại.")
         return None
@@ -70,7 +81,7 @@ def current_actor(db: Database) -> auth.Actor | None:
     return actor
 
 
-def actor() -> auth.Actor:
+def actor() -> Actor:
     """For pages: the signed-in actor (the router guarantees there is one)."""
     found = current_actor(database())
     if found is None:
@@ -204,7 +215,7 @@ def month_label(month) -> str:
 
 
 # -- a task, opened: its details, history, progress form and extension form ---------
-def task_panel(db: Database, found_actor: auth.Actor, task_id: int) -> None:
+def task_panel(db: Database, found_actor: Actor, task_id: int) -> None:
     from chibo import tasks  # local: ui is imported by every page; keep its start-up light
 
     detail = tasks.task(db, task_id, today())

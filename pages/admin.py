@@ -5,12 +5,13 @@ from pathlib import Path
 
 import streamlit as st
 
-from chibo import audit, auth, backup, config, members, ui
+from chibo import audit, auth, backup, members, ui
 from chibo.labels import ROLES, missing
+from chibo.permissions import SYSTEM
 
 db = ui.database()
 actor = ui.actor()
-cfg = config.load()
+cfg = ui.settings()
 ui.show_success()
 st.title("Quản trị")
 if not actor.can("manage_users"):
@@ -61,7 +62,7 @@ if accounts_tab.open:
 if audit_tab.open:
     with audit_tab:
         left, middle, right = st.columns(3)
-        who = left.selectbox("Người dùng", ["", *auth.list_users(db)["username"], auth.SYSTEM.username],
+        who = left.selectbox("Người dùng", ["", *auth.list_users(db)["username"], SYSTEM.username],
                              format_func=lambda u: u or "Tất cả")
         entity = middle.selectbox("Đối tượng", ["", *audit.entity_names(db)], format_func=lambda e: e or "Tất cả")
         since = right.date_input("Từ ngày", None, format="DD/MM/YYYY")

@@ -2,13 +2,13 @@
 
 import streamlit as st
 
-from chibo import agenda, config, dashboard, meetings, ui
+from chibo import agenda, dashboard, meetings, ui
 from chibo.labels import ATTENDANCE, vn_date
 
 db = ui.database()
 actor = ui.actor()
 today = ui.today()
-refresh = config.load().display_refresh_seconds
+refresh = ui.settings().display_refresh_seconds
 ui.show_success()
 
 if st.session_state.setdefault("display_fullscreen", actor.role == "trinh_chieu"):

@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from chibo import auth, config, ui
+from chibo import auth, ui
 
 db = ui.database()
-cfg = config.load()
+cfg = ui.settings()
 _, middle, _ = st.columns([1, 2, 1])
 with middle:
     st.title("Đăng nhập chibo")

@@ -4,13 +4,13 @@
 import pandas as pd
 import streamlit as st
 
-from chibo import charts, config, documents, queries, ui
+from chibo import charts, documents, queries, ui
 from chibo.labels import FIELDS, TASK_STATUSES
 
 db = ui.database()
 actor = ui.actor()
 today = ui.today()
-timeout = config.load().query_timeout_seconds
+timeout = ui.settings().query_timeout_seconds
 ui.show_success()
 st.title("Tra cứu")
 

@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from chibo import auth, demo
+from chibo import auth, config, demo
 from chibo.db import Database
 
 # The demo is built around this day and every test that needs "today" takes it from here (or from the
@@ -25,6 +25,14 @@ def build_demo(path, today: date):
 @pytest.fixture
 def today():
     return TODAY
+
+
+@pytest.fixture(autouse=True)
+def settings_read_afresh():
+    """Settings are read once per process; each test reads the CHIBO_* its own fixtures set."""
+    config.load.cache_clear()
+    yield
+    config.load.cache_clear()
 
 
 @pytest.fixture

@@ -31,8 +31,8 @@ PAGES = {
 
 @pytest.fixture(autouse=True)
 def isolated_app(tmp_path, monkeypatch, today):
-    """Each test its own database file, no Streamlit cache carried over, and the pages' "today" the
-    demo's own day (pages ask ui.today(); AppTest runs them in this process)."""
+    """Each test its own database file (settings are read afresh: conftest), no Streamlit cache carried
+    over, and the pages' "today" the demo's own day (pages ask ui.today(); AppTest runs them in this process)."""
     monkeypatch.setattr(ui, "today", lambda: today)
     monkeypatch.setenv("CHIBO_DB", str(tmp_path / "app.duckdb"))
     monkeypatch.setenv("CHIBO_BACKUP_DIR", str(tmp_path / "backups"))
@@ -86,6 +86,14 @@ def test_first_start_asks_for_the_administrator_before_anything_else():
     assert len(at.text_input) == 4 and not at.metric
     welcome = create_admin()
     assert any("Dùng thử với chi bộ mẫu" in t.label for t in welcome.tabs)
+
+
+def test_a_bad_setting_is_shown_at_start_and_nothing_else_runs(monkeypatch):
+    monkeypatch.setenv("CHIBO_IDLE_MINUTES", "abc")
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    assert [e.value for e in at.error] == ["Biến môi trường CHIBO_IDLE_MINUTES phải là số nguyên dương (đang là «abc»)."]
+    assert not at.title and not at.text_input
 
 
 def test_mismatched_admin_passwords_are_refused():

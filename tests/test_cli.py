@@ -1,3 +1,4 @@
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -10,9 +11,9 @@ ROOT = Path(__file__).resolve().parent.parent
 COMMANDS = ["demo", "users", "backup", "restore", "export", "query", "check", "bench"]
 
 
-def chibo(*args, stdin: str = "") -> subprocess.CompletedProcess:
+def chibo(*args, stdin: str = "", env: dict | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "chibo", *args], cwd=ROOT, input=stdin, capture_output=True,
-                          text=True, timeout=120)
+                          text=True, timeout=120, env=os.environ | (env or {}))
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -73,6 +74,13 @@ def test_failures_are_one_line_never_a_traceback(tmp_path):
         result = chibo(*args)
         assert result.returncode != 0
         assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_bad_setting_stops_every_command_in_one_line_without_a_traceback(tmp_path):
+    result = chibo("check", "--db", str(tmp_path / "c.duckdb"), env={"CHIBO_QUERY_TIMEOUT": "-5"})
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert result.stderr.strip() == "Lỗi: Biến môi trường CHIBO_QUERY_TIMEOUT phải là số nguyên dương (đang là «-5»)."
+    assert not (tmp_path / "c.duckdb").exists()
 
 
 def test_check_reports_a_clean_database(tmp_path):

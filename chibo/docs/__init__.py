@@ -7,11 +7,11 @@ from contextlib import contextmanager
 from datetime import date
 
 from chibo import cell, documents
-from chibo.auth import Actor, require
 from chibo.db import Database
 from chibo.docs import builders
 from chibo.docs.profile import DEFAULT_PROFILE, PROFILE_LABELS, profile, save_profile, validate_profile
 from chibo.errors import InputError
+from chibo.permissions import Actor, require
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 KINDS = {

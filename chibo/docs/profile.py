@@ -4,9 +4,9 @@ the database and editable in settings, so newer guidance changes data, not code.
 from __future__ import annotations
 
 from chibo import cell
-from chibo.auth import Actor, require
 from chibo.db import Database
 from chibo.errors import InputError
+from chibo.permissions import Actor, require
 
 # Hướng dẫn 36-HD/VPTW (2018) as the baseline.
 DEFAULT_PROFILE = {
