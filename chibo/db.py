@@ -172,6 +172,43 @@ class Database:
             apply_migrations(self)
 
 
+class Transaction:
+    """A Database whose every read and write runs in one open transaction (the caller's cursor).
+
+    Domain functions take a Database; handed this instead, a whole sequence of them — the demo cell's
+    six months, made with the very functions a user triggers — commits or rolls back as one."""
+
+    def __init__(self, cur: duckdb.DuckDBPyConnection, path: Path | None = None):
+        self._cur = cur
+        self.path = path
+        self.generation = 0
+
+    def query(self, sql: str, params: Any = None) -> pd.DataFrame:
+        return self._cur.execute(sql, list(params or [])).df()
+
+    def rows(self, sql: str, params: Any = None) -> list[tuple]:
+        return self._cur.execute(sql, list(params or [])).fetchall()
+
+    def one(self, sql: str, params: Any = None) -> tuple | None:
+        found = self.rows(sql, params)
+        return found[0] if found else None
+
+    def scalar(self, sql: str, params: Any = None) -> Any:
+        row = self.one(sql, params)
+        return row[0] if row else None
+
+    def records(self, sql: str, params: Any = None) -> list[dict]:
+        result = self._cur.execute(sql, list(params or []))
+        names = [d[0] for d in result.description]
+        return [dict(zip(names, row)) for row in result.fetchall()]
+
+    def write(self, work: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
+        return work(self._cur)
+
+    def memo(self, key: tuple, compute: Callable[[], T], keep: Callable[[T], bool] = lambda value: True) -> T:
+        return compute()  # inside a transaction every read must see the writes just made
+
+
 def memoised(func):
     """Decorate a read `func(db, ...)`: its result is reused until the next write (Database.memo)."""
     @functools.wraps(func)

@@ -7,8 +7,8 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, time, timedelta
 
-from chibo import audit, evaluations, months, plans, program
-from chibo.db import Database
+from chibo import audit, documents, evaluations, meetings, months, plans, program, tasks
+from chibo.db import Database, Transaction
 from chibo.errors import InputError
 from chibo.labels import FIELDS
 from chibo.permissions import Actor, require
@@ -29,22 +29,54 @@ UNITS = [("Ban giám hiệu", "ban_giam_hieu"), ("Công đoàn cơ sở", "cong_
          ("Tổ khối 2", "to_chuyen_mon"), ("Tổ khối 3", "to_chuyen_mon"), ("Tổ khối 4–5", "to_chuyen_mon"),
          ("Tổ văn phòng", "van_phong")]
 
+# What a school cell sets each month, field by field, and who leads it: a unit of the school, or a member of the
+# committee by role (Hiệu trưởng is the secretary, Phó Hiệu trưởng the deputy, the Chủ tịch Công đoàn and the
+# Tổng phụ trách Đội the other two). Party work is led by the committee, never by a grade team.
 TASK_POOL = {
-    "chuyen_mon": ["Kiểm tra nề nếp dạy học đầu tháng ở các lớp", "Tổ chức chuyên đề đổi mới phương pháp dạy Tiếng Việt",
-                   "Phụ đạo học sinh chưa hoàn thành môn Toán", "Bồi dưỡng học sinh năng khiếu Tiếng Anh",
-                   "Hoàn thiện hồ sơ đánh giá học sinh giữa kỳ", "Dự giờ, góp ý giáo viên mới"],
-    "tu_tuong": ["Quán triệt nghị quyết của Đảng ủy thị trấn đến đảng viên", "Nắm tình hình tư tưởng giáo viên, nhân viên",
-                 "Tuyên truyền kỷ niệm ngày Nhà giáo Việt Nam", "Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh"],
-    "to_chuc_can_bo": ["Rà soát, bổ sung hồ sơ đảng viên", "Bồi dưỡng quần chúng ưu tú để giới thiệu kết nạp",
-                       "Phân công đảng viên phụ trách lớp, khối", "Hoàn thiện hồ sơ quy hoạch cán bộ quản lý"],
-    "doan_the": ["Chỉ đạo Công đoàn tổ chức phong trào thi đua", "Chỉ đạo Liên đội tổ chức hoạt động trải nghiệm",
-                 "Chỉ đạo Chi đoàn ra quân tình nguyện", "Chỉ đạo Công đoàn thăm hỏi đoàn viên ốm đau"],
-    "xay_dung_dang": ["Chuẩn bị nội dung sinh hoạt chuyên đề", "Thu, nộp đảng phí đúng quy định",
-                      "Cập nhật thông tin đảng viên trên Sổ tay đảng viên điện tử", "Hoàn thiện biên bản, sổ nghị quyết"],
-    "kiem_tra_giam_sat": ["Giám sát việc thực hiện quy định về đạo đức nhà giáo", "Kiểm tra việc thu, chi quỹ Công đoàn",
-                          "Giám sát việc thực hiện nhiệm vụ của tổ khối 3", "Kiểm tra việc chấp hành Điều lệ Đảng của đảng viên"],
+    "chuyen_mon": [("Kiểm tra nề nếp dạy học đầu tháng ở các lớp", "Ban giám hiệu"),
+                   ("Tổ chức chuyên đề đổi mới phương pháp dạy Tiếng Việt", "Tổ khối 2"),
+                   ("Phụ đạo học sinh chưa hoàn thành môn Toán", "Tổ khối 3"),
+                   ("Bồi dưỡng học sinh năng khiếu Tiếng Anh", "Tổ khối 4–5"),
+                   ("Hoàn thiện hồ sơ đánh giá học sinh giữa kỳ", "Tổ khối 1"),
+                   ("Dự giờ, góp ý giáo viên mới", "pho_bi_thu")],
+    "tu_tuong": [(f"Quán triệt nghị quyết của Đảng ủy xã {TOWN} đến đảng viên", "bi_thu"),
+                 ("Nắm tình hình tư tưởng giáo viên, nhân viên", "chu_tich_cong_doan"),
+                 ("Tuyên truyền kỷ niệm ngày Nhà giáo Việt Nam", "Công đoàn cơ sở"),
+                 ("Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh", "pho_bi_thu")],
+    "to_chuc_can_bo": [("Rà soát, bổ sung hồ sơ đảng viên", "tong_phu_trach"),
+                       ("Bồi dưỡng quần chúng ưu tú để giới thiệu kết nạp", "bi_thu"),
+                       ("Phân công đảng viên phụ trách lớp, khối", "bi_thu"),
+                       ("Hoàn thiện hồ sơ quy hoạch cán bộ quản lý", "bi_thu")],
+    "doan_the": [("Chỉ đạo Công đoàn tổ chức phong trào thi đua", "Công đoàn cơ sở"),
+                 ("Chỉ đạo Liên đội tổ chức hoạt động trải nghiệm", "Liên đội Thiếu niên Tiền phong"),
+                 ("Chỉ đạo Chi đoàn ra quân tình nguyện", "Chi đoàn Thanh niên"),
+                 ("Chỉ đạo Công đoàn thăm hỏi đoàn viên ốm đau", "Công đoàn cơ sở")],
+    "xay_dung_dang": [("Chuẩn bị nội dung sinh hoạt chuyên đề", "pho_bi_thu"),
+                      ("Thu, nộp đảng phí đúng quy định", "tong_phu_trach"),
+                      ("Cập nhật thông tin đảng viên trên Sổ tay đảng viên điện tử", "tong_phu_trach"),
+                      ("Hoàn thiện biên bản, sổ nghị quyết", "chu_tich_cong_doan")],
+    "kiem_tra_giam_sat": [("Giám sát việc thực hiện quy định về đạo đức nhà giáo", "pho_bi_thu"),
+                          ("Kiểm tra việc thu, chi quỹ Công đoàn", "tong_phu_trach"),
+                          ("Giám sát việc thực hiện nhiệm vụ của tổ khối 3", "pho_bi_thu"),
+                          ("Kiểm tra việc chấp hành Điều lệ Đảng của đảng viên", "bi_thu")],
 }
+# Work a school cell sets every month: once in a resolution, the product copies it into each new month.
+RECURRING = {"Thu, nộp đảng phí đúng quy định"}
+COMMITTEE_ROLES = ["bi_thu", "pho_bi_thu", "chu_tich_cong_doan", "tong_phu_trach"]
+# Where each field's work is set in motion: the cell meeting, the joint leadership meeting, the staff meeting.
+FIELD_CHANNELS = {"chuyen_mon": "hoi_dong", "doan_the": "lien_tich"}
 
+EVALUATION_TEXTS = {
+    "results": "Chi bộ lãnh đạo hoàn thành phần lớn nhiệm vụ đề ra trong tháng.",
+    "strengths": "Đảng viên gương mẫu, các đoàn thể chủ động xây dựng kế hoạch.",
+    "weaknesses": "- Một số nhiệm vụ hoàn thành chậm so với thời hạn.\n"
+                  "- Việc báo cáo tiến độ của các tổ chuyên môn chưa kịp thời.",
+    "causes_subjective": "Một số đồng chí chưa chủ động sắp xếp thời gian.",
+    "causes_objective": "Nhiều hoạt động chuyên môn dồn vào cùng thời điểm.",
+    "responsibility": "Tổ trưởng các tổ chuyên môn chịu trách nhiệm đôn đốc báo cáo.",
+    "lessons": "Phân công cụ thể, kiểm tra thường xuyên, báo cáo đúng hạn.",
+    "proposals": f"Đề nghị Đảng ủy xã {TOWN} tổ chức bồi dưỡng nghiệp vụ công tác đảng.",
+}
 
 def _names(rng: random.Random, count: int) -> list[tuple[str, str]]:
     names, seen = [], set()
@@ -70,6 +102,7 @@ class _Builder:
 
     def __init__(self, cur, actor: Actor, today: date, progress):
         self.cur, self.actor, self.today, self.progress = cur, actor, today, progress
+        self.db = Transaction(cur)  # the domain's functions, run inside this one transaction
         self.rng = random.Random(SEED)
         self.current = months.month_start(today)
         self.months = [self.current]
@@ -83,17 +116,16 @@ class _Builder:
         self.program()
         self.progress(0.3, "Đã tạo chương trình hành động và chỉ tiêu")
         self.higher_docs()
-        previous_tasks: list[int] = []
         for index, month in enumerate(self.months):
-            previous_tasks = self.month(month, previous_tasks)
+            self.month(month)
             self.progress(0.3 + 0.6 * (index + 1) / len(self.months), f"Đã tạo tháng {month.month}/{month.year}")
         self.ratings()
         return {"members": 33, "months": len(self.months)}
 
     # -- the cell -----------------------------------------------------------------
     def cell_and_term(self) -> None:
-        _insert(self.cur, "cell", {"id": 1, "name": f"Chi bộ {SCHOOL}", "superior_name": f"Đảng bộ thị trấn {TOWN}",
-                                   "superior_committee": f"Đảng ủy thị trấn {TOWN}", "place_name": TOWN,
+        _insert(self.cur, "cell", {"id": 1, "name": f"Chi bộ {SCHOOL}", "superior_name": f"Đảng bộ xã {TOWN}",
+                                   "superior_committee": f"Đảng ủy xã {TOWN}", "place_name": TOWN,
                                    "meeting_day": 3})
         start = date(self.months[0].year - 1, 7, 1)
         end = date(start.year + 2, 6, 30) if date(start.year + 2, 6, 30) > self.today else date(self.today.year + 1, 6, 30)
@@ -152,28 +184,31 @@ class _Builder:
                                                  "title": "Xây dựng chi bộ trong sạch, vững mạnh",
                                                  "expected_result": "Chi bộ hoàn thành tốt nhiệm vụ trở lên mỗi năm."})
         end = self.term["end"]
-        specs = [
-            ("chuyen_mon", "Tỷ lệ trẻ 6 tuổi vào lớp 1", "%", "snapshot", "higher", 99.5, 100, "", goal_quality),
-            ("chuyen_mon", "Tỷ lệ học sinh hoàn thành chương trình lớp học", "%", "snapshot", "higher", 98.7, 99, "",
-             goal_quality),
-            ("chuyen_mon", "Số học sinh bỏ học", "học sinh", "snapshot", "lower", 2, 0, "", goal_quality),
-            ("chuyen_mon", "Trường đạt chuẩn quốc gia mức độ 2", "", "qualitative", "higher", None, None,
-             "Đạt chuẩn mức độ 2", goal_quality),
-            ("to_chuc_can_bo", "Kết nạp đảng viên mới", "đảng viên", "cumulative", "higher", 0, 4, "", goal_party),
-            ("xay_dung_dang", "Tỷ lệ đảng viên hoàn thành tốt nhiệm vụ trở lên", "%", "snapshot", "higher", 93.9, 100,
-             "", goal_party),
-            ("doan_the", "Công đoàn xếp loại", "", "qualitative", "higher", None, None, "Vững mạnh xuất sắc", goal_party),
-            ("xay_dung_dang", "Chi bộ xếp loại chất lượng", "", "qualitative", "higher", None, None,
-             "Hoàn thành tốt nhiệm vụ", goal_party),
-            ("chuyen_mon", "Giáo viên hoàn thành kế hoạch bồi dưỡng thường xuyên", "%", "snapshot", "higher", 80, 100,
-             "", goal_quality),
-        ]
-        self.targets = []
-        for position, (field, name, unit, kind, direction, base, goal, text, goal_id) in enumerate(specs):
-            self.targets.append(_insert(self.cur, "targets", {
+        specs = {  # key: (field, name, unit, kind, direction, baseline, target, target in words, goal)
+            "vao_lop_1": ("chuyen_mon", "Tỷ lệ trẻ 6 tuổi vào lớp 1", "%", "snapshot", "higher", 99.5, 100, "",
+                          goal_quality),
+            "hoan_thanh_lop": ("chuyen_mon", "Tỷ lệ học sinh hoàn thành chương trình lớp học", "%", "snapshot", "higher",
+                               98.7, 99, "", goal_quality),
+            "bo_hoc": ("chuyen_mon", "Số học sinh bỏ học", "học sinh", "snapshot", "lower", 2, 0, "", goal_quality),
+            "chuan_quoc_gia": ("chuyen_mon", "Trường đạt chuẩn quốc gia mức độ 2", "", "qualitative", "higher", None,
+                               None, "Đạt chuẩn mức độ 2", goal_quality),
+            "ket_nap": ("to_chuc_can_bo", "Kết nạp đảng viên mới", "đảng viên", "cumulative", "higher", 0, 4, "",
+                        goal_party),
+            "dang_vien_tot": ("xay_dung_dang", "Tỷ lệ đảng viên hoàn thành tốt nhiệm vụ trở lên", "%", "snapshot",
+                              "higher", 93.9, 100, "", goal_party),
+            "cong_doan": ("doan_the", "Công đoàn xếp loại", "", "qualitative", "higher", None, None,
+                          "Vững mạnh xuất sắc", goal_party),
+            "chi_bo": ("xay_dung_dang", "Chi bộ xếp loại chất lượng", "", "qualitative", "higher", None, None,
+                       "Hoàn thành tốt nhiệm vụ", goal_party),
+            "boi_duong": ("chuyen_mon", "Giáo viên hoàn thành kế hoạch bồi dưỡng thường xuyên", "%", "snapshot", "higher",
+                          80, 100, "", goal_quality),
+        }
+        self.targets = {}
+        for position, (key, (field, name, unit, kind, direction, base, goal, text, goal_id)) in enumerate(specs.items()):
+            self.targets[key] = _insert(self.cur, "targets", {
                 "document_id": self.program_id, "goal_id": goal_id, "field": field, "name": name, "unit": unit,
                 "kind": kind, "direction": direction, "baseline": base, "target_value": goal, "target_text": text,
-                "period_start": start, "period_end": end, "from_tasks": position == 8, "position": position}))
+                "period_start": start, "period_end": end, "from_tasks": key == "boi_duong", "position": position})
         self.target_history()
         self.measures = {}
         for position, field in enumerate(FIELDS):
@@ -183,57 +218,92 @@ class _Builder:
                 "title": f"Tăng cường {FIELDS[field][0].lower()}{FIELDS[field][1:]}",
                 "how": "Đưa vào nghị quyết hằng tháng; phân công đảng viên phụ trách; kiểm tra định kỳ.",
                 "lead_member_id": lead, "partners": "Các đoàn thể, tổ chuyên môn", "deadline": end,
-                "target_id": self.targets[8] if field == "chuyen_mon" else None})
+                "target_id": self.targets["boi_duong"] if field == "chuyen_mon" else None})
 
     def target_history(self) -> None:
-        values = {0: [100.0], 1: [98.9, 99.1], 2: [1, 0], 5: [95.2]}
-        for index, series in values.items():
+        values = {"vao_lop_1": [100.0], "hoan_thanh_lop": [98.9, 99.1], "bo_hoc": [1, 0], "dang_vien_tot": [95.2]}
+        for key, series in values.items():
             for step, value in enumerate(series):
                 day = self.term["start"] + timedelta(days=150 + 120 * step)
                 if day <= self.today:
-                    _insert(self.cur, "target_values", {"target_id": self.targets[index], "recorded_on": day,
+                    _insert(self.cur, "target_values", {"target_id": self.targets[key], "recorded_on": day,
                                                         "value": value, "note": "Số liệu báo cáo học kỳ"})
         for day in (self.months[1] + timedelta(days=10), self.months[4] + timedelta(days=12)):
-            _insert(self.cur, "target_values", {"target_id": self.targets[4], "recorded_on": day, "value": 1,
+            _insert(self.cur, "target_values", {"target_id": self.targets["ket_nap"], "recorded_on": day, "value": 1,
                                                 "note": "Kết nạp tại lễ của chi bộ"})
-        for index, text in ((3, "Đang hoàn thiện hồ sơ"), (6, "Vững mạnh"), (7, "Hoàn thành tốt nhiệm vụ")):
-            _insert(self.cur, "target_values", {"target_id": self.targets[index], "recorded_on":
+        for key, text in (("chuan_quoc_gia", "Đang hoàn thiện hồ sơ"), ("cong_doan", "Vững mạnh"),
+                          ("chi_bo", "Hoàn thành tốt nhiệm vụ")):
+            _insert(self.cur, "target_values", {"target_id": self.targets[key], "recorded_on":
                                                 self.months[0] + timedelta(days=5), "value_text": text})
 
     def higher_docs(self) -> None:
         for offset, (number, issuer, title) in enumerate([
-            ("125-CV/ĐU", f"Đảng ủy thị trấn {TOWN}", "về tổ chức sinh hoạt chi bộ theo chuyên đề"),
-            ("48-KH/ĐU", f"Đảng ủy thị trấn {TOWN}", "về học tập, quán triệt nghị quyết của cấp trên"),
-            ("07-HD/BTG", "Ban Tuyên giáo Huyện ủy", "về công tác tuyên truyền năm học mới"),
+            ("125-CV/ĐU", f"Đảng ủy xã {TOWN}", "về tổ chức sinh hoạt chi bộ theo chuyên đề"),
+            ("48-KH/ĐU", f"Đảng ủy xã {TOWN}", "về học tập, quán triệt nghị quyết của cấp trên"),
+            ("07-HD/BTGDVTU", "Ban Tuyên giáo và Dân vận Tỉnh ủy", "về công tác tuyên truyền năm học mới"),
         ]):
             month = self.months[1 + 2 * offset] if 1 + 2 * offset < len(self.months) else self.months[-1]
             issued = months.previous_month(month) + timedelta(days=20)
             _insert(self.cur, "higher_docs", {"number": number, "issuer": issuer, "issued_on": issued,
                                               "title": title, "received_on": issued + timedelta(days=3)})
 
-    # -- one month of the loop -------------------------------------------------------
-    def month(self, month: date, previous_tasks: list[int]) -> list[int]:
-        meeting_on = date(month.year, month.month, 3)
-        meeting_id = self.meeting(meeting_on)
-        status = "in_progress" if month == self.current else "evaluated"
-        doc_id = _insert(self.cur, "documents", {
-            "kind": "nq_thang", "term_id": self.term["id"], "number": self.months.index(month) + 2, "month": month,
-            "summary": f"về lãnh đạo thực hiện nhiệm vụ tháng {month.month} năm {month.year}",
-            "issued_on": meeting_on, "place": TOWN, "status": status, "meeting_id": meeting_id,
-            "signer_id": self.members[0]})
-        for position, duty in enumerate(plans.DEFAULT_STANDING_DUTIES):
-            _insert(self.cur, "document_bases", {"document_id": doc_id, "kind": "standing_duty", "text": duty,
-                                                 "position": position})
-        tasks = self.month_tasks(doc_id, month, meeting_on, previous_tasks)
-        if month != self.current:
-            self.evaluation(month, doc_id, tasks)
-        return tasks
+    # -- one month of the loop, made with the functions a user triggers ---------------------
+    def month(self, month: date) -> None:
+        """The committee drafts the month's resolution (bases, recurring and carried-over work filled in by
+        the product), the cell meets on the 3rd, adopts it and closes the month before; then the month's work."""
+        previous = months.previous_month(month)
+        if month != self.months[0]:
+            self.evaluation(previous)
+        carried = list(plans.carry_over_candidates(self.db, month)["id"][:2])
+        doc_id = plans.new_monthly_draft(self.db, self.actor, month, [int(t) for t in carried])
+        plans.save_task_table(self.db, self.actor, doc_id, self.task_rows(doc_id, month))
+        meeting_id = self.meeting(months.meeting_date(self.db, month))
+        documents.agree(self.db, self.actor, doc_id)
+        present = meetings.attendance_summary(self.db, meeting_id)["present"]
+        meetings.record_vote(self.db, self.actor, meeting_id, present)
+        documents.adopt(self.db, self.actor, doc_id, meeting_id, present)
+        documents.start_work(self.db, self.actor, doc_id)
+        if month != self.months[0]:
+            self.close(previous)
+        for task_id, start, deadline in self.db.rows("SELECT id, start_on, deadline FROM tasks WHERE document_id = ?"
+                                                     " ORDER BY id", [doc_id]):
+            self.outcome(task_id, start, deadline, month)
+
+    def task_rows(self, doc_id: int, month: date) -> list[dict]:
+        """The draft's copied rows as they are, and 12–15 new tasks from the pool, none twice in a month."""
+        rows = plans.task_table(self.db, doc_id)[plans.TASK_TABLE_COLUMNS].to_dict("records")
+        titles = {row["title"] for row in rows}
+        fields = list(FIELDS)
+        shift = self.months.index(month)
+        end = months.month_end(month)
+        meeting_on = months.meeting_date(self.db, month)
+        for index in range(12 + self.rng.randint(0, 3)):
+            field = fields[index % len(fields)]
+            title, lead = TASK_POOL[field][(index // len(fields) + shift) % len(TASK_POOL[field])]
+            if title in titles:
+                continue
+            titles.add(title)
+            lead_member, lead_unit = self.lead(lead)
+            partner = self.rng.choice([m for m in self.active if m != lead_member])
+            rows.append({"field": field, "title": title, "lead_member_id": lead_member, "lead_unit_id": lead_unit,
+                         "partner_ids": [partner], "channel": FIELD_CHANNELS.get(field, "cuoc_hop"),
+                         "deadline": min(end, meeting_on + timedelta(days=5 + self.rng.randint(0, 24))),
+                         "report_at": months.report_meeting(month), "recurring": title in RECURRING,
+                         "measure_id": self.measures[field] if index < 6 else None})
+        return rows
+
+    def lead(self, who: str) -> tuple[int | None, int | None]:
+        """(member, unit) for a pool entry: a committee role names a member, anything else a unit."""
+        if who in COMMITTEE_ROLES:
+            return self.committee[COMMITTEE_ROLES.index(who)], None
+        return None, self.units[who]
 
     def meeting(self, held_on: date) -> int:
-        meeting_id = _insert(self.cur, "meetings", {
-            "kind": "thuong_ky", "held_on": held_on, "starts_at": time(14, 0), "ends_at": time(16, 5),
-            "place": f"Phòng họp {SCHOOL}", "chair_id": self.members[0], "secretary_id": self.members[2]})
+        meeting_id = meetings.create_meeting(
+            self.db, self.actor, held_on, place=f"Phòng họp {SCHOOL}", chair_id=self.members[0],
+            secretary_id=self.members[2], starts_at="14:00", ends_at="16:05")
         absent = self.rng.sample(self.active[4:], 2)
+        roll = []
         for member_id in self.members:
             if member_id == self.members[29]:
                 status, reason = "exempt", "Miễn sinh hoạt theo quy định"
@@ -243,48 +313,17 @@ class _Builder:
                 status, reason = "absent_unexcused", ""
             else:
                 status, reason = "present", ""
-            _insert(self.cur, "attendance", {"meeting_id": meeting_id, "member_id": member_id, "status": status,
-                                             "reason": reason})
-        present = self.cur.execute("SELECT count(*) FROM attendance WHERE meeting_id = ? AND status = 'present'",
-                                   [meeting_id]).fetchone()[0]
-        self.cur.execute("UPDATE meetings SET votes_for = ?, votes_against = 0 WHERE id = ?", [present, meeting_id])
-        for criterion, points in _rubric_points(self.rng).items():
-            _insert(self.cur, "meeting_scores", {"meeting_id": meeting_id, "criterion": criterion,
-                                                 "max_points": points[1], "points": points[0]})
+            roll.append({"member_id": member_id, "status": status, "reason": reason})
+        meetings.record_attendance(self.db, self.actor, meeting_id, roll)
+        meetings.save_scores(self.db, self.actor, meeting_id, _rubric_points(self.rng))
         return meeting_id
 
-    def month_tasks(self, doc_id: int, month: date, meeting_on: date, previous_tasks: list[int]) -> list[int]:
-        channels = ["cuoc_hop", "lien_tich", "hoi_dong"]
-        end = months.month_end(month)
-        created = []
-        fields = list(FIELDS)
-        count = 12 + self.rng.randint(0, 3)
-        for index in range(count):
-            field = fields[index % len(fields)]
-            title = TASK_POOL[field][(index // len(fields) + self.months.index(month)) % len(TASK_POOL[field])]
-            deadline = min(end, meeting_on + timedelta(days=5 + self.rng.randint(0, 24)))
-            by_unit = index % 3 == 1
-            lead_unit = self.rng.choice(list(self.units.values())) if by_unit else None
-            values = {"document_id": doc_id, "field": field, "title": title, "channel": channels[index % 3],
-                      "lead_member_id": None if by_unit else self.rng.choice(self.active),
-                      "lead_unit_id": lead_unit, "start_on": meeting_on, "deadline": deadline,
-                      "report_at": months.report_meeting(month),
-                      "measure_id": self.measures[field] if index < 6 else None,
-                      "recurring": index == 0}
-            task_id = _insert(self.cur, "tasks", values)
-            partner = self.rng.choice([m for m in self.active if m != values["lead_member_id"]])
-            _insert(self.cur, "task_partners", {"task_id": task_id, "member_id": partner})
-            self.outcome(task_id, meeting_on, deadline, month)
-            created.append(task_id)
-        if previous_tasks:
-            self.carry_over(doc_id, month, meeting_on, previous_tasks, created)
-        return created
-
     def outcome(self, task_id: int, start: date, deadline: date, month: date) -> None:
-        """A progress history ending in done, done late, not done, or still open."""
+        """A progress history ending in done, done late, not done, or still open. The product records progress
+        as it happens (now); a demo of past months writes the history with its dates."""
         roll = self.rng.random()
         steps = self.rng.randint(2, 4)
-        if deadline >= self.today or (month == self.current and roll > 0.75):
+        if deadline >= self.today or (month == self.current and roll > 0.6):
             final_progress = self.rng.choice([0, 20, 40, 60, 80]) if deadline < self.today else self.rng.choice([0, 30, 50])
             done_on, status = None, ("in_progress" if final_progress else "not_started")
         elif roll < 0.66:
@@ -295,7 +334,7 @@ class _Builder:
             done_on, status, final_progress = None, "not_done", self.rng.choice([30, 50, 70])
         else:
             done_on, status, final_progress = None, "in_progress", 60
-        done_on = min(done_on, self.today) if done_on else None
+        done_on = max(min(done_on, self.today), start) if done_on else None
         last = done_on or min(deadline, self.today)
         for step in range(1, steps + 1):
             progress = round(final_progress * step / steps)
@@ -309,46 +348,24 @@ class _Builder:
         self.cur.execute("UPDATE tasks SET status = ?, progress = ?, done_on = ? WHERE id = ?",
                          [status, final_progress, done_on, task_id])
 
-    def carry_over(self, doc_id, month, meeting_on, previous_tasks, created) -> None:
-        unfinished = self.cur.execute(
-            "SELECT id FROM tasks WHERE id IN (SELECT unnest(?::INTEGER[])) AND status NOT IN ('done')"
-            " AND NOT recurring ORDER BY id LIMIT 2", [previous_tasks]).fetchall()
-        for (old_id,) in unfinished:
-            new_id = self.cur.execute(
-                "INSERT INTO tasks (document_id, field, title, lead_member_id, lead_unit_id, channel, start_on, deadline,"
-                " status, progress, report_at, carried_from_id) SELECT ?, field, title, lead_member_id, lead_unit_id,"
-                " channel, ?, ?, 'in_progress', progress, ?, id FROM tasks WHERE id = ? RETURNING id",
-                [doc_id, meeting_on, min(months.month_end(month), meeting_on + timedelta(days=15)), months.report_meeting(month),
-                 old_id]).fetchone()[0]
-            self.outcome(new_id, meeting_on, min(months.month_end(month), meeting_on + timedelta(days=15)), month)
-            created.append(new_id)
-
-    def evaluation(self, month: date, doc_id: int, tasks: list[int]) -> None:
-        evaluation_id = _insert(self.cur, "evaluations", {
-            "month": month, "document_id": doc_id,
-            "results": "Chi bộ lãnh đạo hoàn thành phần lớn nhiệm vụ đề ra trong tháng.",
-            "strengths": "Đảng viên gương mẫu, các đoàn thể chủ động xây dựng kế hoạch.",
-            "weaknesses": "- Một số nhiệm vụ hoàn thành chậm so với thời hạn.\n"
-                          "- Việc báo cáo tiến độ của các tổ chuyên môn chưa kịp thời.",
-            "causes_subjective": "Một số đồng chí chưa chủ động sắp xếp thời gian.",
-            "causes_objective": "Nhiều hoạt động chuyên môn dồn vào cùng thời điểm.",
-            "responsibility": "Tổ trưởng các tổ chuyên môn chịu trách nhiệm đôn đốc báo cáo.",
-            "lessons": "Phân công cụ thể, kiểm tra thường xuyên, báo cáo đúng hạn.",
-            "proposals": f"Đề nghị Đảng ủy thị trấn {TOWN} tổ chức bồi dưỡng nghiệp vụ công tác đảng.",
-        })
+    def evaluation(self, month: date) -> None:
+        """The month's evaluation as the committee writes it before the next meeting."""
+        evaluations.save(self.db, self.actor, month, **EVALUATION_TEXTS)
         commended, reminded = self.rng.sample(self.active, 2)
-        _insert(self.cur, "evaluation_mentions", {"evaluation_id": evaluation_id, "member_id": commended,
-                                                  "kind": "bieu_duong", "reason": "Hoàn thành xuất sắc nhiệm vụ được giao"})
-        _insert(self.cur, "evaluation_mentions", {"evaluation_id": evaluation_id, "member_id": reminded,
-                                                  "kind": "nhac_nho", "reason": "Chậm báo cáo tiến độ nhiệm vụ"})
-        _insert(self.cur, "supervisions", {
-            "held_on": month + timedelta(days=18), "kind": "giam_sat" if month.month % 2 else "kiem_tra",
-            "subject_unit_id": self.rng.choice(list(self.units.values())),
-            "content": "Việc thực hiện nghị quyết chi bộ tháng", "finding": "Thực hiện cơ bản đúng kế hoạch",
-            "conclusion": self.rng.choice(["bieu_duong", "nhac_nho"])})
-        # Closed as the secretary closes a month (tasks and targets frozen), two days after the next meeting.
+        evaluations.add_mention(self.db, self.actor, month, commended, "bieu_duong",
+                                "Hoàn thành xuất sắc nhiệm vụ được giao")
+        evaluations.add_mention(self.db, self.actor, month, reminded, "nhac_nho", "Chậm báo cáo tiến độ nhiệm vụ")
+        held_on = month + timedelta(days=18)
+        tasks.add_supervision(self.db, self.actor, held_on, "giam_sat" if month.month % 2 else "kiem_tra",
+                              "Việc thực hiện nghị quyết chi bộ tháng", self.rng.choice(["bieu_duong", "nhac_nho"]),
+                              "Thực hiện cơ bản đúng kế hoạch", unit_id=self.rng.choice(list(self.units.values())),
+                              today=held_on)
+
+    def close(self, month: date) -> None:
+        """Closed as the secretary closes a month (tasks and targets frozen), two days after the next meeting."""
         close_at = min(datetime.combine(months.next_month(month) + timedelta(days=2), time(17, 0)),
                        datetime.combine(self.today, time(7, 0)))
+        evaluation_id = evaluations.get(self.db, month)["id"]
         evaluations.close_month_in(self.cur, self.actor, evaluation_id, month, close_at.date(), close_at)
 
     def ratings(self) -> None:
@@ -359,9 +376,8 @@ class _Builder:
         _insert(self.cur, "ratings", {"year": year, "member_id": None, "score": 86, "note": "Chi bộ tự chấm"})
 
 
-def _rubric_points(rng: random.Random) -> dict[str, tuple[float, float]]:
-    from chibo.meetings import DEFAULT_RUBRIC
-    return {name: (max(maximum - rng.choice([0, 0, 1, 2]), 0), maximum) for name, maximum in DEFAULT_RUBRIC.items()}
+def _rubric_points(rng: random.Random) -> dict[str, float]:
+    return {name: max(maximum - rng.choice([0, 0, 1, 2]), 0) for name, maximum in meetings.DEFAULT_RUBRIC.items()}
 
 
 DOMAIN_TABLES = ["cell", "terms", "units", "members", "higher_docs", "documents", "document_sections",

@@ -140,7 +140,7 @@ def save_bases(db: Database, actor: Actor, document_id: int, rows: list[dict]) -
 
 # -- the task table of a month ---------------------------------------------------
 TASK_TABLE_COLUMNS = ["id", "field", "title", "lead_member_id", "lead_unit_id", "partner_ids", "channel",
-                      "deadline", "report_at", "recurring"]
+                      "deadline", "report_at", "recurring", "measure_id"]
 
 
 def task_table(db: Database, document_id: int) -> pd.DataFrame:
@@ -149,7 +149,7 @@ def task_table(db: Database, document_id: int) -> pd.DataFrame:
         "SELECT t.id, t.field, t.title, t.lead_member_id, t.lead_unit_id,"
         " coalesce((SELECT list(p.member_id ORDER BY p.member_id) FROM task_partners p"
         "  WHERE p.task_id = t.id AND p.member_id IS NOT NULL), []) AS partner_ids,"
-        " t.channel, t.deadline, t.report_at, t.recurring, t.status, t.progress, t.carried_from_id"
+        " t.channel, t.deadline, t.report_at, t.recurring, t.measure_id, t.status, t.progress, t.carried_from_id"
         " FROM tasks t WHERE t.document_id = ? ORDER BY t.field, t.deadline, t.id", [document_id])
 
 
@@ -162,7 +162,7 @@ def _refuse_repeated_titles(cur, previous: date, month: date, task_ids: list[int
                          f"{month.month}/{month.year}; chỉ chọn chuyển tiếp một lần.")
 
 
-def _clean_task_row(row: dict, month: date, term: cell.Term, active_members: set[int]) -> dict:
+def _clean_task_row(row: dict, month: date, term: cell.Term, active_members: set[int], measures: set[int]) -> dict:
     deadline = validate.a_date(row.get("deadline"), "Hạn hoàn thành")
     if not month_start(month) <= deadline <= month_end(month):
         raise InputError(f"Hạn {deadline:%d/%m/%Y} nằm ngoài tháng {month.month}/{month.year}.")
@@ -189,9 +189,20 @@ def _clean_task_row(row: dict, month: date, term: cell.Term, active_members: set
         "partner_ids": sorted(set(partners)),
         "channel": validate.choice(row.get("channel") or "cuoc_hop", CHANNELS, "Kênh triển khai"),
         "deadline": deadline,
-        "report_at": validate.text(row.get("report_at"), "Báo cáo tại", required=False),
+        # Every task reports back somewhere: by default at the meeting that evaluates its month.
+        "report_at": validate.text(row.get("report_at"), "Báo cáo tại", required=False) or report_meeting(month),
         "recurring": bool(row.get("recurring")) if row.get("recurring") == row.get("recurring") else False,
-    }
+    } | _measure_of(row, measures)
+
+
+def _measure_of(row: dict, measures: set[int]) -> dict:
+    """The program measure a task carries out, when the row says (a row without the column keeps its link)."""
+    if "measure_id" not in row:
+        return {}
+    measure = _optional_id(row.get("measure_id"))
+    if measure is not None and measure not in measures:
+        raise InputError("Giải pháp được chọn không có trong chương trình hành động.")
+    return {"measure_id": measure}
 
 
 def _blank(value) -> bool:
@@ -218,12 +229,13 @@ def save_task_table(db: Database, actor: Actor, document_id: int, rows: list[dic
         raise InputError("Chỉ nghị quyết thường kỳ có bảng nhiệm vụ tháng.")
     term = next(t for t in cell.terms(db) if t.id == doc.term_id)
     active = set(members.member_choices(db))
+    measures = {r[0] for r in db.rows("SELECT id FROM measures")}
     cleaned = []
     for index, row in enumerate(rows, start=1):
         if all(_blank(v) for k, v in row.items() if k not in ("id", "recurring")):
             continue  # an empty line left by the editor
         try:
-            cleaned.append(_clean_task_row(row, doc.month, term, active))
+            cleaned.append(_clean_task_row(row, doc.month, term, active, measures))
         except InputError as exc:
             raise InputError(exc.message, row=index) from None
     return db.write(lambda cur: _apply_task_table(cur, actor, document_id, doc.issued_on or doc.month, cleaned))
@@ -259,6 +271,8 @@ def _apply_task_table(cur, actor, document_id, start_on, cleaned: list[dict]) ->
                 audit.log(cur, actor, "sửa nhiệm vụ", "tasks", task_id,
                           {k: before[k] for k in row if k in before}, row)
                 updated += 1
+        if "measure_id" in row:
+            cur.execute("UPDATE tasks SET measure_id = ? WHERE id = ?", [row["measure_id"], task_id])
         cur.execute("DELETE FROM task_partners WHERE task_id = ? AND member_id IS NOT NULL", [task_id])
         for partner in row["partner_ids"]:
             cur.execute("INSERT INTO task_partners VALUES (?, ?, NULL)", [task_id, partner])

@@ -147,6 +147,14 @@ def measures(db: Database, document_id: int) -> pd.DataFrame:
         " partners, deadline, target_id FROM measures WHERE document_id = ? ORDER BY field, position, id", [document_id])
 
 
+def measure_choices(db: Database) -> dict[int, str]:
+    """The measures of the current action program a monthly task may carry out: id -> its title."""
+    found = documents.current_program(db)
+    if found is None:
+        return {}
+    return dict(db.rows("SELECT id, title FROM measures WHERE document_id = ? ORDER BY field, position, id", [found.id]))
+
+
 def add_measure(db: Database, actor: Actor, document_id: int, field: str, title: str, how: str = "",
                 lead_member_id=None, lead_unit_id=None, partners: str = "", deadline=None,
                 target_id=None) -> int:

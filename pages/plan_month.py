@@ -4,7 +4,7 @@
 import pandas as pd
 import streamlit as st
 
-from chibo import docs, documents, meetings, members, months, plans, ui
+from chibo import docs, documents, meetings, members, months, plans, program, ui
 from chibo.labels import BASE_KINDS, CHANNELS, FIELDS
 
 db = ui.database()
@@ -65,6 +65,7 @@ if tasks_tab.open:
     with tasks_tab:
         people = members.member_choices(db)
         units = members.unit_choices(db)
+        measures = program.measure_choices(db)
         table = plans.task_table(db, doc.id)
         editable = table[plans.TASK_TABLE_COLUMNS].copy()
         editable["deadline"] = pd.to_datetime(editable["deadline"]).dt.date
@@ -89,6 +90,8 @@ if tasks_tab.open:
                                                         min_value=month, max_value=months.month_end(month)),
                 "report_at": st.column_config.TextColumn("Báo cáo tại"),
                 "recurring": st.column_config.CheckboxColumn("Lặp lại hằng tháng", default=False),
+                "measure_id": st.column_config.SelectboxColumn("Thuộc giải pháp của chương trình", options=list(measures),
+                                                               format_func=lambda m: measures.get(m, "")),
             })
         if "edit" in steps and st.button("Lưu bảng nhiệm vụ", type="primary"):
             result = ui.attempt(plans.save_task_table, db, actor, doc.id, edited.to_dict("records"), rerun=False)

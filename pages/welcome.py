@@ -20,8 +20,8 @@ own, sample = st.tabs(["Nhập hồ sơ chi bộ của mình", "Dùng thử vớ
 with own:
     with st.form("cell_profile"):
         name = st.text_input("Tên chi bộ", placeholder="Chi bộ Trường Tiểu học ...")
-        superior = st.text_input("Đảng bộ cấp trên", placeholder="Đảng bộ thị trấn ...")
-        committee = st.text_input("Đảng ủy nhận báo cáo", placeholder="Đảng ủy thị trấn ...")
+        superior = st.text_input("Đảng bộ cấp trên", placeholder="Đảng bộ xã ... (hoặc phường ...)")
+        committee = st.text_input("Đảng ủy nhận báo cáo", placeholder="Đảng ủy xã ... (hoặc phường ...)")
         place = st.text_input("Địa danh ghi ngày tháng trên văn bản", placeholder="ví dụ: Mỹ An")
         meeting_day = st.number_input("Ngày sinh hoạt chi bộ hằng tháng", 1, 28, 3)
         left, right = st.columns(2)

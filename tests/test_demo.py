@@ -57,3 +57,29 @@ def test_the_demo_closes_its_past_months_as_a_user_does_targets_included(demo_db
     targets_total = demo_db.scalar("SELECT count(*) FROM targets")
     assert len(closed) == 5 and all(frozen_targets == targets_total for _, _, frozen_targets in closed)
     assert demo_db.scalar("SELECT count(*) FROM audit_log WHERE action = 'chốt tháng'") == 5
+
+
+def test_the_demo_is_made_with_the_functions_a_user_triggers(demo_db):
+    actions = dict(demo_db.rows("SELECT action, count(*) FROM audit_log GROUP BY 1"))
+    assert actions["tạo văn bản"] == 6 and actions["chi bộ thông qua"] == 6 and actions["bắt đầu triển khai"] == 6
+    assert actions["chuyển tiếp nhiệm vụ"] >= 5 and actions["lặp lại nhiệm vụ"] >= 3
+    fee_months = [r[0].month for r in demo_db.rows(
+        "SELECT month FROM resolution_tasks(DATE '2026-11-21') WHERE title = 'Thu, nộp đảng phí đúng quy định' ORDER BY 1")]
+    assert fee_months == list(range(fee_months[0], 12)) and fee_months[0] <= 8  # once set, every month after
+    assert actions["điểm danh"] == 6 and actions["chốt tháng"] == 5
+
+
+def test_every_copied_task_of_the_demo_reports_back_after_its_new_month(demo_db):
+    stale = demo_db.scalar("SELECT count(*) FROM tasks t JOIN documents d ON d.id = t.document_id"
+                           " WHERE t.report_at <> 'kỳ sinh hoạt tháng ' || month(d.month + INTERVAL 1 MONTH)"
+                           " || '/' || year(d.month + INTERVAL 1 MONTH)")
+    assert stale == 0
+
+
+def test_the_demo_cell_is_current_no_district_no_township(demo_db):
+    texts = " ".join(str(v) for row in demo_db.rows("SELECT name, superior_name, superior_committee FROM cell")
+                     for v in row)
+    issuers = " ".join(r[0] for r in demo_db.rows("SELECT issuer FROM higher_docs"))
+    for word in ("thị trấn", "huyện", "Huyện"):
+        assert word not in texts + issuers
+    assert "Đảng ủy xã Tân Lộc" in texts

@@ -79,7 +79,7 @@ def test_the_header_is_two_borderless_columns_in_the_party_form(exported, demo_d
     borders = table._tbl.tblPr.find(qn("w:tblBorders"))
     assert all(edge.get(qn("w:val")) == "nil" for edge in borders)
     lines = [p for p in left.paragraphs if p.text]
-    assert [p.text for p in lines[:3]] == ["ĐẢNG BỘ THỊ TRẤN TÂN LỘC", "CHI BỘ TRƯỜNG TIỂU HỌC SÔNG MÂY", "*"]
+    assert [p.text for p in lines[:3]] == ["ĐẢNG BỘ XÃ TÂN LỘC", "CHI BỘ TRƯỜNG TIỂU HỌC SÔNG MÂY", "*"]
     assert run_size(lines[0].runs[0]) == 14 and not lines[0].runs[0].bold
     assert run_size(lines[1].runs[0]) == 14 and lines[1].runs[0].bold
     assert lines[3].text.startswith("Số ") and lines[3].text.endswith("/CB")
@@ -152,7 +152,7 @@ def test_the_signature_block_and_recipients_close_the_document(exported, kind):
     assert bold == [True, False, True]
     recipients = [p for p in left.paragraphs if p.text]
     assert recipients[0].text == "Nơi nhận:" and recipients[0].runs[0].underline and run_size(recipients[0].runs[0]) == 14
-    assert [p.text for p in recipients[1:]] == ["- Đảng ủy thị trấn Tân Lộc (báo cáo),", "- Chi ủy,", "- Lưu Chi bộ."]
+    assert [p.text for p in recipients[1:]] == ["- Đảng ủy xã Tân Lộc (báo cáo),", "- Chi ủy,", "- Lưu Chi bộ."]
     assert all(run_size(p.runs[0]) == 12 for p in recipients[1:])
 
 
