@@ -28,8 +28,8 @@ PAGES = ["overview", "my_tasks", "tasks", "units", "queries", "plan_month", "pro
 
 def generate(db: Database, scale: int, today: date) -> dict:
     """One school cell over two terms per unit of scale, written in bulk with SQL."""
-    months = 48 * scale
-    first = date(today.year - (months // 12) - 1, 1, 1)
+    month_count = 48 * scale
+    first = date(today.year - (month_count // 12) - 1, 1, 1)
 
     def work(cur):
         cur.execute("SELECT setseed(0.42)")
@@ -38,7 +38,7 @@ def generate(db: Database, scale: int, today: date) -> dict:
                     " (1, 'Chi bộ Trường Tiểu học Đo Lường', 'Đảng bộ xã Thử Nghiệm', 'Đảng ủy xã Thử Nghiệm', 'Thử Nghiệm')")
         cur.execute("INSERT INTO terms (name, start_date, end_date) SELECT 'Nhiệm kỳ ' || i,"
                     " ?::DATE + to_years(2 * i), ?::DATE + to_years(2 * i + 2) - INTERVAL 1 DAY"
-                    " FROM range(?) t(i)", [first, first, months // 24 + 2])
+                    " FROM range(?) t(i)", [first, first, month_count // 24 + 2])
         cur.execute("INSERT INTO units (name, kind) SELECT 'Tổ ' || i, 'to_chuyen_mon' FROM range(1, 10) t(i)")
         cur.execute("INSERT INTO members (full_name, gender, birth_year, membership, party_role, unit_id, status)"
                     " SELECT 'Đảng viên số ' || i, CASE WHEN i % 3 = 0 THEN 'nam' ELSE 'nu' END, 1970 + i % 25,"
@@ -48,7 +48,7 @@ def generate(db: Database, scale: int, today: date) -> dict:
                     " (SELECT min(id) FROM units) + i % 9, 'active' FROM range(?) t(i)", [40 * scale])
         month_zero = months.month_start(today)
         cur.execute("CREATE TEMP TABLE bench_months AS SELECT i, (?::DATE - to_months(i))::DATE AS month"
-                    " FROM range(?) t(i)", [month_zero, months])
+                    " FROM range(?) t(i)", [month_zero, month_count])
         cur.execute("INSERT INTO meetings (kind, held_on, place, chair_id, secretary_id, votes_for)"
                     " SELECT 'thuong_ky', plus_days(month, 2), 'Phòng họp', (SELECT min(id) FROM members),"
                     " (SELECT min(id) + 2 FROM members), 35 FROM bench_months")
