@@ -9,7 +9,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from chibo import auth, meetings, ui
+from chibo import auth, meetings, members, tasks, ui
 from chibo.db import Database
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -199,11 +199,43 @@ def test_the_overview_shows_figures_from_the_database(demo_app):
     assert [c.proto.spec for c in again] == [c.proto.spec for c in drawn]
 
 
-def test_a_member_sees_their_own_tasks(demo_app):
-    at = signed_in(demo_app["dang_vien"]).run()
+def member_account(path, member_id: int) -> int:
+    db = Database(path)
+    user_id = auth.add_user(db, auth.SYSTEM, "dangvien", "mat-khau-dang-vien", "dang_vien", member_id=member_id)
+    db.close()
+    return user_id
+
+
+def test_a_member_sees_their_own_tasks(demo_app, tmp_path, today):
+    db = Database(tmp_path / "app.duckdb")
+    busiest = max((r[0] for r in db.rows("SELECT id FROM members ORDER BY id")), key=lambda m: len(tasks.my_tasks(db, m, today)))
+    db.close()
+    at = signed_in(member_account(tmp_path / "app.duckdb", busiest)).run()
+    at.switch_page("pages/my_tasks.py").run()
+    assert not at.exception and not at.success
+    db = ui._database(str(tmp_path / "app.duckdb"))
+    name = db.scalar("SELECT full_name FROM members WHERE id = ?", [busiest])
+    mine = tasks.my_tasks(db, busiest, today)
+    assert len(mine) > 1
+    assert {m.label: m.value for m in at.metric} == {
+        "Nhiệm vụ đang mở": str(len(mine)), "Đến hạn trong 7 ngày": str(int(mine["due_soon"].sum())),
+        "Quá hạn": str(int((mine["effective_status"] == "overdue").sum()))}
+    shown = at.dataframe[0].value
+    assert list(shown["Nhiệm vụ"]) == list(mine["title"])
+    assert all(name in f"{lead} {partners}" for lead, partners in zip(shown["Chủ trì"], shown["Phối hợp"]))
+    assert at.caption[0].value == f"Đồng chí {name} · các nhiệm vụ chủ trì hoặc phối hợp chưa kết thúc"
+
+
+def test_a_member_with_nothing_open_is_told_so(demo_app, tmp_path, today):
+    db = Database(tmp_path / "app.duckdb")
+    newcomer = members.add_member(db, auth.SYSTEM, today=today, full_name="Nguyễn Văn Mới", gender="nam",
+                                  birth_year=1995)
+    db.close()
+    at = signed_in(member_account(tmp_path / "app.duckdb", newcomer)).run()
     at.switch_page("pages/my_tasks.py").run()
     assert not at.exception
-    assert {m.label for m in at.metric} >= {"Nhiệm vụ đang mở", "Đến hạn trong 7 ngày"} or at.success
+    assert [s.value for s in at.success] == ["Đồng chí không có nhiệm vụ nào đang mở."]
+    assert not at.metric and not at.dataframe
 
 
 def test_the_projector_account_sees_no_edit_controls(demo_app):
