@@ -1,3 +1,5 @@
+import threading
+import time
 from datetime import date
 from pathlib import Path
 
@@ -43,9 +45,101 @@ def test_a_restore_while_running_swaps_the_data_and_keeps_the_old(demo_db, tmp_p
     assert kept.exists()
 
 
-def test_a_backup_taken_during_writes_is_consistent(demo_db):
-    data = backup.backup_bytes(demo_db, A)
-    assert data[8:12] == b"DUCK"
+WRITERS = 4
+
+
+def start_writers(db: Database, stop: threading.Event, committed: list[int],
+                  failures: list[Exception]) -> list[threading.Thread]:
+    """Each writer, until stopped, commits transactions that add its next row to `ledger` and bump its
+    `totals`; committed[w] is how many writer w has seen committed."""
+    db.write(lambda cur: cur.execute("CREATE TABLE ledger (writer INTEGER, seq INTEGER)"))
+    db.write(lambda cur: cur.execute("CREATE TABLE totals AS SELECT range::INTEGER AS writer, 0 AS n"
+                                     f" FROM range({WRITERS})"))
+    db.checkpoint()  # the tables are in the file; what the writers add is in the log until the backup's checkpoint
+
+    def write_forever(writer: int) -> None:
+        while not stop.is_set():
+            seq = committed[writer]
+
+            def work(cur, seq=seq):
+                cur.execute("INSERT INTO ledger VALUES (?, ?)", [writer, seq])
+                cur.execute("UPDATE totals SET n = n + 1 WHERE writer = ?", [writer])
+            try:
+                db.write(work)
+            except Exception as exc:  # shown by the test, not lost in the thread
+                failures.append(exc)
+                return
+            committed[writer] = seq + 1
+            time.sleep(0.001)  # as users do; a writer that never lets go would starve the backup
+
+    threads = [threading.Thread(target=write_forever, args=(w,)) for w in range(WRITERS)]
+    for thread in threads:
+        thread.start()
+    return threads
+
+
+def wait_until(condition, failures: list[Exception]) -> None:
+    for _ in range(2000):
+        if condition() or failures:
+            return
+        time.sleep(0.005)
+    raise AssertionError("the writers made no progress")
+
+
+def ledger_of(db: Database) -> dict[int, tuple[int, list[int]]]:
+    """Per writer: its total and the sequence numbers of its rows."""
+    totals = dict(db.rows("SELECT writer, n FROM totals"))
+    return {w: (totals[w], [s for s, in db.rows("SELECT seq FROM ledger WHERE writer = ? ORDER BY seq", [w])])
+            for w in totals}
+
+
+def test_a_backup_taken_during_writes_is_consistent(demo_db, tmp_path, monkeypatch):
+    commits_while_copying = []
+    copy_file = backup.subprocess.run
+
+    def watched_copy(*args, **kwargs):
+        start = demo_db.generation
+        time.sleep(0.05)  # time enough for every writer to commit, were it let in
+        done = copy_file(*args, **kwargs)
+        commits_while_copying.append(demo_db.generation - start)
+        return done
+    monkeypatch.setattr(backup.subprocess, "run", watched_copy)
+    stop, committed, failures = threading.Event(), [0] * WRITERS, []
+    threads = start_writers(demo_db, stop, committed, failures)
+    try:
+        wait_until(lambda: min(committed) >= 10, failures)
+        before_backup = list(committed)
+        out = backup.backup_to(demo_db, A, tmp_path / "during.duckdb")
+        after_backup = list(committed)
+        wait_until(lambda: all(committed[w] > after_backup[w] + 10 for w in range(WRITERS)), failures)  # still writing
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join()
+    assert not failures and commits_while_copying == [0]
+    live = ledger_of(demo_db)
+    copy = Database(out, migrate=False)
+    try:
+        copied = ledger_of(copy)
+        assert copy.rows("SELECT version, name FROM schema_migrations ORDER BY 1") == \
+            demo_db.rows("SELECT version, name FROM schema_migrations ORDER BY 1")
+        assert {t: rows for t, rows in content(copy).items() if t not in ("ledger", "totals")} == \
+            {t: rows for t, rows in content(demo_db).items() if t not in ("ledger", "totals")}
+    finally:
+        copy.close()
+    for w in range(WRITERS):
+        total, seqs = copied[w]
+        assert seqs == list(range(total)), w  # whole transactions, in order: a prefix of the writer's rows
+        assert total >= before_backup[w], w  # nothing committed before the backup began is missing
+        assert live[w] == (committed[w], list(range(committed[w]))) and committed[w] > total, w
+
+
+def test_a_downloaded_backup_is_the_same_database_down_to_the_last_write(demo_db, tmp_path):
+    members.add_unit(demo_db, A, "Đơn vị vừa thêm", "khac")
+    (tmp_path / "download.duckdb").write_bytes(backup.backup_bytes(demo_db, A))
+    downloaded = Database(tmp_path / "download.duckdb", migrate=False)
+    assert content(downloaded) == content(demo_db)
+    downloaded.close()
 
 
 @pytest.mark.parametrize("payload,message", [
