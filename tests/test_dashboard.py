@@ -44,19 +44,42 @@ def counted(fresh_db):
     return db
 
 
+def drawn(chart) -> tuple[str, dict[str, str], list[dict]]:
+    """What Vega-Lite is given (schema-checked): the mark, each channel's "field:type", and the rows."""
+    spec = chart.to_dict(validate=True)
+    (name, rows), = spec["datasets"].items()
+    assert spec["data"] == {"name": name}
+    channels = {channel: f"{e['field']}:{e['type']}" for channel, e in spec["encoding"].items() if "field" in e}
+    return spec["mark"]["type"], channels, rows
+
+
 def test_tasks_by_field_and_status_match_the_hand_count(counted):
     frame = dashboard.tasks_by_field_status(counted, TODAY, DEC)
     assert sorted(zip(frame["field"], frame["status"], frame["tasks"])) == [
         ("chuyen_mon", "done", 1), ("chuyen_mon", "overdue", 1), ("doan_the", "not_started", 1)]
-    assert charts.tasks_by_field(frame).to_dict()  # the chart builds from this frame
+    mark, channels, rows = drawn(charts.tasks_by_field(frame))
+    assert mark == "bar"
+    assert channels == {"y": "field_label:nominal", "x": "tasks:quantitative", "color": "status_label:nominal"}
+    assert rows == frame.to_dict("records")
+    assert sorted((r["field_label"], r["status_label"], r["tasks"]) for r in rows) == [
+        ("Lãnh đạo các đoàn thể", "Chưa bắt đầu", 1), ("Lãnh đạo nhiệm vụ chuyên môn", "Hoàn thành", 1),
+        ("Lãnh đạo nhiệm vụ chuyên môn", "Quá hạn", 1)]
 
 
 def test_monthly_progress_matches_the_hand_count(counted):
+    late = counted.scalar("SELECT id FROM tasks WHERE title = 'Việc tháng 11 số 1'")
+    tasks.record_progress(counted, A, late, 100, status="done", done_on="2026-11-23", today=TODAY)  # due 20/11
     frame = dashboard.monthly_progress(counted, TODAY)
     assert list(frame["month"].dt.month) == [11, 12]
     assert list(frame["tasks"]) == [2, 3]
     assert list(frame["done_rate"]) == [100.0, pytest.approx(33.3)]
-    assert charts.monthly_progress(frame).to_dict()
+    assert list(frame["on_time_rate"]) == [50.0, pytest.approx(33.3)]
+    mark, channels, rows = drawn(charts.monthly_progress(frame))
+    assert mark == "line"
+    assert channels == {"x": "month:temporal", "y": "rate:quantitative", "color": "measure:nominal"}
+    assert sorted((r["month_vn"], r["measure"], r["rate"], r["rate_vn"]) for r in rows) == [
+        ("11/2026", "Hoàn thành đúng hạn", 50.0, "50%"), ("11/2026", "Đã hoàn thành", 100.0, "100%"),
+        ("12/2026", "Hoàn thành đúng hạn", 33.3, "33,3%"), ("12/2026", "Đã hoàn thành", 33.3, "33,3%")]
 
 
 def test_workload_per_unit_and_member_count_lead_and_partner(counted):
@@ -65,13 +88,23 @@ def test_workload_per_unit_and_member_count_lead_and_partner(counted):
     people = dashboard.workload_by_member(counted, TODAY, DEC)
     assert list(zip(people["member"], people["tasks"], people["overdue"])) == [
         ("Lê Thị Hoa", 2, 1), ("Phan Văn Nam", 1, 1)]
-    assert charts.workload(people, "member", "x").to_dict()
+    mark, channels, rows = drawn(charts.workload(people, "member", "Khối lượng"))
+    assert mark == "bar"
+    assert channels == {"y": "member:nominal", "x": "n:quantitative", "yOffset": "measure:nominal",
+                        "color": "measure:nominal"}
+    assert sorted((r["member"], r["measure"], r["n"]) for r in rows) == [
+        ("Lê Thị Hoa", "Nhiệm vụ", 2), ("Lê Thị Hoa", "Quá hạn", 1),
+        ("Phan Văn Nam", "Nhiệm vụ", 1), ("Phan Văn Nam", "Quá hạn", 1)]
 
 
 def test_attendance_over_the_months(counted):
     frame = dashboard.attendance_by_month(counted, TODAY)
     assert list(frame["present"]) == [2, 1] and list(frame["rate"]) == [100.0, 50.0]
-    assert charts.attendance(frame).to_dict()
+    mark, channels, rows = drawn(charts.attendance(frame))
+    assert mark == "bar"
+    assert channels == {"x": "month:temporal", "y": "rate:quantitative"}
+    assert [(r["month_vn"], r["present"], r["rate"], r["rate_vn"]) for r in rows] == [
+        ("11/2026", 2, 100.0, "100%"), ("12/2026", 1, 50.0, "50%")]
 
 
 def test_the_tiles_of_this_month(counted):
