@@ -82,7 +82,8 @@ def new_monthly_draft(db: Database, actor: Actor, month: date, carry_over: list[
 
 def _copy_tasks(cur, actor, doc_id, month, start_on, previous, carry_over: list[int]) -> None:
     rows = cur.execute(
-        "SELECT id, recurring FROM month_tasks(?, ?) WHERE recurring OR id IN (SELECT unnest(?::INTEGER[]))",
+        "SELECT id, recurring FROM month_tasks(?, ?)"
+        " WHERE recurring OR (status <> 'done' AND id IN (SELECT unnest(?::INTEGER[])))",
         [previous, month, carry_over]).fetchall()
     found = {r[0] for r in rows}
     unknown = set(carry_over) - found
