@@ -49,14 +49,15 @@ def test_it_refuses_wrong_passwords_and_unknown_users_with_the_same_sentence(fre
 
 def test_repeated_failures_are_slowed_then_locked(fresh_db):
     auth.add_user(fresh_db, auth.SYSTEM, "bithu", "mat-khau-dai-10", "quan_tri")
+    now = datetime(2026, 11, 21, 9, 0)
     waits = []
     for _ in range(5):
-        with pytest.raises(InputError):
-            auth.authenticate(fresh_db, "bithu", "sai", max_failures=5, sleep=waits.append)
+        with pytest.raises(InputError, match="Tên đăng nhập hoặc mật khẩu không đúng"):
+            auth.authenticate(fresh_db, "bithu", "sai", max_failures=5, sleep=waits.append, now=now)
     assert waits == sorted(waits) and waits[-1] > waits[0]
-    with pytest.raises(InputError, match="tạm khóa"):
-        auth.authenticate(fresh_db, "bithu", "mat-khau-dai-10", max_failures=5)
-    later = datetime.now() + timedelta(minutes=16)
+    with pytest.raises(InputError, match="tạm khóa do đăng nhập sai nhiều lần; thử lại sau 09:15"):
+        auth.authenticate(fresh_db, "bithu", "mat-khau-dai-10", max_failures=5, now=now)
+    later = now + timedelta(minutes=16)
     assert auth.authenticate(fresh_db, "bithu", "mat-khau-dai-10", now=later).username == "bithu"
 
 
@@ -70,13 +71,14 @@ def test_a_disabled_account_cannot_log_in_and_its_session_ends(fresh_db):
 
 def test_the_first_administrator_can_be_created_only_once(fresh_db):
     auth.create_first_admin(fresh_db, "quantri", "mat-khau-dai-10")
-    with pytest.raises(InputError):
+    with pytest.raises(InputError, match="Đã có tài khoản quản trị"):
         auth.create_first_admin(fresh_db, "khac", "mat-khau-dai-10")
 
 
-@pytest.mark.parametrize("password", ["ngan", "aaaaaaaaaaaa", ""])
-def test_weak_passwords_are_refused(fresh_db, password):
-    with pytest.raises(InputError):
+@pytest.mark.parametrize("password,message", [("ngan", "ít nhất 10 ký tự"), ("", "ít nhất 10 ký tự"),
+                                              ("aaaaaaaaaaaa", "quá đơn giản")])
+def test_weak_passwords_are_refused(fresh_db, password, message):
+    with pytest.raises(InputError, match=message):
         auth.add_user(fresh_db, auth.SYSTEM, "bithu", password, "quan_tri")
     assert not auth.has_users(fresh_db)
 
@@ -179,7 +181,7 @@ def test_every_write_function_checks_the_acting_role(demo_db, role, name):
         except InputError:
             pass  # allowed, refused for its input: not a permission matter
     else:
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(PermissionDenied, match=f"«{actor.role_label}» không được phép làm việc này"):
             call(demo_db, actor)
         assert demo_db.scalar("SELECT count(*) FROM audit_log") == audit_before
 

@@ -42,7 +42,7 @@ def test_a_failed_write_leaves_nothing_behind(fresh_db):
         cur.execute("INSERT INTO units (name, kind) VALUES ('Tổ 1', 'to_chuyen_mon')")
         raise RuntimeError("boom")
 
-    with pytest.raises(RuntimeError):
+    with pytest.raises(RuntimeError, match="boom"):
         fresh_db.write(work)
     assert fresh_db.scalar("SELECT count(*) FROM units") == 0
 
@@ -136,7 +136,7 @@ def test_database_in_use_is_raised_in_process_terms(tmp_path):
             if path.exists():
                 break
         time.sleep(1)
-        with pytest.raises(DatabaseInUse):
+        with pytest.raises(DatabaseInUse, match="đang được một chương trình khác sử dụng"):
             Database(path)
     finally:
         proc.kill()
@@ -160,7 +160,7 @@ def test_a_memoised_read_is_reused_until_the_next_write(fresh_db):
 
 def test_a_failed_write_does_not_invalidate_but_a_committed_one_does(fresh_db):
     before = fresh_db.generation
-    with pytest.raises(RuntimeError):
+    with pytest.raises(RuntimeError, match="boom"):
         fresh_db.write(lambda cur: (_ for _ in ()).throw(RuntimeError("boom")))
     assert fresh_db.generation == before
     fresh_db.write(lambda cur: cur.execute("SELECT 1"))

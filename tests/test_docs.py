@@ -191,10 +191,14 @@ def test_an_empty_resolution_is_refused(demo_db):
         docs.export_bytes(demo_db, A, "resolution", draft, TODAY)
 
 
-@pytest.mark.parametrize("key,value", [("margin_left_mm", 200), ("body_pt", 3), ("font_name", ""),
-                                       ("line_spacing", "nhiều")])
-def test_a_profile_value_out_of_range_is_refused(demo_db, key, value):
-    with pytest.raises(InputError):
+@pytest.mark.parametrize("key,value,message", [
+    ("margin_left_mm", 200, r"«Lề trái \(mm\)» phải từ 5 đến 60 \(đang là 200\)"),
+    ("body_pt", 3, r"«Nội dung \(pt\)» phải từ 8 đến 30"),
+    ("font_name", "", "Tên phông chữ không hợp lệ"),
+    ("line_spacing", "nhiều", r"«Giãn dòng \(lần\)» phải là một số, không phải «nhiều»"),
+])
+def test_a_profile_value_out_of_range_is_refused(demo_db, key, value, message):
+    with pytest.raises(InputError, match=message):
         docs.save_profile(demo_db, A, {key: value})
     assert docs.profile(demo_db) == docs.validate_profile({})
 

@@ -3,7 +3,7 @@ from datetime import date
 import pytest
 
 from chibo import auth, cell, documents, evaluations, meetings, members, plans, tasks
-from chibo.errors import InputError
+from chibo.errors import InputError, PermissionDenied
 
 A = auth.SYSTEM
 DEC = date(2026, 12, 1)
@@ -80,7 +80,7 @@ def test_closing_a_month_twice_is_refused(december):
 def test_only_the_administrator_reopens_a_month_and_it_is_audited(december):
     db, _, _ = december
     evaluations.close_month(db, A, DEC, TODAY)
-    with pytest.raises(InputError):
+    with pytest.raises(PermissionDenied, match="«Chi ủy» không được phép"):
         evaluations.reopen_month(db, auth.Actor(9, "cu", "chi_uy"), DEC, "Sửa")
     evaluations.reopen_month(db, A, DEC, "Nhập thiếu kết quả")
     assert db.scalar("SELECT count(*) FROM month_task_snapshots") == 0
@@ -157,7 +157,7 @@ def test_ratings_sit_beside_their_evidence(december):
     rated = evaluations.ratings_with_evidence(db, 2026, TODAY).set_index("member_id")
     assert rated.loc[people[0], "band"] == "Hoàn thành xuất sắc nhiệm vụ"
     assert rated.loc[people[0], "tasks"] == 2 and rated.loc[people[0], "on_time"] == 1
-    with pytest.raises(InputError):
+    with pytest.raises(InputError, match="Điểm xếp loại phải nằm trong khoảng 0 đến 100"):
         evaluations.save_rating(db, A, 2026, 101, people[1])
 
 

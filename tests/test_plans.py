@@ -79,11 +79,12 @@ def test_recurring_tasks_come_back_every_month_fresh(demo_db):
     assert all(t["progress"] == 0 and t["status"] == "not_started" for t in copied)
 
 
-def test_carrying_over_a_finished_task_is_refused(demo_db):
+@pytest.mark.parametrize("which", ["finished", "unknown"])
+def test_carrying_over_a_finished_or_unknown_task_is_refused(demo_db, which):
     done = demo_db.scalar("SELECT t.id FROM tasks t JOIN documents d ON d.id = t.document_id WHERE d.month = ?"
                           " AND t.status = 'done' AND NOT t.recurring LIMIT 1", [NOV])
-    with pytest.raises(InputError):
-        plans.new_monthly_draft(demo_db, A, DEC, [done, 999999])
+    with pytest.raises(InputError, match="Chỉ chuyển tiếp được nhiệm vụ chưa hoàn thành của tháng trước"):
+        plans.new_monthly_draft(demo_db, A, DEC, [done if which == "finished" else 999999])
     assert documents.monthly_resolution(demo_db, DEC) is None
 
 
