@@ -1,25 +1,75 @@
-import os
+"""python -m chibo: every command run in this process (cli.main, output captured), and one run as a real
+process to prove that a failure reaches the shell as one line and an exit code, never a traceback."""
+
+import io
+import re
+import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pytest
+from docx import Document
 
-from chibo import cli
+from chibo import auth, cli, documents, queries
+from chibo.db import Database, latest_version
+from tests.conftest import TODAY
+from tests.test_backup import content
 
 ROOT = Path(__file__).resolve().parent.parent
 COMMANDS = ["demo", "users", "backup", "restore", "export", "query", "check", "bench"]
 
 
-def chibo(*args, stdin: str = "", env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "chibo", *args], cwd=ROOT, input=stdin, capture_output=True,
-                          text=True, timeout=120, env=os.environ | (env or {}))
+class DemoDay(date):
+    """The commands' today is the demo's day: no test reads the clock."""
+
+    @classmethod
+    def today(cls):
+        return TODAY
+
+
+@dataclass
+class Ran:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def chibo(capsys, monkeypatch):
+    """Run `python -m chibo ARGS` in this process, with `stdin` as standard input."""
+    monkeypatch.setattr(cli, "date", DemoDay)
+
+    def run(*args: str, stdin: str = "") -> Ran:
+        monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+        try:
+            code = cli.main(list(args))
+        except SystemExit as exit:  # argparse: --help, or arguments it refuses
+            code = exit.code
+        out, err = capsys.readouterr()
+        return Ran(code, out, err)
+    return run
+
+
+@pytest.fixture
+def demo_file(tmp_path, demo_template) -> str:
+    path = tmp_path / "demo.duckdb"
+    shutil.copyfile(demo_template, path)
+    return str(path)
+
+
+def opened(path: str) -> Database:
+    """A fresh look at the file: a Database remembers reads, and the command wrote through another one."""
+    return Database(path, migrate=False)
 
 
 @pytest.mark.parametrize("command", COMMANDS)
-def test_every_command_has_help(command):
-    result = chibo(command, "--help")
-    assert result.returncode == 0 and "usage" in result.stdout
+def test_every_command_has_help(chibo, command):
+    ran = chibo(command, "--help")
+    assert ran.code == 0 and ran.err == ""
+    assert ran.out.startswith(f"usage: python -m chibo {command} [-h]")
 
 
 def test_every_command_is_documented_in_the_readme():
@@ -30,61 +80,134 @@ def test_every_command_is_documented_in_the_readme():
         assert f"python -m chibo {command}" in readme
 
 
-def test_demo_refuses_to_overwrite_a_cell_without_force(tmp_path):
-    db = str(tmp_path / "c.duckdb")
-    assert chibo("demo", "--db", db).returncode == 0
-    again = chibo("demo", "--db", db)
-    assert again.returncode != 0 and "--force" in again.stderr and "Traceback" not in again.stderr
-    assert chibo("demo", "--db", db, "--force").returncode == 0
+def test_demo_makes_the_cell_and_refuses_to_overwrite_it_without_force(chibo, tmp_path):
+    path = str(tmp_path / "c.duckdb")
+    made = chibo("demo", "--db", path)
+    assert made.code == 0, made.err
+    members, months = map(int, re.fullmatch(rf"Đã tạo chi bộ mẫu: (\d+) đảng viên, (\d+) tháng, trong {re.escape(path)}\.\n",
+                                            made.out).groups())
+    db = opened(path)
+    assert db.scalar("SELECT count(*) FROM members") == members > 0
+    assert db.scalar("SELECT count(*) FROM documents WHERE kind = 'nq_thang'") == months > 0
+    db.close()
+    again = chibo("demo", "--db", path)
+    assert again.code == 2 and again.out == ""
+    assert again.err.startswith("Lỗi: ") and "--force" in again.err and again.err.count("\n") == 1
+    assert chibo("demo", "--db", path, "--force").code == 0
+    db = opened(path)
+    assert db.scalar("SELECT count(*) FROM members") == members  # replaced, not added to
+    db.close()
 
 
-def test_users_are_managed_with_passwords_from_standard_input(tmp_path):
-    db = str(tmp_path / "c.duckdb")
-    added = chibo("users", "add", "bithu", "--role", "quan_tri", "--db", db, stdin="mat-khau-rat-dai\n")
-    assert added.returncode == 0, added.stderr
-    listed = chibo("users", "list", "--db", db)
-    assert "bithu" in listed.stdout and "mat-khau" not in listed.stdout
-    weak = chibo("users", "add", "dv", "--role", "dang_vien", "--db", db, stdin="123\n")
-    assert weak.returncode != 0 and "ít nhất 8 ký tự" in weak.stderr
-    assert chibo("users", "disable", "bithu", "--db", db).returncode == 0
-    assert "đã khóa" in chibo("users", "list", "--db", db).stdout
-    assert chibo("users", "set-password", "bithu", "--db", db, stdin="mat-khau-moi-dai\n").returncode == 0
+def test_users_are_managed_with_passwords_from_standard_input(chibo, tmp_path):
+    path = str(tmp_path / "c.duckdb")
+    added = chibo("users", "add", "bithu", "--role", "quan_tri", "--db", path, stdin="mat-khau-rat-dai\n")
+    assert (added.code, added.out) == (0, "Đã thêm tài khoản bithu (Quản trị).\n"), added.err
+    listed = chibo("users", "list", "--db", path).out
+    assert re.fullmatch(r"bithu +quan_tri +hoạt động +\n", listed)
+    db = opened(path)
+    assert auth.authenticate(db, "bithu", "mat-khau-rat-dai", sleep=lambda s: None).role == "quan_tri"
+    db.close()
+    weak = chibo("users", "add", "dv", "--role", "dang_vien", "--db", path, stdin="123\n")
+    assert (weak.code, weak.err) == (2, "Lỗi: Mật khẩu phải có ít nhất 8 ký tự.\n")
+    assert "dv " not in chibo("users", "list", "--db", path).out
+    assert chibo("users", "disable", "bithu", "--db", path).out == "Đã khóa tài khoản bithu.\n"
+    assert "đã khóa" in chibo("users", "list", "--db", path).out
+    assert chibo("users", "set-password", "bithu", "--db", path, stdin="mat-khau-moi-dai\n").code == 0
+    assert chibo("users", "enable", "bithu", "--db", path).code == 0
+    db = opened(path)
+    assert auth.authenticate(db, "bithu", "mat-khau-moi-dai", sleep=lambda s: None).username == "bithu"
+    db.close()
 
 
-def test_backup_export_and_query_work_end_to_end(tmp_path):
-    db = str(tmp_path / "c.duckdb")
-    chibo("demo", "--db", db)
-    assert chibo("backup", "--db", db, "--out", str(tmp_path / "b.duckdb")).returncode == 0
-    restored = chibo("restore", "--db", str(tmp_path / "r.duckdb"), "--from", str(tmp_path / "b.duckdb"))
-    assert restored.returncode == 0, restored.stderr
-    doc_id = chibo("query", "--db", db, "--csv",
-                   "SELECT max(ma) FROM nhiem_vu").stdout.strip().splitlines()[-1]
-    assert doc_id.isdigit()
-    csv = chibo("query", "--db", db, "--question", "tien_do_don_vi", "--param", "thang=2026-10-01", "--csv")
-    assert csv.returncode == 0 and csv.stdout.startswith("Đơn vị,")
-    refused = chibo("query", "--db", db, "DELETE FROM nhiem_vu")
-    assert refused.returncode != 0 and "không được xóa" in refused.stderr
+def test_a_backup_restored_elsewhere_holds_the_same_cell(chibo, demo_file, tmp_path):
+    copy, restored = tmp_path / "b.duckdb", tmp_path / "r.duckdb"
+    backed_up = chibo("backup", "--db", demo_file, "--out", str(copy))
+    assert (backed_up.code, backed_up.out) == (0, f"Đã sao lưu vào {copy}.\n"), backed_up.err
+    ran = chibo("restore", "--db", str(restored), "--from", str(copy))
+    assert (ran.code, ran.out) == (0, f"Đã khôi phục {restored} từ {copy}.\n"), ran.err
+    original, back = opened(demo_file), opened(str(restored))
+    assert content(back) == content(original)
+    original.close()
+    back.close()
 
 
-def test_failures_are_one_line_never_a_traceback(tmp_path):
-    db = str(tmp_path / "c.duckdb")
-    for args in (["export", "resolution", "--id", "999", "--db", db, "--out", str(tmp_path / "x.docx")],
-                 ["restore", "--db", db, "--from", str(tmp_path / "missing.duckdb")],
-                 ["query", "--db", db, "SELECT * FROM khong_co"]):
-        result = chibo(*args)
-        assert result.returncode != 0
-        assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+def test_export_writes_the_resolution_as_a_word_file(chibo, demo_file, tmp_path):
+    db = opened(demo_file)
+    november = documents.monthly_resolution(db, date(2026, 11, 1))
+    db.close()
+    out = tmp_path / "nq.docx"
+    ran = chibo("export", "resolution", "--id", str(november.id), "--db", demo_file, "--out", str(out))
+    assert ran.code == 0, ran.err
+    assert ran.out == f"Đã xuất {out} ({out.stat().st_size // 1024} KB).\n"
+    text = "\n".join(p.text for p in Document(str(out)).paragraphs)
+    assert "NGHỊ QUYẾT" in text and "tháng 11 năm 2026" in text
 
 
-def test_a_bad_setting_stops_every_command_in_one_line_without_a_traceback(tmp_path):
-    result = chibo("check", "--db", str(tmp_path / "c.duckdb"), env={"CHIBO_QUERY_TIMEOUT": "-5"})
-    assert result.returncode != 0 and "Traceback" not in result.stderr
-    assert result.stderr.strip() == "Lỗi: Biến môi trường CHIBO_QUERY_TIMEOUT phải là số nguyên dương (đang là «-5»)."
-    assert not (tmp_path / "c.duckdb").exists()
+def test_query_answers_sql_and_ready_questions_as_csv(chibo, demo_file):
+    db = opened(demo_file)
+    newest = db.scalar("SELECT max(t.id) FROM tasks t JOIN documents d ON d.id = t.document_id"
+                       " WHERE d.kind = 'nq_thang'")
+    expected = queries.ask(db, auth.SYSTEM, "tien_do_don_vi", {"thang": "2026-10-01"}, today=TODAY).frame
+    db.close()
+    assert chibo("query", "--db", demo_file, "--csv", "SELECT max(ma) AS ma FROM nhiem_vu").out == f"ma\n{newest}\n"
+    ran = chibo("query", "--db", demo_file, "--question", "tien_do_don_vi", "--param", "thang=2026-10-01", "--csv")
+    assert ran.code == 0 and len(expected) > 1
+    header, *rows = ran.out.splitlines()
+    wanted_header, *wanted_rows = expected.to_csv(index=False).splitlines()
+    assert header == wanted_header and header.startswith("Đơn vị,")
+    assert sorted(rows) == sorted(wanted_rows)  # the question orders by overdue count alone: ties come in any order
 
 
-def test_check_reports_a_clean_database(tmp_path):
-    db = str(tmp_path / "c.duckdb")
-    chibo("demo", "--db", db)
-    result = chibo("check", "--db", db)
-    assert result.returncode == 0 and "LỖI" not in result.stdout
+def test_query_refuses_to_change_data(chibo, demo_file):
+    refused = chibo("query", "--db", demo_file, "DELETE FROM nhiem_vu")
+    assert (refused.code, refused.err) == (2, "Lỗi: Hộp SQL chỉ được đọc dữ liệu: không được xóa dữ liệu.\n")
+    db = opened(demo_file)
+    assert db.scalar("SELECT count(*) FROM tasks") > 0
+    db.close()
+
+
+@pytest.mark.parametrize("args,message", [
+    (["export", "resolution", "--id", "999", "--out", "{tmp}/x.docx"], "Lỗi: Chưa có hồ sơ chi bộ.\n"),
+    (["restore", "--from", "{tmp}/missing.duckdb"], "Lỗi: Không tìm thấy tệp {tmp}/missing.duckdb.\n"),
+    (["query", "SELECT * FROM khong_co"], "Lỗi: Không có bảng hoặc cột này: Table with name khong_co does not exist!\n"),
+], ids=["export without a cell", "restore from a missing file", "query of a missing table"])
+def test_a_failure_is_one_line_and_an_exit_code(chibo, tmp_path, args, message):
+    ran = chibo(*(a.format(tmp=tmp_path) for a in args), "--db", str(tmp_path / "c.duckdb"))
+    assert (ran.code, ran.out, ran.err) == (2, "", message.format(tmp=tmp_path))
+    assert not (tmp_path / "x.docx").exists()
+
+
+@pytest.mark.parametrize("args", [["check"], ["users", "list"], ["query", "SELECT 1"], ["demo"]], ids=" ".join)
+def test_a_bad_setting_stops_every_command_in_one_line(chibo, tmp_path, monkeypatch, args):
+    monkeypatch.setenv("CHIBO_QUERY_TIMEOUT", "-5")
+    ran = chibo(*args, "--db", str(tmp_path / "c.duckdb"))
+    assert (ran.code, ran.out) == (2, "")
+    assert ran.err == "Lỗi: Biến môi trường CHIBO_QUERY_TIMEOUT phải là số nguyên dương (đang là «-5»).\n"
+    assert not (tmp_path / "c.duckdb").exists()  # stopped before anything was opened
+
+
+def test_a_failure_reaches_the_shell_as_one_line_never_a_traceback(tmp_path):
+    """The only run in a real process: what a script calling chibo sees."""
+    result = subprocess.run([sys.executable, "-m", "chibo", "query", "--db", str(tmp_path / "c.duckdb"),
+                             "SELECT * FROM khong_co"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.startswith("Lỗi: Không có bảng hoặc cột này: ") and "khong_co" in result.stderr
+    assert "Traceback" not in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_check_reports_a_clean_database(chibo, demo_file):
+    ran = chibo("check", "--db", demo_file)
+    assert ran.code == 0
+    lines = ran.out.splitlines()
+    assert lines[0] == f"Lược đồ: phiên bản {latest_version()}"
+    assert len(lines) == 6 and all(line.startswith("OK ") and line.endswith(": 0") for line in lines[1:])
+
+
+def test_check_finds_rows_whose_parent_is_gone(chibo, demo_file):
+    db = opened(demo_file)
+    db.write(lambda cur: cur.execute("INSERT INTO task_partners (task_id, member_id) VALUES (999999, 1)"))
+    db.close()
+    ran = chibo("check", "--db", demo_file)
+    assert ran.code == 1
+    assert "LỖI partners without task: 1" in ran.out.splitlines()
