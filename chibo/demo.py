@@ -367,6 +367,7 @@ class _Builder:
                        datetime.combine(self.today, time(7, 0)))
         evaluation_id = evaluations.get(self.db, month)["id"]
         evaluations.close_month_in(self.cur, self.actor, evaluation_id, month, close_at.date(), close_at)
+        documents.month_report(self.db, self.actor, month)  # the report to the Đảng ủy, numbered in its series
 
     def ratings(self) -> None:
         year = self.today.year - 1

@@ -13,7 +13,7 @@ from chibo import audit, cell, tasks, validate
 from chibo.db import Database, memoised
 from chibo.errors import InputError
 from chibo.labels import DOC_KINDS, DOC_STATUSES, DOC_TYPE_CODES
-from chibo.months import month_start
+from chibo.months import meeting_date, month_start, next_month
 from chibo.permissions import Actor, require
 
 LIFECYCLE = ["draft", "agreed", "adopted", "in_progress", "evaluated"]
@@ -277,6 +277,45 @@ def reopen(db: Database, actor: Actor, document_id: int, reason: str) -> None:
         audit.log(cur, actor, "mở lại để sửa", "documents", document_id, {"status": doc.status},
                   {"status": "agreed", "reason": reason})
     db.write(work)
+
+
+# -- the report to the Đảng ủy ------------------------------------------------------------------
+@memoised
+def report_of(db: Database, month: date) -> Document | None:
+    found = db.one(f"SELECT {_DOC_COLUMNS} FROM documents WHERE kind = 'bao_cao' AND month = ?", [month_start(month)])
+    return Document(*found) if found else None
+
+
+def month_report(db: Database, actor: Actor, month: date) -> Document:
+    """The report on a month's resolution, sent to the Đảng ủy after the next meeting: a document of its own in
+    the BC series of the term. Made the first time it is exported; it takes its number — and is issued, locked —
+    once the month it reports on is closed, so its figures are the frozen ones."""
+    require(actor, "export")
+    month = month_start(month)
+    resolution = monthly_resolution(db, month)
+    if resolution is None:
+        raise InputError(f"Chưa có nghị quyết tháng {month.month}/{month.year} để báo cáo kết quả.")
+    closed = bool(db.scalar("SELECT closed_at IS NOT NULL FROM evaluations WHERE month = ?", [month]))
+    following = next_month(month)
+    issued_on = meeting_date(db, following)
+    summary = (f"kết quả thực hiện Nghị quyết tháng {month.month}/{month.year} và phương hướng, nhiệm vụ tháng "
+               f"{following.month}/{following.year}")
+    term_id = term_id_for(db, issued_on) if cell.term_for(db, issued_on) else resolution.term_id
+    place = cell.get(db).place_name
+
+    def work(cur):
+        found = cur.execute("SELECT id FROM documents WHERE kind = 'bao_cao' AND month = ?", [month]).fetchone()
+        report_id = found[0] if found else insert(cur, actor, "bao_cao", term_id, summary, issued_on, place,
+                                                   month=month, parent_id=resolution.id)
+        doc = get_in(cur, report_id)
+        if closed and not doc.locked:
+            number = next_number(cur, "bao_cao", doc.term_id)
+            cur.execute("UPDATE documents SET status = 'adopted', number = ?, updated_at = current_timestamp"
+                        " WHERE id = ?", [number, report_id])
+            audit.log(cur, actor, "ban hành báo cáo", "documents", report_id, {"status": doc.status},
+                      {"status": "adopted", "number": number})
+        return report_id
+    return get(db, db.write(work))
 
 
 # -- deleting a draft ----------------------------------------------------------

@@ -56,11 +56,13 @@ def task_results(db: Database, month: date, today: date) -> pd.DataFrame:
     evaluation = get(db, month)
     if evaluation and evaluation["closed_at"]:
         return db.query(
-            "SELECT s.task_id AS id, s.field, s.title, s.deadline, s.done_on, s.progress, s.status AS effective_status"
-            " FROM month_task_snapshots s WHERE s.evaluation_id = ? ORDER BY s.field, s.deadline, s.task_id",
+            "SELECT s.task_id AS id, s.field, s.title, s.deadline, s.done_on, s.progress, s.status AS effective_status,"
+            " lead_name(t.lead_member_id, t.lead_unit_id) AS lead"
+            " FROM month_task_snapshots s LEFT JOIN tasks t ON t.id = s.task_id WHERE s.evaluation_id = ?"
+            " ORDER BY s.field, s.deadline, s.task_id",
             [evaluation["id"]])
     return db.query(
-        "SELECT id, field, title, deadline, done_on, progress, effective_status FROM month_tasks(?, ?)"
+        "SELECT id, field, title, deadline, done_on, progress, effective_status, lead FROM month_tasks(?, ?)"
         " ORDER BY field, deadline, id", [month, today])
 
 

@@ -134,6 +134,9 @@ def attendance_summary(db: Database, meeting_id: int) -> dict:
         "SELECT m.full_name, a.status, a.reason FROM attendance a JOIN members m ON m.id = a.member_id"
         " WHERE a.meeting_id = ? AND a.status IN ('absent_excused','absent_unexcused') ORDER BY m.full_name",
         [meeting_id])
+    summary["exempt_names"] = db.rows(
+        "SELECT m.full_name, a.status, a.reason FROM attendance a JOIN members m ON m.id = a.member_id"
+        " WHERE a.meeting_id = ? AND a.status = 'exempt' ORDER BY m.full_name", [meeting_id])
     return summary
 
 

@@ -8,7 +8,7 @@ from datetime import date
 
 import pandas as pd
 
-from chibo import audit, cell, documents, members, tasks, validate
+from chibo import audit, cell, documents, members, program, tasks, validate
 from chibo.db import Database, memoised
 from chibo.errors import InputError
 from chibo.labels import BASE_KINDS, CHANNELS, FIELDS, missing
@@ -39,7 +39,7 @@ def draft_bases(db: Database, month: date) -> list[dict]:
             " WHERE coalesce(received_on, issued_on) > ? AND coalesce(received_on, issued_on) <= ?"
             " ORDER BY issued_on", [since, meeting_date(db, month)]):
         bases.append({"kind": "higher_doc", "higher_doc_id": doc_id,
-                      "text": f"{number} ngày {issued_on:%d/%m/%Y} của {issuer} {title}"})
+                      "text": program.cited(f"{number} ngày {issued_on:%d/%m/%Y} của {issuer} {title}")})
     weaknesses = db.scalar("SELECT weaknesses FROM evaluations WHERE month = ?", [previous_month(month)])
     for line in (weaknesses or "").splitlines():
         if line.strip(" -+•"):
@@ -169,8 +169,8 @@ def _clean_task_row(row: dict, month: date, term: cell.Term, active_members: set
         raise InputError(f"Hạn {deadline:%d/%m/%Y} nằm ngoài tháng {month.month}/{month.year}.")
     if not term.start_date <= deadline <= term.end_date:
         raise InputError(f"Hạn {deadline:%d/%m/%Y} nằm ngoài nhiệm kỳ {term.name}.")
-    lead_member = _optional_id(row.get("lead_member_id"))
-    lead_unit = _optional_id(row.get("lead_unit_id"))
+    lead_member = validate.optional_id(row.get("lead_member_id"))
+    lead_unit = validate.optional_id(row.get("lead_unit_id"))
     if lead_member is None and lead_unit is None:
         raise InputError("Chưa chọn người hoặc đơn vị chủ trì.")
     if lead_member is not None and lead_member not in active_members:
@@ -182,7 +182,7 @@ def _clean_task_row(row: dict, month: date, term: cell.Term, active_members: set
     if lead_member is not None and lead_member in partners:
         raise InputError("Đồng chí chủ trì không đồng thời là người phối hợp; hãy bỏ tên đồng chí ở cột «Phối hợp».")
     return {
-        "id": _optional_id(row.get("id")),
+        "id": validate.optional_id(row.get("id")),
         "field": validate.choice(row.get("field"), FIELDS, "Lĩnh vực"),
         "title": validate.text(row.get("title"), "Nội dung nhiệm vụ", max_len=500),
         "lead_member_id": lead_member,
@@ -200,7 +200,7 @@ def _measure_of(row: dict, measures: set[int]) -> dict:
     """The program measure a task carries out, when the row says (a row without the column keeps its link)."""
     if "measure_id" not in row:
         return {}
-    measure = _optional_id(row.get("measure_id"))
+    measure = validate.optional_id(row.get("measure_id"))
     if measure is not None and measure not in measures:
         raise InputError("Giải pháp được chọn không có trong chương trình hành động.")
     return {"measure_id": measure}
@@ -211,12 +211,6 @@ def _blank(value) -> bool:
     if hasattr(value, "__len__") and not isinstance(value, str):
         return len(value) == 0
     return missing(value) or value == ""
-
-
-def _optional_id(value) -> int | None:
-    if value is None or missing(value) or value == "":
-        return None
-    return int(value)
 
 
 def save_task_table(db: Database, actor: Actor, document_id: int, rows: list[dict]) -> dict:

@@ -7,7 +7,7 @@ from datetime import date
 
 import pandas as pd
 
-from chibo import audit, cell, documents, plans, validate
+from chibo import audit, cell, documents, validate
 from chibo.db import Database
 from chibo.errors import InputError
 from chibo.labels import DIRECTIONS, FIELDS, TARGET_KINDS
@@ -102,7 +102,7 @@ def clean_target(values: dict, term: cell.Term) -> dict:
         "period_start": start,
         "period_end": end,
         "from_tasks": bool(values.get("from_tasks")),
-        "goal_id": plans._optional_id(values.get("goal_id")),
+        "goal_id": validate.optional_id(values.get("goal_id")),
     }
 
 
@@ -165,11 +165,11 @@ def add_measure(db: Database, actor: Actor, document_id: int, field: str, title:
         "field": validate.choice(field, FIELDS, "Lĩnh vực"),
         "title": validate.text(title, "Giải pháp", max_len=500),
         "how": validate.long_text(how, "Cách thực hiện"),
-        "lead_member_id": plans._optional_id(lead_member_id),
-        "lead_unit_id": plans._optional_id(lead_unit_id),
+        "lead_member_id": validate.optional_id(lead_member_id),
+        "lead_unit_id": validate.optional_id(lead_unit_id),
         "partners": validate.text(partners, "Phối hợp", required=False, max_len=300),
         "deadline": validate.a_date(deadline, "Thời hạn", required=False),
-        "target_id": plans._optional_id(target_id),
+        "target_id": validate.optional_id(target_id),
     }
     if values["lead_member_id"] is None and values["lead_unit_id"] is None:
         raise InputError("Giải pháp cần người hoặc đơn vị chủ trì.")
@@ -188,6 +188,22 @@ def add_measure(db: Database, actor: Actor, document_id: int, field: str, title:
 
 
 # -- higher-level documents ---------------------------------------------------------
+# The type of a Party document, read from the code in its number ("14-HD/BTCTU" is a Hướng dẫn).
+TYPE_WORDS = {"NQ": "Nghị quyết", "HD": "Hướng dẫn", "CV": "Công văn", "KH": "Kế hoạch", "CT": "Chỉ thị",
+              "QĐ": "Quyết định", "TB": "Thông báo", "KL": "Kết luận", "BC": "Báo cáo", "CTR": "Chương trình",
+              "QC": "Quy chế", "QĐI": "Quy định", "TT": "Thông tri", "ĐA": "Đề án"}
+
+
+def cited(reference: str) -> str:
+    """'14-HD/BTCTU ngày …' -> 'Hướng dẫn số 14-HD/BTCTU ngày …': a higher document cited in full."""
+    import re
+    found = re.match(r"\s*\d+[\w.]*-([^/\s]+)/", reference)
+    if not found or reference.lower().startswith(tuple(w.lower() for w in TYPE_WORDS.values())):
+        return reference
+    word = TYPE_WORDS.get(found.group(1).upper(), "Văn bản")
+    return f"{word} số {reference.strip()}"
+
+
 def higher_docs(db: Database) -> pd.DataFrame:
     return db.query("SELECT id, number, issuer, issued_on, title, received_on FROM higher_docs"
                     " ORDER BY issued_on DESC, id DESC")

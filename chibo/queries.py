@@ -81,7 +81,7 @@ QUESTIONS = {
     "tien_do_don_vi": Question("Tiến độ theo đơn vị trong một tháng", """
         SELECT don_vi_chu_tri AS "Đơn vị", count(*) AS "Nhiệm vụ", round(avg(tien_do), 1) AS "Tiến độ bình quân (%)",
                count(*) FILTER (WHERE trang_thai = 'overdue') AS "Quá hạn"
-        FROM nhiem_vu WHERE thang = $thang AND don_vi_chu_tri IS NOT NULL GROUP BY 1 ORDER BY 4 DESC""",
+        FROM nhiem_vu WHERE thang = $thang AND don_vi_chu_tri IS NOT NULL GROUP BY 1 ORDER BY 4 DESC, 1""",
         {"thang": "month"}),
     "don_vi_nhieu_viec_qua_han": Question("Đơn vị đang gánh nhiều việc quá hạn nhất", """
         SELECT coalesce(don_vi_chu_tri, 'Đảng viên chủ trì') AS "Đơn vị", count(*) AS "Việc quá hạn"

@@ -71,7 +71,19 @@ SELECT id, document_id, field, name, unit, kind, direction, baseline, target_val
               THEN CASE WHEN actual <= target_value THEN 100.0
                         WHEN actual = 0 THEN 0.0 ELSE greatest(0, target_value * 100.0 / actual) END
          ELSE greatest(0, least(100, (baseline - actual) * 100.0 / (baseline - target_value)))
-       END AS attainment
+       END AS attainment,
+       -- Actual against the target itself (not progress from the baseline): what a report states.
+       CASE
+         WHEN kind = 'qualitative' THEN
+           CASE WHEN latest_text IS NULL THEN NULL
+                WHEN {_ladder_sql('latest_text')} >= {_ladder_sql('target_text')} THEN 100.0
+                WHEN lower(latest_text) = lower(target_text) THEN 100.0 ELSE 0.0 END
+         WHEN actual IS NULL THEN NULL
+         WHEN direction = 'higher' THEN CASE WHEN target_value = 0 THEN 100.0 ELSE actual * 100.0 / target_value END
+         WHEN actual <= target_value THEN 100.0
+         WHEN actual = 0 THEN 0.0
+         ELSE greatest(0, target_value * 100.0 / actual)
+       END AS against_target
 FROM actual
 """
 
@@ -92,12 +104,12 @@ def shown(card: pd.DataFrame) -> pd.DataFrame:
     from chibo.labels import missing, vn_number
 
     def target_text(row) -> str:
-        return row["target_text"] or f"{vn_number(row['target_value'])} {row['unit']}".strip()
+        return row["target_text"] or _with_unit(row["target_value"], row["unit"])
 
     def actual_text(row) -> str:
         if row["kind"] == "qualitative":
             return "" if missing(row["actual_text"]) else row["actual_text"]
-        return "" if missing(row["actual"]) else f"{vn_number(row['actual'])} {row['unit']}".strip()
+        return "" if missing(row["actual"]) else _with_unit(row["actual"], row["unit"])
 
     def attainment_text(value) -> str:
         return "" if missing(value) else vn_number(value)
@@ -106,6 +118,26 @@ def shown(card: pd.DataFrame) -> pd.DataFrame:
         return card.assign(target_shown=[], actual_shown=[], attainment_shown=[])
     return card.assign(target_shown=card.apply(target_text, axis=1), actual_shown=card.apply(actual_text, axis=1),
                        attainment_shown=card["attainment"].map(attainment_text))
+
+
+def verdict(row) -> str:
+    """What a report says of a target against its value for the term: 'Đạt chỉ tiêu', 'Vượt chỉ tiêu (125%)',
+    'Đạt 50% chỉ tiêu', 'Chưa đạt chỉ tiêu'; '……' while nothing is recorded."""
+    from chibo.labels import vn_number
+    reached = row.against_target
+    if reached is None or missing(reached):
+        return "……"
+    if row.kind == "qualitative" or row.direction == "lower":
+        return "Đạt chỉ tiêu" if reached >= 100 else "Chưa đạt chỉ tiêu"
+    if reached > 100:
+        return f"Vượt chỉ tiêu ({vn_number(reached)}%)"
+    return "Đạt chỉ tiêu" if reached >= 100 else f"Đạt {vn_number(reached)}% chỉ tiêu"
+
+
+def _with_unit(value, unit: str) -> str:
+    """'99,1%', '4 đảng viên': a percent sign sticks to its number, a word does not."""
+    from chibo.labels import vn_number
+    return f"{vn_number(value)}%" if unit == "%" else f"{vn_number(value)} {unit}".strip()
 
 
 BAND_LABELS = {"xanh": "🟢 Đạt/đúng tiến độ", "vang": "🟡 Cần chú ý", "do": "🔴 Chậm", "chua_co": "⚪ Chưa có số liệu"}

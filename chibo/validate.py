@@ -90,3 +90,10 @@ def a_date(value, label: str, required: bool = True) -> date | None:
 def date_order(start: date, end: date, start_label: str, end_label: str) -> None:
     if end < start:
         raise InputError(f"{end_label} ({end:%d/%m/%Y}) không được trước {start_label} ({start:%d/%m/%Y}).")
+
+
+def optional_id(value) -> int | None:
+    """An id picked in a form or an editor cell, or None when nothing was picked."""
+    if value is None or missing(value) or value == "":
+        return None
+    return int(value)

@@ -50,7 +50,7 @@ def test_the_draft_cites_higher_documents_received_since_last_meeting(small_cell
                            "2026-11-12", today=TODAY)
     program.add_higher_doc(db, A, "9-CV/ĐU", "Đảng ủy xã Thử", "2026-10-01", "đã cũ", "2026-10-02", today=TODAY)
     texts = [b["text"] for b in plans.draft_bases(db, DEC) if b["kind"] == "higher_doc"]
-    assert texts == ["14-HD/BTCTU ngày 10/11/2026 của Ban Tổ chức Tỉnh ủy về sinh hoạt chi bộ"]
+    assert texts == ["Hướng dẫn số 14-HD/BTCTU ngày 10/11/2026 của Ban Tổ chức Tỉnh ủy về sinh hoạt chi bộ"]
 
 
 def test_last_months_shortcomings_become_bases(demo_db):

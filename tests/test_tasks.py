@@ -232,7 +232,7 @@ def test_the_scorecard_reads_in_vietnamese(program_targets):
     level = add(name="Xếp loại", kind="qualitative", target_text="Hoàn thành tốt nhiệm vụ")
     targets.record_value(db, A, rate, "2026-12-01", 98.75, today=TODAY)
     card = targets.shown(targets.scorecard(db, TODAY)).set_index("id")
-    assert (card.loc[rate, "target_shown"], card.loc[rate, "actual_shown"]) == ("99,5 %", "98,8 %")
+    assert (card.loc[rate, "target_shown"], card.loc[rate, "actual_shown"]) == ("99,5%", "98,8%")
     assert (card.loc[level, "target_shown"], card.loc[level, "actual_shown"]) == ("Hoàn thành tốt nhiệm vụ", "")
 
 

@@ -6,7 +6,7 @@ import gc
 from contextlib import contextmanager
 from datetime import date
 
-from chibo import cell, documents
+from chibo import cell, documents, months
 from chibo.db import Database
 from chibo.docs import builders
 from chibo.docs.profile import DEFAULT_PROFILE, PROFILE_LABELS, profile, save_profile, validate_profile
@@ -29,6 +29,8 @@ def export_bytes(db: Database, actor: Actor, kind: str, document_id: int, today:
         raise InputError(f"Không có loại văn bản «{kind}». Chọn: {', '.join(KINDS)}.")
     if not cell.exists(db):
         raise InputError("Chưa có hồ sơ chi bộ.")
+    if kind == "report":  # the report is a document of its own: made (and numbered once the month is closed) here
+        documents.month_report(db, actor, months.previous_month(documents.get(db, int(document_id)).month))
     with _young_garbage_collected():
         return KINDS[kind][1](db, profile(db), int(document_id), today)
 

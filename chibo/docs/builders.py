@@ -9,11 +9,12 @@ from types import SimpleNamespace
 
 import pandas as pd
 
-from chibo import cell, charts, dashboard, documents, evaluations, meetings, members, months, plans, program, targets, tasks
+from chibo import cell, documents, meetings, members, months, program, targets, tasks
 from chibo.db import Database
+from chibo.docs import wording
 from chibo.docs.layout import Writer, vn_date_line
 from chibo.errors import InputError
-from chibo.labels import ATTENDANCE, CHANNELS, FIELDS, TASK_STATUSES, missing, vn_date, vn_number
+from chibo.labels import FIELDS, missing, vn_date, vn_number
 
 
 def _rows(frame: pd.DataFrame) -> list[SimpleNamespace]:
@@ -42,7 +43,7 @@ def _start(db: Database, profile: dict, doc: documents.Document, kind_name: str,
     day = doc.issued_on or doc.month or today
     writer.header(profile_cell.superior_name, profile_cell.name, doc.number_text(profile_cell.code),
                   vn_date_line(profile_cell.place_name, day))
-    writer.title(kind_name, doc.summary)
+    writer.title(kind_name, doc.summary, draft=not doc.locked and doc.kind in ("nq_thang", "bao_cao", "ctr"))
     return writer
 
 
@@ -57,27 +58,8 @@ def _finish(db: Database, writer: Writer) -> bytes:
     return writer.to_bytes()
 
 
-def _attendance_sentence(summary: dict | None) -> str:
-    if not summary or not summary["total"]:
-        return "Chưa có số liệu điểm danh."
-    absent = "; ".join(f"{name} ({ATTENDANCE[status].lower()}{': ' + reason if reason else ''})"
-                       for name, status, reason in summary["absent_names"])
-    return (f"Tổng số đảng viên: {summary['total']} đồng chí (chính thức {summary['full']}, dự bị "
-            f"{summary['probationary']}); miễn sinh hoạt {summary['exempt']}; có mặt {summary['present']} đồng chí; "
-            f"vắng có lý do {summary['absent_excused']}, vắng không lý do {summary['absent_unexcused']}"
-            + (f" (đồng chí {absent})." if absent else "."))
-
-
 def _month_tasks(db: Database, month: date, today: date) -> pd.DataFrame:
     return tasks.board(db, today, month=month)
-
-
-def _task_line(row) -> str:
-    lead = row.lead
-    partners = f"; phối hợp: {row.partners}" if isinstance(row.partners, str) and row.partners else ""
-    report = f"; báo cáo tại {row.report_at}" if row.report_at else ""
-    return (f"- {row.title}. Chủ trì: {lead}{partners}; kênh triển khai: {CHANNELS[row.channel].lower()}; "
-            f"thời hạn: {vn_date(row.deadline)}{report}.")
 
 
 # -- the monthly resolution -------------------------------------------------------------------
@@ -85,120 +67,37 @@ def resolution(db: Database, profile: dict, document_id: int, today: date) -> by
     doc = documents.get(db, document_id)
     if doc.kind != "nq_thang":
         raise InputError("Văn bản này không phải nghị quyết thường kỳ.")
-    current = _month_tasks(db, doc.month, today)
-    if current.empty:
+    if _month_tasks(db, doc.month, today).empty:
         raise InputError("Nghị quyết chưa có phương hướng, nhiệm vụ nào; chưa thể xuất văn bản.")
     writer = _start(db, profile, doc, "Nghị quyết", today)
-    meeting = meetings.get(db, doc.meeting_id) if doc.meeting_id else None
-    summary = meetings.attendance_summary(db, doc.meeting_id) if doc.meeting_id else None
-    profile_cell = cell.get(db)
-    opening = (f"Ngày {vn_date(meeting['held_on'])}, tại {meeting['place'] or 'trụ sở'}, {profile_cell.name} tiến hành "
-               f"sinh hoạt thường kỳ tháng {doc.month.month} năm {doc.month.year}. " if meeting else
-               f"{profile_cell.name} sinh hoạt thường kỳ tháng {doc.month.month} năm {doc.month.year}. ")
-    if meeting:
-        opening += f"Chủ trì: đồng chí {meeting['chair'] or '...'}; thư ký: đồng chí {meeting['secretary'] or '...'}. "
-    writer.body(opening + _attendance_sentence(summary))
-    bases = plans.bases(db, doc.id)
-    if not bases.empty:
-        writer.body("Căn cứ: " + "; ".join(bases["text"].str.rstrip(".")) + ".")
-
-    previous = months.previous_month(doc.month)
-    writer.heading(f"I. ĐÁNH GIÁ KẾT QUẢ THỰC HIỆN NGHỊ QUYẾT THÁNG {previous.month}/{previous.year}")
-    _evaluation_part(db, writer, previous, today)
-
-    writer.heading(f"II. PHƯƠNG HƯỚNG, NHIỆM VỤ THÁNG {doc.month.month}/{doc.month.year}")
-    for number, (field, rows) in enumerate(current.groupby("field", sort=False), start=1):
-        writer.heading(f"{number}. {FIELDS[field]}")
-        for row in _rows(rows):
-            writer.body(_task_line(row))
-
-    writer.heading("III. TỔ CHỨC THỰC HIỆN")
-    writer.body("1. Các nhiệm vụ giao trực tiếp cho đảng viên được triển khai ngay tại buổi sinh hoạt chi bộ.")
-    writer.body("2. Ban giám hiệu triển khai tại cuộc họp liên tịch với Công đoàn, Đoàn Thanh niên, tổ trưởng, tổ phó "
-                "chuyên môn; các đoàn thể, tổ chuyên môn xây dựng kế hoạch của đơn vị.")
-    writer.body("3. Kế hoạch của các đơn vị được triển khai đến từng cán bộ, giáo viên tại cuộc họp hội đồng sư phạm.")
-    writer.body(f"4. Đồng chí Bí thư cụ thể hóa nghị quyết và báo cáo {profile_cell.superior_committee} trong 02 ngày "
-                "làm việc sau buổi sinh hoạt; chi ủy kiểm tra, giám sát và báo cáo kết quả tại buổi sinh hoạt tháng sau.")
-    if meeting and summary and summary["present"] and meeting.get("votes_for") is not None:
-        rate = vn_number(meeting["votes_for"] * 100 / summary["present"])
-        writer.body(f"Nghị quyết được {meeting['votes_for']}/{summary['present']} đồng chí có mặt biểu quyết tán thành "
-                    f"(đạt {rate}%).")
+    render(writer, wording.resolution(db, doc, today))
     return _finish(db, writer)
 
 
-def _evaluation_part(db: Database, writer: Writer, month: date, today: date) -> None:
-    if not documents.monthly_resolution(db, month):
-        writer.body("Tháng trước chi bộ chưa có nghị quyết trên chibo.")
-        return
-    results = evaluations.task_results(db, month, today)
-    figures = evaluations.task_counts(results)
-    evaluation = evaluations.get(db, month) or {}
-    writer.heading("1. Kết quả đạt được")
-    writer.body(f"Nghị quyết tháng {month.month}/{month.year} đề ra {figures['tasks']} nhiệm vụ: hoàn thành đúng hạn "
-                f"{figures['done_on_time']}, hoàn thành trễ hạn {figures['done_late']}, không hoàn thành "
-                f"{figures['not_done']}, quá hạn chưa xong {figures['overdue']}.")
-    writer.body(evaluation.get("results", ""))
-    writer.table(["Nhiệm vụ tháng trước", "Tình trạng", "Kết quả"],
-                 [[r.title, TASK_STATUSES[r.effective_status], f"{r.progress}%"] for r in _rows(results)],
-                 [writer.usable_mm * 0.6, writer.usable_mm * 0.25, writer.usable_mm * 0.15])
-    mentions = evaluations.mentions(db, month)
-    if not mentions.empty:
-        writer.heading("2. Biểu dương, nhắc nhở")
-        for row in _rows(mentions):
-            kind = "Biểu dương" if row.kind == "bieu_duong" else "Nhắc nhở"
-            writer.body(f"- {kind} đồng chí {row.full_name}: {row.reason}.")
-    writer.heading("3. Hạn chế, khuyết điểm và nguyên nhân")
-    writer.body(evaluation.get("weaknesses") or "Không có.")
-    if evaluation.get("causes_subjective"):
-        writer.body("Nguyên nhân chủ quan: " + evaluation["causes_subjective"])
-    if evaluation.get("causes_objective"):
-        writer.body("Nguyên nhân khách quan: " + evaluation["causes_objective"])
+def render(writer: Writer, parts: list[wording.Part]) -> None:
+    """Parts in the Party layout; the closing line keeps to the page of the signature."""
+    for index, part in enumerate(parts):
+        if part.kind == "heading":
+            writer.heading(part.text)
+        elif part.kind == "table":
+            headers, rows, shares = part.table
+            writer.table(headers, rows, [writer.usable_mm * share for share in shares])
+        else:
+            writer.body(part.text, keep_with_next=index == len(parts) - 1)
 
 
 # -- the report to the Đảng ủy -----------------------------------------------------------------
 def report(db: Database, profile: dict, document_id: int, today: date) -> bytes:
+    """The report on the month before the resolution `document_id` (its own document, see documents.month_report)."""
     doc = documents.get(db, document_id)
-    previous = months.previous_month(doc.month)
-    if not documents.monthly_resolution(db, previous) and _month_tasks(db, doc.month, today).empty:
-        raise InputError("Chưa có số liệu tháng trước và nhiệm vụ tháng này; chưa có gì để báo cáo.")
-    report_doc = replace(doc, kind="bao_cao", summary=f"tình hình thực hiện nhiệm vụ tháng {previous.month}/"
-                         f"{previous.year} và phương hướng nhiệm vụ tháng {doc.month.month}/{doc.month.year}")
+    report_doc = documents.report_of(db, months.previous_month(doc.month)) if doc.kind == "nq_thang" else doc
+    if report_doc is None:
+        raise InputError("Chưa có nghị quyết tháng trước để báo cáo kết quả.")
     writer = _start(db, profile, report_doc, "Báo cáo", today)
-    writer.heading(f"I. TÌNH HÌNH VÀ KẾT QUẢ THỰC HIỆN NHIỆM VỤ THÁNG {previous.month}/{previous.year}")
-    _evaluation_part(db, writer, previous, today)
-    writer.heading("4. Kết quả thực hiện các chỉ tiêu")
-    card = targets.scorecard(db, min(months.month_end(previous), today))  # its text already shown
-    writer.table(["Chỉ tiêu", "Kế hoạch", "Thực hiện", "Đạt (%)"],
-                 [[r.name, r.target_shown, r.actual_shown, "" if missing(r.attainment) else vn_number(r.attainment)]
-                  for r in _rows(card)],
-                 [writer.usable_mm * 0.46, writer.usable_mm * 0.2, writer.usable_mm * 0.2, writer.usable_mm * 0.14])
-    monthly = dashboard.monthly_progress(db, today)
-    if not monthly.empty:
-        writer.picture(chart_png(monthly), 150)
-    summary = meetings.attendance_summary(db, doc.meeting_id) if doc.meeting_id else None
-    writer.heading("5. Sinh hoạt chi bộ")
-    writer.body(_attendance_sentence(summary))
-    evaluation = evaluations.get(db, previous) or {}
-    writer.heading("II. ƯU ĐIỂM, HẠN CHẾ VÀ NGUYÊN NHÂN")
-    writer.body("Ưu điểm: " + (evaluation.get("strengths") or "chưa ghi."))
-    writer.body("Hạn chế: " + (evaluation.get("weaknesses") or "chưa ghi.").replace("\n", " "))
-    writer.body("Nguyên nhân chủ quan: " + (evaluation.get("causes_subjective") or "chưa ghi."))
-    writer.body("Nguyên nhân khách quan: " + (evaluation.get("causes_objective") or "chưa ghi."))
-    writer.heading(f"III. PHƯƠNG HƯỚNG, NHIỆM VỤ THÁNG {doc.month.month}/{doc.month.year}")
-    for field, rows in _month_tasks(db, doc.month, today).groupby("field", sort=False):
-        writer.body(f"- {FIELDS[field]}: " + "; ".join(rows["title"]) + ".")
-    writer.heading("IV. KIẾN NGHỊ, ĐỀ XUẤT")
-    writer.body(evaluation.get("proposals") or "Không có.")
+    render(writer, wording.report(db, report_doc, today))
     return _finish(db, writer)
 
 
-def chart_png(monthly: pd.DataFrame) -> bytes:
-    """The dashboard's own Altair chart, rendered to PNG for the report."""
-    import vl_convert as vlc
-    return vlc.vegalite_to_png(charts.monthly_progress(monthly).to_json(), scale=2)
-
-
-# -- the action program ----------------------------------------------------------------------
 def action_program(db: Database, profile: dict, document_id: int, today: date) -> bytes:
     doc = documents.get(db, document_id)
     if doc.kind != "ctr":
@@ -240,7 +139,7 @@ def minutes(db: Database, profile: dict, document_id: int, today: date) -> bytes
     start = meeting["starts_at"].strftime("%H giờ %M") if meeting["starts_at"] else "..."
     writer.body(f"Thời gian: bắt đầu lúc {start}, ngày {vn_date(meeting['held_on'])}.")
     writer.body(f"Địa điểm: {meeting['place'] or '...'}.")
-    writer.body(_attendance_sentence(summary))
+    writer.body(wording.attendance(summary))
     writer.body(f"Chủ trì: đồng chí {meeting['chair'] or '...'}; thư ký: đồng chí {meeting['secretary'] or '...'}.")
     writer.heading("NỘI DUNG")
     said = meetings.remarks(db, doc.meeting_id)
@@ -248,7 +147,7 @@ def minutes(db: Database, profile: dict, document_id: int, today: date) -> bytes
         writer.heading(f"{number}. {title}")
         notes = said[said["section"] == key]
         writer.body("\n".join(f"- {r.speaker + ': ' if isinstance(r.speaker, str) else ''}{r.text}"
-                              for r in _rows(notes)) or "Không có ý kiến ghi lại.")
+                              for r in _rows(notes)) or wording.BLANK)
     writer.heading("KẾT LUẬN")
     for field, rows in _month_tasks(db, doc.month, today).groupby("field", sort=False):
         writer.body(f"- {FIELDS[field]}: " + "; ".join(rows["title"]) + ".")

@@ -80,6 +80,7 @@ class Writer:
         for fonts in self.doc.styles.element.iter(qn("w:rFonts")):
             _name_fonts(fonts, self.p["font_name"])
         set_fonts(self.doc.styles["Normal"].element, self.p["font_name"])
+        _vietnamese(self.doc.styles.element)
 
     def _page_numbers(self) -> None:
         """A centred PAGE field at the top of every page but the first."""
@@ -186,19 +187,23 @@ class Writer:
         self._paragraph(right, "", self.p["place_date_pt"], CENTER)
         self._paragraph(right, place_date, self.p["place_date_pt"], CENTER, italic=True)
 
-    def title(self, kind_name: str, summary: str) -> None:
+    def title(self, kind_name: str, summary: str, draft: bool = False) -> None:
         self._paragraph(self.doc, "", self.p["body_pt"])
+        if draft:
+            self._paragraph(self.doc, "DỰ THẢO", self.p["summary_pt"], CENTER, bold=True)
         self._paragraph(self.doc, kind_name.upper(), self.p["title_pt"], CENTER, bold=True)
         self._paragraph(self.doc, summary, self.p["summary_pt"], CENTER, bold=True)
         self._rule(self.doc, self.p["summary_rule_mm"], self.usable_mm)
         self._paragraph(self.doc, "", self.p["body_pt"])
 
     # -- the body -----------------------------------------------------------------------------
-    def body(self, text: str) -> None:
+    def body(self, text: str, keep_with_next: bool = False) -> None:
+        """Each line a paragraph; `keep_with_next` holds the text on the page of what follows (the signature)."""
         for line in (text or "").splitlines() or [""]:
             if line.strip():
                 self._paragraph(self.doc, line.strip(), self.p["body_pt"], JUSTIFY, space_after=self.p["space_after_pt"],
-                                indent_mm=self.p["first_line_indent_mm"], line_spacing=self.p["line_spacing"])
+                                indent_mm=self.p["first_line_indent_mm"], line_spacing=self.p["line_spacing"],
+                                keep_with_next=keep_with_next)
 
     def heading(self, text: str) -> None:
         self._paragraph(self.doc, text, self.p["body_pt"], JUSTIFY, bold=True, space_after=self.p["space_after_pt"],
@@ -214,9 +219,12 @@ class Writer:
         for cell, text in zip(table.rows[0].cells, headers):
             self._cell(cell, text, bold=True, align=CENTER)
         _repeat_header(table.rows[0])
+        _whole(table.rows[0])
         for values in rows:
             # New rows copy the grid; their cells need no width of their own.
-            for cell, text in zip(table.add_row().cells, values):
+            row = table.add_row()
+            _whole(row)
+            for cell, text in zip(row.cells, values):
                 self._cell(cell, str(text))
         self._paragraph(self.doc, "", self.p["body_pt"], space_after=0)
 
@@ -239,6 +247,7 @@ class Writer:
         table.autofit = False
         _no_borders(table)
         _set_widths(table, [self.usable_mm / 2] * 2)
+        _whole(table.rows[0])  # the signature block is never split across pages
         left, right = table.rows[0].cells
         for cell in (left, right):
             cell.paragraphs[0]._p.getparent().remove(cell.paragraphs[0]._p)
@@ -256,6 +265,7 @@ class Writer:
         """Minutes: the secretary (thư ký) on the left, the chair (chủ trì) on the right."""
         table = self.doc.add_table(rows=1, cols=2)
         _no_borders(table)
+        _whole(table.rows[0])
         for cell, title, name in zip(table.rows[0].cells, (left_title, right_title), (left_name, right_name)):
             cell.paragraphs[0]._p.getparent().remove(cell.paragraphs[0]._p)
             self._paragraph(cell, title.upper(), self.p["signature_pt"], CENTER, bold=True)
@@ -320,6 +330,30 @@ def _no_borders(table) -> None:
         element.set(qn("w:val"), "nil")
         borders.append(element)
     tbl_pr.append(borders)
+
+
+def _whole(row) -> None:
+    """A table row is never split across two pages."""
+    tr_pr = row._tr.get_or_add_trPr()
+    if tr_pr.find(qn("w:cantSplit")) is None:
+        tr_pr.insert(0, OxmlElement("w:cantSplit"))
+
+
+def _vietnamese(styles) -> None:
+    """The language of every run is Vietnamese, so Word checks spelling in Vietnamese, not English."""
+    holders = list(styles.iter(qn("w:rPrDefault"))) + [s for s in styles.iter(qn("w:style"))
+                                                      if s.get(qn("w:styleId")) == "Normal"]
+    for holder in holders:
+        rpr = holder.find(qn("w:rPr"))
+        if rpr is None:
+            rpr = OxmlElement("w:rPr")
+            holder.append(rpr)
+        for old in rpr.findall(qn("w:lang")):
+            rpr.remove(old)
+        lang = OxmlElement("w:lang")
+        for attr in ("w:val", "w:eastAsia", "w:bidi"):
+            lang.set(qn(attr), "vi-VN")
+        rpr.append(lang)
 
 
 def _repeat_header(row) -> None:

@@ -1,0 +1,400 @@
+"""The words of the cell's documents, written as a cell writes them.
+
+Each document is a list of parts. A part the committee may reword has a key: its text is pre-filled from
+the data here, and the wording the committee saved for that document (documents.sections, locked with the
+document) takes its place. Where a figure is not known yet the text leaves "……" for the secretary; it never
+says what the data does not support, and never speaks the software's own words."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, time
+
+import pandas as pd
+
+from chibo import cell, documents, evaluations, meetings, members, months, plans, program, targets, tasks
+from chibo.db import Database
+from chibo.labels import FIELDS, missing, vn_date, vn_number
+
+BLANK = "……"
+
+# Outcomes of a month's tasks as the evaluation counts them; every task falls in exactly one.
+OUTCOMES = [
+    ("done", "hoàn thành đúng hạn"),
+    ("done_late", "hoàn thành trễ hạn"),
+    ("overdue", "quá hạn chưa hoàn thành"),
+    ("open", "đang thực hiện"),
+    ("not_done", "không hoàn thành"),
+    ("paused", "tạm dừng"),
+]
+RESULT_WORDS = {"done": "Hoàn thành đúng hạn", "done_late": "Hoàn thành trễ hạn", "overdue": "Quá hạn, chưa hoàn thành",
+                "in_progress": "Đang thực hiện", "not_started": "Chưa triển khai", "not_done": "Không hoàn thành",
+                "paused": "Tạm dừng"}
+
+DEFAULT_IMPLEMENTATION = (
+    "1. Các đồng chí đảng viên được phân công chủ động triển khai nhiệm vụ ngay sau buổi sinh hoạt.\n"
+    "2. Đồng chí Bí thư Chi bộ chủ trì cuộc họp liên tịch với Công đoàn, Chi đoàn Thanh niên, Liên đội và các tổ "
+    "chuyên môn để triển khai nghị quyết; các đoàn thể, tổ chuyên môn xây dựng kế hoạch của đơn vị.\n"
+    "3. Ban giám hiệu triển khai kế hoạch đến toàn thể cán bộ, giáo viên, nhân viên tại cuộc họp hội đồng sư phạm.\n"
+    "4. Đồng chí Bí thư cụ thể hóa nghị quyết, báo cáo {committee} trong 02 ngày làm việc sau buổi sinh hoạt và "
+    "đăng tải nghị quyết lên Sổ tay đảng viên; chi ủy kiểm tra, giám sát việc thực hiện và báo cáo kết quả tại kỳ "
+    "sinh hoạt tháng sau.")
+
+
+@dataclass(frozen=True)
+class Part:
+    """One piece of a document: a heading, a paragraph (rewordable when it has a key), a table, or a list."""
+    kind: str  # "heading", "text", "table", "vote"
+    text: str = ""
+    key: str = ""
+    label: str = ""  # what the app calls a rewordable part
+    table: tuple = ()  # (headers, rows, shares of the width)
+
+
+def heading(text: str) -> Part:
+    return Part("heading", text)
+
+
+def text(body: str, key: str = "", label: str = "") -> Part:
+    return Part("text", body, key, label)
+
+
+def reworded(parts: list[Part], saved: dict[str, str]) -> list[Part]:
+    """The committee's wording in place of the pre-filled text, part by part."""
+    return [Part(p.kind, saved[p.key], p.key, p.label, p.table) if p.key and saved.get(p.key, "").strip() else p
+            for p in parts]
+
+
+def numbered(sections: list[tuple[str, list[Part]]], roman: bool) -> list[Part]:
+    """Headings numbered without gaps: a section with nothing to say is left out, the next takes its number."""
+    kept = [(title, body) for title, body in sections if body]
+    out: list[Part] = []
+    for index, (title, body) in enumerate(kept, start=1):
+        mark = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII"][index - 1] if roman else str(index)
+        out.append(heading(f"{mark}. {title}"))
+        out += body
+    return out
+
+
+# -- small sayings ------------------------------------------------------------------------------
+def lower_first(words: str) -> str:
+    words = (words or "").strip().rstrip(".")
+    return words[:1].lower() + words[1:] if words else words
+
+
+def clock(at: time | None) -> str:
+    return f"{at.hour} giờ {at.minute:02d}" if at else f"{BLANK} giờ {BLANK}"
+
+
+def month_words(month: date) -> str:
+    return f"tháng {month.month} năm {month.year}"
+
+
+def month_short(month: date) -> str:
+    return f"tháng {month.month}/{month.year}"
+
+
+def comrades(names: list[str]) -> str:
+    return ", ".join(f"đồng chí {name}" for name in names)
+
+
+def percent(part: int, whole: int) -> str:
+    return vn_number(part * 100 / whole) if whole else BLANK
+
+
+# -- the meeting ----------------------------------------------------------------------------------
+def _role_of(db: Database, name: str | None) -> str:
+    from chibo.labels import PARTY_ROLES
+    committee = members.committee(db)
+    found = committee[committee["full_name"] == name]
+    if found.empty:
+        return ""
+    role = PARTY_ROLES[found.iloc[0]["party_role"]]
+    return f", {role} Chi bộ" if role != "Chi ủy viên" else ", Chi ủy viên"
+
+
+def opening(db: Database, month: date, meeting: dict | None) -> str:
+    """'Hôm nay, vào lúc 14 giờ 00 ngày 03/11/2026, tại …, Chi bộ … tổ chức sinh hoạt thường kỳ tháng 11 năm 2026.'"""
+    cell_name = cell.get(db).name
+    if not meeting:
+        return (f"Hôm nay, vào lúc {BLANK} giờ {BLANK} ngày {BLANK}, tại {BLANK}, {cell_name} tổ chức sinh hoạt "
+                f"thường kỳ {month_words(month)}.")
+    said = (f"Hôm nay, vào lúc {clock(meeting['starts_at'])} ngày {vn_date(meeting['held_on'])}, tại "
+            f"{meeting['place'] or BLANK}, {cell_name} tổ chức sinh hoạt thường kỳ {month_words(month)}.")
+    chair = (f"đồng chí {meeting['chair']}{_role_of(db, meeting['chair'])}" if meeting["chair"] else BLANK)
+    keeper = (f"đồng chí {meeting['secretary']}{_role_of(db, meeting['secretary'])}" if meeting["secretary"] else BLANK)
+    said += f"\nChủ trì: {chair}. Thư ký: {keeper}."
+    if meeting["starts_at"] and meeting["ends_at"]:
+        said += f"\nThời gian sinh hoạt: từ {clock(meeting['starts_at'])} đến {clock(meeting['ends_at'])}."
+    return said
+
+
+def attendance(summary: dict | None) -> str:
+    """Total, present, absent with reason (named, reason in lower case), without reason, exempt (named)."""
+    if not summary or not summary["total"]:
+        return (f"Tổng số đảng viên của Chi bộ: {BLANK} đồng chí; có mặt: {BLANK} đồng chí; vắng có lý do: {BLANK}; "
+                f"vắng không lý do: {BLANK}; miễn sinh hoạt: {BLANK}.")
+    by_status: dict[str, list[tuple[str, str]]] = {}
+    for name, status, reason in summary["absent_names"] + summary.get("exempt_names", []):
+        by_status.setdefault(status, []).append((name, reason))
+
+    def count_with_names(status: str, with_reason: bool) -> str:
+        people = by_status.get(status, [])
+        if not people:
+            return "không"
+        named = "; ".join(f"đồng chí {name}" + (f": {lower_first(reason)}" if with_reason and reason else "")
+                          for name, reason in people)
+        return f"{len(people)} đồng chí ({named})"
+
+    return (f"Tổng số đảng viên của Chi bộ: {summary['total']} đồng chí (chính thức {summary['full']}, dự bị "
+            f"{summary['probationary']}). Có mặt: {summary['present']} đồng chí. "
+            f"Vắng có lý do: {count_with_names('absent_excused', True)}. "
+            f"Vắng không lý do: {count_with_names('absent_unexcused', False)}. "
+            f"Miễn sinh hoạt: {count_with_names('exempt', False)}.")
+
+
+def resolving_clause(previous: date, month: date) -> str:
+    return (f"Sau khi nghe đồng chí Bí thư báo cáo kết quả thực hiện Nghị quyết {month_short(previous)} và dự thảo "
+            f"phương hướng, nhiệm vụ {month_short(month)}, Chi bộ thảo luận và thống nhất ban hành nghị quyết như sau:")
+
+
+def vote(meeting: dict | None, summary: dict | None, adopted: bool) -> str:
+    present = summary["present"] if summary else 0
+    votes = meeting.get("votes_for") if meeting else None
+    if not adopted or votes is None or not present:
+        return f"Nghị quyết được {BLANK}/{BLANK} đồng chí có mặt biểu quyết tán thành ({BLANK}%)."
+    return (f"Nghị quyết được {votes}/{present} đồng chí có mặt biểu quyết tán thành "
+            f"({percent(votes, present)}%).")
+
+
+def quality(meeting_id: int | None, db: Database) -> list[Part]:
+    if not meeting_id:
+        return []
+    total, band = meetings.score(db, meeting_id)
+    if total is None:
+        return []
+    return [text(f"Chi bộ tự đánh giá chất lượng buổi sinh hoạt đạt {vn_number(total)}/100 điểm, xếp loại "
+                 f"{band}.")]
+
+
+# -- bases ----------------------------------------------------------------------------------------
+def bases(db: Database, document_id: int) -> list[str]:
+    """'Căn cứ …;' one per line: the higher documents and other grounds; the cell's standing duties and last
+    month's shortcomings are not bases (the shortcomings are evaluated in section I)."""
+    frame = plans.bases(db, document_id)
+    grounds = [t.strip().rstrip(".;") for kind, t in zip(frame["kind"], frame["text"])
+               if kind in ("higher_doc", "other") and t.strip()]
+    lines = [g if g.lower().startswith("căn cứ") else f"Căn cứ {program.cited(g)}" for g in grounds]
+    return [line + (";" if index < len(lines) - 1 else ".") for index, line in enumerate(lines)]
+
+
+# -- last month's results ---------------------------------------------------------------------------
+def _outcome(status: str) -> str:
+    return "open" if status in ("in_progress", "not_started") else status
+
+
+def in_field_order(frame: pd.DataFrame) -> pd.DataFrame:
+    order = {field: index for index, field in enumerate(FIELDS)}
+    return frame.assign(_order=frame["field"].map(order)).sort_values(["_order", "deadline", "id"]).drop(columns="_order")
+
+
+def counted(results: pd.DataFrame) -> str:
+    """'6 nhiệm vụ: hoàn thành đúng hạn 3, hoàn thành trễ hạn 1, đang thực hiện 2' — the parts add up."""
+    outcomes = results["effective_status"].map(_outcome).value_counts()
+    said = [f"{words} {int(outcomes[key])}" for key, words in OUTCOMES if outcomes.get(key, 0)]
+    return f"{len(results)} nhiệm vụ (" + ", ".join(said) + ")"
+
+
+def field_results(results: pd.DataFrame) -> list[Part]:
+    """A short paragraph per field, pre-filled from the month's tasks."""
+    parts = []
+    for field, label in FIELDS.items():
+        rows = results[results["field"] == field]
+        if rows.empty:
+            continue
+        parts.append(text(f"- {label}: thực hiện {counted(rows)}.", key=f"ket_qua_{field}", label=label))
+    return parts
+
+
+def result_of(row) -> str:
+    words = RESULT_WORDS[row.effective_status]
+    if row.effective_status in ("done", "done_late") and not missing(row.done_on):
+        return f"{words} ({vn_date(row.done_on)})"
+    if row.effective_status in ("overdue", "in_progress", "not_done", "paused") and row.progress:
+        return f"{words}, đạt {row.progress}%"
+    return words
+
+
+def results_table(results: pd.DataFrame) -> Part:
+    rows = [[str(n), r.title, r.lead if isinstance(r.lead, str) else "", result_of(r)]
+            for n, r in enumerate(in_field_order(results).itertuples(), start=1)]
+    return Part("table", table=(["TT", "Nhiệm vụ", "Chủ trì", "Kết quả"], rows, [0.07, 0.5, 0.2, 0.23]))
+
+
+def mentions(db: Database, month: date) -> list[Part]:
+    frame = evaluations.mentions(db, month)
+    parts = []
+    for kind, word in (("bieu_duong", "Biểu dương"), ("nhac_nho", "Nhắc nhở")):
+        for row in frame[frame["kind"] == kind].itertuples():
+            parts.append(text(f"- {word} đồng chí {row.full_name}: {lower_first(row.reason)}."))
+    return parts
+
+
+def shortcomings(evaluation: dict) -> str:
+    lines = [f"- {line.strip(' -+•').rstrip('.')}." for line in (evaluation.get("weaknesses") or "").splitlines()
+             if line.strip(" -+•")]
+    causes = [(word, evaluation.get(key)) for word, key in (("chủ quan", "causes_subjective"),
+                                                            ("khách quan", "causes_objective"))]
+    lines += [f"Nguyên nhân {word}: {lower_first(why)}." for word, why in causes if why and why.strip()]
+    return "\n".join(lines)
+
+
+def achieved(db: Database, month: date, today: date) -> list[Part]:
+    """What last month's resolution set and what became of it: the counts, a paragraph per field, the
+    committee's own words, and the table of tasks."""
+    if not documents.monthly_resolution(db, month):
+        return []
+    results = evaluations.task_results(db, month, today)
+    evaluation = evaluations.get(db, month) or {}
+    parts = [text(f"Nghị quyết {month_short(month)} đề ra {counted(results)}.", key="ket_qua_chung",
+                  label="Kết quả chung")] + field_results(results)
+    if evaluation.get("results"):
+        parts.append(text(evaluation["results"], key="ket_qua_danh_gia", label="Nhận xét chung"))
+    if not results.empty:
+        parts.append(results_table(results))
+    return parts
+
+
+def evaluation_parts(db: Database, month: date, today: date) -> list[Part]:
+    """Section I of the resolution: results, commended and reminded members, shortcomings with their causes."""
+    said = shortcomings(evaluations.get(db, month) or {})
+    return numbered([("Kết quả đạt được", achieved(db, month, today)),
+                     ("Biểu dương, nhắc nhở", mentions(db, month)),
+                     ("Hạn chế, khuyết điểm và nguyên nhân",
+                      [text(said, key="han_che", label="Hạn chế, khuyết điểm và nguyên nhân")] if said else [])],
+                    roman=False)
+
+
+# -- next month's tasks -------------------------------------------------------------------------------
+def who_leads(row) -> str:
+    if not missing(row.lead_member_id):
+        return f"đồng chí {row.lead}"
+    return row.lead if isinstance(row.lead, str) else BLANK
+
+
+def task_sentence(row) -> str:
+    """'- <nhiệm vụ>. Giao đồng chí A chủ trì, phối hợp với đồng chí B; hoàn thành trước ngày 20/11/2026;
+    báo cáo kết quả tại kỳ sinh hoạt tháng 12/2026.'"""
+    partners = f", phối hợp với {comrades(row.partners.split(', '))}" if isinstance(row.partners, str) and row.partners else ""
+    report = lower_first(row.report_at) if isinstance(row.report_at, str) and row.report_at.strip() else BLANK
+    return (f"- {row.title.strip().rstrip('.')}. Giao {who_leads(row)} chủ trì{partners}; hoàn thành trước ngày "
+            f"{vn_date(row.deadline)}; báo cáo kết quả tại {report}.")
+
+
+def next_month_parts(db: Database, month: date, today: date) -> list[Part]:
+    """Section II: the month's tasks by field, in the cell's field order."""
+    work = tasks.board(db, today, month=month)
+    sections = []
+    for field, label in FIELDS.items():
+        rows = in_field_order(work[work["field"] == field])
+        sections.append((label, [text(task_sentence(r)) for r in rows.itertuples()]))
+    return numbered(sections, roman=False)
+
+
+def implementation(db: Database) -> str:
+    template = cell.setting(db, "implementation_text", DEFAULT_IMPLEMENTATION)
+    return template.replace("{committee}", cell.get(db).superior_committee)
+
+
+# -- the documents -------------------------------------------------------------------------------------
+def resolution(db: Database, doc: documents.Document, today: date) -> list[Part]:
+    meeting = meetings.get(db, doc.meeting_id) if doc.meeting_id else None
+    summary = meetings.attendance_summary(db, doc.meeting_id) if doc.meeting_id else None
+    previous = months.previous_month(doc.month)
+    parts = [text(line) for line in bases(db, doc.id)]
+    parts += [text(opening(db, doc.month, meeting), key="mo_dau", label="Mở đầu (thời gian, địa điểm, chủ trì)"),
+              text(attendance(summary), key="diem_danh", label="Điểm danh"),
+              text(resolving_clause(previous, doc.month), key="quyet_nghi", label="Lời dẫn quyết nghị")]
+    sections = [
+        (f"ĐÁNH GIÁ KẾT QUẢ THỰC HIỆN NGHỊ QUYẾT {month_short(previous).upper()}",
+         evaluation_parts(db, previous, today)),
+        (f"PHƯƠNG HƯỚNG, NHIỆM VỤ {month_short(doc.month).upper()}", next_month_parts(db, doc.month, today)),
+        ("TỔ CHỨC THỰC HIỆN", [text(implementation(db), key="to_chuc_thuc_hien", label="Tổ chức thực hiện")]),
+        ("CHẤT LƯỢNG SINH HOẠT CHI BỘ", quality(doc.meeting_id, db)),
+    ]
+    parts += numbered(sections, roman=True)
+    parts.append(Part("vote", vote(meeting, summary, doc.locked)))
+    return reworded(parts, documents.sections(db, doc.id))
+
+
+def report_opening(db: Database, reported: documents.Document | None, month: date) -> str:
+    cell_name = cell.get(db).name
+    if reported is None:
+        return f"{cell_name} báo cáo kết quả thực hiện nhiệm vụ {month_words(month)} như sau:"
+    number = f"{reported.number:02d}" if reported.number and reported.locked else BLANK
+    day = vn_date(reported.issued_on) if reported.issued_on and reported.locked else BLANK
+    return (f"Thực hiện Nghị quyết số {number}-NQ/CB ngày {day} của {cell_name} {reported.summary}, Chi bộ báo cáo "
+            f"kết quả thực hiện nhiệm vụ {month_words(month)} như sau:")
+
+
+def target_rows(db: Database, month: date, today: date) -> Part | None:
+    card = targets.scorecard(db, min(months.month_end(month), today))
+    if card.empty:
+        return None
+    rows = [[str(n), r.name, r.target_shown, r.actual_shown or BLANK, targets.verdict(r)]
+            for n, r in enumerate(card.itertuples(), start=1)]
+    return Part("table", table=(["TT", "Chỉ tiêu", "Chỉ tiêu nhiệm kỳ", "Thực hiện", "So với chỉ tiêu"], rows,
+                                [0.07, 0.4, 0.18, 0.17, 0.18]))
+
+
+def report(db: Database, report_doc: documents.Document, today: date) -> list[Part]:
+    month = report_doc.month
+    reported = documents.monthly_resolution(db, month)
+    following = documents.monthly_resolution(db, months.next_month(month))
+    evaluation = evaluations.get(db, month) or {}
+    meeting_id = reported.meeting_id if reported else None
+    summary = meetings.attendance_summary(db, meeting_id) if meeting_id else None
+    table = target_rows(db, month, today)
+    cell_life = [text(attendance(summary), key="bc_sinh_hoat", label="Sinh hoạt chi bộ")] + quality(meeting_id, db)
+    outcome = numbered([("Kết quả thực hiện các nhiệm vụ", achieved(db, month, today)),
+                        ("Kết quả thực hiện các chỉ tiêu", [table] if table else []),
+                        ("Công tác sinh hoạt chi bộ", cell_life),
+                        ("Biểu dương, nhắc nhở", mentions(db, month))], roman=False)
+    judged = judgement(evaluation)
+    ahead = next_month_parts(db, following.month, today) if following else []
+    proposals = evaluation.get("proposals") or ""
+    parts = [text(report_opening(db, reported, month), key="bc_mo_dau", label="Mở đầu")]
+    parts += numbered([
+        (f"KẾT QUẢ THỰC HIỆN NHIỆM VỤ {month_short(month).upper()}", outcome),
+        ("ĐÁNH GIÁ CHUNG", judged),
+        (f"PHƯƠNG HƯỚNG, NHIỆM VỤ {month_short(months.next_month(month)).upper()}", ahead),
+        ("KIẾN NGHỊ, ĐỀ XUẤT", [text(proposals, key="bc_kien_nghi", label="Kiến nghị, đề xuất")] if proposals.strip()
+         else []),
+    ], roman=True)
+    return reworded(parts, documents.sections(db, report_doc.id))
+
+
+def _lines(value: str | None) -> str:
+    return "\n".join(line.strip() for line in (value or "").splitlines() if line.strip())
+
+
+def _causes(evaluation: dict) -> str:
+    said = [f"- {word}: {lower_first(why)}." for word, why in
+            (("Chủ quan", evaluation.get("causes_subjective")), ("Khách quan", evaluation.get("causes_objective")))
+            if why and why.strip()]
+    return "\n".join(said)
+
+
+def judgement(evaluation: dict) -> list[Part]:
+    """Strengths, shortcomings, their causes, lessons: each once, in this order, the empty ones left out."""
+    entries = [("Ưu điểm", "bc_uu_diem", _lines(evaluation.get("strengths"))),
+               ("Hạn chế, khuyết điểm", "bc_han_che", _lines(evaluation.get("weaknesses"))),
+               ("Nguyên nhân", "bc_nguyen_nhan", _causes(evaluation)),
+               ("Bài học kinh nghiệm", "bc_bai_hoc", _lines(evaluation.get("lessons")))]
+    return numbered([(title, [text(body, key=key, label=title)] if body else []) for title, key, body in entries],
+                    roman=False)
+
+
+def editable(parts: list[Part]) -> list[Part]:
+    """The parts the committee may reword, in the order the document shows them."""
+    return [p for p in parts if p.key]
