@@ -309,7 +309,7 @@ def month_report(db: Database, actor: Actor, month: date) -> Document:
                                                    month=month, parent_id=resolution.id)
         doc = get_in(cur, report_id)
         if closed and not doc.locked:
-            number = next_number(cur, "bao_cao", doc.term_id)
+            number = doc.number or next_number(cur, "bao_cao", doc.term_id)  # reopened to reword: same number
             cur.execute("UPDATE documents SET status = 'adopted', number = ?, updated_at = current_timestamp"
                         " WHERE id = ?", [number, report_id])
             audit.log(cur, actor, "ban hành báo cáo", "documents", report_id, {"status": doc.status},

@@ -184,6 +184,19 @@ def tabs(labels: list[str], key: str) -> list:
     return st.tabs(labels, key=key, on_change="rerun")
 
 
+def wording_form(db: Database, actor: Actor, kind: str, document_id: int, today: date, editable: bool,
+                 title: str) -> None:
+    """A document's rewordable parts, each in its own box, saved together."""
+    from chibo import docs  # local: python-docx only where documents are worked on
+    st.markdown(f"**{title}**")
+    parts = docs.rewordable(db, kind, document_id, today)
+    with st.form(f"wording_{kind}_{document_id}"):
+        edited = {part.key: st.text_area(part.label, part.text, height=120, disabled=not editable,
+                                         key=f"wording_{kind}_{document_id}_{part.key}") for part in parts}
+        if st.form_submit_button("Lưu lời văn", disabled=not editable):
+            attempt(docs.save_wording, db, actor, kind, document_id, edited, today, success="Đã lưu lời văn.")
+
+
 def chart(build, frame: pd.DataFrame, *args) -> None:
     """An Altair chart from chibo.charts, drawn full width; built once per distinct data."""
     from chibo import charts  # local: keep Altair out of pages that draw no chart

@@ -47,8 +47,8 @@ done_part, stages = documents.lifecycle_stage(doc)
 st.progress(done_part, text=" → ".join(f"**{label}**" if current else label for label, current in stages))
 steps = documents.next_steps(doc, actor)  # what this user may do with this document now
 
-bases_tab, tasks_tab, adopt_tab, export_tab = ui.tabs(
-    ["Căn cứ", "Phương hướng, nhiệm vụ", "Thông qua", "Xuất văn bản"], key="plan_month_tab")
+bases_tab, tasks_tab, adopt_tab, wording_tab, export_tab = ui.tabs(
+    ["Căn cứ", "Phương hướng, nhiệm vụ", "Thông qua", "Lời văn", "Xuất văn bản"], key="plan_month_tab")
 if bases_tab.open:
     with bases_tab:
         bases = plans.bases(db, doc.id)
@@ -140,6 +140,19 @@ if adopt_tab.open:
                 st.write("Xóa dự thảo cùng toàn bộ nhiệm vụ và căn cứ của nó?")
                 if st.button("Xóa hẳn", type="primary"):
                     ui.attempt(documents.delete_document, db, actor, doc.id, success="Đã xóa dự thảo.")
+
+if wording_tab.open:
+    with wording_tab:
+        st.caption("Lời văn dưới đây được điền sẵn từ số liệu; chi ủy sửa cho đúng lời của chi bộ rồi bấm «Lưu lời văn». "
+                   "Xóa trắng một ô để dùng lại lời gợi ý. Văn bản đã thông qua thì khóa cùng lời văn.")
+        ui.wording_form(db, actor, "resolution", doc.id, today, "edit" in steps, "Nghị quyết")
+        report_doc = documents.report_of(db, months.previous_month(month))
+        if report_doc is not None:
+            ui.wording_form(db, actor, "report", report_doc.id, today, "edit" in documents.next_steps(report_doc, actor),
+                            f"Báo cáo {report_doc.number_text()}")
+        elif actor.can("export"):
+            st.info("Báo cáo gửi Đảng ủy về tháng trước được lập khi xuất lần đầu (thẻ «Xuất văn bản»); sau đó "
+                    "lời văn của báo cáo hiện ở đây.")
 
 if export_tab.open:
     with export_tab:

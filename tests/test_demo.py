@@ -61,7 +61,8 @@ def test_the_demo_closes_its_past_months_as_a_user_does_targets_included(demo_db
 
 def test_the_demo_is_made_with_the_functions_a_user_triggers(demo_db):
     actions = dict(demo_db.rows("SELECT action, count(*) FROM audit_log GROUP BY 1"))
-    assert actions["tạo văn bản"] == 6 + 5 and actions["chi bộ thông qua"] == 6  # resolutions and reports and actions["bắt đầu triển khai"] == 6
+    assert actions["tạo văn bản"] == 6 + 5  # six resolutions, five reports
+    assert actions["chi bộ thông qua"] == 6 and actions["bắt đầu triển khai"] == 6
     assert actions["chuyển tiếp nhiệm vụ"] >= 5 and actions["lặp lại nhiệm vụ"] >= 3
     fee_months = [r[0].month for r in demo_db.rows(
         "SELECT month FROM resolution_tasks(DATE '2026-11-21') WHERE title = 'Thu, nộp đảng phí đúng quy định' ORDER BY 1")]

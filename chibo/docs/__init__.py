@@ -8,7 +8,7 @@ from datetime import date
 
 from chibo import cell, documents, months
 from chibo.db import Database
-from chibo.docs import builders
+from chibo.docs import builders, wording
 from chibo.docs.profile import DEFAULT_PROFILE, PROFILE_LABELS, profile, save_profile, validate_profile
 from chibo.errors import InputError
 from chibo.permissions import Actor, require
@@ -51,11 +51,35 @@ def _young_garbage_collected():
         gc.collect(0)
 
 
+def _wording_of(db: Database, kind: str, document_id: int, today: date, as_saved: bool) -> list:
+    doc = documents.get(db, int(document_id))
+    if kind == "resolution":
+        return wording.resolution(db, doc, today, as_saved)
+    if kind == "report":
+        return wording.report(db, doc, today, as_saved)
+    raise InputError("Chỉ nghị quyết và báo cáo có lời văn sửa được trong ứng dụng.")
+
+
+def rewordable(db: Database, kind: str, document_id: int, today: date) -> list:
+    """The parts of a document the committee may reword, each with the text it now reads."""
+    return wording.editable(_wording_of(db, kind, document_id, today, as_saved=True))
+
+
+def save_wording(db: Database, actor: Actor, kind: str, document_id: int, edited: dict[str, str], today: date) -> None:
+    """Keep the committee's wording of each part; a part left as pre-filled (or emptied) follows the data again."""
+    prefilled = {p.key: p.text for p in wording.editable(_wording_of(db, kind, document_id, today, as_saved=False))}
+    unknown = set(edited) - set(prefilled)
+    if unknown:
+        raise InputError("Có phần lời văn không thuộc văn bản này; hãy tải lại trang.")
+    kept = {key: "" if value.strip() == prefilled[key].strip() else value.strip() for key, value in edited.items()}
+    documents.save_sections(db, actor, int(document_id), kept)
+
+
 def filename(db: Database, kind: str, document_id: int, today: date) -> str:
     doc = documents.get(db, document_id)
     stamp = f"{doc.month:%Y-%m}" if doc.month else f"{doc.issued_on or today:%Y-%m-%d}"
     return f"{KINDS[kind][0]}-{stamp}.docx"
 
 
-__all__ = ["DEFAULT_PROFILE", "DOCX_MIME", "PROFILE_LABELS", "export_bytes", "filename", "profile", "save_profile",
-           "validate_profile"]
+__all__ = ["DEFAULT_PROFILE", "DOCX_MIME", "PROFILE_LABELS", "export_bytes", "filename", "profile", "rewordable",
+           "save_profile", "save_wording", "validate_profile"]

@@ -228,7 +228,7 @@ def result_of(row) -> str:
 def results_table(results: pd.DataFrame) -> Part:
     rows = [[str(n), r.title, r.lead if isinstance(r.lead, str) else "", result_of(r)]
             for n, r in enumerate(in_field_order(results).itertuples(), start=1)]
-    return Part("table", table=(["TT", "Nhiệm vụ", "Chủ trì", "Kết quả"], rows, [0.07, 0.5, 0.2, 0.23]))
+    return Part("table", table=(["TT", "Nhiệm vụ", "Chủ trì", "Kết quả"], rows, [0.06, 0.46, 0.2, 0.28]))
 
 
 def mentions(db: Database, month: date) -> list[Part]:
@@ -307,7 +307,8 @@ def implementation(db: Database) -> str:
 
 
 # -- the documents -------------------------------------------------------------------------------------
-def resolution(db: Database, doc: documents.Document, today: date) -> list[Part]:
+def resolution(db: Database, doc: documents.Document, today: date, as_saved: bool = True) -> list[Part]:
+    """The monthly resolution; `as_saved=False` gives the pre-filled wording, before the committee's own."""
     meeting = meetings.get(db, doc.meeting_id) if doc.meeting_id else None
     summary = meetings.attendance_summary(db, doc.meeting_id) if doc.meeting_id else None
     previous = months.previous_month(doc.month)
@@ -324,7 +325,7 @@ def resolution(db: Database, doc: documents.Document, today: date) -> list[Part]
     ]
     parts += numbered(sections, roman=True)
     parts.append(Part("vote", vote(meeting, summary, doc.locked)))
-    return reworded(parts, documents.sections(db, doc.id))
+    return reworded(parts, documents.sections(db, doc.id)) if as_saved else parts
 
 
 def report_opening(db: Database, reported: documents.Document | None, month: date) -> str:
@@ -347,7 +348,7 @@ def target_rows(db: Database, month: date, today: date) -> Part | None:
                                 [0.07, 0.4, 0.18, 0.17, 0.18]))
 
 
-def report(db: Database, report_doc: documents.Document, today: date) -> list[Part]:
+def report(db: Database, report_doc: documents.Document, today: date, as_saved: bool = True) -> list[Part]:
     month = report_doc.month
     reported = documents.monthly_resolution(db, month)
     following = documents.monthly_resolution(db, months.next_month(month))
@@ -371,7 +372,7 @@ def report(db: Database, report_doc: documents.Document, today: date) -> list[Pa
         ("KIẾN NGHỊ, ĐỀ XUẤT", [text(proposals, key="bc_kien_nghi", label="Kiến nghị, đề xuất")] if proposals.strip()
          else []),
     ], roman=True)
-    return reworded(parts, documents.sections(db, report_doc.id))
+    return reworded(parts, documents.sections(db, report_doc.id)) if as_saved else parts
 
 
 def _lines(value: str | None) -> str:

@@ -1,0 +1,216 @@
+"""The words of the resolution and the report, held exactly for the demo cell's November (approval style: a
+change of wording shows as a diff here), and the rules every exported document keeps."""
+
+import io
+import re
+import subprocess
+from datetime import date
+
+import pandas as pd
+import pytest
+from docx import Document as open_docx
+from docx.oxml.ns import qn
+
+from chibo import auth, docs, documents, plans
+from chibo.docs import wording
+from chibo.errors import InputError
+from tests.conftest import TODAY
+
+A = auth.SYSTEM
+NOV, OCT, DEC = date(2026, 11, 1), date(2026, 10, 1), date(2026, 12, 1)
+
+OPENING = (
+    "Hôm nay, vào lúc 14 giờ 00 ngày 03/11/2026, tại Phòng họp Trường Tiểu học Sông Mây, Chi bộ Trường Tiểu học "
+    "Sông Mây tổ chức sinh hoạt thường kỳ tháng 11 năm 2026.\n"
+    "Chủ trì: đồng chí Lê Thu Nga, Bí thư Chi bộ. Thư ký: đồng chí Đỗ Ngọc Dung, Chi ủy viên.\n"
+    "Thời gian sinh hoạt: từ 14 giờ 00 đến 16 giờ 05.")
+ATTENDANCE = (
+    "Tổng số đảng viên của Chi bộ: 33 đồng chí (chính thức 30, dự bị 3). Có mặt: 31 đồng chí. Vắng có lý do: "
+    "1 đồng chí (đồng chí Nguyễn Minh Lan: ốm, có đơn xin phép). Vắng không lý do: không. Miễn sinh hoạt: "
+    "1 đồng chí (đồng chí Võ Thanh Bình).")
+RESOLVING = (
+    "Sau khi nghe đồng chí Bí thư báo cáo kết quả thực hiện Nghị quyết tháng 10/2026 và dự thảo phương hướng, "
+    "nhiệm vụ tháng 11/2026, Chi bộ thảo luận và thống nhất ban hành nghị quyết như sau:")
+BASIS = ("Căn cứ Hướng dẫn số 07-HD/BTGDVTU ngày 21/10/2026 của Ban Tuyên giáo và Dân vận Tỉnh ủy về công tác "
+         "tuyên truyền năm học mới.")
+TASK_LINE = (
+    "- Dự giờ, góp ý giáo viên mới. Giao đồng chí Huỳnh Thu Hạnh chủ trì, phối hợp với đồng chí Nguyễn Minh Lan; "
+    "hoàn thành trước ngày 21/11/2026; báo cáo kết quả tại kỳ sinh hoạt tháng 12/2026.")
+UNIT_LINE = (
+    "- Kiểm tra nề nếp dạy học đầu tháng ở các lớp. Giao Ban giám hiệu chủ trì, phối hợp với đồng chí Phan Hữu Dũng; "
+    "hoàn thành trước ngày 13/11/2026; báo cáo kết quả tại kỳ sinh hoạt tháng 12/2026.")
+VOTE = "Nghị quyết được 31/31 đồng chí có mặt biểu quyết tán thành (100%)."
+REPORT_OPENING = (
+    "Thực hiện Nghị quyết số 05-NQ/CB ngày 03/10/2026 của Chi bộ Trường Tiểu học Sông Mây về lãnh đạo thực hiện "
+    "nhiệm vụ tháng 10 năm 2026, Chi bộ báo cáo kết quả thực hiện nhiệm vụ tháng 10 năm 2026 như sau:")
+
+# Words of the software, of the database, or claims the data cannot make: never in a document.
+INTERNAL = ["chibo", "kênh triển khai", "Chưa có số liệu", "chưa ghi", "Không có.", "None", "nan", "NaT",
+            "cuoc_hop", "lien_tich", "hoi_dong", "not_started", "in_progress", "done_late", "overdue", "nq_thang",
+            "Không có ý kiến ghi lại", "trên chibo", "thị trấn", "huyện"]
+
+
+def paragraphs(data: bytes) -> list[str]:
+    return [p.text for p in open_docx(io.BytesIO(data)).paragraphs if p.text.strip()]
+
+
+def everything(data: bytes) -> str:
+    document = open_docx(io.BytesIO(data))
+    cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+    return "\n".join([p.text for p in document.paragraphs] + cells)
+
+
+@pytest.fixture
+def november(demo_db):
+    return documents.monthly_resolution(demo_db, NOV)
+
+
+@pytest.fixture
+def resolution(demo_db, november):
+    return docs.export_bytes(demo_db, A, "resolution", november.id, TODAY)
+
+
+@pytest.fixture
+def report(demo_db, november):
+    return docs.export_bytes(demo_db, A, "report", november.id, TODAY)
+
+
+def test_the_resolution_opens_as_a_cell_writes_it(resolution):
+    text = paragraphs(resolution)
+    start = text.index(BASIS)
+    assert text[start:start + 6] == [BASIS, *OPENING.split("\n"), ATTENDANCE, RESOLVING]
+
+
+def test_a_task_is_given_in_party_wording(resolution):
+    text = paragraphs(resolution)
+    assert TASK_LINE in text and UNIT_LINE in text
+
+
+def test_the_resolution_closes_with_the_vote_before_the_signature(resolution):
+    assert paragraphs(resolution)[-1] == VOTE
+
+
+def test_the_tasks_of_section_two_come_in_the_cells_field_order(resolution):
+    text = paragraphs(resolution)
+    section = text[text.index("II. PHƯƠNG HƯỚNG, NHIỆM VỤ THÁNG 11/2026"):text.index("III. TỔ CHỨC THỰC HIỆN")]
+    headings = [line for line in section if re.match(r"\d\. ", line)]
+    assert headings == ["1. Lãnh đạo nhiệm vụ chuyên môn", "2. Công tác chính trị, tư tưởng",
+                        "3. Công tác tổ chức, cán bộ", "4. Lãnh đạo các đoàn thể", "5. Công tác xây dựng Đảng",
+                        "6. Công tác kiểm tra, giám sát"]
+
+
+def test_the_standing_duties_are_not_cited_as_bases(resolution):
+    assert not any(line.startswith("Căn cứ Lãnh đạo") for line in paragraphs(resolution))
+
+
+def test_the_report_has_its_own_number_and_opens_by_citing_the_resolution(report, demo_db):
+    document = open_docx(io.BytesIO(report))
+    header = [p.text for p in document.tables[0].rows[0].cells[0].paragraphs]
+    assert "Số 05-BC/CB" in header
+    assert paragraphs(report)[2] == REPORT_OPENING
+    assert documents.report_of(demo_db, OCT).number_text() == "Số 05-BC/CB"
+
+
+def test_the_report_says_each_part_once_numbered_without_gaps(report):
+    text = paragraphs(report)
+    romans = [line.split(".")[0] for line in text if re.match(r"(I|II|III|IV|V)\. [A-ZĐ]", line)]
+    assert romans == ["I", "II", "III", "IV"]
+    for part in ("Hạn chế, khuyết điểm", "Nguyên nhân", "Bài học kinh nghiệm", "Ưu điểm"):
+        assert sum(1 for line in text if re.fullmatch(rf"\d\. {part}", line)) == 1, part
+    assert "Phân công cụ thể, kiểm tra thường xuyên, báo cáo đúng hạn." in text  # the lessons are printed
+
+
+def test_the_report_measures_targets_against_the_target_not_the_baseline(report):
+    table = next(t for t in open_docx(io.BytesIO(report)).tables if t.rows[0].cells[1].text == "Chỉ tiêu")
+    rows = {r.cells[1].text: (r.cells[2].text, r.cells[3].text, r.cells[4].text) for r in table.rows[1:]}
+    assert rows["Tỷ lệ đảng viên hoàn thành tốt nhiệm vụ trở lên"] == ("100%", "95,2%", "Đạt 95,2% chỉ tiêu")
+    assert rows["Số học sinh bỏ học"] == ("0 học sinh", "0 học sinh", "Đạt chỉ tiêu")
+    assert rows["Kết nạp đảng viên mới"] == ("4 đảng viên", "2 đảng viên", "Đạt 50% chỉ tiêu")
+
+
+def test_no_exported_document_speaks_the_softwares_words(demo_db, november, resolution, report):
+    minutes = docs.export_bytes(demo_db, A, "minutes", november.id, TODAY)
+    program = docs.export_bytes(demo_db, A, "program", documents.current_program(demo_db).id, TODAY)
+    for name, data in (("resolution", resolution), ("report", report), ("minutes", minutes), ("program", program)):
+        text = everything(data)
+        for word in INTERNAL:
+            assert not re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text), (name, word)
+        assert not re.search(r"[a-zà-ỹ,;] Sinh hoạt", text), name  # not capitalised mid-sentence
+
+
+def test_every_document_is_in_vietnamese_for_word(resolution):
+    styles = open_docx(io.BytesIO(resolution)).styles.element
+    langs = {lang.get(qn("w:val")) for lang in styles.iter(qn("w:lang"))}
+    assert langs == {"vi-VN"}
+
+
+def test_the_counts_of_a_month_add_up_every_outcome_included():
+    results = pd.DataFrame({"effective_status": ["done", "done_late", "overdue", "in_progress", "not_started",
+                                                 "not_done", "paused"]})
+    said = wording.counted(results)
+    assert said == ("7 nhiệm vụ (hoàn thành đúng hạn 1, hoàn thành trễ hạn 1, quá hạn chưa hoàn thành 1, "
+                    "đang thực hiện 2, không hoàn thành 1, tạm dừng 1)")
+    assert sum(int(n) for n in re.findall(r" (\d+)(?=[,)])", said)) == 7
+
+
+# -- a draft leaves blanks for the secretary ----------------------------------------------------------------
+def december_draft(db) -> int:
+    """December's draft: the recurring work comes with it (the demo's party fees), no meeting held yet."""
+    draft = plans.new_monthly_draft(db, A, DEC, [])
+    assert not plans.task_table(db, draft).empty
+    return draft
+
+
+def test_a_draft_says_so_leaves_its_number_blank_and_the_figures_it_cannot_know(demo_db):
+    draft = december_draft(demo_db)
+    data = docs.export_bytes(demo_db, A, "resolution", draft, TODAY)
+    text = paragraphs(data)
+    assert text[text.index("NGHỊ QUYẾT") - 1] == "DỰ THẢO"
+    assert "Số    -NQ/CB" in [p.text for p in open_docx(io.BytesIO(data)).tables[0].rows[0].cells[0].paragraphs]
+    assert text[-1] == "Nghị quyết được ……/…… đồng chí có mặt biểu quyết tán thành (……%)."
+    assert any(line.startswith("Hôm nay, vào lúc …… giờ …… ngày ……, tại ……") for line in text)
+
+
+# -- the committee's own wording ------------------------------------------------------------------------------
+def test_the_committee_rewords_a_part_and_the_export_keeps_it(demo_db):
+    draft = december_draft(demo_db)
+    parts = {p.key: p.text for p in docs.rewordable(demo_db, "resolution", draft, TODAY)}
+    assert {"mo_dau", "diem_danh", "quyet_nghi", "to_chuc_thuc_hien"} <= set(parts)
+    words = "Chi bộ thảo luận sôi nổi và thống nhất ban hành nghị quyết như sau:"
+    docs.save_wording(demo_db, A, "resolution", draft, parts | {"quyet_nghi": words}, TODAY)
+    first = docs.export_bytes(demo_db, A, "resolution", draft, TODAY)
+    assert words in paragraphs(first)
+    assert paragraphs(docs.export_bytes(demo_db, A, "resolution", draft, TODAY)) == paragraphs(first)
+    # only the reworded part is kept: the others still follow the data
+    assert set(k for k, v in documents.sections(demo_db, draft).items() if v) == {"quyet_nghi"}
+
+
+def test_an_adopted_resolutions_wording_is_locked_with_it(demo_db, november):
+    parts = {p.key: p.text for p in docs.rewordable(demo_db, "resolution", november.id, TODAY)}
+    with pytest.raises(InputError, match="đã được thông qua và đang khóa"):
+        docs.save_wording(demo_db, A, "resolution", november.id, parts | {"mo_dau": "Khác"}, TODAY)
+
+
+# -- rendered: rows and the signature never split ---------------------------------------------------------------
+def pdf_pages(data: bytes, tmp_path) -> list[str]:
+    from tests.test_docs import to_pdf
+    source = tmp_path / "doc.docx"
+    source.write_bytes(data)
+    pdf = to_pdf(source, tmp_path, tmp_path / "lo-profile")
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return text.split("\f")
+
+
+@pytest.mark.parametrize("kind", ["resolution", "report"])
+def test_rendered_the_signature_stays_with_the_last_lines_and_no_row_splits(demo_db, november, tmp_path, kind):
+    data = docs.export_bytes(demo_db, A, kind, november.id, TODAY)
+    pages = [re.sub(r"\s+", " ", page) for page in pdf_pages(data, tmp_path) if page.strip()]
+    last = pages[-1]
+    assert "T/M CHI BỘ" in last and "BÍ THƯ" in last and "Lê Thu Nga" in last and "Nơi nhận:" in last
+    closing = paragraphs(data)[-1]
+    assert closing[:40] in last  # the body's last line sits on the signature's page
+    for table in open_docx(io.BytesIO(data)).tables[1:-1]:
+        for row in table.rows[1:]:
+            # the row's first words and its last cell's last word: on one page, or the row was split
+            title, result = row.cells[1].text, row.cells[-1].text.split()[-1]
+            assert any(title[:25] in page and result in page for page in pages), (title, result)
