@@ -1,5 +1,5 @@
 #!/bin/sh
-# The README's pictures: the browser journeys' screenshots, and page 1 of an exported resolution.
+# The README's pictures: the browser journeys' screenshots, and page 1 of an exported resolution and report.
 set -e
 cd "$(dirname "$0")/.."
 .venv/bin/python -m pytest -q tests/e2e
@@ -15,7 +15,10 @@ print(db.scalar("SELECT id FROM documents WHERE kind = 'nq_thang' ORDER BY month
 PY
 )
 .venv/bin/python -m chibo export resolution --db "$tmp/demo.duckdb" --id "$doc" --out "$tmp/nghi-quyet.docx"
-soffice "-env:UserInstallation=file://$tmp/lo" --headless --convert-to pdf --outdir "$tmp" "$tmp/nghi-quyet.docx" >/dev/null
-pdftoppm -png -r 70 -f 1 -l 1 -singlefile "$tmp/nghi-quyet.pdf" docs/nghi-quyet-trang-1
+.venv/bin/python -m chibo export report --db "$tmp/demo.duckdb" --id "$doc" --out "$tmp/bao-cao.docx"
+for name in nghi-quyet bao-cao; do
+  soffice "-env:UserInstallation=file://$tmp/lo" --headless --convert-to pdf --outdir "$tmp" "$tmp/$name.docx" >/dev/null
+  pdftoppm -png -r 110 -f 1 -l 1 -singlefile "$tmp/$name.pdf" "docs/$name-trang-1"
+done
 rm -rf "$tmp"
-echo "docs/tong-quan.png docs/trinh-chieu.png docs/nghi-quyet-trang-1.png"
+echo "docs/tong-quan.png docs/trinh-chieu.png docs/nghi-quyet-trang-1.png docs/bao-cao-trang-1.png"
