@@ -85,3 +85,9 @@ if format_tab.open:
         if st.button("Lưu thể thức"):
             ui.attempt(docs.save_profile, db, actor, dict(zip(edited["Thông số"], edited["Giá trị"])),
                        success="Đã lưu thể thức văn bản.")
+        with st.form("implementation_text"):
+            st.markdown("**Mục «Tổ chức thực hiện» của nghị quyết tháng** — lời văn điền sẵn cho mỗi nghị quyết mới; "
+                        "«{committee}» được thay bằng tên Đảng ủy cấp trên.")
+            text = st.text_area("Tổ chức thực hiện", docs.implementation_template(db), height=220)
+            if st.form_submit_button("Lưu lời văn mẫu"):
+                ui.attempt(docs.save_implementation_template, db, actor, text, success="Đã lưu lời văn mẫu.")

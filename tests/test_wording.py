@@ -214,3 +214,13 @@ def test_rendered_the_signature_stays_with_the_last_lines_and_no_row_splits(demo
             # the row's first words and its last cell's last word: on one page, or the row was split
             title, result = row.cells[1].text, row.cells[-1].text.split()[-1]
             assert any(title[:25] in page and result in page for page in pages), (title, result)
+
+
+def test_the_cells_own_implementation_wording_fills_each_new_resolution(demo_db):
+    docs.save_implementation_template(demo_db, A, "1. Chi ủy phân công theo dõi.\n2. Báo cáo {committee} đúng hạn.")
+    draft = december_draft(demo_db)
+    text = paragraphs(docs.export_bytes(demo_db, A, "resolution", draft, TODAY))
+    assert text[text.index("III. TỔ CHỨC THỰC HIỆN") + 1:][:2] == ["1. Chi ủy phân công theo dõi.",
+                                                                    "2. Báo cáo Đảng ủy xã Tân Lộc đúng hạn."]
+    with pytest.raises(InputError, match="Tổ chức thực hiện"):
+        docs.save_implementation_template(demo_db, A, "   ")

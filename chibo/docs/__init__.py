@@ -75,11 +75,21 @@ def save_wording(db: Database, actor: Actor, kind: str, document_id: int, edited
     documents.save_sections(db, actor, int(document_id), kept)
 
 
+def implementation_template(db: Database) -> str:
+    """The cell's own wording of the resolution's «Tổ chức thực hiện», before any document rewords it."""
+    return cell.setting(db, "implementation_text", wording.DEFAULT_IMPLEMENTATION)
+
+
+def save_implementation_template(db: Database, actor: Actor, text: str) -> None:
+    from chibo import validate
+    cell.save_setting(db, actor, "implementation_text", validate.long_text(text, "Tổ chức thực hiện", required=True))
+
+
 def filename(db: Database, kind: str, document_id: int, today: date) -> str:
     doc = documents.get(db, document_id)
     stamp = f"{doc.month:%Y-%m}" if doc.month else f"{doc.issued_on or today:%Y-%m-%d}"
     return f"{KINDS[kind][0]}-{stamp}.docx"
 
 
-__all__ = ["DEFAULT_PROFILE", "DOCX_MIME", "PROFILE_LABELS", "export_bytes", "filename", "profile", "rewordable",
-           "save_profile", "save_wording", "validate_profile"]
+__all__ = ["DEFAULT_PROFILE", "DOCX_MIME", "PROFILE_LABELS", "export_bytes", "filename", "implementation_template",
+           "profile", "rewordable", "save_implementation_template", "save_profile", "save_wording", "validate_profile"]
