@@ -52,7 +52,19 @@ def connect_file(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyCo
         raise
 
 
-class Database:
+class _Reads:
+    """The single-row and single-value reads, on top of a class's `rows`."""
+
+    def one(self, sql: str, params: Any = None) -> tuple | None:
+        found = self.rows(sql, params)
+        return found[0] if found else None
+
+    def scalar(self, sql: str, params: Any = None) -> Any:
+        row = self.one(sql, params)
+        return row[0] if row else None
+
+
+class Database(_Reads):
     """A chibo database file, migrated on open."""
 
     def __init__(self, path: str | Path, migrate: bool = True):
@@ -73,14 +85,6 @@ class Database:
 
     def rows(self, sql: str, params: Any = None) -> list[tuple]:
         return self._read("rows", sql, params, lambda result: result.fetchall())
-
-    def one(self, sql: str, params: Any = None) -> tuple | None:
-        found = self.rows(sql, params)
-        return found[0] if found else None
-
-    def scalar(self, sql: str, params: Any = None) -> Any:
-        row = self.one(sql, params)
-        return row[0] if row else None
 
     def records(self, sql: str, params: Any = None) -> list[dict]:
         def fetch(result):
@@ -172,7 +176,7 @@ class Database:
             apply_migrations(self)
 
 
-class Transaction:
+class Transaction(_Reads):
     """A Database whose every read and write runs in one open transaction (the caller's cursor).
 
     Domain functions take a Database; handed this instead, a whole sequence of them — the demo cell's
@@ -188,14 +192,6 @@ class Transaction:
 
     def rows(self, sql: str, params: Any = None) -> list[tuple]:
         return self._cur.execute(sql, list(params or [])).fetchall()
-
-    def one(self, sql: str, params: Any = None) -> tuple | None:
-        found = self.rows(sql, params)
-        return found[0] if found else None
-
-    def scalar(self, sql: str, params: Any = None) -> Any:
-        row = self.one(sql, params)
-        return row[0] if row else None
 
     def records(self, sql: str, params: Any = None) -> list[dict]:
         result = self._cur.execute(sql, list(params or []))

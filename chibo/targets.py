@@ -30,6 +30,11 @@ def _ladder_sql(column: str) -> str:
     return f"CASE {cases} ELSE NULL END"
 
 
+# A qualitative target is met (100) when the level recorded is at or above the level set, else 0.
+_QUALITATIVE_MET = f"""CASE WHEN latest_text IS NULL THEN NULL
+                WHEN {_ladder_sql('latest_text')} >= {_ladder_sql('target_text')} THEN 100.0
+                WHEN lower(latest_text) = lower(target_text) THEN 100.0 ELSE 0.0 END"""
+
 # Actual value per target as of a date, and attainment in percent (0–100), all in SQL.
 SCORECARD_SQL = f"""
 WITH vals AS (
@@ -58,9 +63,7 @@ SELECT id, document_id, field, name, unit, kind, direction, baseline, target_val
        period_start, period_end, from_tasks, actual, latest_text AS actual_text, last_recorded, task_count,
        CASE
          WHEN kind = 'qualitative' THEN
-           CASE WHEN latest_text IS NULL THEN NULL
-                WHEN {_ladder_sql('latest_text')} >= {_ladder_sql('target_text')} THEN 100.0
-                WHEN lower(latest_text) = lower(target_text) THEN 100.0 ELSE 0.0 END
+           {_QUALITATIVE_MET}
          WHEN actual IS NULL THEN NULL
          WHEN direction = 'higher' AND target_value = coalesce(baseline, 0)
               THEN CASE WHEN actual >= target_value THEN 100.0 ELSE 0.0 END
@@ -75,9 +78,7 @@ SELECT id, document_id, field, name, unit, kind, direction, baseline, target_val
        -- Actual against the target itself (not progress from the baseline): what a report states.
        CASE
          WHEN kind = 'qualitative' THEN
-           CASE WHEN latest_text IS NULL THEN NULL
-                WHEN {_ladder_sql('latest_text')} >= {_ladder_sql('target_text')} THEN 100.0
-                WHEN lower(latest_text) = lower(target_text) THEN 100.0 ELSE 0.0 END
+           {_QUALITATIVE_MET}
          WHEN actual IS NULL THEN NULL
          WHEN direction = 'higher' THEN CASE WHEN target_value = 0 THEN 100.0 ELSE actual * 100.0 / target_value END
          WHEN actual <= target_value THEN 100.0
