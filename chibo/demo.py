@@ -41,7 +41,7 @@ TASK_POOL = {
                    ("Dự giờ, góp ý giáo viên mới", "pho_bi_thu")],
     "tu_tuong": [(f"Quán triệt nghị quyết của Đảng ủy xã {TOWN} đến đảng viên", "bi_thu"),
                  ("Nắm tình hình tư tưởng giáo viên, nhân viên", "chu_tich_cong_doan"),
-                 ("Tuyên truyền kỷ niệm ngày Nhà giáo Việt Nam", "Công đoàn cơ sở"),
+                 ("Tuyên truyền kỷ niệm Ngày Nhà giáo Việt Nam", "Công đoàn cơ sở"),
                  ("Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh", "pho_bi_thu")],
     "to_chuc_can_bo": [("Rà soát, bổ sung hồ sơ đảng viên", "tong_phu_trach"),
                        ("Bồi dưỡng quần chúng ưu tú để giới thiệu kết nạp", "bi_thu"),
@@ -57,26 +57,39 @@ TASK_POOL = {
                       ("Hoàn thiện biên bản, sổ nghị quyết", "chu_tich_cong_doan")],
     "kiem_tra_giam_sat": [("Giám sát việc thực hiện quy định về đạo đức nhà giáo", "pho_bi_thu"),
                           ("Kiểm tra việc thu, chi quỹ Công đoàn", "tong_phu_trach"),
-                          ("Giám sát việc thực hiện nhiệm vụ của tổ khối 3", "pho_bi_thu"),
+                          ("Giám sát việc thực hiện nhiệm vụ của Tổ khối 3", "pho_bi_thu"),
                           ("Kiểm tra việc chấp hành Điều lệ Đảng của đảng viên", "bi_thu")],
 }
+RESULTS_CRITERION = "Kết quả thực hiện nghị quyết tháng trước"
 # Work a school cell sets every month: once in a resolution, the product copies it into each new month.
 RECURRING = {"Thu, nộp đảng phí đúng quy định"}
 COMMITTEE_ROLES = ["bi_thu", "pho_bi_thu", "chu_tich_cong_doan", "tong_phu_trach"]
 # Where each field's work is set in motion: the cell meeting, the joint leadership meeting, the staff meeting.
 FIELD_CHANNELS = {"chuyen_mon": "hoi_dong", "doan_the": "lien_tich"}
 
-EVALUATION_TEXTS = {
-    "results": "Chi bộ lãnh đạo hoàn thành phần lớn nhiệm vụ đề ra trong tháng.",
-    "strengths": "Đảng viên gương mẫu, các đoàn thể chủ động xây dựng kế hoạch.",
-    "weaknesses": "- Một số nhiệm vụ hoàn thành chậm so với thời hạn.\n"
-                  "- Việc báo cáo tiến độ của các tổ chuyên môn chưa kịp thời.",
-    "causes_subjective": "Một số đồng chí chưa chủ động sắp xếp thời gian.",
-    "causes_objective": "Nhiều hoạt động chuyên môn dồn vào cùng thời điểm.",
-    "responsibility": "Tổ trưởng các tổ chuyên môn chịu trách nhiệm đôn đốc báo cáo.",
-    "lessons": "Phân công cụ thể, kiểm tra thường xuyên, báo cáo đúng hạn.",
-    "proposals": f"Đề nghị Đảng ủy xã {TOWN} tổ chức bồi dưỡng nghiệp vụ công tác đảng.",
-}
+# What the committee writes of a month, one variant a month so no two evaluations read alike.
+EVALUATION_TEXTS = [
+    {"strengths": "Đảng viên gương mẫu thực hiện nhiệm vụ được giao; các đoàn thể chủ động xây dựng kế hoạch.",
+     "weaknesses": "- Một số nhiệm vụ hoàn thành chậm so với thời hạn.\n"
+                   "- Việc báo cáo tiến độ của các tổ chuyên môn chưa kịp thời.",
+     "causes_subjective": "Một số đồng chí chưa chủ động sắp xếp thời gian.",
+     "causes_objective": "Nhiều hoạt động chuyên môn dồn vào cùng thời điểm đầu năm học.",
+     "lessons": "Phân công cụ thể người, việc, thời hạn; chi ủy kiểm tra thường xuyên.",
+     "proposals": f"Đề nghị Đảng ủy xã {TOWN} tổ chức bồi dưỡng nghiệp vụ công tác đảng cho chi ủy viên."},
+    {"strengths": "Công tác chuyên môn được duy trì nền nếp; tư tưởng cán bộ, giáo viên, nhân viên ổn định.",
+     "weaknesses": "- Công tác kiểm tra, giám sát còn chậm so với kế hoạch.",
+     "causes_subjective": "Chi ủy chưa bố trí thời gian kiểm tra hợp lý.",
+     "causes_objective": "Nhà trường tổ chức nhiều hoạt động phong trào trong tháng.",
+     "lessons": "Kế hoạch kiểm tra, giám sát phải gắn với lịch công tác của nhà trường.",
+     "proposals": ""},
+    {"strengths": "Các nhiệm vụ trọng tâm được triển khai đồng bộ qua họp liên tịch và họp hội đồng sư phạm.",
+     "weaknesses": "- Một số nhiệm vụ chuyển tiếp từ tháng trước chưa hoàn thành dứt điểm.\n"
+                   "- Việc cập nhật minh chứng kết quả thực hiện còn chậm.",
+     "causes_subjective": "Đồng chí chủ trì chưa đôn đốc thường xuyên.",
+     "causes_objective": "Một số việc phụ thuộc kế hoạch của cấp trên.",
+     "lessons": "Nhiệm vụ chuyển tiếp phải có thời hạn mới và người theo dõi cụ thể.",
+     "proposals": ""},
+]
 
 def _names(rng: random.Random, count: int) -> list[tuple[str, str]]:
     names, seen = [], set()
@@ -139,7 +152,7 @@ class _Builder:
         teams = [self.units[n] for n in ("Tổ khối 1", "Tổ khối 2", "Tổ khối 3", "Tổ khối 4–5")]
         roles = ["bi_thu", "pho_bi_thu", "chi_uy_vien", "chi_uy_vien"] + ["dang_vien"] * 29
         titles = ["Hiệu trưởng", "Phó Hiệu trưởng", "Chủ tịch Công đoàn", "Tổng phụ trách Đội"]
-        self.members, self.committee = [], []
+        self.members, self.committee, self.admitted, self.unit_of = [], [], [], {}
         for index, (name, gender) in enumerate(_names(self.rng, 33)):
             role = roles[index]
             if index < 2:
@@ -157,12 +170,14 @@ class _Builder:
             joined = date(max(birth + 22, 1995) + self.rng.randint(0, 6), self.rng.randint(1, 12), self.rng.randint(1, 28))
             if probationary:
                 joined = self.today - timedelta(days=120 + 60 * (index - 30))
+                self.admitted.append(joined)
             member_id = _insert(self.cur, "members", {
                 "full_name": name, "gender": gender, "birth_year": birth,
                 "membership": "du_bi" if probationary else "chinh_thuc", "party_role": role,
                 "job_title": titles[index] if index < 4 else ("Nhân viên" if index in (4, 5) else "Giáo viên"),
                 "unit_id": unit, "joined_on": joined, "status": "exempt" if index == 29 else "active"})
             self.members.append(member_id)
+            self.unit_of[member_id] = unit
             if role != "dang_vien":
                 self.committee.append(member_id)
         self.active = [m for i, m in enumerate(self.members) if i != 29]
@@ -221,16 +236,17 @@ class _Builder:
                 "target_id": self.targets["boi_duong"] if field == "chuyen_mon" else None})
 
     def target_history(self) -> None:
-        values = {"vao_lop_1": [100.0], "hoan_thanh_lop": [98.9, 99.1], "bo_hoc": [1, 0], "dang_vien_tot": [95.2]}
+        values = {"vao_lop_1": [100.0], "hoan_thanh_lop": [98.9, 99.1], "bo_hoc": [1, 0], "dang_vien_tot": [97.0]}
         for key, series in values.items():
             for step, value in enumerate(series):
                 day = self.term["start"] + timedelta(days=150 + 120 * step)
                 if day <= self.today:
                     _insert(self.cur, "target_values", {"target_id": self.targets[key], "recorded_on": day,
                                                         "value": value, "note": "Số liệu báo cáo học kỳ"})
-        for day in (self.months[1] + timedelta(days=10), self.months[4] + timedelta(days=12)):
-            _insert(self.cur, "target_values", {"target_id": self.targets["ket_nap"], "recorded_on": day, "value": 1,
-                                                "note": "Kết nạp tại lễ của chi bộ"})
+        for day in sorted(self.admitted):  # each probationary member was admitted on the day they joined
+            if self.term["start"] <= day <= self.today:
+                _insert(self.cur, "target_values", {"target_id": self.targets["ket_nap"], "recorded_on": day,
+                                                    "value": 1, "note": "Kết nạp tại lễ của chi bộ"})
         for key, text in (("chuan_quoc_gia", "Đang hoàn thiện hồ sơ"), ("cong_doan", "Vững mạnh"),
                           ("chi_bo", "Hoàn thành tốt nhiệm vụ")):
             _insert(self.cur, "target_values", {"target_id": self.targets[key], "recorded_on":
@@ -257,7 +273,7 @@ class _Builder:
         carried = list(plans.carry_over_candidates(self.db, month)["id"][:2])
         doc_id = plans.new_monthly_draft(self.db, self.actor, month, [int(t) for t in carried])
         plans.save_task_table(self.db, self.actor, doc_id, self.task_rows(doc_id, month))
-        meeting_id = self.meeting(months.meeting_date(self.db, month))
+        meeting_id = self.meeting(months.meeting_date(self.db, month), previous if month != self.months[0] else None)
         documents.agree(self.db, self.actor, doc_id)
         present = meetings.attendance_summary(self.db, meeting_id)["present"]
         meetings.record_vote(self.db, self.actor, meeting_id, present)
@@ -284,13 +300,19 @@ class _Builder:
                 continue
             titles.add(title)
             lead_member, lead_unit = self.lead(lead)
-            partner = self.rng.choice([m for m in self.active if m != lead_member])
             rows.append({"field": field, "title": title, "lead_member_id": lead_member, "lead_unit_id": lead_unit,
-                         "partner_ids": [partner], "channel": FIELD_CHANNELS.get(field, "cuoc_hop"),
+                         "partner_ids": self.partners(lead_member, lead_unit), "channel": FIELD_CHANNELS.get(field, "cuoc_hop"),
                          "deadline": min(end, meeting_on + timedelta(days=5 + self.rng.randint(0, 24))),
                          "report_at": months.report_meeting(month), "recurring": title in RECURRING,
                          "measure_id": self.measures[field] if index < 6 else None})
         return rows
+
+    def partners(self, lead_member: int | None, lead_unit: int | None) -> list[int]:
+        """A member works with another member; a unit's work is carried by one of its own members, if it has any."""
+        if lead_unit is not None:
+            own = [m for m in self.active if self.unit_of[m] == lead_unit]
+            return [self.rng.choice(own)] if own else []
+        return [self.rng.choice([m for m in self.active if m != lead_member])]
 
     def lead(self, who: str) -> tuple[int | None, int | None]:
         """(member, unit) for a pool entry: a committee role names a member, anything else a unit."""
@@ -298,7 +320,7 @@ class _Builder:
             return self.committee[COMMITTEE_ROLES.index(who)], None
         return None, self.units[who]
 
-    def meeting(self, held_on: date) -> int:
+    def meeting(self, held_on: date, evaluated: date | None) -> int:
         meeting_id = meetings.create_meeting(
             self.db, self.actor, held_on, place=f"Phòng họp {SCHOOL}", chair_id=self.members[0],
             secretary_id=self.members[2], starts_at="14:00", ends_at="16:05")
@@ -315,7 +337,12 @@ class _Builder:
                 status, reason = "present", ""
             roll.append({"member_id": member_id, "status": status, "reason": reason})
         meetings.record_attendance(self.db, self.actor, meeting_id, roll)
-        meetings.save_scores(self.db, self.actor, meeting_id, _rubric_points(self.rng))
+        points = _rubric_points(self.rng)
+        if evaluated is not None:  # the rubric's largest item follows how last month's resolution was carried out
+            done, total = self.db.one("SELECT count(*) FILTER (WHERE effective_status = 'done'), count(*)"
+                                      " FROM month_tasks(?, ?)", [evaluated, months.month_end(evaluated)])
+            points[RESULTS_CRITERION] = round(meetings.DEFAULT_RUBRIC[RESULTS_CRITERION] * done / max(total, 1))
+        meetings.save_scores(self.db, self.actor, meeting_id, points)
         return meeting_id
 
     def outcome(self, task_id: int, start: date, deadline: date, month: date) -> None:
@@ -349,12 +376,19 @@ class _Builder:
                          [status, final_progress, done_on, task_id])
 
     def evaluation(self, month: date) -> None:
-        """The month's evaluation as the committee writes it before the next meeting."""
-        evaluations.save(self.db, self.actor, month, **EVALUATION_TEXTS)
-        commended, reminded = self.rng.sample(self.active, 2)
-        evaluations.add_mention(self.db, self.actor, month, commended, "bieu_duong",
-                                "Hoàn thành xuất sắc nhiệm vụ được giao")
-        evaluations.add_mention(self.db, self.actor, month, reminded, "nhac_nho", "Chậm báo cáo tiến độ nhiệm vụ")
+        """The month's evaluation as the committee writes it before the next meeting; whom it commends and
+        reminds follows from the month's own work."""
+        evaluations.save(self.db, self.actor, month, **EVALUATION_TEXTS[self.months.index(month) % len(EVALUATION_TEXTS)])
+        led = self.db.rows("SELECT lead_member_id, effective_status FROM month_tasks(?, ?)"
+                           " WHERE lead_member_id IS NOT NULL ORDER BY id", [month, months.month_end(month)])
+        behind = sorted({m for m, status in led if status in ("done_late", "overdue", "not_done")})
+        on_time = sorted({m for m, status in led if status == "done"} - set(behind))
+        if on_time:
+            evaluations.add_mention(self.db, self.actor, month, self.rng.choice(on_time), "bieu_duong",
+                                    "Hoàn thành đúng hạn, có chất lượng các nhiệm vụ được giao chủ trì")
+        if behind:
+            evaluations.add_mention(self.db, self.actor, month, self.rng.choice(behind), "nhac_nho",
+                                    "Nhiệm vụ được giao chủ trì hoàn thành chậm so với thời hạn")
         held_on = month + timedelta(days=18)
         tasks.add_supervision(self.db, self.actor, held_on, "giam_sat" if month.month % 2 else "kiem_tra",
                               "Việc thực hiện nghị quyết chi bộ tháng", self.rng.choice(["bieu_duong", "nhac_nho"]),

@@ -131,7 +131,7 @@ def verdict(row) -> str:
     if row.kind == "qualitative" or row.direction == "lower":
         return "Đạt chỉ tiêu" if reached >= 100 else "Chưa đạt chỉ tiêu"
     if reached > 100:
-        return f"Vượt chỉ tiêu ({vn_number(reached)}%)"
+        return "Vượt chỉ tiêu"
     return "Đạt chỉ tiêu" if reached >= 100 else f"Đạt {vn_number(reached)}% chỉ tiêu"
 
 

@@ -223,7 +223,7 @@ def test_the_resolution_holds_its_three_parts_and_the_vote(exported):
 # -- LibreOffice: the file opens, renders, and keeps its Vietnamese --------------------------
 HEADINGS = {
     "resolution": ["ĐẢNG CỘNG SẢN VIỆT NAM", "NGHỊ QUYẾT", "III. TỔ CHỨC THỰC HIỆN", "T/M CHI BỘ"],
-    "report": ["BÁO CÁO", "IV. KIẾN NGHỊ, ĐỀ XUẤT", "Nơi nhận:"],
+    "report": ["BÁO CÁO", "III. PHƯƠNG HƯỚNG, NHIỆM VỤ THÁNG 11/2026", "Nơi nhận:"],
     "minutes": ["BIÊN BẢN", "KẾT LUẬN", "CHỦ TRÌ", "THƯ KÝ"],
     "program": ["CHƯƠNG TRÌNH HÀNH ĐỘNG", "VIII. ĐÁNH GIÁ VÀ ĐIỀU CHỈNH", "Nơi nhận:"],
 }

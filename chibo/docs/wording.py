@@ -19,17 +19,10 @@ from chibo.labels import FIELDS, missing, vn_date, vn_number
 BLANK = "……"
 
 # Outcomes of a month's tasks as the evaluation counts them; every task falls in exactly one.
-OUTCOMES = [
-    ("done", "hoàn thành đúng hạn"),
-    ("done_late", "hoàn thành trễ hạn"),
-    ("overdue", "quá hạn chưa hoàn thành"),
-    ("open", "đang thực hiện"),
-    ("not_done", "không hoàn thành"),
-    ("paused", "tạm dừng"),
-]
-RESULT_WORDS = {"done": "Hoàn thành đúng hạn", "done_late": "Hoàn thành trễ hạn", "overdue": "Quá hạn, chưa hoàn thành",
-                "in_progress": "Đang thực hiện", "not_started": "Chưa triển khai", "not_done": "Không hoàn thành",
-                "paused": "Tạm dừng"}
+UNFINISHED = ("overdue", "in_progress", "not_started", "not_done", "paused")
+RESULT_WORDS = {"done": "Hoàn thành đúng hạn", "done_late": "Hoàn thành chậm so với thời hạn",
+                "overdue": "Chưa hoàn thành", "in_progress": "Đang thực hiện", "not_started": "Chưa triển khai",
+                "not_done": "Không hoàn thành", "paused": "Tạm dừng"}
 
 DEFAULT_IMPLEMENTATION = (
     "1. Các đồng chí đảng viên được phân công chủ động triển khai nhiệm vụ ngay sau buổi sinh hoạt.\n"
@@ -37,7 +30,7 @@ DEFAULT_IMPLEMENTATION = (
     "chuyên môn để triển khai nghị quyết; các đoàn thể, tổ chuyên môn xây dựng kế hoạch của đơn vị.\n"
     "3. Ban giám hiệu triển khai kế hoạch đến toàn thể cán bộ, giáo viên, nhân viên tại cuộc họp hội đồng sư phạm.\n"
     "4. Đồng chí Bí thư cụ thể hóa nghị quyết, báo cáo {committee} trong 02 ngày làm việc sau buổi sinh hoạt và "
-    "đăng tải nghị quyết lên Sổ tay đảng viên; chi ủy kiểm tra, giám sát việc thực hiện và báo cáo kết quả tại kỳ "
+    "đăng tải nghị quyết lên Sổ tay đảng viên điện tử; Chi ủy kiểm tra, giám sát việc thực hiện và báo cáo kết quả tại kỳ "
     "sinh hoạt tháng sau.")
 
 
@@ -77,9 +70,17 @@ def numbered(sections: list[tuple[str, list[Part]]], roman: bool) -> list[Part]:
 
 
 # -- small sayings ------------------------------------------------------------------------------
+# Names that keep their capital letter wherever they stand in a sentence.
+PROPER_STARTS = ("Chi ủy", "Chi bộ", "Chi đoàn", "Đảng", "Ban ", "Công đoàn", "Liên đội", "Tổ ", "Ngày ", "Hội đồng",
+                 "Sổ tay", "Nghị quyết", "Điều lệ")
+
+
 def lower_first(words: str) -> str:
+    """A sentence's words continued after a colon: the first letter small, unless a name begins there."""
     words = (words or "").strip().rstrip(".")
-    return words[:1].lower() + words[1:] if words else words
+    if not words or words.startswith(PROPER_STARTS):
+        return words
+    return words[:1].lower() + words[1:]
 
 
 def clock(at: time | None) -> str:
@@ -119,14 +120,12 @@ def opening(db: Database, month: date, meeting: dict | None) -> str:
     if not meeting:
         return (f"Hôm nay, vào lúc {BLANK} giờ {BLANK} ngày {BLANK}, tại {BLANK}, {cell_name} tổ chức sinh hoạt "
                 f"thường kỳ {month_words(month)}.")
+    ends = f" (kết thúc lúc {clock(meeting['ends_at'])})" if meeting["ends_at"] else ""
     said = (f"Hôm nay, vào lúc {clock(meeting['starts_at'])} ngày {vn_date(meeting['held_on'])}, tại "
-            f"{meeting['place'] or BLANK}, {cell_name} tổ chức sinh hoạt thường kỳ {month_words(month)}.")
+            f"{meeting['place'] or BLANK}, {cell_name} tổ chức sinh hoạt thường kỳ {month_words(month)}{ends}.")
     chair = (f"đồng chí {meeting['chair']}{_role_of(db, meeting['chair'])}" if meeting["chair"] else BLANK)
     keeper = (f"đồng chí {meeting['secretary']}{_role_of(db, meeting['secretary'])}" if meeting["secretary"] else BLANK)
-    said += f"\nChủ trì: {chair}. Thư ký: {keeper}."
-    if meeting["starts_at"] and meeting["ends_at"]:
-        said += f"\nThời gian sinh hoạt: từ {clock(meeting['starts_at'])} đến {clock(meeting['ends_at'])}."
-    return said
+    return said + f"\nChủ trì: {chair}. Thư ký: {keeper}."
 
 
 def attendance(summary: dict | None) -> str:
@@ -179,13 +178,19 @@ def quality(meeting_id: int | None, db: Database) -> list[Part]:
 
 # -- bases ----------------------------------------------------------------------------------------
 def bases(db: Database, document_id: int) -> list[str]:
-    """'Căn cứ …;' one per line: the higher documents and other grounds; the cell's standing duties and last
-    month's shortcomings are not bases (the shortcomings are evaluated in section I)."""
+    """'Căn cứ …;' one per line: the Party's Statute, the cell's action program, then the higher documents and
+    other grounds of this month. The cell's standing duties and last month's shortcomings are not bases (the
+    shortcomings are evaluated in section I)."""
     frame = plans.bases(db, document_id)
     grounds = [t.strip().rstrip(".;") for kind, t in zip(frame["kind"], frame["text"])
                if kind in ("higher_doc", "other") and t.strip()]
-    lines = [g if g.lower().startswith("căn cứ") else f"Căn cứ {program.cited(g)}" for g in grounds]
-    return [line + (";" if index < len(lines) - 1 else ".") for index, line in enumerate(lines)]
+    lines = ["Căn cứ Điều lệ Đảng Cộng sản Việt Nam"]
+    action = documents.current_program(db)
+    if action is not None and action.locked and action.number:
+        lines.append(f"Căn cứ Chương trình hành động số {action.number:02d}-CTr/CB ngày {vn_date(action.issued_on)} "
+                     f"của Chi bộ {action.summary}")
+    lines += [g if g.lower().startswith("căn cứ") else f"Căn cứ {program.cited(g)}" for g in grounds]
+    return [line + ";" for line in lines]
 
 
 # -- last month's results ---------------------------------------------------------------------------
@@ -199,36 +204,56 @@ def in_field_order(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def counted(results: pd.DataFrame) -> str:
-    """'6 nhiệm vụ: hoàn thành đúng hạn 3, hoàn thành trễ hạn 1, đang thực hiện 2' — the parts add up."""
-    outcomes = results["effective_status"].map(_outcome).value_counts()
-    said = [f"{words} {int(outcomes[key])}" for key, words in OUTCOMES if outcomes.get(key, 0)]
-    return f"{len(results)} nhiệm vụ (" + ", ".join(said) + ")"
+    """'16 nhiệm vụ; Chi bộ đã lãnh đạo hoàn thành 15 nhiệm vụ (10 đúng hạn, 5 chậm so với thời hạn), còn 1 nhiệm
+    vụ chưa hoàn thành' — every task counted once, unfinished work of every kind included."""
+    status = results["effective_status"]
+    on_time, late = int((status == "done").sum()), int((status == "done_late").sum())
+    unfinished = len(results) - on_time - late
+    said = f"{len(results)} nhiệm vụ; Chi bộ đã lãnh đạo hoàn thành {on_time + late} nhiệm vụ"
+    if late:
+        said += f" ({on_time} đúng hạn, {late} chậm so với thời hạn)"
+    return said + (f", còn {unfinished} nhiệm vụ chưa hoàn thành" if unfinished else "")
 
 
 def field_results(results: pd.DataFrame) -> list[Part]:
-    """A short paragraph per field, pre-filled from the month's tasks."""
+    """A short paragraph per field, pre-filled from the month's tasks: how much was done, and which work was
+    late or is unfinished, named."""
     parts = []
     for field, label in FIELDS.items():
         rows = results[results["field"] == field]
         if rows.empty:
             continue
-        parts.append(text(f"- {label}: thực hiện {counted(rows)}.", key=f"ket_qua_{field}", label=label))
+        parts.append(text(f"- {label}: {field_sentence(rows)}.", key=f"ket_qua_{field}", label=label))
     return parts
+
+
+def field_sentence(rows: pd.DataFrame) -> str:
+    done = rows[rows["effective_status"].isin(["done", "done_late"])]
+    said = f"hoàn thành {len(done)}/{len(rows)} nhiệm vụ"
+    late = rows[rows["effective_status"] == "done_late"]
+    if not late.empty:
+        named = "; ".join(f"{lower_first(r.title)}, xong ngày {vn_date(r.done_on)}" for r in late.itertuples())
+        said += f", trong đó {len(late)} nhiệm vụ chậm so với thời hạn ({named})"
+    open_work = rows[rows["effective_status"].isin(UNFINISHED)]
+    if not open_work.empty:
+        named = "; ".join(f"{lower_first(r.title)}, đạt {r.progress}%" for r in open_work.itertuples())
+        said += f"; chưa hoàn thành: {named}"
+    return said
 
 
 def result_of(row) -> str:
     words = RESULT_WORDS[row.effective_status]
     if row.effective_status in ("done", "done_late") and not missing(row.done_on):
         return f"{words} ({vn_date(row.done_on)})"
-    if row.effective_status in ("overdue", "in_progress", "not_done", "paused") and row.progress:
-        return f"{words}, đạt {row.progress}%"
+    if row.effective_status in UNFINISHED and row.progress:
+        return f"{words} (đạt {row.progress}%)"
     return words
 
 
 def results_table(results: pd.DataFrame) -> Part:
     rows = [[str(n), r.title, r.lead if isinstance(r.lead, str) else "", result_of(r)]
             for n, r in enumerate(in_field_order(results).itertuples(), start=1)]
-    return Part("table", table=(["TT", "Nhiệm vụ", "Chủ trì", "Kết quả"], rows, [0.06, 0.46, 0.2, 0.28]))
+    return Part("table", table=(["TT", "Nhiệm vụ", "Chủ trì", "Kết quả"], rows, [0.08, 0.42, 0.22, 0.28]))
 
 
 def mentions(db: Database, month: date) -> list[Part]:
@@ -282,23 +307,40 @@ def who_leads(row) -> str:
     return row.lead if isinstance(row.lead, str) else BLANK
 
 
-def task_sentence(row) -> str:
-    """'- <nhiệm vụ>. Giao đồng chí A chủ trì, phối hợp với đồng chí B; hoàn thành trước ngày 20/11/2026;
-    báo cáo kết quả tại kỳ sinh hoạt tháng 12/2026.'"""
+def task_sentence(row, month: date, shared_report: str | None) -> str:
+    """'- <nhiệm vụ>. Giao đồng chí A chủ trì, phối hợp với đồng chí B; hoàn thành trước ngày 20/11/2026.' —
+    where it reports back is said once for the month, here only when it differs; work carried over says so."""
     partners = f", phối hợp với {comrades(row.partners.split(', '))}" if isinstance(row.partners, str) and row.partners else ""
+    title = row.title.strip().rstrip(".")
+    if not missing(row.carried_from_id):
+        title = f"Tiếp tục {lower_first(title)} (chuyển tiếp từ {month_short(months.previous_month(month))})"
     report = lower_first(row.report_at) if isinstance(row.report_at, str) and row.report_at.strip() else BLANK
-    return (f"- {row.title.strip().rstrip('.')}. Giao {who_leads(row)} chủ trì{partners}; hoàn thành trước ngày "
-            f"{vn_date(row.deadline)}; báo cáo kết quả tại {report}.")
+    said = f"- {title}. Giao {who_leads(row)} chủ trì{partners}; hoàn thành trước ngày {vn_date(row.deadline)}"
+    return said + ("." if report == shared_report else f"; báo cáo kết quả tại {report}.")
 
 
 def next_month_parts(db: Database, month: date, today: date) -> list[Part]:
-    """Section II: the month's tasks by field, in the cell's field order."""
+    """Section II: the month's tasks by field, in the cell's field order; where they report back, said once."""
     work = tasks.board(db, today, month=month)
+    reports = {lower_first(r) for r in work["report_at"] if isinstance(r, str) and r.strip()}
+    shared = reports.pop() if len(reports) == 1 else None
     sections = []
     for field, label in FIELDS.items():
         rows = in_field_order(work[work["field"] == field])
-        sections.append((label, [text(task_sentence(r)) for r in rows.itertuples()]))
-    return numbered(sections, roman=False)
+        sections.append((label, [text(task_sentence(r, month, shared)) for r in rows.itertuples()]))
+    intro = [text(f"Các nhiệm vụ dưới đây báo cáo kết quả tại {shared}.")] if shared and not work.empty else []
+    return intro + numbered(sections, roman=False)
+
+
+def next_month_summary(db: Database, month: date, today: date, resolution: documents.Document) -> list[Part]:
+    """What the report says of the month ahead: a line per field, the resolution itself cited for the detail."""
+    work = tasks.board(db, today, month=month)
+    lines = [text(f"- {label}: " + "; ".join(lower_first(t) for t in in_field_order(rows)["title"]) + ".")
+             for field, label in FIELDS.items() if not (rows := work[work["field"] == field]).empty]
+    if resolution.locked and resolution.number:
+        lines.append(text(f"(Chi tiết tại Nghị quyết số {resolution.number:02d}-NQ/CB ngày "
+                          f"{vn_date(resolution.issued_on)} của Chi bộ.)"))
+    return lines
 
 
 def implementation(db: Database) -> str:
@@ -334,18 +376,27 @@ def report_opening(db: Database, reported: documents.Document | None, month: dat
         return f"{cell_name} báo cáo kết quả thực hiện nhiệm vụ {month_words(month)} như sau:"
     number = f"{reported.number:02d}" if reported.number and reported.locked else BLANK
     day = vn_date(reported.issued_on) if reported.issued_on and reported.locked else BLANK
+    following = months.next_month(month)
     return (f"Thực hiện Nghị quyết số {number}-NQ/CB ngày {day} của {cell_name} {reported.summary}, Chi bộ báo cáo "
-            f"kết quả thực hiện nhiệm vụ {month_words(month)} như sau:")
+            f"kết quả thực hiện nhiệm vụ {month_words(month)} và phương hướng, nhiệm vụ {month_words(following)} "
+            f"như sau:")
 
 
 def target_rows(db: Database, month: date, today: date) -> Part | None:
+    """The term's targets as they stand at the month's end, each with the day its figure dates from."""
     card = targets.scorecard(db, min(months.month_end(month), today))
     if card.empty:
         return None
-    rows = [[str(n), r.name, r.target_shown, r.actual_shown or BLANK, targets.verdict(r)]
+    rows = [[str(n), r.name, r.target_shown, r.actual_shown or BLANK, _dated(r), targets.verdict(r)]
             for n, r in enumerate(card.itertuples(), start=1)]
-    return Part("table", table=(["TT", "Chỉ tiêu", "Chỉ tiêu nhiệm kỳ", "Thực hiện", "So với chỉ tiêu"], rows,
-                                [0.07, 0.4, 0.18, 0.17, 0.18]))
+    return Part("table", table=(["TT", "Chỉ tiêu", "Chỉ tiêu nhiệm kỳ", "Thực hiện", "Số liệu ngày", "So với chỉ tiêu"],
+                                rows, [0.07, 0.28, 0.15, 0.15, 0.17, 0.18]))
+
+
+def _dated(row) -> str:
+    if row.from_tasks:
+        return "theo tiến độ nhiệm vụ"
+    return vn_date(row.last_recorded) if not missing(row.last_recorded) else BLANK
 
 
 def report(db: Database, report_doc: documents.Document, today: date, as_saved: bool = True) -> list[Part]:
@@ -356,13 +407,14 @@ def report(db: Database, report_doc: documents.Document, today: date, as_saved: 
     meeting_id = reported.meeting_id if reported else None
     summary = meetings.attendance_summary(db, meeting_id) if meeting_id else None
     table = target_rows(db, month, today)
-    cell_life = [text(attendance(summary), key="bc_sinh_hoat", label="Sinh hoạt chi bộ")] + quality(meeting_id, db)
+    held = f"Kỳ sinh hoạt thường kỳ {month_short(month)} (ngày {vn_date(reported.issued_on)}): " if reported else ""
+    cell_life = [text(held + attendance(summary), key="bc_sinh_hoat", label="Sinh hoạt chi bộ")] + quality(meeting_id, db)
     outcome = numbered([("Kết quả thực hiện các nhiệm vụ", achieved(db, month, today)),
                         ("Kết quả thực hiện các chỉ tiêu", [table] if table else []),
                         ("Công tác sinh hoạt chi bộ", cell_life),
                         ("Biểu dương, nhắc nhở", mentions(db, month))], roman=False)
     judged = judgement(evaluation)
-    ahead = next_month_parts(db, following.month, today) if following else []
+    ahead = next_month_summary(db, following.month, today, following) if following else []
     proposals = evaluation.get("proposals") or ""
     parts = [text(report_opening(db, reported, month), key="bc_mo_dau", label="Mở đầu")]
     parts += numbered([
