@@ -57,6 +57,11 @@ class Document:
     def status_label(self) -> str:
         return DOC_STATUSES[self.status]
 
+    @property
+    def number_shown(self) -> str:
+        """The number as a screen shows it: a blank number reads «Số ……-NQ/CB», not a collapsed «Số -NQ/CB»."""
+        return self.number_text().replace("Số    -", "Số ……-")
+
     def number_text(self, cell_code: str = "CB") -> str:
         """'Số 05-NQ/CB'; a draft leaves the number blank."""
         code = DOC_TYPE_CODES[self.kind]

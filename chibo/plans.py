@@ -148,7 +148,7 @@ def task_table(db: Database, document_id: int) -> pd.DataFrame:
     """The month's tasks as the editor shows them (partners as a list of member ids)."""
     return db.query(
         "SELECT t.id, t.field, t.title, t.lead_member_id, t.lead_unit_id,"
-        " coalesce((SELECT list(p.member_id ORDER BY p.member_id) FROM task_partners p"
+        " coalesce((SELECT list(CAST(p.member_id AS VARCHAR) ORDER BY p.member_id) FROM task_partners p"
         "  WHERE p.task_id = t.id AND p.member_id IS NOT NULL), []) AS partner_ids,"
         " t.channel, t.deadline, t.report_at, t.recurring, t.measure_id, t.status, t.progress, t.carried_from_id"
         " FROM tasks t WHERE t.document_id = ? ORDER BY t.field, t.deadline, t.id", [document_id])

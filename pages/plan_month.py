@@ -34,14 +34,17 @@ if new_month_box.open:  # its draft preview and carry-over list run only when op
                     if st.checkbox(f"{row.title} — {row.lead} ({row.progress}%)", key=f"carry_{row.id}"):
                         picked.append(int(row.id))
             if st.button("Tạo dự thảo", type="primary"):
-                ui.attempt(plans.new_monthly_draft, db, actor, new_month, picked,
-                           success=f"Đã tạo dự thảo nghị quyết {ui.month_label(new_month).lower()}.")
+                created = ui.attempt(plans.new_monthly_draft, db, actor, new_month, picked, rerun=False,
+                                     success=f"Đã tạo dự thảo nghị quyết {ui.month_label(new_month).lower()}.")
+                if created is not None:  # done: the box closes, so a second click cannot make the next month too
+                    st.session_state.pop("new_resolution", None)
+                    st.rerun()
 
 if not resolved:
     st.stop()
 month = ui.month_select("Nghị quyết", resolved)
 doc = documents.monthly_resolution(db, month)
-st.caption(f"{doc.number_text()} · {doc.summary} · Trạng thái: **{doc.status_label}**"
+st.caption(f"{doc.number_shown} · {doc.summary} · Trạng thái: **{doc.status_label}**"
            + (" · 🔒 đã khóa" if doc.locked else ""))
 done_part, stages = documents.lifecycle_stage(doc)
 st.progress(done_part, text=" → ".join(f"**{label}**" if current else label for label, current in stages))
@@ -52,7 +55,8 @@ bases_tab, tasks_tab, adopt_tab, wording_tab, export_tab = ui.tabs(
 if bases_tab.open:
     with bases_tab:
         bases = plans.bases(db, doc.id)
-        edited = st.data_editor(bases[["kind", "text"]], num_rows="dynamic", disabled="edit" not in steps,
+        edited = st.data_editor(bases[["kind", "text"]], num_rows="dynamic" if "edit" in steps else "fixed",
+                                disabled="edit" not in steps,
                                 width="stretch", key=f"bases_{doc.id}", column_config={
                                     "kind": st.column_config.SelectboxColumn("Loại căn cứ", options=list(BASE_KINDS),
                                                                              format_func=BASE_KINDS.get,
@@ -69,10 +73,12 @@ if tasks_tab.open:
         table = plans.task_table(db, doc.id)
         editable = table[plans.TASK_TABLE_COLUMNS].copy()
         editable["deadline"] = pd.to_datetime(editable["deadline"]).dt.date
-        st.caption("Mỗi dòng một nhiệm vụ. Chọn chủ trì là một đồng chí hoặc một đơn vị; hạn phải trong tháng. "
-                   "Bấm «Lưu bảng nhiệm vụ» để lưu cả bảng một lần.")
+        if "edit" in steps:
+            st.caption("Mỗi dòng một nhiệm vụ. Chọn chủ trì là một đồng chí hoặc một đơn vị; hạn phải trong "
+                       "tháng. Bấm «Lưu bảng nhiệm vụ» để lưu cả bảng một lần.")
         edited = st.data_editor(
-            editable, num_rows="dynamic", disabled="edit" not in steps, width="stretch", hide_index=True,
+            editable, num_rows="dynamic" if "edit" in steps else "fixed", disabled="edit" not in steps,
+            width="stretch", hide_index=True,
             key=f"tasks_{doc.id}", column_order=plans.TASK_TABLE_COLUMNS[1:],
             column_config={
                 "field": st.column_config.SelectboxColumn("Lĩnh vực", options=list(FIELDS), required=True,
@@ -82,8 +88,8 @@ if tasks_tab.open:
                                                                    format_func=lambda m: people.get(m, "")),
                 "lead_unit_id": st.column_config.SelectboxColumn("hoặc đơn vị", options=list(units),
                                                                  format_func=lambda u: units.get(u, "")),
-                "partner_ids": st.column_config.MultiselectColumn("Phối hợp", options=list(people),
-                                                                  format_func=people.get),
+                "partner_ids": st.column_config.MultiselectColumn("Phối hợp", options=[str(m) for m in people],
+                                                                  format_func=lambda m: people.get(int(m), "")),
                 "channel": st.column_config.SelectboxColumn("Kênh triển khai", options=list(CHANNELS), required=True,
                                                             default="cuoc_hop", format_func=CHANNELS.get),
                 "deadline": st.column_config.DateColumn("Hạn", format="DD/MM/YYYY", required=True,
@@ -145,11 +151,13 @@ if wording_tab.open:
     with wording_tab:
         st.caption("Lời văn dưới đây được điền sẵn từ số liệu; chi ủy sửa cho đúng lời của chi bộ rồi bấm «Lưu lời văn». "
                    "Xóa trắng một ô để dùng lại lời gợi ý. Văn bản đã thông qua thì khóa cùng lời văn.")
+        if "edit" not in steps and "reopen" in steps:
+            st.info("Nghị quyết đã thông qua nên lời văn đang khóa. Muốn sửa: thẻ «Thông qua» → «Mở lại để sửa».")
         ui.wording_form(db, actor, "resolution", doc.id, today, "edit" in steps, "Nghị quyết")
         report_doc = documents.report_of(db, months.previous_month(month))
         if report_doc is not None:
             ui.wording_form(db, actor, "report", report_doc.id, today, "edit" in documents.next_steps(report_doc, actor),
-                            f"Báo cáo {report_doc.number_text()}")
+                            f"Báo cáo {report_doc.number_shown}")
         elif actor.can("export"):
             st.info("Báo cáo gửi Đảng ủy về tháng trước được lập khi xuất lần đầu (thẻ «Xuất văn bản»); sau đó "
                     "lời văn của báo cáo hiện ở đây.")

@@ -305,3 +305,15 @@ def test_an_empty_cell_says_so_plainly(tmp_path):
     at = signed_in(admin_id).run()
     assert any("chưa có nhiệm vụ" in i.value.lower() or "chưa có" in i.value.lower() for i in at.info)
     assert not at.get("vega_lite_chart")
+
+
+def test_creating_a_draft_closes_the_new_month_box_so_a_second_click_cannot_make_another(demo_app, tmp_path):
+    at = signed_in(demo_app["quan_tri"]).run()
+    at.switch_page("pages/plan_month.py").run()
+    at.session_state["new_resolution"] = True
+    at.run()
+    next(b for b in at.button if b.label == "Tạo dự thảo").click().run()
+    assert not at.exception and not at.error
+    assert "Tạo dự thảo" not in [b.label for b in at.button]
+    db = ui._database(str(tmp_path / "app.duckdb"))
+    assert db.scalar("SELECT count(*) FROM documents WHERE kind = 'nq_thang' AND month = DATE '2026-12-01'") == 1

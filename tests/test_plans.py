@@ -102,7 +102,7 @@ def test_the_whole_task_table_saves_in_one_go(small_cell):
          "deadline": date(2026, 12, 15)}]
     assert plans.save_task_table(db, A, doc_id, rows) == {"added": 21, "updated": 0, "deleted": 0}
     table = plans.task_table(db, doc_id)
-    assert len(table) == 21 and list(table.iloc[0]["partner_ids"]) == [other]
+    assert len(table) == 21 and list(table.iloc[0]["partner_ids"]) == [str(other)]  # the editor edits lists of text
     edited = table.to_dict("records")[1:]
     edited[0]["title"] = "Việc đã sửa"
     assert plans.save_task_table(db, A, doc_id, edited) == {"added": 0, "updated": 1, "deleted": 1}

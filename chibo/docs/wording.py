@@ -215,7 +215,7 @@ def counted(results: pd.DataFrame) -> str:
     return said + (f", còn {unfinished} nhiệm vụ chưa hoàn thành" if unfinished else "")
 
 
-def field_results(results: pd.DataFrame) -> list[Part]:
+def field_results(results: pd.DataFrame, month: date) -> list[Part]:
     """A short paragraph per field, pre-filled from the month's tasks: how much was done, and which work was
     late or is unfinished, named."""
     parts = []
@@ -223,7 +223,8 @@ def field_results(results: pd.DataFrame) -> list[Part]:
         rows = results[results["field"] == field]
         if rows.empty:
             continue
-        parts.append(text(f"- {label}: {field_sentence(rows)}.", key=f"ket_qua_{field}", label=label))
+        parts.append(text(f"- {label}: {field_sentence(rows)}.", key=f"ket_qua_{field}",
+                          label=f"Kết quả {month_short(month)} — {label}"))
     return parts
 
 
@@ -282,9 +283,9 @@ def achieved(db: Database, month: date, today: date) -> list[Part]:
     results = evaluations.task_results(db, month, today)
     evaluation = evaluations.get(db, month) or {}
     parts = [text(f"Nghị quyết {month_short(month)} đề ra {counted(results)}.", key="ket_qua_chung",
-                  label="Kết quả chung")] + field_results(results)
+                  label=f"Kết quả chung {month_short(month)}")] + field_results(results, month)
     if evaluation.get("results"):
-        parts.append(text(evaluation["results"], key="ket_qua_danh_gia", label="Nhận xét chung"))
+        parts.append(text(evaluation["results"], key="ket_qua_danh_gia", label=f"Nhận xét chung {month_short(month)}"))
     if not results.empty:
         parts.append(results_table(results))
     return parts
