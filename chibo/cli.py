@@ -84,7 +84,8 @@ def cmd_restore(args) -> int:
 
 
 def cmd_export(args) -> int:
-    data = docs.export_bytes(_open(args), SYSTEM, args.kind, args.id, date.today())
+    make = docs.export_pdf if args.pdf else docs.export_bytes
+    data = make(_open(args), SYSTEM, args.kind, args.id, date.today())
     Path(args.out).write_bytes(data)
     print(f"Đã xuất {args.out} ({len(data) // 1024} KB).")
     return 0
@@ -163,11 +164,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--from", dest="source", required=True)
     p.set_defaults(run=cmd_restore)
 
-    p = sub.add_parser("export", help="xuất văn bản .docx")
+    p = sub.add_parser("export", help="xuất văn bản .docx (hoặc .pdf với --pdf)")
     _db_arg(p)
     p.add_argument("kind", choices=list(docs.KINDS))
     p.add_argument("--id", type=int, required=True, help="mã văn bản (nghị quyết hoặc chương trình)")
     p.add_argument("--out", required=True)
+    p.add_argument("--pdf", action="store_true", help="xuất PDF (cần LibreOffice) thay cho .docx")
     p.set_defaults(run=cmd_export)
 
     p = sub.add_parser("query", help="tra cứu chỉ đọc: SQL hoặc câu hỏi có sẵn")

@@ -197,6 +197,22 @@ def wording_form(db: Database, actor: Actor, kind: str, document_id: int, today:
             attempt(docs.save_wording, db, actor, kind, document_id, edited, today, success="Đã lưu lời văn.")
 
 
+def document_downloads(db: Database, actor: Actor, kind: str, document_id: int, today: date, label: str) -> None:
+    """A document offered as Word (to edit) and as PDF (to send and upload): each made when asked for."""
+    from chibo import docs  # local: python-docx only where documents are worked on
+    word, printed = st.columns(2)
+    for box, extension, make, mime in ((word, "docx", docs.export_bytes, docs.DOCX_MIME),
+                                       (printed, "pdf", docs.export_pdf, docs.PDF_MIME)):
+        shown = "Word (.docx)" if extension == "docx" else "PDF"
+        if box.button(f"Chuẩn bị {label} — {shown}", key=f"prepare_{kind}_{extension}"):
+            with st.spinner("Đang tạo văn bản…"):
+                data = attempt(make, db, actor, kind, document_id, today, rerun=False)
+            if data:
+                box.download_button(f"⬇️ Tải {label} — {shown}", data,
+                                    docs.filename(db, kind, document_id, today, extension), mime=mime,
+                                    key=f"download_{kind}_{extension}")
+
+
 def chart(build, frame: pd.DataFrame, *args) -> None:
     """An Altair chart from chibo.charts, drawn full width; built once per distinct data."""
     from chibo import charts  # local: keep Altair out of pages that draw no chart

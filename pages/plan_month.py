@@ -4,7 +4,7 @@
 import pandas as pd
 import streamlit as st
 
-from chibo import docs, documents, meetings, members, months, plans, program, ui
+from chibo import documents, meetings, members, months, plans, program, ui
 from chibo.labels import BASE_KINDS, CHANNELS, FIELDS
 
 db = ui.database()
@@ -167,10 +167,6 @@ if export_tab.open:
         if not actor.can("export"):
             st.info("Chỉ chi ủy xuất được văn bản.")
         else:
-            for kind, label in (("resolution", "Nghị quyết (.docx)"), ("report", "Báo cáo gửi Đảng ủy (.docx)"),
-                                ("minutes", "Biên bản sinh hoạt (.docx)")):
-                if st.button(f"Chuẩn bị {label}", key=f"prepare_{kind}"):
-                    data = ui.attempt(docs.export_bytes, db, actor, kind, doc.id, today, rerun=False)
-                    if data:
-                        st.download_button(f"⬇️ Tải {label}", data, docs.filename(db, kind, doc.id, today),
-                                           mime=docs.DOCX_MIME, key=f"download_{kind}")
+            for kind, label in (("resolution", "nghị quyết"), ("report", "báo cáo gửi Đảng ủy"),
+                                ("minutes", "biên bản sinh hoạt")):
+                ui.document_downloads(db, actor, kind, doc.id, today, label)

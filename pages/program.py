@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from chibo import cell, docs, documents, members, program, targets, ui
+from chibo import cell, documents, members, program, targets, ui
 from chibo.labels import DIRECTIONS, FIELDS, TARGET_KINDS
 
 db = ui.database()
@@ -105,8 +105,5 @@ if measures_tab.open:
 
 if export_tab.open:
     with export_tab:
-        if actor.can("export") and st.button("Chuẩn bị chương trình hành động (.docx)"):
-            data = ui.attempt(docs.export_bytes, db, actor, "program", doc.id, today, rerun=False)
-            if data:
-                st.download_button("⬇️ Tải chương trình (.docx)", data, docs.filename(db, "program", doc.id, today),
-                                   mime=docs.DOCX_MIME)
+        if actor.can("export"):
+            ui.document_downloads(db, actor, "program", doc.id, today, "chương trình hành động")

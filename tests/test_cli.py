@@ -211,3 +211,13 @@ def test_check_finds_rows_whose_parent_is_gone(chibo, demo_file):
     ran = chibo("check", "--db", demo_file)
     assert ran.code == 1
     assert "LỖI partners without task: 1" in ran.out.splitlines()
+
+
+def test_export_writes_a_pdf_when_asked(chibo, demo_file, tmp_path):
+    db = opened(demo_file)
+    november = documents.monthly_resolution(db, date(2026, 11, 1))
+    db.close()
+    out = tmp_path / "nghi-quyet.pdf"
+    ran = chibo("export", "resolution", "--id", str(november.id), "--db", demo_file, "--out", str(out), "--pdf")
+    assert ran.code == 0, ran.err
+    assert out.read_bytes()[:5] == b"%PDF-"

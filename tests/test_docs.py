@@ -266,3 +266,23 @@ def test_paragraphs_copied_from_a_kept_look_are_the_xml_python_docx_builds(demo_
     assert layout._LOOKS and layout._BLANKS
     copied = parts(docs.export_bytes(demo_db, A, kind, doc_id(demo_db, kind), TODAY))  # every look copied
     assert copied == built
+
+
+# -- PDF beside the .docx ---------------------------------------------------------------------------------
+def test_a_document_comes_as_pdf_with_its_vietnamese_intact(demo_db):
+    resolution = documents.monthly_resolution(demo_db, date(2026, 11, 1))
+    data = docs.export_pdf(demo_db, A, "resolution", resolution.id, TODAY)
+    assert data[:5] == b"%PDF-"
+    text = subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True).stdout.decode()
+    text = " ".join(text.split())  # lines end where the page ends them
+    assert "NGHỊ QUYẾT" in text and "Chi bộ thảo luận và thống nhất ban hành nghị quyết như sau:" in text
+    assert docs.filename(demo_db, "resolution", resolution.id, TODAY, "pdf") == "nghi-quyet-2026-11.pdf"
+
+
+def test_without_libreoffice_the_pdf_says_how_to_install_it_and_the_docx_still_works(demo_db, monkeypatch):
+    from chibo.docs import pdf
+    monkeypatch.setattr(pdf.shutil, "which", lambda name: None)
+    resolution = documents.monthly_resolution(demo_db, date(2026, 11, 1))
+    with pytest.raises(InputError, match="chưa cài LibreOffice.*apt install libreoffice-writer-nogui"):
+        docs.export_pdf(demo_db, A, "resolution", resolution.id, TODAY)
+    assert docs.export_bytes(demo_db, A, "resolution", resolution.id, TODAY)[:2] == b"PK"

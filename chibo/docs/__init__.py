@@ -8,12 +8,13 @@ from datetime import date
 
 from chibo import cell, documents, months
 from chibo.db import Database
-from chibo.docs import builders, wording
+from chibo.docs import builders, pdf, wording
 from chibo.docs.profile import DEFAULT_PROFILE, PROFILE_LABELS, profile, save_profile, validate_profile
 from chibo.errors import InputError
 from chibo.permissions import Actor, require
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PDF_MIME = "application/pdf"
 KINDS = {
     "resolution": ("nghi-quyet", builders.resolution),
     "program": ("chuong-trinh-hanh-dong", builders.action_program),
@@ -51,6 +52,15 @@ def _young_garbage_collected():
         gc.collect(0)
 
 
+def export_pdf(db: Database, actor: Actor, kind: str, document_id: int, today: date) -> bytes:
+    """The same document as PDF (LibreOffice); the .docx stays the one to edit."""
+    return pdf.from_docx(export_bytes(db, actor, kind, document_id, today))
+
+
+def pdf_available() -> bool:
+    return pdf.available()
+
+
 def _wording_of(db: Database, kind: str, document_id: int, today: date, as_saved: bool) -> list:
     doc = documents.get(db, int(document_id))
     if kind == "resolution":
@@ -85,11 +95,12 @@ def save_implementation_template(db: Database, actor: Actor, text: str) -> None:
     cell.save_setting(db, actor, "implementation_text", validate.long_text(text, "Tổ chức thực hiện", required=True))
 
 
-def filename(db: Database, kind: str, document_id: int, today: date) -> str:
+def filename(db: Database, kind: str, document_id: int, today: date, extension: str = "docx") -> str:
     doc = documents.get(db, document_id)
     stamp = f"{doc.month:%Y-%m}" if doc.month else f"{doc.issued_on or today:%Y-%m-%d}"
-    return f"{KINDS[kind][0]}-{stamp}.docx"
+    return f"{KINDS[kind][0]}-{stamp}.{extension}"
 
 
-__all__ = ["DEFAULT_PROFILE", "DOCX_MIME", "PROFILE_LABELS", "export_bytes", "filename", "implementation_template",
+__all__ = ["DEFAULT_PROFILE", "DOCX_MIME", "PDF_MIME", "PROFILE_LABELS", "export_bytes", "export_pdf", "filename",
+           "pdf_available", "implementation_template",
            "profile", "rewordable", "save_implementation_template", "save_profile", "save_wording", "validate_profile"]

@@ -134,12 +134,19 @@ def test_the_resolution_and_the_report_download_and_open(seeded, server, browser
         open_page(p, "Nghị quyết tháng")
         p.get_by_role("tab", name="Xuất văn bản").click()
     with journey.step("tải nghị quyết") as p:
-        data = download(p, "Chuẩn bị Nghị quyết (.docx)", "⬇️ Tải Nghị quyết (.docx)")
+        data = download(p, "Chuẩn bị nghị quyết — Word (.docx)", "⬇️ Tải nghị quyết — Word (.docx)")
         texts = [para.text for para in Document(io.BytesIO(data)).paragraphs]
         assert "NGHỊ QUYẾT" in texts
+    with journey.step("tải nghị quyết dạng PDF") as p:
+        p.get_by_role("tab", name="Xuất văn bản").click()
+        data = download(p, "Chuẩn bị nghị quyết — PDF", "⬇️ Tải nghị quyết — PDF")
+        assert data[:5] == b"%PDF-"
+        text = subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True).stdout.decode()
+        text = " ".join(text.split())  # lines end where the page ends them
+        assert "NGHỊ QUYẾT" in text and "Chi bộ thảo luận và thống nhất ban hành nghị quyết" in text
     with journey.step("tải báo cáo") as p:
         p.get_by_role("tab", name="Xuất văn bản").click()
-        data = download(p, "Chuẩn bị Báo cáo gửi Đảng ủy (.docx)", "⬇️ Tải Báo cáo gửi Đảng ủy (.docx)")
+        data = download(p, "Chuẩn bị báo cáo gửi Đảng ủy — Word (.docx)", "⬇️ Tải báo cáo gửi Đảng ủy — Word (.docx)")
         assert "BÁO CÁO" in [para.text for para in Document(io.BytesIO(data)).paragraphs]
 
 
