@@ -60,6 +60,12 @@ TASK_POOL = {
                           ("Giám sát việc thực hiện nhiệm vụ của Tổ khối 3", "pho_bi_thu"),
                           ("Kiểm tra việc chấp hành Điều lệ Đảng của đảng viên", "bi_thu")],
 }
+REMARKS = [
+    ("ket_qua", "Thống nhất với báo cáo; đề nghị nêu rõ nguyên nhân các việc hoàn thành chậm."),
+    ("nhiem_vu", "Đề nghị giao việc bồi dưỡng học sinh năng khiếu cho tổ khối có giáo viên chuyên trách."),
+    ("ton_tai", "Tổ chuyên môn cần báo cáo tiến độ đúng hạn để chi ủy kịp thời đôn đốc."),
+    ("nhiem_vu", "Nhất trí với dự thảo; đề nghị bổ sung thời hạn cụ thể cho việc cập nhật Sổ tay đảng viên."),
+]
 RESULTS_CRITERION = "Kết quả thực hiện nghị quyết tháng trước"
 # Work a school cell sets every month: once in a resolution, the product copies it into each new month.
 RECURRING = {"Thu, nộp đảng phí đúng quy định"}
@@ -337,6 +343,7 @@ class _Builder:
                 status, reason = "present", ""
             roll.append({"member_id": member_id, "status": status, "reason": reason})
         meetings.record_attendance(self.db, self.actor, meeting_id, roll)
+        self.remarks(meeting_id)
         points = _rubric_points(self.rng)
         if evaluated is not None:  # the rubric's largest item follows how last month's resolution was carried out
             done, total = self.db.one("SELECT count(*) FILTER (WHERE effective_status = 'done'), count(*)"
@@ -344,6 +351,13 @@ class _Builder:
             points[RESULTS_CRITERION] = round(meetings.DEFAULT_RUBRIC[RESULTS_CRITERION] * done / max(total, 1))
         meetings.save_scores(self.db, self.actor, meeting_id, points)
         return meeting_id
+
+    def remarks(self, meeting_id: int) -> None:
+        """Two members speak in the discussion, as the secretary notes it on the display."""
+        voices = random.Random(SEED + meeting_id)  # their own dice: the rest of the demo stays as it was
+        speakers = voices.sample(self.active[4:], 2)
+        for speaker, (section, words) in zip(speakers, voices.sample(REMARKS, 2)):
+            meetings.add_remark(self.db, self.actor, meeting_id, section, words, speaker_id=speaker)
 
     def outcome(self, task_id: int, start: date, deadline: date, month: date) -> None:
         """A progress history ending in done, done late, not done, or still open. The product records progress

@@ -323,6 +323,35 @@ def month_report(db: Database, actor: Actor, month: date) -> Document:
     return get(db, db.write(work))
 
 
+# -- the minutes of a month's meeting -------------------------------------------------------------
+@memoised
+def minutes_of(db: Database, month: date) -> Document | None:
+    found = db.one(f"SELECT {_DOC_COLUMNS} FROM documents WHERE kind = 'bien_ban' AND month = ?", [month_start(month)])
+    return Document(*found) if found else None
+
+
+def month_minutes(db: Database, actor: Actor, month: date) -> Document:
+    """The minutes of the regular meeting that adopted a month's resolution: a document of its own, so its wording
+    is kept (and can be corrected) apart from the resolution, which adoption locks. Minutes carry no number."""
+    require(actor, "export")
+    month = month_start(month)
+    resolution = monthly_resolution(db, month)
+    if resolution is None or not resolution.meeting_id:
+        raise InputError("Nghị quyết chưa gắn với buổi sinh hoạt nào (chưa thông qua); chưa có biên bản.")
+    held_on = db.scalar("SELECT held_on FROM meetings WHERE id = ?", [resolution.meeting_id])
+    summary = f"sinh hoạt chi bộ thường kỳ tháng {month.month} năm {month.year}"
+
+    def work(cur):
+        found = cur.execute("SELECT id FROM documents WHERE kind = 'bien_ban' AND month = ?", [month]).fetchone()
+        if found:
+            return found[0]
+        minutes_id = insert(cur, actor, "bien_ban", resolution.term_id, summary, held_on, resolution.place,
+                            month=month, parent_id=resolution.id)
+        cur.execute("UPDATE documents SET meeting_id = ? WHERE id = ?", [resolution.meeting_id, minutes_id])
+        return minutes_id
+    return get(db, db.write(work))
+
+
 # -- deleting a draft ----------------------------------------------------------
 def delete_document(db: Database, actor: Actor, document_id: int) -> None:
     """Only a draft can be deleted; its tasks, bases and sections go with it, in one transaction."""

@@ -161,6 +161,10 @@ if wording_tab.open:
         elif actor.can("export"):
             st.info("Báo cáo gửi Đảng ủy về tháng trước được lập khi xuất lần đầu (thẻ «Xuất văn bản»); sau đó "
                     "lời văn của báo cáo hiện ở đây.")
+        minutes_doc = documents.minutes_of(db, month)
+        if minutes_doc is not None:  # minutes stay editable after adoption: they record what was said
+            ui.wording_form(db, actor, "minutes", minutes_doc.id, today,
+                            "edit" in documents.next_steps(minutes_doc, actor), "Biên bản sinh hoạt")
 
 if export_tab.open:
     with export_tab:

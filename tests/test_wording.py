@@ -239,3 +239,42 @@ def test_the_cells_own_implementation_wording_fills_each_new_resolution(demo_db)
                                                                     "2. Báo cáo Đảng ủy xã Tân Lộc đúng hạn."]
     with pytest.raises(InputError, match="Tổ chức thực hiện"):
         docs.save_implementation_template(demo_db, A, "   ")
+
+
+# -- the minutes ---------------------------------------------------------------------------------------------------
+def test_the_minutes_follow_the_handbooks_form(demo_db, november):
+    data = docs.export_bytes(demo_db, A, "minutes", november.id, TODAY)
+    text = paragraphs(data)
+    start = text.index("BIÊN BẢN") + 2
+    assert text[start] == ("Vào lúc 14 giờ 00 ngày 03/11/2026, tại Phòng họp Trường Tiểu học Sông Mây, Chi bộ Trường "
+                           "Tiểu học Sông Mây tiến hành sinh hoạt thường kỳ tháng 11 năm 2026.")
+    assert text[start + 1] == ATTENDANCE and text[start + 2] == "Đại biểu dự: ……"
+    assert text[start + 3] == ("Chủ trì: đồng chí Lê Thu Nga, Bí thư Chi bộ. Người ghi biên bản: đồng chí Đỗ Ngọc "
+                               "Dung, Chi ủy viên.")
+    headings = [line for line in text if re.match(r"\d\. [A-ZĐ]", line)]
+    assert headings == ["1. Khai mạc, điểm danh", "2. Đánh giá kết quả thực hiện Nghị quyết tháng 10/2026",
+                        "3. Phương hướng, nhiệm vụ tháng 11/2026", "4. Thảo luận", "5. Kết luận của đồng chí chủ trì",
+                        "6. Biểu quyết"]
+    discussion = text[text.index("4. Thảo luận") + 1:text.index("5. Kết luận của đồng chí chủ trì")]
+    assert discussion and all(line.startswith("- Đồng chí ") for line in discussion)  # speaker by speaker
+    assert "Chi bộ biểu quyết thông qua Nghị quyết tháng 11/2026: 31/31 đồng chí có mặt tán thành (100%)." in text
+    assert text[-1] == ("Biên bản đã được đọc lại cho Chi bộ nghe và nhất trí thông qua. Buổi sinh hoạt kết thúc lúc "
+                        "16 giờ 05 cùng ngày.")
+    signatures = [c.text.split("\n")[0] for c in open_docx(io.BytesIO(data)).tables[-1].rows[0].cells]
+    assert signatures == ["NGƯỜI GHI BIÊN BẢN", "CHỦ TRÌ"]
+
+
+def test_minutes_without_remarks_leave_one_blank_not_six_sentences(demo_db, november):
+    demo_db.write(lambda cur: cur.execute("DELETE FROM meeting_remarks"))
+    text = paragraphs(docs.export_bytes(demo_db, A, "minutes", november.id, TODAY))
+    assert text[text.index("4. Thảo luận") + 1] == "……"
+    assert not any("Không có ý kiến" in line for line in text)
+
+
+def test_the_minutes_stay_editable_after_the_resolution_is_adopted(demo_db, november):
+    docs.export_bytes(demo_db, A, "minutes", november.id, TODAY)
+    minutes_doc = documents.minutes_of(demo_db, NOV)
+    parts = {p.key: p.text for p in docs.rewordable(demo_db, "minutes", minutes_doc.id, TODAY)}
+    guests = "Đại biểu dự: đồng chí Trần Văn Khoa, Đảng ủy viên phụ trách Chi bộ."
+    docs.save_wording(demo_db, A, "minutes", minutes_doc.id, parts | {"bb_dai_bieu": guests}, TODAY)
+    assert guests in paragraphs(docs.export_bytes(demo_db, A, "minutes", november.id, TODAY))

@@ -32,6 +32,8 @@ def export_bytes(db: Database, actor: Actor, kind: str, document_id: int, today:
         raise InputError("Chưa có hồ sơ chi bộ.")
     if kind == "report":  # the report is a document of its own: made (and numbered once the month is closed) here
         documents.month_report(db, actor, months.previous_month(documents.get(db, int(document_id)).month))
+    if kind == "minutes":  # so are the minutes, whose wording outlives the resolution's lock
+        documents.month_minutes(db, actor, documents.get(db, int(document_id)).month)
     with _young_garbage_collected():
         return KINDS[kind][1](db, profile(db), int(document_id), today)
 
@@ -67,7 +69,9 @@ def _wording_of(db: Database, kind: str, document_id: int, today: date, as_saved
         return wording.resolution(db, doc, today, as_saved)
     if kind == "report":
         return wording.report(db, doc, today, as_saved)
-    raise InputError("Chỉ nghị quyết và báo cáo có lời văn sửa được trong ứng dụng.")
+    if kind == "minutes":
+        return wording.minutes(db, doc, today, as_saved)
+    raise InputError("Chỉ nghị quyết, báo cáo và biên bản có lời văn sửa được trong ứng dụng.")
 
 
 def rewordable(db: Database, kind: str, document_id: int, today: date) -> list:

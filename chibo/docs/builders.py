@@ -3,7 +3,6 @@ the action program, the report to the Đảng ủy, and the meeting minutes."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 from types import SimpleNamespace
 
@@ -14,7 +13,7 @@ from chibo.db import Database
 from chibo.docs import wording
 from chibo.docs.layout import Writer, vn_date_line
 from chibo.errors import InputError
-from chibo.labels import FIELDS, missing, vn_date, vn_number
+from chibo.labels import missing, vn_date, vn_number
 
 
 def _rows(frame: pd.DataFrame) -> list[SimpleNamespace]:
@@ -41,7 +40,8 @@ def _start(db: Database, profile: dict, doc: documents.Document, kind_name: str,
     profile_cell = cell.get(db)
     writer = Writer(profile)
     day = doc.issued_on or doc.month or today
-    writer.header(profile_cell.superior_name, profile_cell.name, doc.number_text(profile_cell.code),
+    number = "" if doc.kind == "bien_ban" else doc.number_text(profile_cell.code)  # minutes carry no number
+    writer.header(profile_cell.superior_name, profile_cell.name, number,
                   vn_date_line(profile_cell.place_name, day))
     writer.title(kind_name, doc.summary, draft=not doc.locked and doc.kind in ("nq_thang", "bao_cao", "ctr"))
     return writer
@@ -128,33 +128,13 @@ def action_program(db: Database, profile: dict, document_id: int, today: date) -
 
 # -- the minutes -------------------------------------------------------------------------------------
 def minutes(db: Database, profile: dict, document_id: int, today: date) -> bytes:
+    """The minutes of the meeting that adopted the resolution `document_id` (their own document, no number)."""
     doc = documents.get(db, document_id)
-    if not doc.meeting_id:
+    minutes_doc = documents.minutes_of(db, doc.month) if doc.kind == "nq_thang" else doc
+    if minutes_doc is None:
         raise InputError("Nghị quyết chưa gắn với buổi sinh hoạt nào (chưa thông qua); chưa có biên bản.")
-    meeting = meetings.get(db, doc.meeting_id)
-    summary = meetings.attendance_summary(db, doc.meeting_id)
-    minutes_doc = replace(doc, kind="bien_ban", issued_on=meeting["held_on"],
-                          summary=f"sinh hoạt chi bộ thường kỳ tháng {doc.month.month} năm {doc.month.year}")
+    meeting = meetings.get(db, minutes_doc.meeting_id)
     writer = _start(db, profile, minutes_doc, "Biên bản", today)
-    start = meeting["starts_at"].strftime("%H giờ %M") if meeting["starts_at"] else "..."
-    writer.body(f"Thời gian: bắt đầu lúc {start}, ngày {vn_date(meeting['held_on'])}.")
-    writer.body(f"Địa điểm: {meeting['place'] or '...'}.")
-    writer.body(wording.attendance(summary))
-    writer.body(f"Chủ trì: đồng chí {meeting['chair'] or '...'}; thư ký: đồng chí {meeting['secretary'] or '...'}.")
-    writer.heading("NỘI DUNG")
-    said = meetings.remarks(db, doc.meeting_id)
-    for number, (key, title) in enumerate(meetings.AGENDA, start=1):
-        writer.heading(f"{number}. {title}")
-        notes = said[said["section"] == key]
-        writer.body("\n".join(f"- {r.speaker + ': ' if isinstance(r.speaker, str) else ''}{r.text}"
-                              for r in _rows(notes)) or wording.BLANK)
-    writer.heading("KẾT LUẬN")
-    for field, rows in _month_tasks(db, doc.month, today).groupby("field", sort=False):
-        writer.body(f"- {FIELDS[field]}: " + "; ".join(rows["title"]) + ".")
-    if meeting.get("votes_for") is not None:
-        writer.body(f"Biểu quyết: {meeting['votes_for']}/{summary['present']} đồng chí có mặt tán thành; "
-                    f"{meeting.get('votes_against') or 0} không tán thành.")
-    end = meeting["ends_at"].strftime("%H giờ %M") if meeting["ends_at"] else "..."
-    writer.body(f"Buổi sinh hoạt kết thúc lúc {end} cùng ngày.")
-    writer.two_signatures("Thư ký", meeting["secretary"] or "", "Chủ trì", meeting["chair"] or "")
+    render(writer, wording.minutes(db, minutes_doc, today))
+    writer.two_signatures("Người ghi biên bản", meeting["secretary"] or "", "Chủ trì", meeting["chair"] or "")
     return writer.to_bytes()

@@ -452,3 +452,65 @@ def judgement(evaluation: dict) -> list[Part]:
 def editable(parts: list[Part]) -> list[Part]:
     """The parts the committee may reword, in the order the document shows them."""
     return [p for p in parts if p.key]
+
+
+# -- the minutes ----------------------------------------------------------------------------------------------
+def _speakers(notes: pd.DataFrame) -> list[Part]:
+    return [text(f"- Đồng chí {r.speaker}: {r.text.strip()}" if isinstance(r.speaker, str) else f"- {r.text.strip()}")
+            for r in notes.itertuples()]
+
+
+def minutes(db: Database, minutes_doc: documents.Document, today: date, as_saved: bool = True) -> list[Part]:
+    """The minutes in the handbook's form: time and place, attendance, guests, chair and minute-taker, the agenda
+    as the meeting followed it — who presented what, the discussion speaker by speaker, the chair's conclusion,
+    the vote — and the closing."""
+    month, previous = minutes_doc.month, months.previous_month(minutes_doc.month)
+    meeting = meetings.get(db, minutes_doc.meeting_id)
+    summary = meetings.attendance_summary(db, minutes_doc.meeting_id)
+    said = meetings.remarks(db, minutes_doc.meeting_id)
+    chair = f"đồng chí {meeting['chair']}{_role_of(db, meeting['chair'])}" if meeting["chair"] else BLANK
+    keeper = (f"đồng chí {meeting['secretary']}{_role_of(db, meeting['secretary'])}" if meeting["secretary"]
+              else BLANK)
+    presenter = f"Đồng chí {meeting['chair']}" if meeting["chair"] else f"Đồng chí {BLANK}"
+    results = evaluations.task_results(db, previous, today) if documents.monthly_resolution(db, previous) else None
+    planned = tasks.board(db, today, month=month)
+    discussion = said[~said["section"].isin(["khai_mac", "bieu_quyet"])]
+    votes = meeting.get("votes_for")
+    voted = (f"Chi bộ biểu quyết thông qua Nghị quyết {month_short(month)}: {votes}/{summary['present']} đồng chí "
+             f"có mặt tán thành ({percent(votes, summary['present'])}%)." if votes is not None and summary["present"]
+             else f"Chi bộ biểu quyết thông qua Nghị quyết {month_short(month)}: {BLANK}/{BLANK} đồng chí có mặt "
+                  "tán thành.")
+    parts = [
+        text(f"Vào lúc {clock(meeting['starts_at'])} ngày {vn_date(meeting['held_on'])}, tại {meeting['place'] or BLANK}, "
+             f"{cell.get(db).name} tiến hành sinh hoạt thường kỳ {month_words(month)}.", key="bb_mo_dau",
+             label="Thời gian, địa điểm"),
+        text(attendance(summary), key="bb_diem_danh", label="Điểm danh"),
+        text(f"Đại biểu dự: {BLANK}", key="bb_dai_bieu", label="Đại biểu dự (đồng chí Đảng ủy viên phụ trách, khách mời)"),
+        text(f"Chủ trì: {chair}. Người ghi biên bản: {keeper}.", key="bb_chu_tri", label="Chủ trì, người ghi biên bản"),
+    ]
+    agenda = [
+        ("Khai mạc, điểm danh",
+         [text(f"{presenter}, chủ trì, tuyên bố lý do, thông qua chương trình sinh hoạt và thông báo kết quả điểm "
+               "danh; Chi bộ đủ điều kiện sinh hoạt.", key="bb_khai_mac", label="Khai mạc")]
+         + _speakers(said[said["section"] == "khai_mac"])),
+        (f"Đánh giá kết quả thực hiện Nghị quyết {month_short(previous)}",
+         [text(f"{presenter} trình bày báo cáo kết quả thực hiện Nghị quyết {month_short(previous)}: Nghị quyết đề ra "
+               f"{counted(results)}." if results is not None and not results.empty else
+               f"{presenter} trình bày báo cáo kết quả thực hiện Nghị quyết {month_short(previous)}.",
+               key="bb_bao_cao", label="Trình bày báo cáo tháng trước")]),
+        (f"Phương hướng, nhiệm vụ {month_short(month)}",
+         [text(f"{presenter} trình bày dự thảo Nghị quyết {month_short(month)} với {len(planned)} nhiệm vụ, phân công "
+               "người chủ trì, thời hạn hoàn thành cho từng nhiệm vụ.", key="bb_du_thao",
+               label="Trình bày dự thảo nghị quyết")]),
+        ("Thảo luận", _speakers(discussion) or [text(BLANK, key="bb_thao_luan", label="Thảo luận")]),
+        ("Kết luận của đồng chí chủ trì",
+         [text(f"{presenter} kết luận: Chi bộ thống nhất đánh giá kết quả thực hiện Nghị quyết {month_short(previous)} "
+               f"như báo cáo; thống nhất phương hướng, nhiệm vụ {month_short(month)} như dự thảo, có tiếp thu ý kiến "
+               "thảo luận của đảng viên.", key="bb_ket_luan", label="Kết luận của chủ trì")]),
+        ("Biểu quyết", [text(voted)] + _speakers(said[said["section"] == "bieu_quyet"])),
+    ]
+    parts += numbered(agenda, roman=False)
+    ends = clock(meeting["ends_at"]) if meeting["ends_at"] else f"{BLANK} giờ {BLANK}"
+    parts.append(text(f"Biên bản đã được đọc lại cho Chi bộ nghe và nhất trí thông qua. Buổi sinh hoạt kết thúc lúc "
+                      f"{ends} cùng ngày.", key="bb_ket_thuc", label="Kết thúc"))
+    return reworded(parts, documents.sections(db, minutes_doc.id)) if as_saved else parts
