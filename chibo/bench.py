@@ -82,8 +82,9 @@ def generate(db: Database, scale: int, today: date) -> dict:
             "INSERT INTO documents (kind, term_id, number, summary, issued_on, place, status) SELECT 'ctr', id, 1,"
             " 'thực hiện Nghị quyết Đại hội', plus_days(start_date, 20), 'Thử Nghiệm', 'in_progress' FROM terms"
             " WHERE ? BETWEEN start_date AND end_date RETURNING id", [today]).fetchone()[0]
-        for key, (_, body) in program.PROGRAM_SECTIONS.items():
-            cur.execute("INSERT INTO document_sections VALUES (?, ?, ?)", [program_id, key, body.format(term="")])
+        for key in program.PROGRAM_SECTIONS:
+            cur.execute("INSERT INTO document_sections VALUES (?, ?, ?)",
+                        [program_id, key, program.prefilled(key, "Chi bộ Trường Tiểu học Đo Lường", "")])
         cur.execute("INSERT INTO targets (document_id, field, name, unit, kind, baseline, target_value, period_start,"
                     " period_end) SELECT ?, 'chuyen_mon', 'Chỉ tiêu ' || i, '%', 'snapshot', 90, 100, DATE '1900-01-01',"
                     " DATE '2100-01-01' FROM range(9) t(i)", [program_id])

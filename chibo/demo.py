@@ -195,9 +195,10 @@ class _Builder:
             "kind": "ctr", "term_id": self.term["id"], "number": 1, "summary":
             f"thực hiện Nghị quyết Đại hội Chi bộ nhiệm kỳ {start.year}–{self.term['end'].year}",
             "issued_on": start + timedelta(days=20), "place": TOWN, "status": "in_progress", "signer_id": self.members[0]})
-        for key, (_, body) in program.PROGRAM_SECTIONS.items():
-            _insert(self.cur, "document_sections", {"document_id": self.program_id, "section": key,
-                                                    "body": body.format(term=f"{start.year}–{self.term['end'].year}")})
+        for key in program.PROGRAM_SECTIONS:
+            _insert(self.cur, "document_sections", {"document_id": self.program_id, "section": key, "body":
+                                                    program.prefilled(key, f"Chi bộ {SCHOOL}",
+                                                                      f"{start.year}–{self.term['end'].year}")})
         goal_quality = _insert(self.cur, "goals", {"document_id": self.program_id, "position": 0,
                                                    "title": "Nâng cao chất lượng giáo dục toàn diện",
                                                    "expected_result": "Học sinh hoàn thành chương trình lớp học từ 99% trở lên."})

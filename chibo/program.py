@@ -13,23 +13,44 @@ from chibo.errors import InputError
 from chibo.labels import DIRECTIONS, FIELDS, TARGET_KINDS
 from chibo.permissions import Actor, require
 
-# The sections an action program holds (Hướng dẫn xây dựng chương trình hành động).
+# An action program in the Party's form: an opening citing the congress resolution, then I–IV. The bodies are
+# pre-filled, the committee rewords them; the targets table goes under «Mục tiêu, chỉ tiêu», the measures by
+# field under «Nhiệm vụ, giải pháp chủ yếu». The guide's monitoring and evaluation points live in «Tổ chức thực hiện».
 PROGRAM_SECTIONS = {
-    "gioi_thieu": ("Giới thiệu", "Chương trình hành động thực hiện Nghị quyết Đại hội Chi bộ nhiệm kỳ {term}, "
-                   "nhằm cụ thể hóa các mục tiêu, chỉ tiêu của Nghị quyết thành nhiệm vụ, giải pháp, "
-                   "phân công rõ người, rõ việc, rõ thời gian."),
-    "muc_tieu": ("Mục tiêu và kết quả mong đợi", "Các mục tiêu và chỉ tiêu cụ thể được nêu trong bảng chỉ tiêu."),
-    "giai_phap": ("Nhiệm vụ, giải pháp", "Các giải pháp theo từng lĩnh vực được nêu trong bảng giải pháp."),
-    "phan_cong": ("Phân công thực hiện", "Chi ủy phân công đồng chí phụ trách từng giải pháp; các đoàn thể, "
-                  "tổ chuyên môn xây dựng kế hoạch cụ thể của đơn vị."),
-    "tien_do": ("Tiến độ thực hiện", "Thực hiện theo lộ trình từng năm học; mốc thời gian ghi tại bảng giải pháp."),
-    "theo_doi": ("Theo dõi, giám sát", "Chỉ số theo dõi là các chỉ tiêu đã nêu; kết quả được cập nhật hằng tháng "
-                 "và báo cáo tại buổi sinh hoạt chi bộ thường kỳ."),
-    "truyen_thong": ("Truyền thông, phổ biến", "Quán triệt chương trình đến toàn thể đảng viên; triển khai qua "
-                     "họp liên tịch và họp hội đồng sư phạm để mọi cán bộ, giáo viên cùng thực hiện."),
-    "danh_gia": ("Đánh giá và điều chỉnh", "Sơ kết mỗi học kỳ, tổng kết mỗi năm; điều chỉnh chỉ tiêu, giải pháp "
-                 "khi tình hình thay đổi."),
+    "mo_dau": ("", "Thực hiện Nghị quyết Đại hội {cell} nhiệm kỳ {term}, Chi ủy xây dựng Chương trình hành động "
+                   "như sau:"),
+    "muc_dich": ("Mục đích, yêu cầu", "1. Cụ thể hóa các mục tiêu, chỉ tiêu, nhiệm vụ và giải pháp của Nghị quyết "
+                 "Đại hội Chi bộ thành những việc làm cụ thể, phân công rõ người, rõ việc, rõ thời gian.\n"
+                 "2. Chương trình rõ ràng, khả thi, đo lường được, được điều chỉnh khi tình hình thay đổi; các đoàn thể, "
+                 "tổ chuyên môn và mỗi đảng viên căn cứ chương trình để xây dựng kế hoạch của mình."),
+    "muc_tieu": ("Mục tiêu, chỉ tiêu", ""),
+    "giai_phap": ("Nhiệm vụ, giải pháp chủ yếu", ""),
+    "to_chuc": ("Tổ chức thực hiện", "1. Chi ủy phân công đồng chí phụ trách từng nhiệm vụ, giải pháp; theo dõi, đôn "
+                "đốc việc thực hiện.\n"
+                "2. Kết quả thực hiện các chỉ tiêu được cập nhật hằng tháng và báo cáo tại kỳ sinh hoạt chi bộ "
+                "thường kỳ.\n"
+                "3. Sơ kết mỗi học kỳ, tổng kết mỗi năm học; Chi ủy xem xét, điều chỉnh chỉ tiêu, giải pháp khi tình "
+                "hình thay đổi.\n"
+                "4. Chương trình được quán triệt đến toàn thể đảng viên; triển khai qua họp liên tịch và họp hội đồng "
+                "sư phạm để mọi cán bộ, giáo viên, nhân viên cùng thực hiện."),
 }
+# The headings of programs made before the Party's form was the default: such a program still exports as made.
+EARLIER_SECTIONS = {
+    "gioi_thieu": "Giới thiệu", "muc_tieu": "Mục tiêu và kết quả mong đợi", "giai_phap": "Nhiệm vụ, giải pháp",
+    "phan_cong": "Phân công thực hiện", "tien_do": "Tiến độ thực hiện", "theo_doi": "Theo dõi, giám sát",
+    "truyen_thong": "Truyền thông, phổ biến", "danh_gia": "Đánh giá và điều chỉnh",
+}
+
+
+def section_titles(saved: dict[str, str]) -> dict[str, str]:
+    """The headings a program is written under: the earlier list if it was made with it, else the Party's form."""
+    if "gioi_thieu" in saved and "mo_dau" not in saved:
+        return EARLIER_SECTIONS
+    return {key: title for key, (title, _) in PROGRAM_SECTIONS.items()}
+
+
+def prefilled(key: str, cell_name: str, term: str) -> str:
+    return PROGRAM_SECTIONS[key][1].format(cell=cell_name, term=term)
 
 
 def create_program(db: Database, actor: Actor, term_id: int, issued_on, summary: str = "",
@@ -43,14 +64,14 @@ def create_program(db: Database, actor: Actor, term_id: int, issued_on, summary:
         raise InputError(f"Ngày ban hành phải nằm trong {term.name}.")
     summary = validate.text(summary or f"thực hiện Nghị quyết Đại hội Chi bộ {term.name.lower()}",
                             "Trích yếu", max_len=300)
-    place = cell.get(db).place_name
+    place, cell_name = cell.get(db).place_name, cell.get(db).name
 
     def work(cur):
         doc_id = documents.insert(cur, actor, "ctr", term_id, summary, issued_on, place)
         if from_template:
-            for key, (_, body) in PROGRAM_SECTIONS.items():
+            for key in PROGRAM_SECTIONS:
                 cur.execute("INSERT INTO document_sections VALUES (?, ?, ?)",
-                            [doc_id, key, body.format(term=term.name.replace("Nhiệm kỳ ", ""))])
+                            [doc_id, key, prefilled(key, cell_name, term.name.replace("Nhiệm kỳ ", ""))])
         return doc_id
     return db.write(work)
 

@@ -228,7 +228,7 @@ HEADINGS = {
     "resolution": ["ĐẢNG CỘNG SẢN VIỆT NAM", "NGHỊ QUYẾT", "III. TỔ CHỨC THỰC HIỆN", "T/M CHI BỘ"],
     "report": ["BÁO CÁO", "III. PHƯƠNG HƯỚNG, NHIỆM VỤ THÁNG 11/2026", "Nơi nhận:"],
     "minutes": ["BIÊN BẢN", "5. Kết luận của đồng chí chủ trì", "CHỦ TRÌ", "NGƯỜI GHI BIÊN BẢN"],
-    "program": ["CHƯƠNG TRÌNH HÀNH ĐỘNG", "VIII. ĐÁNH GIÁ VÀ ĐIỀU CHỈNH", "Nơi nhận:"],
+    "program": ["CHƯƠNG TRÌNH HÀNH ĐỘNG", "IV. TỔ CHỨC THỰC HIỆN", "Nơi nhận:"],
 }
 
 

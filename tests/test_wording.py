@@ -278,3 +278,35 @@ def test_the_minutes_stay_editable_after_the_resolution_is_adopted(demo_db, nove
     guests = "Đại biểu dự: đồng chí Trần Văn Khoa, Đảng ủy viên phụ trách Chi bộ."
     docs.save_wording(demo_db, A, "minutes", minutes_doc.id, parts | {"bb_dai_bieu": guests}, TODAY)
     assert guests in paragraphs(docs.export_bytes(demo_db, A, "minutes", november.id, TODAY))
+
+
+# -- the action program ------------------------------------------------------------------------------------------
+def test_the_action_program_follows_the_partys_form(demo_db):
+    data = docs.export_bytes(demo_db, A, "program", documents.current_program(demo_db).id, TODAY)
+    text = paragraphs(data)
+    start = text.index("CHƯƠNG TRÌNH HÀNH ĐỘNG") + 2
+    assert text[start] == ("Thực hiện Nghị quyết Đại hội Chi bộ Trường Tiểu học Sông Mây nhiệm kỳ 2025–2027, Chi ủy "
+                           "xây dựng Chương trình hành động như sau:")
+    assert [line for line in text if re.match(r"(I|II|III|IV)\. ", line)] == [
+        "I. MỤC ĐÍCH, YÊU CẦU", "II. MỤC TIÊU, CHỈ TIÊU", "III. NHIỆM VỤ, GIẢI PHÁP CHỦ YẾU", "IV. TỔ CHỨC THỰC HIỆN"]
+    tables = open_docx(io.BytesIO(data)).tables
+    assert [c.text for c in tables[1].rows[0].cells] == ["TT", "Chỉ tiêu", "Đơn vị tính", "Đầu nhiệm kỳ", "Mục tiêu"]
+    assert [c.text for c in tables[2].rows[0].cells] == ["Nhiệm vụ, giải pháp", "Chủ trì", "Phối hợp", "Thời hạn"]
+
+
+def test_a_program_made_with_the_earlier_headings_still_exports_under_them(demo_db):
+    program_id = documents.current_program(demo_db).id
+    demo_db.write(lambda cur: cur.execute("DELETE FROM document_sections WHERE document_id = ?", [program_id]))
+    demo_db.write(lambda cur: cur.execute("INSERT INTO document_sections VALUES (?, 'gioi_thieu', 'Giới thiệu cũ.'),"
+                                          " (?, 'danh_gia', 'Đánh giá cũ.')", [program_id, program_id]))
+    text = paragraphs(docs.export_bytes(demo_db, A, "program", program_id, TODAY))
+    assert "I. GIỚI THIỆU" in text and "VIII. ĐÁNH GIÁ VÀ ĐIỀU CHỈNH" in text and "Giới thiệu cũ." in text
+
+
+def test_rendered_the_programs_deadlines_do_not_wrap_and_its_signature_stays_whole(demo_db, tmp_path):
+    data = docs.export_bytes(demo_db, A, "program", documents.current_program(demo_db).id, TODAY)
+    pages = [re.sub(r"\s+", " ", page) for page in pdf_pages(data, tmp_path) if page.strip()]
+    assert all(token in pages[-1] for token in ("T/M CHI BỘ", "BÍ THƯ", "Lê Thu Nga", "Nơi nhận:"))
+    for table in open_docx(io.BytesIO(data)).tables[2:-1]:
+        for row in table.rows[1:]:
+            assert any(row.cells[-1].text in page for page in pages), row.cells[-1].text

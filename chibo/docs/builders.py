@@ -13,7 +13,7 @@ from chibo.db import Database
 from chibo.docs import wording
 from chibo.docs.layout import Writer, vn_date_line
 from chibo.errors import InputError
-from chibo.labels import missing, vn_date, vn_number
+from chibo.labels import FIELDS, missing, vn_date, vn_number
 
 
 def _rows(frame: pd.DataFrame) -> list[SimpleNamespace]:
@@ -108,22 +108,35 @@ def action_program(db: Database, profile: dict, document_id: int, today: date) -
     if not any(v.strip() for v in sections.values()) and card.empty and measures.empty:
         raise InputError("Chương trình chưa có nội dung, chỉ tiêu hay giải pháp nào; chưa thể xuất văn bản.")
     writer = _start(db, profile, doc, "Chương trình hành động", today)
-    for number, (key, (title, _)) in enumerate(program.PROGRAM_SECTIONS.items()):
+    titles = program.section_titles(sections)
+    writer.body(sections.get("mo_dau", ""))
+    for number, (key, title) in enumerate((k, t) for k, t in titles.items() if t):
         writer.heading(f"{ROMAN[number]}. {title.upper()}")
         writer.body(sections.get(key, ""))
-        if key == "muc_tieu" and not card.empty:
+        if key == "muc_tieu":
             for goal in _rows(program.goals(db, doc.id)):
                 writer.body(f"- {goal.title}: {goal.expected_result}")
-            writer.table(["Chỉ tiêu", "Đơn vị tính", "Ban đầu", "Chỉ tiêu nhiệm kỳ"],
-                         [[r.name, r.unit, "" if missing(r.baseline) or r.baseline is None else vn_number(r.baseline),
-                           r.target_text or vn_number(r.target_value)] for r in _rows(card)],
-                         [writer.usable_mm * 0.5, writer.usable_mm * 0.16, writer.usable_mm * 0.14, writer.usable_mm * 0.2])
+            if not card.empty:
+                writer.table(["TT", "Chỉ tiêu", "Đơn vị tính", "Đầu nhiệm kỳ", "Mục tiêu"],
+                             [[str(n), r.name, r.unit, "" if missing(r.baseline) or r.baseline is None
+                               else vn_number(r.baseline), r.target_text or vn_number(r.target_value)]
+                              for n, r in enumerate(_rows(card), start=1)],
+                             [writer.usable_mm * share for share in (0.07, 0.45, 0.14, 0.14, 0.2)])
         if key == "giai_phap" and not measures.empty:
-            writer.table(["Giải pháp", "Chủ trì", "Phối hợp", "Thời hạn"],
-                         [[f"{r.title}. {r.how}".strip(), r.lead or "", r.partners, vn_date(r.deadline)]
-                          for r in _rows(measures)],
-                         [writer.usable_mm * 0.46, writer.usable_mm * 0.2, writer.usable_mm * 0.2, writer.usable_mm * 0.14])
+            _measures_by_field(writer, measures)
     return _finish(db, writer)
+
+
+def _measures_by_field(writer: Writer, measures: pd.DataFrame) -> None:
+    """Each field's measures with who leads, who takes part and by when; the deadline column fits a date."""
+    for number, (field, label) in enumerate(((f, lbl) for f, lbl in FIELDS.items()
+                                             if (measures["field"] == f).any()), start=1):
+        writer.heading(f"{number}. {label}")
+        rows = measures[measures["field"] == field]
+        writer.table(["Nhiệm vụ, giải pháp", "Chủ trì", "Phối hợp", "Thời hạn"],
+                     [[f"{r.title}. {r.how}".strip(), r.lead or "", r.partners or "", vn_date(r.deadline)]
+                      for r in _rows(rows)],
+                     [writer.usable_mm * share for share in (0.44, 0.19, 0.19, 0.18)])
 
 
 # -- the minutes -------------------------------------------------------------------------------------
