@@ -174,3 +174,4 @@ if export_tab.open:
             for kind, label in (("resolution", "nghị quyết"), ("report", "báo cáo gửi Đảng ủy"),
                                 ("minutes", "biên bản sinh hoạt")):
                 ui.document_downloads(db, actor, kind, doc.id, today, label)
+            ui.upload_pack(db, actor, month, today)

@@ -163,6 +163,8 @@ WRITES = {
     "backup.restore_running": ("backup", lambda db, a: backup.restore_running(db, a, "/nonexistent", db.path.parent)),
     "docs.save_profile": ("settings", lambda db, a: docs.save_profile(db, a, {})),
     "docs.export_bytes": ("export", lambda db, a: docs.export_bytes(db, a, "resolution", _resolution(db), TODAY)),
+    "docs.mark_delivered": ("export", lambda db, a: docs.mark_delivered(db, a, _resolution(db), "so_tay",
+                                                                       "2026-11-10", TODAY)),
     "demo.load": ("settings", lambda db, a: demo.load(db, a, today=TODAY)),
 }
 

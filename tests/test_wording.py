@@ -310,3 +310,29 @@ def test_rendered_the_programs_deadlines_do_not_wrap_and_its_signature_stays_who
     for table in open_docx(io.BytesIO(data)).tables[2:-1]:
         for row in table.rows[1:]:
             assert any(row.cells[-1].text in page for page in pages), row.cells[-1].text
+
+
+# -- the upload pack for Sổ tay đảng viên ----------------------------------------------------------------------------
+def test_the_upload_pack_holds_each_document_as_pdf_and_word_named_as_a_person_would(demo_db):
+    import zipfile
+    name, data = docs.upload_pack(demo_db, A, NOV, TODAY)
+    assert name == "goi-so-tay-2026-11.zip"
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    assert sorted(archive.namelist()) == ["BB-2026-11.docx", "BB-2026-11.pdf", "BC-05-CB-2026-10.docx",
+                                          "BC-05-CB-2026-10.pdf", "NQ-06-CB-2026-11.docx", "NQ-06-CB-2026-11.pdf"]
+    printed = subprocess.run(["pdftotext", "-", "-"], input=archive.read("NQ-06-CB-2026-11.pdf"), capture_output=True,
+                             check=True).stdout.decode()
+    assert "NGHỊ QUYẾT" in printed and "Sông Mây" in printed
+    assert docs.pack_made_at(demo_db, NOV) is not None
+
+
+def test_the_secretary_marks_what_was_uploaded_and_sent_with_the_day_and_who(demo_db, november):
+    docs.mark_delivered(demo_db, A, november.id, "so_tay", date(2026, 11, 4), TODAY)
+    docs.mark_delivered(demo_db, A, november.id, "dang_uy", date(2026, 11, 5), TODAY)
+    row = docs.deliveries(demo_db, NOV).set_index("kind").loc["nq_thang"]
+    assert (row["uploaded_on"], row["sent_on"], row["uploaded_by"]) == (pd.Timestamp(2026, 11, 4),
+                                                                       pd.Timestamp(2026, 11, 5), A.username)
+    with pytest.raises(InputError, match="không thể ở tương lai"):
+        docs.mark_delivered(demo_db, A, november.id, "so_tay", date(2026, 12, 1), TODAY)
+    with pytest.raises(InputError, match="không thể đăng, gửi trước ngày đó"):
+        docs.mark_delivered(demo_db, A, november.id, "so_tay", date(2026, 10, 1), TODAY)

@@ -8,13 +8,14 @@ from datetime import date
 
 from chibo import cell, documents, months
 from chibo.db import Database
-from chibo.docs import builders, pdf, wording
+from chibo.docs import builders, pack, pdf, wording
 from chibo.docs.profile import DEFAULT_PROFILE, PROFILE_LABELS, profile, save_profile, validate_profile
 from chibo.errors import InputError
 from chibo.permissions import Actor, require
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PDF_MIME = "application/pdf"
+DELIVERY_CHANNELS = pack.CHANNELS
 KINDS = {
     "resolution": ("nghi-quyet", builders.resolution),
     "program": ("chuong-trinh-hanh-dong", builders.action_program),
@@ -57,6 +58,23 @@ def _young_garbage_collected():
 def export_pdf(db: Database, actor: Actor, kind: str, document_id: int, today: date) -> bytes:
     """The same document as PDF (LibreOffice); the .docx stays the one to edit."""
     return pdf.from_docx(export_bytes(db, actor, kind, document_id, today))
+
+
+def upload_pack(db: Database, actor: Actor, month: date, today: date) -> tuple[str, bytes]:
+    """The month's resolution, report and minutes as PDF and .docx in one .zip, for Sổ tay đảng viên."""
+    return pack.make(db, actor, month, today)
+
+
+def mark_delivered(db: Database, actor: Actor, document_id: int, channel: str, done_on, today: date) -> None:
+    pack.mark(db, actor, document_id, channel, done_on, today)
+
+
+def deliveries(db: Database, month: date):
+    return pack.deliveries(db, month)
+
+
+def pack_made_at(db: Database, month: date):
+    return pack.made_at(db, month)
 
 
 def pdf_available() -> bool:
@@ -105,6 +123,7 @@ def filename(db: Database, kind: str, document_id: int, today: date, extension: 
     return f"{KINDS[kind][0]}-{stamp}.{extension}"
 
 
-__all__ = ["DEFAULT_PROFILE", "DOCX_MIME", "PDF_MIME", "PROFILE_LABELS", "export_bytes", "export_pdf", "filename",
-           "pdf_available", "implementation_template",
-           "profile", "rewordable", "save_implementation_template", "save_profile", "save_wording", "validate_profile"]
+__all__ = ["DEFAULT_PROFILE", "DELIVERY_CHANNELS", "DOCX_MIME", "PDF_MIME", "PROFILE_LABELS", "deliveries",
+           "export_bytes", "export_pdf", "filename", "implementation_template", "mark_delivered", "pack_made_at",
+           "pdf_available", "profile", "rewordable", "save_implementation_template", "save_profile", "save_wording",
+           "upload_pack", "validate_profile"]

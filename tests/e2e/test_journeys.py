@@ -4,6 +4,7 @@ import io
 import re
 import subprocess
 import sys
+import zipfile
 
 import pytest
 from docx import Document
@@ -148,6 +149,12 @@ def test_the_resolution_and_the_report_download_and_open(seeded, server, browser
         p.get_by_role("tab", name="Xuất văn bản").click()
         data = download(p, "Chuẩn bị báo cáo gửi Đảng ủy — Word (.docx)", "⬇️ Tải báo cáo gửi Đảng ủy — Word (.docx)")
         assert "BÁO CÁO" in [para.text for para in Document(io.BytesIO(data)).paragraphs]
+    with journey.step("tải gói Sổ tay") as p:
+        p.get_by_role("tab", name="Xuất văn bản").click()
+        data = download(p, "Chuẩn bị gói tải lên (.zip)", "⬇️ Tải gói (.zip)")
+        names = sorted(zipfile.ZipFile(io.BytesIO(data)).namelist())
+        assert [n.split("-")[0] for n in names] == ["BB", "BB", "BC", "BC", "NQ", "NQ"]
+        assert {n.rsplit(".", 1)[1] for n in names} == {"docx", "pdf"}
 
 
 def test_the_display_walks_the_agenda_and_shows_a_change_from_another_device(seeded, server, browser):
