@@ -216,27 +216,27 @@ def document_downloads(db: Database, actor: Actor, kind: str, document_id: int, 
 def upload_pack(db: Database, actor: Actor, month: date, today: date) -> None:
     """The month's pack for Sổ tay đảng viên, and the secretary's record of what was uploaded and sent."""
     from chibo import docs
-    from chibo.labels import DOC_KINDS
     st.markdown("**Gói tải lên Sổ tay đảng viên** — nghị quyết, báo cáo và biên bản, mỗi văn bản cả PDF và Word.")
-    made = docs.pack_made_at(db, month)
-    if made:
-        st.caption(f"Gói của tháng này được tạo lúc {made:%H:%M ngày %d/%m/%Y}.")
     if st.button("Chuẩn bị gói tải lên (.zip)", key="prepare_pack"):
         with st.spinner("Đang tạo các tệp PDF…"):
             made_pack = attempt(docs.upload_pack, db, actor, month, today, rerun=False)
         if made_pack:
             st.download_button("⬇️ Tải gói (.zip)", made_pack[1], made_pack[0], mime="application/zip",
                                key="download_pack")
-    for row in docs.deliveries(db, month).itertuples():
-        label = DOC_KINDS[row.kind] + (f" số {row.number:02d}" if row.number and row.status != "draft" else "")
+    made = docs.pack_made_at(db, month)
+    if made:
+        st.caption(f"Gói của tháng này được tạo lúc {made:%H:%M ngày %d/%m/%Y}.")
+    rows = docs.deliveries(db, month)
+    for row in rows.itertuples():
+        label = row.label
         done = [f"đăng Sổ tay ngày {labels.vn_date(row.uploaded_on)} ({row.uploaded_by})" if row.uploaded_by else "",
                 f"gửi Đảng ủy ngày {labels.vn_date(row.sent_on)} ({row.sent_by})" if row.sent_by else ""]
         st.write(f"- {label}: " + ("; ".join(d for d in done if d) or "chưa đăng, chưa gửi"))
     with st.form("deliveries"):
-        rows = docs.deliveries(db, month)
-        names = {int(r.id): DOC_KINDS[r.kind] for r in rows.itertuples()}
+        names = dict(zip(rows["id"].astype(int), rows["label"]))
         picked = st.selectbox("Văn bản", list(names), format_func=names.get)
-        channel = st.radio("Việc đã làm", list(docs.DELIVERY_CHANNELS), format_func=docs.DELIVERY_CHANNELS.get, horizontal=True)
+        channel = st.radio("Việc đã làm", list(docs.DELIVERY_CHANNELS), format_func=docs.DELIVERY_CHANNELS.get,
+                           horizontal=True)
         day = st.date_input("Ngày", today, format="DD/MM/YYYY")
         if st.form_submit_button("Ghi nhận"):
             attempt(docs.mark_delivered, db, actor, picked, channel, day, today, success="Đã ghi nhận.")

@@ -56,7 +56,7 @@ if bases_tab.open:
     with bases_tab:
         bases = plans.bases(db, doc.id)
         edited = st.data_editor(bases[["kind", "text"]], num_rows="dynamic" if "edit" in steps else "fixed",
-                                disabled="edit" not in steps,
+                                disabled="edit" not in steps, hide_index=True,
                                 width="stretch", key=f"bases_{doc.id}", column_config={
                                     "kind": st.column_config.SelectboxColumn("Loại căn cứ", options=list(BASE_KINDS),
                                                                              format_func=BASE_KINDS.get,
@@ -152,19 +152,23 @@ if wording_tab.open:
         st.caption("Lời văn dưới đây được điền sẵn từ số liệu; chi ủy sửa cho đúng lời của chi bộ rồi bấm «Lưu lời văn». "
                    "Xóa trắng một ô để dùng lại lời gợi ý. Văn bản đã thông qua thì khóa cùng lời văn.")
         if "edit" not in steps and "reopen" in steps:
-            st.info("Nghị quyết đã thông qua nên lời văn đang khóa. Muốn sửa: thẻ «Thông qua» → «Mở lại để sửa».")
+            st.info("Nghị quyết đã thông qua nên lời văn của nghị quyết đang khóa; muốn sửa: thẻ «Thông qua» → «Mở lại "
+                    "để sửa». Biên bản vẫn sửa được.")
         ui.wording_form(db, actor, "resolution", doc.id, today, "edit" in steps, "Nghị quyết")
         report_doc = documents.report_of(db, months.previous_month(month))
         if report_doc is not None:
             ui.wording_form(db, actor, "report", report_doc.id, today, "edit" in documents.next_steps(report_doc, actor),
-                            f"Báo cáo {report_doc.number_shown}")
+                            f"Báo cáo {report_doc.number_shown.replace('Số', 'số', 1)}")
         elif actor.can("export"):
             st.info("Báo cáo gửi Đảng ủy về tháng trước được lập khi xuất lần đầu (thẻ «Xuất văn bản»); sau đó "
                     "lời văn của báo cáo hiện ở đây.")
         minutes_doc = documents.minutes_of(db, month)
         if minutes_doc is not None:  # minutes stay editable after adoption: they record what was said
             ui.wording_form(db, actor, "minutes", minutes_doc.id, today,
-                            "edit" in documents.next_steps(minutes_doc, actor), "Biên bản sinh hoạt")
+                            "edit" in documents.next_steps(minutes_doc, actor), "Biên bản sinh hoạt (vẫn sửa được)")
+        elif actor.can("export") and doc.meeting_id:
+            st.info("Biên bản buổi sinh hoạt được lập khi xuất lần đầu (thẻ «Xuất văn bản»); sau đó lời văn của biên "
+                    "bản hiện ở đây và vẫn sửa được sau khi nghị quyết đã thông qua.")
 
 if export_tab.open:
     with export_tab:

@@ -317,3 +317,23 @@ def test_creating_a_draft_closes_the_new_month_box_so_a_second_click_cannot_make
     assert "Tạo dự thảo" not in [b.label for b in at.button]
     db = ui._database(str(tmp_path / "app.duckdb"))
     assert db.scalar("SELECT count(*) FROM documents WHERE kind = 'nq_thang' AND month = DATE '2026-12-01'") == 1
+
+
+def test_the_export_tab_lists_the_months_documents_and_records_an_upload(demo_app, tmp_path, today):
+    from chibo import docs, documents
+    db = ui._database(str(tmp_path / "app.duckdb"))
+    november = documents.monthly_resolution(db, today.replace(day=1))
+    docs.export_bytes(db, auth.SYSTEM, "minutes", november.id, today)  # the minutes exist, without a number
+    at = signed_in(demo_app["quan_tri"]).run()
+    at.switch_page("pages/plan_month.py").run()
+    at.session_state["plan_month_tab"] = "Xuất văn bản"
+    at.run()
+    assert not at.exception, at.exception
+    listed = [m.value for m in at.markdown if m.value.startswith("- ")]
+    assert "- Biên bản: chưa đăng, chưa gửi" in listed and "- Nghị quyết thường kỳ số 06: chưa đăng, chưa gửi" in listed
+    next(b for b in at.button if b.label == "Ghi nhận").click().run()
+    assert not at.exception and not at.error
+    again = signed_in(demo_app["quan_tri"])
+    again.session_state["plan_month_tab"] = "Xuất văn bản"
+    again.run().switch_page("pages/plan_month.py").run()
+    assert any(m.value.startswith("- Nghị quyết thường kỳ số 06: đăng Sổ tay ngày 21/11/2026") for m in again.markdown)

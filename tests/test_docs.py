@@ -279,7 +279,7 @@ def test_a_document_comes_as_pdf_with_its_vietnamese_intact(demo_db):
     text = subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True).stdout.decode()
     text = " ".join(text.split())  # lines end where the page ends them
     assert "NGHỊ QUYẾT" in text and "Chi bộ thảo luận và thống nhất ban hành nghị quyết như sau:" in text
-    assert docs.filename(demo_db, "resolution", resolution.id, TODAY, "pdf") == "nghi-quyet-2026-11.pdf"
+    assert docs.filename(demo_db, "resolution", resolution.id, TODAY, "pdf") == "NQ-06-CB-2026-11.pdf"
 
 
 def test_without_libreoffice_the_pdf_says_how_to_install_it_and_the_docx_still_works(demo_db, monkeypatch):

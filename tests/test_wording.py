@@ -336,3 +336,10 @@ def test_the_secretary_marks_what_was_uploaded_and_sent_with_the_day_and_who(dem
         docs.mark_delivered(demo_db, A, november.id, "so_tay", date(2026, 12, 1), TODAY)
     with pytest.raises(InputError, match="không thể đăng, gửi trước ngày đó"):
         docs.mark_delivered(demo_db, A, november.id, "so_tay", date(2026, 10, 1), TODAY)
+
+
+def test_a_single_download_is_named_as_in_the_pack_and_the_file_names_the_cell(demo_db, november, report):
+    assert docs.filename(demo_db, "report", november.id, TODAY, "pdf") == "BC-05-CB-2026-10.pdf"
+    assert docs.filename(demo_db, "resolution", november.id, TODAY) == "NQ-06-CB-2026-11.docx"
+    core = open_docx(io.BytesIO(report)).core_properties
+    assert core.author == "Chi bộ Trường Tiểu học Sông Mây" and "python-docx" not in (core.comments or "")

@@ -118,7 +118,13 @@ def save_implementation_template(db: Database, actor: Actor, text: str) -> None:
 
 
 def filename(db: Database, kind: str, document_id: int, today: date, extension: str = "docx") -> str:
+    """The file a person would save: NQ-06-CB-2026-11.docx, BC-05-CB-2026-10.pdf, BB-2026-11.docx; a program by
+    its kind and day."""
     doc = documents.get(db, document_id)
+    named = {"resolution": lambda: doc, "report": lambda: documents.report_of(db, months.previous_month(doc.month)),
+             "minutes": lambda: documents.minutes_of(db, doc.month)}.get(kind, lambda: None)()
+    if named is not None:
+        return f"{pack.file_stem(named)}.{extension}"
     stamp = f"{doc.month:%Y-%m}" if doc.month else f"{doc.issued_on or today:%Y-%m-%d}"
     return f"{KINDS[kind][0]}-{stamp}.{extension}"
 

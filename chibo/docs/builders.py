@@ -44,6 +44,7 @@ def _start(db: Database, profile: dict, doc: documents.Document, kind_name: str,
     writer.header(profile_cell.superior_name, profile_cell.name, number,
                   vn_date_line(profile_cell.place_name, day))
     writer.title(kind_name, doc.summary, draft=not doc.locked and doc.kind in ("nq_thang", "bao_cao", "ctr"))
+    writer.properties(author=profile_cell.name, title=f"{kind_name} {doc.summary}")
     return writer
 
 

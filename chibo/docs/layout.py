@@ -273,6 +273,11 @@ class Writer:
                 self._paragraph(cell, "", self.p["signature_pt"], CENTER)
             self._paragraph(cell, name, self.p["signature_pt"], CENTER, bold=True)
 
+    def properties(self, author: str, title: str) -> None:
+        """The file's own properties name the cell and the document, never the software that wrote it."""
+        core = self.doc.core_properties
+        core.author, core.last_modified_by, core.title, core.comments = author, author, title, ""
+
     def to_bytes(self) -> bytes:
         buffer = io.BytesIO()
         self.doc.save(buffer)

@@ -94,7 +94,20 @@ def mark(db: Database, actor: Actor, document_id: int, channel: str, done_on, to
 
 
 def deliveries(db: Database, month: date) -> pd.DataFrame:
-    """The month's documents with when each was uploaded and sent, and by whom."""
+    """The month's documents with when each was uploaded and sent, and by whom; `label` names each as a person
+    does ("Nghị quyết thường kỳ số 06", "Biên bản")."""
+    frame = _deliveries(db, month)
+    return frame.assign(label=[_label(kind, number, status) for kind, number, status in
+                               zip(frame["kind"], frame["number"], frame["status"])])
+
+
+def _label(kind: str, number, status: str) -> str:
+    from chibo.labels import DOC_KINDS, missing
+    numbered = not missing(number) and number and status != "draft"
+    return DOC_KINDS[kind] + (f" số {int(number):02d}" if numbered else "")
+
+
+def _deliveries(db: Database, month: date) -> pd.DataFrame:
     month = months.month_start(month)
     return db.query(
         "SELECT d.id, d.kind, d.number, d.status, d.month, s.done_on AS uploaded_on, s.username AS uploaded_by,"
