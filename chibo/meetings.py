@@ -218,6 +218,23 @@ def scores(db: Database, meeting_id: int) -> dict[str, float]:
     return dict(db.rows("SELECT criterion, points FROM meeting_scores WHERE meeting_id = ?", [meeting_id]))
 
 
+def record_times(db: Database, actor: Actor, meeting_id: int, starts_at, ends_at) -> None:
+    """When the meeting began and ended, as the minutes state them."""
+    require(actor, "run_meeting")
+    starts, ends = _clock(starts_at, "Giờ bắt đầu"), _clock(ends_at, "Giờ kết thúc")
+    if starts and ends and ends <= starts:
+        raise InputError("Giờ kết thúc phải sau giờ bắt đầu.")
+
+    def work(cur):
+        before = cur.execute("SELECT starts_at, ends_at FROM meetings WHERE id = ?", [meeting_id]).fetchone()
+        if before is None:
+            raise InputError("Không tìm thấy cuộc họp.")
+        cur.execute("UPDATE meetings SET starts_at = ?, ends_at = ? WHERE id = ?", [starts, ends, meeting_id])
+        audit.log(cur, actor, "ghi giờ sinh hoạt", "meetings", meeting_id,
+                  {"starts_at": before[0], "ends_at": before[1]}, {"starts_at": starts, "ends_at": ends})
+    db.write(work)
+
+
 def record_vote(db: Database, actor: Actor, meeting_id: int, votes_for, votes_against=0) -> None:
     require(actor, "run_meeting")
 

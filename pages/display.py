@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from chibo import agenda, dashboard, meetings, ui
+from chibo import agenda, dashboard, docs, meetings, ui
 from chibo.labels import ATTENDANCE, vn_date
 
 db = ui.database()
@@ -68,9 +68,23 @@ if actor.can("run_meeting"):
             with st.form("remark", clear_on_submit=True):
                 section = st.selectbox("Mục", [k for k, _ in SECTIONS], format_func=dict(SECTIONS).get,
                                        index=st.session_state.get("display_section", 0))
+                people = dict(zip(roll["member_id"], roll["full_name"]))
+                speaker = st.selectbox("Người phát biểu", list(people), index=None, format_func=people.get,
+                                       placeholder="Chọn đồng chí phát biểu (nếu có)")
                 text = st.text_input("Ý kiến, ghi chú")
                 if st.form_submit_button("Ghi ý kiến"):
-                    ui.attempt(meetings.add_remark, db, actor, meeting["id"], section, text, success="Đã ghi ý kiến.")
+                    ui.attempt(meetings.add_remark, db, actor, meeting["id"], section, text, speaker,
+                               success="Đã ghi ý kiến.")
+            with st.form("minutes_facts"):
+                st.markdown("**Cho biên bản**")
+                start_col, end_col = st.columns(2)
+                starts = start_col.time_input("Giờ bắt đầu", meeting["starts_at"], step=300)
+                ends = end_col.time_input("Giờ kết thúc", meeting["ends_at"], step=300)
+                guests = st.text_input("Đại biểu dự", placeholder="đồng chí …, Đảng ủy viên phụ trách Chi bộ")
+                conclusion = st.text_area("Kết luận của đồng chí chủ trì", height=80)
+                if st.form_submit_button("Ghi vào biên bản"):
+                    ui.attempt(docs.record_minutes_facts, db, actor, context["month"], starts, ends, guests, conclusion,
+                               today, success="Đã ghi vào biên bản.")
             with st.form("vote"):
                 votes = st.number_input("Số đồng chí tán thành", 0, 200, int(meeting["votes_for"] or 0))
                 if st.form_submit_button("Ghi kết quả biểu quyết"):

@@ -337,3 +337,21 @@ def test_the_export_tab_lists_the_months_documents_and_records_an_upload(demo_ap
     again.session_state["plan_month_tab"] = "Xuất văn bản"
     again.run().switch_page("pages/plan_month.py").run()
     assert any(m.value.startswith("- Nghị quyết thường kỳ số 06: đăng Sổ tay ngày 21/11/2026") for m in again.markdown)
+
+
+def test_the_secretary_records_the_minutes_facts_and_a_named_speaker_from_the_display(demo_app, tmp_path, today):
+    at = signed_in(demo_app["quan_tri"]).run()
+    at.switch_page("pages/display.py").run()
+    at.session_state["display_secretary"] = True
+    at.run()
+    assert not at.exception, at.exception
+    db = ui._database(str(tmp_path / "app.duckdb"))
+    member = db.scalar("SELECT min(id) FROM members WHERE status = 'active'")
+    next(s for s in at.selectbox if s.label == "Người phát biểu").set_value(member)
+    next(t for t in at.text_input if t.label == "Ý kiến, ghi chú").input("Nhất trí với báo cáo.")
+    next(b for b in at.button if b.label == "Ghi ý kiến").click().run()
+    next(t for t in at.text_area if t.label == "Kết luận của đồng chí chủ trì").input("Chi bộ thống nhất cao.")
+    next(b for b in at.button if b.label == "Ghi vào biên bản").click().run()
+    assert not at.exception and not at.error
+    assert db.scalar("SELECT speaker_id FROM meeting_remarks WHERE text = 'Nhất trí với báo cáo.'") == member
+    assert db.scalar("SELECT body FROM document_sections WHERE section = 'bb_ket_luan'") == "Chi bộ thống nhất cao."

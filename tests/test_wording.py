@@ -343,3 +343,15 @@ def test_a_single_download_is_named_as_in_the_pack_and_the_file_names_the_cell(d
     assert docs.filename(demo_db, "resolution", november.id, TODAY) == "NQ-06-CB-2026-11.docx"
     core = open_docx(io.BytesIO(report)).core_properties
     assert core.author == "Chi bộ Trường Tiểu học Sông Mây" and "python-docx" not in (core.comments or "")
+
+
+def test_the_meeting_screen_records_times_guests_and_the_conclusion_into_the_minutes(demo_db, november):
+    docs.record_minutes_facts(demo_db, A, NOV, "14:05", "16:20", "đồng chí Trần Văn Khoa, Đảng ủy viên phụ trách",
+                              "Chi bộ thống nhất cao với báo cáo và dự thảo.", TODAY)
+    text = paragraphs(docs.export_bytes(demo_db, A, "minutes", november.id, TODAY))
+    assert text[text.index("BIÊN BẢN") + 2].startswith("Vào lúc 14 giờ 05 ngày 03/11/2026")
+    assert "Đại biểu dự: đồng chí Trần Văn Khoa, Đảng ủy viên phụ trách." in text
+    assert "Chi bộ thống nhất cao với báo cáo và dự thảo." in text
+    assert text[-1].endswith("kết thúc lúc 16 giờ 20 cùng ngày.")
+    with pytest.raises(InputError, match="Giờ kết thúc phải sau giờ bắt đầu"):
+        docs.record_minutes_facts(demo_db, A, NOV, "16:00", "15:00", "", "", TODAY)

@@ -77,6 +77,23 @@ def pack_made_at(db: Database, month: date):
     return pack.made_at(db, month)
 
 
+def record_minutes_facts(db: Database, actor: Actor, month: date, starts_at, ends_at, guests: str, conclusion: str,
+                         today: date) -> None:
+    """From the meeting screen: when the meeting began and ended, who attended as a guest, what the chair concluded —
+    into the meeting record and the month's minutes."""
+    from chibo import meetings, validate
+    minutes_doc = documents.month_minutes(db, actor, month)
+    meetings.record_times(db, actor, minutes_doc.meeting_id, starts_at, ends_at)
+    notes = {"bb_dai_bieu": validate.text(guests, "Đại biểu dự", required=False, max_len=400),
+             "bb_ket_luan": validate.long_text(conclusion, "Kết luận của chủ trì")}
+    notes = {key: value for key, value in notes.items() if value}
+    if not notes:
+        return
+    if "bb_dai_bieu" in notes and not notes["bb_dai_bieu"].lower().startswith("đại biểu"):
+        notes["bb_dai_bieu"] = f"Đại biểu dự: {notes['bb_dai_bieu'].rstrip('.')}."
+    documents.save_sections(db, actor, minutes_doc.id, notes)
+
+
 def pdf_available() -> bool:
     return pdf.available()
 
@@ -131,5 +148,5 @@ def filename(db: Database, kind: str, document_id: int, today: date, extension: 
 
 __all__ = ["DEFAULT_PROFILE", "DELIVERY_CHANNELS", "DOCX_MIME", "PDF_MIME", "PROFILE_LABELS", "deliveries",
            "export_bytes", "export_pdf", "filename", "implementation_template", "mark_delivered", "pack_made_at",
-           "pdf_available", "profile", "rewordable", "save_implementation_template", "save_profile", "save_wording",
-           "upload_pack", "validate_profile"]
+           "pdf_available", "profile", "record_minutes_facts", "rewordable", "save_implementation_template",
+           "save_profile", "save_wording", "upload_pack", "validate_profile"]
