@@ -42,11 +42,27 @@ EARLIER_SECTIONS = {
 }
 
 
-def section_titles(saved: dict[str, str]) -> dict[str, str]:
-    """The headings a program is written under: the earlier list if it was made with it, else the Party's form."""
+def section_titles(saved: dict[str, str], headings: dict[str, str] | None = None) -> dict[str, str]:
+    """The headings a program is written under: the earlier list if it was made with it, else the Party's form
+    with the cell's own wording of each heading (`headings`, see `headings`)."""
     if "gioi_thieu" in saved and "mo_dau" not in saved:
         return EARLIER_SECTIONS
-    return {key: title for key, (title, _) in PROGRAM_SECTIONS.items()}
+    own = headings or {}
+    return {key: own.get(key) or title for key, (title, _) in PROGRAM_SECTIONS.items()}
+
+
+def headings(db: Database) -> dict[str, str]:
+    """The cell's wording of the program's headings (part of its document format); the Party's form by default."""
+    saved = cell.setting(db, "program_headings", {})
+    return {key: saved.get(key) or title for key, (title, _) in PROGRAM_SECTIONS.items() if title}
+
+
+def save_headings(db: Database, actor: Actor, values: dict[str, str]) -> None:
+    unknown = set(values) - {key for key, (title, _) in PROGRAM_SECTIONS.items() if title}
+    if unknown:
+        raise InputError("Có đề mục không thuộc chương trình hành động; hãy tải lại trang.")
+    cleaned = {key: validate.text(value, "Đề mục", max_len=120) for key, value in values.items()}
+    cell.save_setting(db, actor, "program_headings", cleaned)
 
 
 def prefilled(key: str, cell_name: str, term: str) -> str:

@@ -91,3 +91,11 @@ if format_tab.open:
             text = st.text_area("Tổ chức thực hiện", docs.implementation_template(db), height=220)
             if st.form_submit_button("Lưu lời văn mẫu"):
                 ui.attempt(docs.save_implementation_template, db, actor, text, success="Đã lưu lời văn mẫu.")
+        with st.form("program_headings"):
+            st.markdown("**Đề mục của chương trình hành động** — mặc định theo mẫu của Đảng; chương trình đã lập theo "
+                        "các đề mục cũ vẫn xuất theo đề mục cũ.")
+            current = program.headings(db)
+            headings = {key: st.text_input(f"Mục {number}", title, key=f"program_heading_{key}")
+                        for number, (key, title) in enumerate(current.items(), start=1)}
+            if st.form_submit_button("Lưu đề mục"):
+                ui.attempt(program.save_headings, db, actor, headings, success="Đã lưu đề mục chương trình.")

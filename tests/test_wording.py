@@ -355,3 +355,12 @@ def test_the_meeting_screen_records_times_guests_and_the_conclusion_into_the_min
     assert text[-1].endswith("kết thúc lúc 16 giờ 20 cùng ngày.")
     with pytest.raises(InputError, match="Giờ kết thúc phải sau giờ bắt đầu"):
         docs.record_minutes_facts(demo_db, A, NOV, "16:00", "15:00", "", "", TODAY)
+
+
+def test_the_cell_words_the_programs_headings_its_own_way(demo_db):
+    from chibo import program
+    program.save_headings(demo_db, A, {"muc_dich": "Mục đích và yêu cầu"})
+    text = paragraphs(docs.export_bytes(demo_db, A, "program", documents.current_program(demo_db).id, TODAY))
+    assert "I. MỤC ĐÍCH VÀ YÊU CẦU" in text and "II. MỤC TIÊU, CHỈ TIÊU" in text
+    with pytest.raises(InputError, match="Đề mục không được để trống"):
+        program.save_headings(demo_db, A, {"muc_tieu": "  "})

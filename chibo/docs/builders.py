@@ -109,7 +109,7 @@ def action_program(db: Database, profile: dict, document_id: int, today: date) -
     if not any(v.strip() for v in sections.values()) and card.empty and measures.empty:
         raise InputError("Chương trình chưa có nội dung, chỉ tiêu hay giải pháp nào; chưa thể xuất văn bản.")
     writer = _start(db, profile, doc, "Chương trình hành động", today)
-    titles = program.section_titles(sections)
+    titles = program.section_titles(sections, program.headings(db))
     writer.body(sections.get("mo_dau", ""))
     for number, (key, title) in enumerate((k, t) for k, t in titles.items() if t):
         writer.heading(f"{ROMAN[number]}. {title.upper()}")
