@@ -95,15 +95,22 @@ def flash() -> None:
         st.info(message)
 
 
+# A success message outlives one rerun: closing a box or a tab after a save makes the browser ask for a second
+# rerun straight away, which would otherwise swallow the message before anyone read it.
+SUCCESS_RERUNS = 2
+
+
 def success_later(message: str) -> None:
     """Show a success message after the rerun that follows a save."""
-    st.session_state["success"] = message
+    st.session_state["success"] = (message, SUCCESS_RERUNS)
 
 
 def show_success() -> None:
-    message = st.session_state.pop("success", None)
+    message, left = st.session_state.pop("success", (None, 0))
     if message:
         st.success(message)
+        if left > 1:
+            st.session_state["success"] = (message, left - 1)
 
 
 def attempt(action: Callable, *args, success: str | None = None, rerun: bool = True, **kwargs):
@@ -111,6 +118,7 @@ def attempt(action: Callable, *args, success: str | None = None, rerun: bool = T
     try:
         result = action(*args, **kwargs)
     except InputError as exc:
+        st.session_state.pop("success", None)  # an older success must not stand beside this error
         st.error(str(exc))
         return None
     if success:

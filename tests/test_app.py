@@ -355,3 +355,16 @@ def test_the_secretary_records_the_minutes_facts_and_a_named_speaker_from_the_di
     assert not at.exception and not at.error
     assert db.scalar("SELECT speaker_id FROM meeting_remarks WHERE text = 'Nhất trí với báo cáo.'") == member
     assert db.scalar("SELECT body FROM document_sections WHERE section = 'bb_ket_luan'") == "Chi bộ thống nhất cao."
+
+
+def test_a_success_message_survives_the_extra_rerun_that_closing_a_box_asks_for(demo_app):
+    at = signed_in(demo_app["quan_tri"]).run()
+    at.switch_page("pages/plan_month.py").run()
+    at.session_state["new_resolution"] = True
+    at.run()
+    next(b for b in at.button if b.label == "Tạo dự thảo").click().run()
+    assert [s.value for s in at.success] == ["Đã tạo dự thảo nghị quyết tháng 12/2026."]
+    at.run()  # the browser's own rerun after the box closes
+    assert [s.value for s in at.success] == ["Đã tạo dự thảo nghị quyết tháng 12/2026."]
+    at.run()
+    assert not at.success  # and then it is gone
