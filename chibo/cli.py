@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
-from datetime import date
 from pathlib import Path
 
 from chibo import auth, backup, config, demo, docs, queries
@@ -41,7 +40,7 @@ def _read_password(confirm: bool = True) -> str:
 # -- commands -----------------------------------------------------------------------------
 def cmd_demo(args) -> int:
     db = _open(args)
-    summary = demo.load(db, SYSTEM, date.today(), force=args.force, progress=_progress)
+    summary = demo.load(db, SYSTEM, args.settings.today(), force=args.force, progress=_progress)
     print(f"Đã tạo chi bộ mẫu: {summary['members']} đảng viên, {summary['months']} tháng, trong {db.path}.")
     return 0
 
@@ -85,7 +84,7 @@ def cmd_restore(args) -> int:
 
 def cmd_export(args) -> int:
     make = docs.export_pdf if args.pdf else docs.export_bytes
-    data = make(_open(args), SYSTEM, args.kind, args.id, date.today())
+    data = make(_open(args), SYSTEM, args.kind, args.id, args.settings.today())
     Path(args.out).write_bytes(data)
     print(f"Đã xuất {args.out} ({len(data) // 1024} KB).")
     return 0
@@ -96,9 +95,9 @@ def cmd_query(args) -> int:
     timeout = args.settings.query_timeout_seconds
     if args.question:
         params = dict(p.split("=", 1) for p in args.param if "=" in p)
-        result = queries.ask(db, SYSTEM, args.question, params, timeout, today=date.today())
+        result = queries.ask(db, SYSTEM, args.question, params, timeout, today=args.settings.today())
     elif args.sql:
-        result = queries.run_sql(db, SYSTEM, args.sql, timeout, today=date.today())
+        result = queries.run_sql(db, SYSTEM, args.sql, timeout, today=args.settings.today())
     else:
         raise InputError("Cần một câu SQL hoặc --question TÊN. Các câu hỏi: " + ", ".join(queries.QUESTIONS))
     if args.csv:

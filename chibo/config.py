@@ -5,6 +5,7 @@ being replaced by the default without a word."""
 import os
 import re
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from pathlib import Path
 
@@ -22,6 +23,17 @@ def _positive_int(name: str, default: int) -> int:
     return int(raw)
 
 
+def _day(name: str) -> date | None:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise ConfigError(f"Biến môi trường {name} phải là một ngày dạng năm-tháng-ngày, ví dụ 2026-11-21 "
+                          f"(đang là «{raw}»).") from None
+
+
 @dataclass(frozen=True)
 class Config:
     db_path: Path
@@ -32,6 +44,11 @@ class Config:
     lock_minutes: int
     query_timeout_seconds: int
     display_refresh_seconds: int
+    fixed_day: date | None = None  # CHIBO_TODAY: the app lives on this day (demonstrations, browser tests)
+
+    def today(self) -> date:
+        """The day the app works on: the fixed day if one is set, else the calendar's."""
+        return self.fixed_day or date.today()
 
 
 @cache
@@ -49,4 +66,5 @@ def load() -> Config:
         lock_minutes=_positive_int("CHIBO_LOCK_MINUTES", 15),
         query_timeout_seconds=_positive_int("CHIBO_QUERY_TIMEOUT", 5),
         display_refresh_seconds=_positive_int("CHIBO_DISPLAY_REFRESH", 5),
+        fixed_day=_day("CHIBO_TODAY"),
     )

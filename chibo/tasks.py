@@ -46,8 +46,9 @@ def _board_sql(today, month, field, unit_id, member_id, channel, status, words="
     if words.strip():
         sql += " AND contains(lower(t.title), lower(?))"
         params.append(words.strip())
-    if open_only:
-        sql += f" AND t.status NOT IN {CLOSED_STATUSES}"
+    if open_only:  # work a member can still act on: not finished, and its month not closed
+        sql += (f" AND t.status NOT IN {CLOSED_STATUSES} AND NOT EXISTS (SELECT 1 FROM evaluations e"
+                " WHERE e.document_id = t.document_id AND e.closed_at IS NOT NULL)")
     return sql, params
 
 
@@ -113,7 +114,8 @@ def history(db: Database, task_id: int) -> pd.DataFrame:
 
 @memoised
 def my_tasks(db: Database, member_id: int, today: date) -> pd.DataFrame:
-    """A member's open tasks (lead or partner); what falls due within 7 days comes first."""
+    """A member's open tasks (lead or partner) in months not yet closed — the ones they can still record progress
+    on; what falls due within 7 days comes first."""
     open_tasks = board(db, today, member_id=member_id, open_only=True)
     days_left = (pd.to_datetime(open_tasks["deadline"]) - pd.Timestamp(today)).dt.days
     open_tasks["due_soon"] = days_left.between(0, 7)

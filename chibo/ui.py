@@ -48,7 +48,7 @@ def database() -> Database:
 
 
 def today() -> date:
-    return date.today()
+    return settings().today()
 
 
 # -- the signed-in user -------------------------------------------------------------

@@ -32,8 +32,8 @@ PAGES = {
 @pytest.fixture(autouse=True)
 def isolated_app(tmp_path, monkeypatch, today):
     """Each test its own database file (settings are read afresh: conftest), no Streamlit cache carried
-    over, and the pages' "today" the demo's own day (pages ask ui.today(); AppTest runs them in this process)."""
-    monkeypatch.setattr(ui, "today", lambda: today)
+    over, and the app living on the demo's own day (CHIBO_TODAY), as the browser journeys' server does."""
+    monkeypatch.setenv("CHIBO_TODAY", today.isoformat())
     monkeypatch.setenv("CHIBO_DB", str(tmp_path / "app.duckdb"))
     monkeypatch.setenv("CHIBO_BACKUP_DIR", str(tmp_path / "backups"))
     st.cache_resource.clear()

@@ -34,7 +34,7 @@ def demo_template(demo_files, today):
 def pages_see_the_day(monkeypatch, today, tmp_path):
     monkeypatch.setenv("CHIBO_DB", str(tmp_path / "app.duckdb"))
     monkeypatch.setenv("CHIBO_BACKUP_DIR", str(tmp_path / "backups"))
-    monkeypatch.setattr(ui, "today", lambda: today)
+    monkeypatch.setenv("CHIBO_TODAY", today.isoformat())
     import streamlit as st
     st.cache_resource.clear()
     yield

@@ -22,14 +22,6 @@ ROOT = Path(__file__).resolve().parent.parent
 COMMANDS = ["demo", "users", "backup", "restore", "export", "query", "check", "bench"]
 
 
-class DemoDay(date):
-    """The commands' today is the demo's day: no test reads the clock."""
-
-    @classmethod
-    def today(cls):
-        return TODAY
-
-
 @dataclass
 class Ran:
     code: int
@@ -40,7 +32,7 @@ class Ran:
 @pytest.fixture
 def chibo(capsys, monkeypatch):
     """Run `python -m chibo ARGS` in this process, with `stdin` as standard input."""
-    monkeypatch.setattr(cli, "date", DemoDay)
+    monkeypatch.setenv("CHIBO_TODAY", TODAY.isoformat())  # the commands' day is the demo's: no test reads the clock
 
     def run(*args: str, stdin: str = "") -> Ran:
         monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))

@@ -70,3 +70,14 @@ def test_the_app_and_the_cli_each_read_settings_in_one_place():
     readers = {str(path.relative_to(ROOT)): count for path in sources
                if (count := path.read_text(encoding="utf-8").count("config.load()"))}
     assert readers == {"chibo/ui.py": 1, "chibo/cli.py": 1}
+
+
+def test_a_fixed_day_is_the_apps_today_and_a_bad_one_is_refused(monkeypatch):
+    from datetime import date
+    monkeypatch.setenv("CHIBO_TODAY", "2026-11-21")
+    config.load.cache_clear()
+    assert config.load().today() == date(2026, 11, 21)
+    monkeypatch.setenv("CHIBO_TODAY", "21/11/2026")
+    config.load.cache_clear()
+    with pytest.raises(ConfigError, match="CHIBO_TODAY phải là một ngày dạng năm-tháng-ngày.*«21/11/2026»"):
+        config.load()

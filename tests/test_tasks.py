@@ -248,3 +248,12 @@ def test_board_totals_count_overdue_over_every_match_not_the_shown_rows(month):
     assert tasks.board_totals(db, TODAY, member_id=hoa) == {"total": 3, "overdue": 1}
     assert len(tasks.board(db, TODAY, member_id=hoa, limit=1)) == 1  # the page shows fewer, the count stays
     assert tasks.board_totals(db, TODAY, status="overdue") == {"total": 1, "overdue": 1}
+
+
+def test_a_members_own_list_leaves_out_work_of_a_closed_month_they_can_no_longer_update(month):
+    db, hoa, _, ids, _ = month
+    assert len(tasks.my_tasks(db, hoa, TODAY)) == 3
+    evaluations.close_month(db, A, date(2026, 12, 1), TODAY)
+    assert tasks.my_tasks(db, hoa, TODAY).empty
+    with pytest.raises(InputError, match="đã chốt"):
+        tasks.record_progress(db, A, ids["Việc cuối tháng"], 50, today=TODAY)

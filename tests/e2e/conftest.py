@@ -7,10 +7,11 @@ import subprocess
 import sys
 import time
 import urllib.request
-from datetime import date
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import TODAY
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = Path(__file__).resolve().parent / "screenshots"
@@ -34,7 +35,7 @@ def seed_demo(path: Path) -> None:
     from chibo import auth, demo
     from chibo.db import Database
     db = Database(path)
-    demo.load(db, auth.SYSTEM, date.today())  # the server runs on the real clock
+    demo.load(db, auth.SYSTEM, TODAY)  # the server lives on the same day (CHIBO_TODAY below)
     secretary = db.scalar("SELECT id FROM members WHERE party_role = 'bi_thu'")
     busy = db.scalar("SELECT t.lead_member_id FROM tasks t JOIN documents d ON d.id = t.document_id"
                      " WHERE d.status = 'in_progress' AND t.status IN ('not_started', 'in_progress')"
@@ -55,7 +56,7 @@ def seeded(tmp_path):
 def server(tmp_path):
     port = free_port()
     env = os.environ | {"CHIBO_DB": str(tmp_path / "e2e.duckdb"), "CHIBO_BACKUP_DIR": str(tmp_path / "backups"),
-                        "CHIBO_DISPLAY_REFRESH": "2"}
+                        "CHIBO_DISPLAY_REFRESH": "2", "CHIBO_TODAY": TODAY.isoformat()}
     log = open(tmp_path / "server.log", "w")
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
                              "--server.headless", "true", "--server.fileWatcherType", "none"],
