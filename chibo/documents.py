@@ -13,7 +13,7 @@ from chibo import audit, cell, tasks, validate
 from chibo.db import Database, memoised
 from chibo.errors import InputError
 from chibo.labels import DOC_KINDS, DOC_STATUSES, DOC_TYPE_CODES
-from chibo.months import meeting_date, month_start, next_month
+from chibo.months import meeting_date, month_start, next_month, previous_month
 from chibo.permissions import Actor, require
 
 LIFECYCLE = ["draft", "agreed", "adopted", "in_progress", "evaluated"]
@@ -289,6 +289,18 @@ def reopen(db: Database, actor: Actor, document_id: int, reason: str) -> None:
 def report_of(db: Database, month: date) -> Document | None:
     found = db.one(f"SELECT {_DOC_COLUMNS} FROM documents WHERE kind = 'bao_cao' AND month = ?", [month_start(month)])
     return Document(*found) if found else None
+
+
+def issued_with(db: Database, resolution: Document, kind: str) -> Document | None:
+    """What is issued with a month's resolution: the resolution itself, the report on the month before it, or the
+    minutes of the meeting that adopted it (None while not made yet)."""
+    if kind == "resolution":
+        return resolution
+    if kind == "report":
+        return report_of(db, previous_month(resolution.month))
+    if kind == "minutes":
+        return minutes_of(db, resolution.month)
+    return None
 
 
 def month_report(db: Database, actor: Actor, month: date) -> Document:

@@ -225,14 +225,17 @@ def record_times(db: Database, actor: Actor, meeting_id: int, starts_at, ends_at
     if starts and ends and ends <= starts:
         raise InputError("Giờ kết thúc phải sau giờ bắt đầu.")
 
-    def work(cur):
-        before = cur.execute("SELECT starts_at, ends_at FROM meetings WHERE id = ?", [meeting_id]).fetchone()
-        if before is None:
-            raise InputError("Không tìm thấy cuộc họp.")
-        cur.execute("UPDATE meetings SET starts_at = ?, ends_at = ? WHERE id = ?", [starts, ends, meeting_id])
-        audit.log(cur, actor, "ghi giờ sinh hoạt", "meetings", meeting_id,
-                  {"starts_at": before[0], "ends_at": before[1]}, {"starts_at": starts, "ends_at": ends})
-    db.write(work)
+    db.write(lambda cur: _set(cur, actor, meeting_id, {"starts_at": starts, "ends_at": ends}, "ghi giờ sinh hoạt"))
+
+
+def _set(cur, actor: Actor, meeting_id: int, values: dict, action: str) -> None:
+    """Some of a meeting's columns, in the caller's transaction, audited with what they held before."""
+    before = audit.row(cur, "meetings", meeting_id)
+    if before is None:
+        raise InputError("Không tìm thấy cuộc họp.")
+    cur.execute(f"UPDATE meetings SET {', '.join(f'{column} = ?' for column in values)} WHERE id = ?",
+                [*values.values(), meeting_id])
+    audit.log(cur, actor, action, "meetings", meeting_id, {column: before[column] for column in values}, values)
 
 
 def record_vote(db: Database, actor: Actor, meeting_id: int, votes_for, votes_against=0) -> None:
@@ -243,12 +246,7 @@ def record_vote(db: Database, actor: Actor, meeting_id: int, votes_for, votes_ag
                               [meeting_id]).fetchone()[0]
         votes = validate.integer(votes_for, "Số phiếu tán thành", 0, present)
         against = validate.integer(votes_against, "Số phiếu không tán thành", 0, present - votes)
-        before = cur.execute("SELECT votes_for, votes_against FROM meetings WHERE id = ?", [meeting_id]).fetchone()
-        if before is None:
-            raise InputError("Không tìm thấy cuộc họp.")
-        cur.execute("UPDATE meetings SET votes_for = ?, votes_against = ? WHERE id = ?", [votes, against, meeting_id])
-        audit.log(cur, actor, "ghi biểu quyết", "meetings", meeting_id,
-                  {"votes_for": before[0], "votes_against": before[1]}, {"votes_for": votes, "votes_against": against})
+        _set(cur, actor, meeting_id, {"votes_for": votes, "votes_against": against}, "ghi biểu quyết")
     db.write(work)
 
 

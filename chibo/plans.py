@@ -12,7 +12,7 @@ from chibo import audit, cell, documents, members, program, tasks, validate
 from chibo.db import Database, memoised
 from chibo.errors import InputError
 from chibo.labels import BASE_KINDS, CHANNELS, FIELDS, missing
-from chibo.months import meeting_date, month_end, month_start, previous_month, report_meeting
+from chibo.months import meeting_date, month_end, month_start, next_month, previous_month, report_meeting
 from chibo.permissions import Actor, require
 
 DEFAULT_STANDING_DUTIES = [
@@ -26,6 +26,11 @@ DEFAULT_STANDING_DUTIES = [
 
 def standing_duties(db: Database) -> list[str]:
     return cell.setting(db, "standing_duties", DEFAULT_STANDING_DUTIES)
+
+
+def month_to_draft(resolved: list[date], today: date) -> date:
+    """The month a new draft is offered for: the one after the newest resolution, or this month for the first."""
+    return next_month(resolved[0]) if resolved else month_start(today)
 
 
 def draft_bases(db: Database, month: date) -> list[dict]:

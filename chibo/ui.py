@@ -236,10 +236,7 @@ def upload_pack(db: Database, actor: Actor, month: date, today: date) -> None:
         st.caption(f"Gói của tháng này được tạo lúc {made:%H:%M ngày %d/%m/%Y}.")
     rows = docs.deliveries(db, month)
     for row in rows.itertuples():
-        label = row.label
-        done = [f"đăng Sổ tay ngày {labels.vn_date(row.uploaded_on)} ({row.uploaded_by})" if row.uploaded_by else "",
-                f"gửi Đảng ủy ngày {labels.vn_date(row.sent_on)} ({row.sent_by})" if row.sent_by else ""]
-        st.write(f"- {label}: " + ("; ".join(d for d in done if d) or "chưa đăng, chưa gửi"))
+        st.write(f"- {row.label}: {row.said}")
     with st.form("deliveries"):
         names = dict(zip(rows["id"].astype(int), rows["label"]))
         picked = st.selectbox("Văn bản", list(names), format_func=names.get)

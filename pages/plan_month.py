@@ -21,7 +21,7 @@ if new_month_box.open:  # its draft preview and carry-over list run only when op
         if not can_edit:
             st.info("Chỉ chi ủy lập được nghị quyết.")
         else:
-            upcoming = months.next_month(resolved[0]) if resolved else months.month_start(today)
+            upcoming = plans.month_to_draft(resolved, today)
             new_month = months.month_start(st.date_input("Tháng", upcoming, format="DD/MM/YYYY"))
             st.write("**Căn cứ sẽ được điền sẵn:**")
             for base in plans.draft_bases(db, new_month):
@@ -155,14 +155,14 @@ if wording_tab.open:
             st.info("Nghị quyết đã thông qua nên lời văn của nghị quyết đang khóa; muốn sửa: thẻ «Thông qua» → «Mở lại "
                     "để sửa». Biên bản vẫn sửa được.")
         ui.wording_form(db, actor, "resolution", doc.id, today, "edit" in steps, "Nghị quyết")
-        report_doc = documents.report_of(db, months.previous_month(month))
+        report_doc = documents.issued_with(db, doc, "report")
         if report_doc is not None:
             ui.wording_form(db, actor, "report", report_doc.id, today, "edit" in documents.next_steps(report_doc, actor),
-                            f"Báo cáo {report_doc.number_shown.replace('Số', 'số', 1)}")
+                            f"Báo cáo gửi Đảng ủy ({report_doc.number_shown})")
         elif actor.can("export"):
             st.info("Báo cáo gửi Đảng ủy về tháng trước được lập khi xuất lần đầu (thẻ «Xuất văn bản»); sau đó "
                     "lời văn của báo cáo hiện ở đây.")
-        minutes_doc = documents.minutes_of(db, month)
+        minutes_doc = documents.issued_with(db, doc, "minutes")
         if minutes_doc is not None:  # minutes stay editable after adoption: they record what was said
             ui.wording_form(db, actor, "minutes", minutes_doc.id, today,
                             "edit" in documents.next_steps(minutes_doc, actor), "Biên bản sinh hoạt (vẫn sửa được)")

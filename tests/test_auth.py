@@ -164,6 +164,7 @@ WRITES = {
     "backup.restore_running": ("backup", lambda db, a: backup.restore_running(db, a, "/nonexistent", db.path.parent)),
     "docs.save_profile": ("settings", lambda db, a: docs.save_profile(db, a, {})),
     "docs.export_bytes": ("export", lambda db, a: docs.export_bytes(db, a, "resolution", _resolution(db), TODAY)),
+    "docs.upload_pack": ("export", lambda db, a: docs.upload_pack(db, a, date(2030, 1, 1), TODAY)),
     "docs.mark_delivered": ("export", lambda db, a: docs.mark_delivered(db, a, _resolution(db), "so_tay",
                                                                        "2026-11-10", TODAY)),
     "demo.load": ("settings", lambda db, a: demo.load(db, a, today=TODAY)),

@@ -60,21 +60,8 @@ def export_pdf(db: Database, actor: Actor, kind: str, document_id: int, today: d
     return pdf.from_docx(export_bytes(db, actor, kind, document_id, today))
 
 
-def upload_pack(db: Database, actor: Actor, month: date, today: date) -> tuple[str, bytes]:
-    """The month's resolution, report and minutes as PDF and .docx in one .zip, for Sổ tay đảng viên."""
-    return pack.make(db, actor, month, today)
-
-
-def mark_delivered(db: Database, actor: Actor, document_id: int, channel: str, done_on, today: date) -> None:
-    pack.mark(db, actor, document_id, channel, done_on, today)
-
-
-def deliveries(db: Database, month: date):
-    return pack.deliveries(db, month)
-
-
-def pack_made_at(db: Database, month: date):
-    return pack.made_at(db, month)
+# The month's upload pack and the record of what was uploaded and sent (chibo.docs.pack).
+upload_pack, mark_delivered, deliveries, pack_made_at = pack.make, pack.mark, pack.deliveries, pack.made_at
 
 
 def record_minutes_facts(db: Database, actor: Actor, month: date, starts_at, ends_at, guests: str, conclusion: str,
@@ -92,10 +79,6 @@ def record_minutes_facts(db: Database, actor: Actor, month: date, starts_at, end
     if "bb_dai_bieu" in notes and not notes["bb_dai_bieu"].lower().startswith("đại biểu"):
         notes["bb_dai_bieu"] = f"Đại biểu dự: {notes['bb_dai_bieu'].rstrip('.')}."
     documents.save_sections(db, actor, minutes_doc.id, notes)
-
-
-def pdf_available() -> bool:
-    return pdf.available()
 
 
 def _wording_of(db: Database, kind: str, document_id: int, today: date, as_saved: bool) -> list:
@@ -138,8 +121,7 @@ def filename(db: Database, kind: str, document_id: int, today: date, extension: 
     """The file a person would save: NQ-06-CB-2026-11.docx, BC-05-CB-2026-10.pdf, BB-2026-11.docx; a program by
     its kind and day."""
     doc = documents.get(db, document_id)
-    named = {"resolution": lambda: doc, "report": lambda: documents.report_of(db, months.previous_month(doc.month)),
-             "minutes": lambda: documents.minutes_of(db, doc.month)}.get(kind, lambda: None)()
+    named = documents.issued_with(db, doc, kind) if doc.kind == "nq_thang" else None
     if named is not None:
         return f"{pack.file_stem(named)}.{extension}"
     stamp = f"{doc.month:%Y-%m}" if doc.month else f"{doc.issued_on or today:%Y-%m-%d}"
@@ -148,5 +130,5 @@ def filename(db: Database, kind: str, document_id: int, today: date, extension: 
 
 __all__ = ["DEFAULT_PROFILE", "DELIVERY_CHANNELS", "DOCX_MIME", "PDF_MIME", "PROFILE_LABELS", "deliveries",
            "export_bytes", "export_pdf", "filename", "implementation_template", "mark_delivered", "pack_made_at",
-           "pdf_available", "profile", "record_minutes_facts", "rewordable", "save_implementation_template",
+           "profile", "record_minutes_facts", "rewordable", "save_implementation_template",
            "save_profile", "save_wording", "upload_pack", "validate_profile"]

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 import pandas as pd
 
-from chibo import cell, documents, meetings, members, months, program, targets, tasks
+from chibo import cell, documents, meetings, members, program, targets, tasks
 from chibo.db import Database
 from chibo.docs import wording
 from chibo.docs.layout import Writer, vn_date_line
@@ -91,7 +91,7 @@ def render(writer: Writer, parts: list[wording.Part]) -> None:
 def report(db: Database, profile: dict, document_id: int, today: date) -> bytes:
     """The report on the month before the resolution `document_id` (its own document, see documents.month_report)."""
     doc = documents.get(db, document_id)
-    report_doc = documents.report_of(db, months.previous_month(doc.month)) if doc.kind == "nq_thang" else doc
+    report_doc = documents.issued_with(db, doc, "report") if doc.kind == "nq_thang" else doc
     if report_doc is None:
         raise InputError("Chưa có nghị quyết tháng trước để báo cáo kết quả.")
     writer = _start(db, profile, report_doc, "Báo cáo", today)
@@ -144,7 +144,7 @@ def _measures_by_field(writer: Writer, measures: pd.DataFrame) -> None:
 def minutes(db: Database, profile: dict, document_id: int, today: date) -> bytes:
     """The minutes of the meeting that adopted the resolution `document_id` (their own document, no number)."""
     doc = documents.get(db, document_id)
-    minutes_doc = documents.minutes_of(db, doc.month) if doc.kind == "nq_thang" else doc
+    minutes_doc = documents.issued_with(db, doc, "minutes") if doc.kind == "nq_thang" else doc
     if minutes_doc is None:
         raise InputError("Nghị quyết chưa gắn với buổi sinh hoạt nào (chưa thông qua); chưa có biên bản.")
     meeting = meetings.get(db, minutes_doc.meeting_id)

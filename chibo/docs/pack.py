@@ -98,7 +98,17 @@ def deliveries(db: Database, month: date) -> pd.DataFrame:
     does ("Nghị quyết thường kỳ số 06", "Biên bản")."""
     frame = _deliveries(db, month)
     return frame.assign(label=[_label(kind, number, status) for kind, number, status in
-                               zip(frame["kind"], frame["number"], frame["status"])])
+                               zip(frame["kind"], frame["number"], frame["status"])],
+                        said=[_said(row) for row in frame.itertuples()])
+
+
+def _said(row) -> str:
+    """'đăng Sổ tay ngày 04/11/2026 (bithu); gửi Đảng ủy ngày 05/11/2026 (bithu)', or that neither is done."""
+    from chibo.labels import vn_date
+    done = [f"{verb} ngày {vn_date(day)} ({who})" for verb, day, who in
+            (("đăng Sổ tay", row.uploaded_on, row.uploaded_by), ("gửi Đảng ủy", row.sent_on, row.sent_by))
+            if isinstance(who, str)]
+    return "; ".join(done) or "chưa đăng, chưa gửi"
 
 
 def _label(kind: str, number, status: str) -> str:

@@ -17,10 +17,6 @@ INSTALL_HINT = ("Máy chủ chưa cài LibreOffice nên chưa tạo được t�
 _one_at_a_time = threading.Lock()  # LibreOffice runs one instance per profile; conversions wait their turn
 
 
-def available() -> bool:
-    return _soffice() is not None
-
-
 def _soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
