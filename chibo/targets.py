@@ -122,8 +122,8 @@ def shown(card: pd.DataFrame) -> pd.DataFrame:
 
 
 def verdict(row) -> str:
-    """What a report says of a target against its value for the term: 'Đạt chỉ tiêu', 'Vượt chỉ tiêu (125%)',
-    'Đạt 50% chỉ tiêu', 'Chưa đạt chỉ tiêu'; '……' while nothing is recorded."""
+    """What a report says of a target against its value for the term: 'Đạt chỉ tiêu', 'Vượt chỉ tiêu',
+    'Chưa đạt (97%)', 'Chưa đạt chỉ tiêu'; '……' while nothing is recorded."""
     from chibo.labels import vn_number
     reached = row.against_target
     if reached is None or missing(reached):
@@ -132,7 +132,7 @@ def verdict(row) -> str:
         return "Đạt chỉ tiêu" if reached >= 100 else "Chưa đạt chỉ tiêu"
     if reached > 100:
         return "Vượt chỉ tiêu"
-    return "Đạt chỉ tiêu" if reached >= 100 else f"Đạt {vn_number(reached)}% chỉ tiêu"
+    return "Đạt chỉ tiêu" if reached >= 100 else f"Chưa đạt ({vn_number(reached)}%)"
 
 
 def _with_unit(value, unit: str) -> str:

@@ -71,7 +71,8 @@ def numbered(sections: list[tuple[str, list[Part]]], roman: bool) -> list[Part]:
 
 # -- small sayings ------------------------------------------------------------------------------
 # Names that keep their capital letter wherever they stand in a sentence.
-PROPER_STARTS = ("Chi ủy", "Chi bộ", "Chi đoàn", "Đảng", "Ban ", "Công đoàn", "Liên đội", "Tổ ", "Ngày ", "Hội đồng",
+PROPER_STARTS = ("Chi ủy", "Chi bộ", "Chi đoàn", "Đảng", "Ban ", "Công đoàn", "Liên đội", "Tổ khối", "Tổ văn phòng",
+                 "Ngày ", "Hội đồng",
                  "Sổ tay", "Nghị quyết", "Điều lệ")
 
 
@@ -233,7 +234,7 @@ def field_sentence(rows: pd.DataFrame) -> str:
     said = f"hoàn thành {len(done)}/{len(rows)} nhiệm vụ"
     late = rows[rows["effective_status"] == "done_late"]
     if not late.empty:
-        named = "; ".join(f"{lower_first(r.title)}, xong ngày {vn_date(r.done_on)}" for r in late.itertuples())
+        named = "; ".join(f"{lower_first(r.title)}, hoàn thành ngày {vn_date(r.done_on)}" for r in late.itertuples())
         said += f", trong đó {len(late)} nhiệm vụ chậm so với thời hạn ({named})"
     open_work = rows[rows["effective_status"].isin(UNFINISHED)]
     if not open_work.empty:
@@ -390,13 +391,14 @@ def target_rows(db: Database, month: date, today: date) -> Part | None:
         return None
     rows = [[str(n), r.name, r.target_shown, r.actual_shown or BLANK, _dated(r), targets.verdict(r)]
             for n, r in enumerate(card.itertuples(), start=1)]
-    return Part("table", table=(["TT", "Chỉ tiêu", "Chỉ tiêu nhiệm kỳ", "Thực hiện", "Số liệu ngày", "So với chỉ tiêu"],
+    return Part("table", table=(["TT", "Chỉ tiêu", "Chỉ tiêu nhiệm kỳ", "Thực hiện", "Thời điểm số liệu",
+                                 "So với chỉ tiêu"],
                                 rows, [0.07, 0.28, 0.15, 0.15, 0.17, 0.18]))
 
 
 def _dated(row) -> str:
     if row.from_tasks:
-        return "theo tiến độ nhiệm vụ"
+        return "theo tiến độ các nhiệm vụ"
     return vn_date(row.last_recorded) if not missing(row.last_recorded) else BLANK
 
 
@@ -422,8 +424,8 @@ def report(db: Database, report_doc: documents.Document, today: date, as_saved: 
         (f"KẾT QUẢ THỰC HIỆN NHIỆM VỤ {month_short(month).upper()}", outcome),
         ("ĐÁNH GIÁ CHUNG", judged),
         (f"PHƯƠNG HƯỚNG, NHIỆM VỤ {month_short(months.next_month(month)).upper()}", ahead),
-        ("KIẾN NGHỊ, ĐỀ XUẤT", [text(proposals, key="bc_kien_nghi", label="Kiến nghị, đề xuất")] if proposals.strip()
-         else []),
+        # A report to the Đảng ủy always has its proposals; none recorded leaves "……" for the secretary.
+        ("KIẾN NGHỊ, ĐỀ XUẤT", [text(proposals.strip() or BLANK, key="bc_kien_nghi", label="Kiến nghị, đề xuất")]),
     ], roman=True)
     return reworded(parts, documents.sections(db, report_doc.id)) if as_saved else parts
 
@@ -507,7 +509,8 @@ def minutes(db: Database, minutes_doc: documents.Document, today: date, as_saved
          [text(f"{presenter} kết luận: Chi bộ thống nhất đánh giá kết quả thực hiện Nghị quyết {month_short(previous)} "
                f"như báo cáo; thống nhất phương hướng, nhiệm vụ {month_short(month)} như dự thảo, có tiếp thu ý kiến "
                "thảo luận của đảng viên.", key="bb_ket_luan", label="Kết luận của chủ trì")]),
-        ("Biểu quyết", [text(voted)] + _speakers(said[said["section"] == "bieu_quyet"])),
+        ("Biểu quyết", [text(voted)] + _speakers(said[said["section"] == "bieu_quyet"])
+         + quality(minutes_doc.meeting_id, db)),
     ]
     parts += numbered(agenda, roman=False)
     ends = clock(meeting["ends_at"]) if meeting["ends_at"] else f"{BLANK} giờ {BLANK}"
