@@ -80,8 +80,10 @@ if actor.can("run_meeting"):
                 start_col, end_col = st.columns(2)
                 starts = start_col.time_input("Giờ bắt đầu", meeting["starts_at"], step=300)
                 ends = end_col.time_input("Giờ kết thúc", meeting["ends_at"], step=300)
-                guests = st.text_input("Đại biểu dự", placeholder="đồng chí …, Đảng ủy viên phụ trách Chi bộ")
-                conclusion = st.text_area("Kết luận của đồng chí chủ trì", height=80)
+                recorded = docs.minutes_facts(db, context["month"])
+                guests = st.text_input("Đại biểu dự", recorded["guests"],
+                                       placeholder="đồng chí …, Đảng ủy viên phụ trách Chi bộ")
+                conclusion = st.text_area("Kết luận của đồng chí chủ trì", recorded["conclusion"], height=80)
                 if st.form_submit_button("Ghi vào biên bản"):
                     ui.attempt(docs.record_minutes_facts, db, actor, context["month"], starts, ends, guests, conclusion,
                                today, success="Đã ghi vào biên bản.")

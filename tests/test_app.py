@@ -355,6 +355,8 @@ def test_the_secretary_records_the_minutes_facts_and_a_named_speaker_from_the_di
     assert not at.exception and not at.error
     assert db.scalar("SELECT speaker_id FROM meeting_remarks WHERE text = 'Nhất trí với báo cáo.'") == member
     assert db.scalar("SELECT body FROM document_sections WHERE section = 'bb_ket_luan'") == "Chi bộ thống nhất cao."
+    at.run()  # the form shows what the minutes now hold
+    assert next(t for t in at.text_area if t.label == "Kết luận của đồng chí chủ trì").value == "Chi bộ thống nhất cao."
 
 
 def test_a_success_message_survives_the_extra_rerun_that_closing_a_box_asks_for(demo_app):

@@ -21,7 +21,7 @@ NOV, OCT, DEC = date(2026, 11, 1), date(2026, 10, 1), date(2026, 12, 1)
 
 OPENING = (
     "Hôm nay, vào lúc 14 giờ 00 ngày 03/11/2026, tại Phòng họp Trường Tiểu học Sông Mây, Chi bộ Trường Tiểu học "
-    "Sông Mây tổ chức sinh hoạt thường kỳ tháng 11 năm 2026 (kết thúc lúc 16 giờ 05).\n"
+    "Sông Mây tổ chức sinh hoạt thường kỳ tháng 11 năm 2026.\n"
     "Chủ trì: đồng chí Lê Thu Nga, Bí thư Chi bộ. Thư ký: đồng chí Đỗ Ngọc Dung, Chi ủy viên.")
 ATTENDANCE = (
     "Tổng số đảng viên của Chi bộ: 33 đồng chí (chính thức 30, dự bị 3). Có mặt: 31 đồng chí. Vắng có lý do: "

@@ -64,6 +64,13 @@ def export_pdf(db: Database, actor: Actor, kind: str, document_id: int, today: d
 upload_pack, mark_delivered, deliveries, pack_made_at = pack.make, pack.mark, pack.deliveries, pack.made_at
 
 
+def minutes_facts(db: Database, month: date) -> dict[str, str]:
+    """What the meeting screen recorded for the minutes so far: guests and the chair's conclusion."""
+    minutes_doc = documents.minutes_of(db, month)
+    saved = documents.sections(db, minutes_doc.id) if minutes_doc else {}
+    return {"guests": saved.get("bb_dai_bieu", ""), "conclusion": saved.get("bb_ket_luan", "")}
+
+
 def record_minutes_facts(db: Database, actor: Actor, month: date, starts_at, ends_at, guests: str, conclusion: str,
                          today: date) -> None:
     """From the meeting screen: when the meeting began and ended, who attended as a guest, what the chair concluded —
@@ -130,5 +137,5 @@ def filename(db: Database, kind: str, document_id: int, today: date, extension: 
 
 __all__ = ["DEFAULT_PROFILE", "DELIVERY_CHANNELS", "DOCX_MIME", "PDF_MIME", "PROFILE_LABELS", "deliveries",
            "export_bytes", "export_pdf", "filename", "implementation_template", "mark_delivered", "pack_made_at",
-           "profile", "record_minutes_facts", "rewordable", "save_implementation_template",
+           "minutes_facts", "profile", "record_minutes_facts", "rewordable", "save_implementation_template",
            "save_profile", "save_wording", "upload_pack", "validate_profile"]

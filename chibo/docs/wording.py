@@ -121,9 +121,9 @@ def opening(db: Database, month: date, meeting: dict | None) -> str:
     if not meeting:
         return (f"Hôm nay, vào lúc {BLANK} giờ {BLANK} ngày {BLANK}, tại {BLANK}, {cell_name} tổ chức sinh hoạt "
                 f"thường kỳ {month_words(month)}.")
-    ends = f" (kết thúc lúc {clock(meeting['ends_at'])})" if meeting["ends_at"] else ""
+    # No end time: the cell adopts its resolution before the meeting ends; the minutes state when it ended.
     said = (f"Hôm nay, vào lúc {clock(meeting['starts_at'])} ngày {vn_date(meeting['held_on'])}, tại "
-            f"{meeting['place'] or BLANK}, {cell_name} tổ chức sinh hoạt thường kỳ {month_words(month)}{ends}.")
+            f"{meeting['place'] or BLANK}, {cell_name} tổ chức sinh hoạt thường kỳ {month_words(month)}.")
     chair = (f"đồng chí {meeting['chair']}{_role_of(db, meeting['chair'])}" if meeting["chair"] else BLANK)
     keeper = (f"đồng chí {meeting['secretary']}{_role_of(db, meeting['secretary'])}" if meeting["secretary"] else BLANK)
     return said + f"\nChủ trì: {chair}. Thư ký: {keeper}."
