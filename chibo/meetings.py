@@ -3,14 +3,14 @@ and the meeting-quality self-score."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 import pandas as pd
 
-from chibo import audit, cell, months, validate
+from chibo import audit, cell, documents, months, validate
 from chibo.db import Database, memoised
 from chibo.errors import InputError
-from chibo.labels import ATTENDANCE, MEETING_KINDS, missing
+from chibo.labels import ATTENDANCE, MEETING_KINDS, missing, vn_date, vn_number
 from chibo.permissions import Actor, require
 
 # Default rubric (one local rubric for a 30+ member cell), editable in settings.
@@ -29,6 +29,10 @@ AGENDA = [
     ("nhiem_vu", "Nhiệm vụ tháng tới"),
     ("bieu_quyet", "Biểu quyết"),
 ]
+
+# The agenda items someone presents (a report, a draft); the minutes name who. The chair unless the secretary says.
+PRESENTED_ITEMS = {"ket_qua": "Người trình bày báo cáo kết quả tháng trước",
+                   "nhiem_vu": "Người trình bày dự thảo nghị quyết"}
 
 
 def quality_band(score: float) -> str:
@@ -218,6 +222,56 @@ def scores(db: Database, meeting_id: int) -> dict[str, float]:
     return dict(db.rows("SELECT criterion, points FROM meeting_scores WHERE meeting_id = ?", [meeting_id]))
 
 
+# What the rules ask of a regular meeting, as numbers the cell may change (setting "meeting_rules").
+DEFAULT_MEETING_RULES = {"min_minutes": 90, "attendance_full_rate": 95, "send_within_days": 2}
+
+
+def meeting_rules(db: Database) -> dict[str, int]:
+    return DEFAULT_MEETING_RULES | cell.setting(db, "meeting_rules", {})
+
+
+def measured_quality(db: Database, meeting_id: int) -> dict[str, tuple[float | None, str]]:
+    """What the data says for the rubric's measurable criteria: criterion -> (suggested points or None, the facts).
+    Only criteria of the cell's rubric named as in the default rubric; the committee keeps the last word."""
+    criteria, rules, meeting = rubric(db), meeting_rules(db), get(db, meeting_id)
+    measured = {"Thời gian": _duration_points(meeting, rules),
+                "Số lượng đảng viên dự": _attendance_points(attendance_summary(db, meeting_id), rules),
+                "Kết thúc sinh hoạt": _sending_points(db, meeting, rules)}
+    return {name: (None if fraction is None else round(2 * fraction * criteria[name]) / 2, said)
+            for name, (fraction, said) in measured.items() if name in criteria}
+
+
+def _duration_points(meeting: dict, rules: dict) -> tuple[float | None, str]:
+    if not (meeting["starts_at"] and meeting["ends_at"]):
+        return None, "Chưa ghi giờ bắt đầu, kết thúc."
+    held = datetime.combine(date.min, meeting["ends_at"]) - datetime.combine(date.min, meeting["starts_at"])
+    minutes = int(held.total_seconds() // 60)
+    return min(minutes / rules["min_minutes"], 1), f"Sinh hoạt {minutes} phút (tối thiểu {rules['min_minutes']} phút)."
+
+
+def _attendance_points(summary: dict, rules: dict) -> tuple[float | None, str]:
+    if summary["rate"] is None:
+        return None, "Chưa điểm danh."
+    rate = float(summary["rate"])
+    return (min(rate / rules["attendance_full_rate"], 1),
+            f"Đảng viên dự {vn_number(rate)}% (đủ điểm từ {rules['attendance_full_rate']}%).")
+
+
+def _sending_points(db: Database, meeting: dict, rules: dict) -> tuple[float | None, str]:
+    """The resolution and the report adopted at the meeting, uploaded to Sổ tay and sent to the Đảng ủy in time."""
+    due = meeting["held_on"] + timedelta(days=rules["send_within_days"])
+    month = months.month_start(meeting["held_on"])
+    issued = [doc.id for doc in (documents.monthly_resolution(db, month),
+                                 documents.report_of(db, months.previous_month(month))) if doc is not None]
+    if not issued:
+        return None, "Chưa có nghị quyết, báo cáo của buổi sinh hoạt."
+    on_time = db.scalar(f"SELECT count(*) FROM document_deliveries WHERE done_on <= ? AND document_id IN "
+                        f"({', '.join('?' * len(issued))})", [due, *issued])
+    expected = 2 * len(issued)  # each uploaded to Sổ tay and sent to the Đảng ủy
+    return (on_time / expected, f"Nghị quyết, báo cáo: {on_time}/{expected} lần đăng Sổ tay, gửi Đảng ủy đúng hạn "
+                                f"(đến {vn_date(due)}).")
+
+
 def record_times(db: Database, actor: Actor, meeting_id: int, starts_at, ends_at) -> None:
     """When the meeting began and ended, as the minutes state them."""
     require(actor, "run_meeting")
@@ -236,6 +290,31 @@ def _set(cur, actor: Actor, meeting_id: int, values: dict, action: str) -> None:
     cur.execute(f"UPDATE meetings SET {', '.join(f'{column} = ?' for column in values)} WHERE id = ?",
                 [*values.values(), meeting_id])
     audit.log(cur, actor, action, "meetings", meeting_id, {column: before[column] for column in values}, values)
+
+
+@memoised
+def presenters(db: Database, meeting_id: int) -> dict[str, int]:
+    """Who presented each item of PRESENTED_ITEMS that has been recorded: item -> member id."""
+    return dict(db.rows("SELECT item, member_id FROM meeting_presenters WHERE meeting_id = ?", [meeting_id]))
+
+
+def set_presenters(db: Database, actor: Actor, meeting_id: int, chosen: dict[str, int | None]) -> None:
+    """From the meeting screen: who presented the report and the draft (None: the chair did)."""
+    require(actor, "run_meeting")
+    if set(chosen) - set(PRESENTED_ITEMS):
+        raise InputError("Mục chương trình không hợp lệ.")
+    chosen = {item: validate.optional_id(member_id) for item, member_id in chosen.items()}
+
+    def work(cur):
+        for item, member_id in chosen.items():
+            if member_id is not None and not cur.execute("SELECT count(*) FROM members WHERE id = ?",
+                                                         [member_id]).fetchone()[0]:
+                raise InputError("Không tìm thấy đảng viên được chọn; hãy tải lại trang.")
+            cur.execute("DELETE FROM meeting_presenters WHERE meeting_id = ? AND item = ?", [meeting_id, item])
+            if member_id is not None:
+                cur.execute("INSERT INTO meeting_presenters VALUES (?, ?, ?)", [meeting_id, item, member_id])
+        audit.log(cur, actor, "ghi người trình bày", "meetings", meeting_id, None, chosen)
+    db.write(work)
 
 
 def record_vote(db: Database, actor: Actor, meeting_id: int, votes_for, votes_against=0) -> None:

@@ -42,27 +42,81 @@ EARLIER_SECTIONS = {
 }
 
 
-def section_titles(saved: dict[str, str], headings: dict[str, str] | None = None) -> dict[str, str]:
-    """The headings a program is written under: the earlier list if it was made with it, else the Party's form
-    with the cell's own wording of each heading (`headings`, see `headings`)."""
+# Sections the targets table and the measures go under: a program without them would lose its core.
+KEPT_SECTIONS = {"muc_tieu": "bảng mục tiêu, chỉ tiêu", "giai_phap": "các nhiệm vụ, giải pháp"}
+
+
+def section_titles(saved: dict[str, str], headings: dict[str, str] | None = None,
+                   printed: bool = True) -> dict[str, str]:
+    """The headings a program is written under: the earlier list if it was made with it, else the cell's list
+    (`headings`, see `headings`); a section that holds text but has since left the list keeps its place at the end
+    under its last known title, so no written word drops out of the document. `printed`: only what the document
+    prints (the cell's own sections once they have words); else every section, for the editing screen."""
     if "gioi_thieu" in saved and "mo_dau" not in saved:
         return EARLIER_SECTIONS
-    own = headings or {}
-    return {key: own.get(key) or title for key, (title, _) in PROGRAM_SECTIONS.items()}
+    listed = headings or {key: title for key, (title, _) in PROGRAM_SECTIONS.items() if title}
+    # A section of the cell's own is printed once it has words; the form's sections always (…… for the secretary).
+    titles = {"mo_dau": ""} | {key: title for key, title in listed.items()
+                               if not printed or key in PROGRAM_SECTIONS or (saved.get(key) or "").strip()}
+    orphans = {key: _default_title(key) for key, body in saved.items()
+               if key not in titles and (body or "").strip()}
+    return titles | orphans
+
+
+def _default_title(key: str) -> str:
+    return PROGRAM_SECTIONS[key][0] if key in PROGRAM_SECTIONS else "Nội dung khác"
 
 
 def headings(db: Database) -> dict[str, str]:
-    """The cell's wording of the program's headings (part of its document format); the Party's form by default."""
+    """The cell's list of the program's headings, in order (part of its document format); the Party's form by
+    default. Kept as [[key, title], ...]; the first version kept only rewordings, {key: title}."""
     saved = cell.setting(db, "program_headings", {})
-    return {key: saved.get(key) or title for key, (title, _) in PROGRAM_SECTIONS.items() if title}
+    if isinstance(saved, dict):
+        return {key: saved.get(key) or title for key, (title, _) in PROGRAM_SECTIONS.items() if title}
+    return {key: title for key, title in saved}
 
 
-def save_headings(db: Database, actor: Actor, values: dict[str, str]) -> None:
-    unknown = set(values) - {key for key, (title, _) in PROGRAM_SECTIONS.items() if title}
-    if unknown:
-        raise InputError("Có đề mục không thuộc chương trình hành động; hãy tải lại trang.")
-    cleaned = {key: validate.text(value, "Đề mục", max_len=120) for key, value in values.items()}
-    cell.save_setting(db, actor, "program_headings", cleaned)
+def save_headings(db: Database, actor: Actor, rows: list[tuple[str | None, str]] | dict[str, str]) -> None:
+    """Save the list of headings as the committee edited it: (key, title) in order, key None for a new section.
+    A section may be left out unless it carries the targets or the measures, or the current program has text in it."""
+    if isinstance(rows, dict):  # rewording only, the list unchanged
+        current = headings(db)
+        if set(rows) - set(current):
+            raise InputError("Có đề mục không thuộc chương trình hành động; hãy tải lại trang.")
+        rows = [(key, rows.get(key, title)) for key, title in current.items()]
+    cleaned = _cleaned_headings(rows)
+    _refuse_dropping_needed_sections(db, set(headings(db)) - {key for key, _ in cleaned})
+    cell.save_setting(db, actor, "program_headings", [list(pair) for pair in cleaned])
+
+
+def _cleaned_headings(rows) -> list[tuple[str, str]]:
+    known = {key for key, (title, _) in PROGRAM_SECTIONS.items() if title}
+    used = {key for key, _ in rows if key}
+    cleaned, fresh = [], (f"rieng_{n}" for n in range(1, 1000) if f"rieng_{n}" not in used)
+    for key, title in rows:
+        title = title if isinstance(title, str) else ""
+        if key and key not in known and not str(key).startswith("rieng_"):
+            raise InputError("Có đề mục không thuộc chương trình hành động; hãy tải lại trang.")
+        if not key and not title.strip():
+            continue  # an empty new row of the grid: nothing was typed
+        cleaned.append((key or next(fresh), validate.text(title, "Đề mục", max_len=120)))
+    if not cleaned:
+        raise InputError("Chương trình hành động phải có ít nhất một đề mục.")
+    if len({title.lower() for _, title in cleaned}) < len(cleaned):
+        raise InputError("Hai đề mục trùng tên; hãy đặt tên khác nhau.")
+    return cleaned
+
+
+def _refuse_dropping_needed_sections(db: Database, dropped: set[str]) -> None:
+    for key in dropped & set(KEPT_SECTIONS):
+        raise InputError(f"Không thể bỏ mục «{_default_title(key)}»: {KEPT_SECTIONS[key]} của chương trình "
+                         "được in dưới mục này; có thể đổi tên mục.")
+    doc = documents.current_program(db)
+    written = documents.sections(db, doc.id) if doc else {}
+    for key in sorted(dropped):
+        if (written.get(key) or "").strip():
+            raise InputError("Không thể bỏ một mục đang có nội dung trong chương trình hành động; hãy xóa nội dung "
+                             "của mục đó ở trang «Chương trình hành động» trước.")
 
 
 def prefilled(key: str, cell_name: str, term: str) -> str:

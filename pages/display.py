@@ -83,10 +83,16 @@ if actor.can("run_meeting"):
                 recorded = docs.minutes_facts(db, context["month"])
                 guests = st.text_input("Đại biểu dự", recorded["guests"],
                                        placeholder="đồng chí …, Đảng ủy viên phụ trách Chi bộ")
+                chair = f"Đồng chí chủ trì ({meeting['chair']})" if meeting["chair"] else "Đồng chí chủ trì"
+                speakers = {None: chair} | people
+                presenters = {item: st.selectbox(label, list(speakers), format_func=speakers.get, key=f"presenter_{item}",
+                                                 index=list(speakers).index(recorded["presenters"].get(item))
+                                                 if recorded["presenters"].get(item) in speakers else 0)
+                              for item, label in meetings.PRESENTED_ITEMS.items()}
                 conclusion = st.text_area("Kết luận của đồng chí chủ trì", recorded["conclusion"], height=80)
                 if st.form_submit_button("Ghi vào biên bản"):
                     ui.attempt(docs.record_minutes_facts, db, actor, context["month"], starts, ends, guests, conclusion,
-                               today, success="Đã ghi vào biên bản.")
+                               today, presenters, success="Đã ghi vào biên bản.")
             with st.form("vote"):
                 votes = st.number_input("Số đồng chí tán thành", 0, 200, int(meeting["votes_for"] or 0))
                 if st.form_submit_button("Ghi kết quả biểu quyết"):

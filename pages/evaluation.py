@@ -94,10 +94,18 @@ if quality_tab.open:
         else:
             criteria = meetings.rubric(db)
             current = meetings.scores(db, meeting_id)
+            measured = meetings.measured_quality(db, meeting_id)
             with st.form("scores"):
-                points = {name: st.number_input(f"{name} (tối đa {vn_number(maximum)})", 0.0, float(maximum),
-                                                float(current.get(name, 0)), step=0.5)
-                          for name, maximum in criteria.items()}
+                st.caption("Các tiêu chí đo được từ số liệu (giờ sinh hoạt, điểm danh, ngày đăng Sổ tay và gửi Đảng ủy) "
+                           "được gợi ý sẵn điểm khi chưa chấm; Chi ủy vẫn chấm lại được.")
+                points = {}
+                for name, maximum in criteria.items():
+                    suggested, facts = measured.get(name, (None, ""))
+                    start = current.get(name, suggested if suggested is not None else 0)
+                    points[name] = st.number_input(f"{name} (tối đa {vn_number(maximum)})", 0.0, float(maximum),
+                                                   float(start), step=0.5)
+                    if facts:
+                        st.caption(facts + (f" Gợi ý: {vn_number(suggested)} điểm." if suggested is not None else ""))
                 if st.form_submit_button("Lưu điểm", disabled=not can_edit):
                     ui.attempt(meetings.save_scores, db, actor, meeting_id, points, success="Đã lưu điểm chất lượng.")
             saved, band = meetings.score(db, meeting_id)

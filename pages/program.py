@@ -33,7 +33,7 @@ if sections_tab.open:
         with st.form("sections"):
             edited = {key: st.text_area(title or "Mở đầu (dẫn Nghị quyết Đại hội)", texts.get(key, ""), height=100,
                                         disabled=not editable)
-                      for key, title in program.section_titles(texts, program.headings(db)).items()}
+                      for key, title in program.section_titles(texts, program.headings(db), printed=False).items()}
             if st.form_submit_button("Lưu nội dung", disabled=not editable):
                 ui.attempt(documents.save_sections, db, actor, doc.id, edited, success="Đã lưu nội dung chương trình.")
 

@@ -92,10 +92,13 @@ if format_tab.open:
             if st.form_submit_button("Lưu lời văn mẫu"):
                 ui.attempt(docs.save_implementation_template, db, actor, text, success="Đã lưu lời văn mẫu.")
         with st.form("program_headings"):
-            st.markdown("**Đề mục của chương trình hành động** — mặc định theo mẫu của Đảng; chương trình đã lập theo "
-                        "các đề mục cũ vẫn xuất theo đề mục cũ.")
+            st.markdown("**Đề mục của chương trình hành động** — mặc định theo mẫu của Đảng. Sửa tên mục, thêm mục ở "
+                        "dòng cuối, bỏ mục bằng cách chọn dòng rồi bấm 🗑; chương trình đã lập theo các đề mục cũ vẫn "
+                        "xuất theo đề mục cũ.")
             current = program.headings(db)
-            headings = {key: st.text_input(f"Mục {number}", title, key=f"program_heading_{key}")
-                        for number, (key, title) in enumerate(current.items(), start=1)}
+            listed = st.data_editor(pd.DataFrame({"key": list(current), "Đề mục": list(current.values())}),
+                                    num_rows="dynamic", hide_index=True, key="program_headings_grid", width="stretch",
+                                    column_config={"key": None, "Đề mục": st.column_config.TextColumn(required=True)})
             if st.form_submit_button("Lưu đề mục"):
-                ui.attempt(program.save_headings, db, actor, headings, success="Đã lưu đề mục chương trình.")
+                rows = [(key if isinstance(key, str) else None, title) for key, title in zip(listed["key"], listed["Đề mục"])]
+                ui.attempt(program.save_headings, db, actor, rows, success="Đã lưu đề mục chương trình.")

@@ -4,7 +4,7 @@ change of wording shows as a diff here), and the rules every exported document k
 import io
 import re
 import subprocess
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
 import pytest
@@ -364,3 +364,61 @@ def test_the_cell_words_the_programs_headings_its_own_way(demo_db):
     assert "I. MỤC ĐÍCH VÀ YÊU CẦU" in text and "II. MỤC TIÊU, CHỈ TIÊU" in text
     with pytest.raises(InputError, match="Đề mục không được để trống"):
         program.save_headings(demo_db, A, {"muc_tieu": "  "})
+
+
+def test_the_cell_adds_drops_and_orders_the_programs_sections(demo_db):
+    from chibo import program
+    doc = documents.current_program(demo_db)
+    documents.reopen(demo_db, A, doc.id, "Bổ sung nhiệm vụ trọng tâm năm học")
+    rows = [("muc_dich", "Mục đích, yêu cầu"), ("muc_tieu", "Mục tiêu, chỉ tiêu"), (None, "Nhiệm vụ trọng tâm năm học"),
+            ("giai_phap", "Nhiệm vụ, giải pháp chủ yếu"), ("to_chuc", "Tổ chức thực hiện"), (None, None)]
+    with pytest.raises(InputError, match="đang có nội dung"):
+        program.save_headings(demo_db, A, [row for row in rows if row[0] != "to_chuc"])
+    program.save_headings(demo_db, A, rows)
+    assert list(program.headings(demo_db).values()) == [title for _, title in rows if title]
+    documents.save_sections(demo_db, A, doc.id, {"rieng_1": "Tập trung nâng chất lượng dạy học."})
+    text = paragraphs(docs.export_bytes(demo_db, A, "program", doc.id, TODAY))
+    assert [line for line in text if re.match(r"(I|II|III|IV|V)\. ", line)] == [
+        "I. MỤC ĐÍCH, YÊU CẦU", "II. MỤC TIÊU, CHỈ TIÊU", "III. NHIỆM VỤ TRỌNG TÂM NĂM HỌC",
+        "IV. NHIỆM VỤ, GIẢI PHÁP CHỦ YẾU", "V. TỔ CHỨC THỰC HIỆN"]
+    assert text[text.index("III. NHIỆM VỤ TRỌNG TÂM NĂM HỌC") + 1] == "Tập trung nâng chất lượng dạy học."
+    documents.save_sections(demo_db, A, doc.id, {"to_chuc": ""})
+    program.save_headings(demo_db, A, [row for row in rows if row[0] != "to_chuc"])
+    assert "Tổ chức thực hiện" not in program.headings(demo_db).values()
+    with pytest.raises(InputError, match="Không thể bỏ mục «Mục tiêu, chỉ tiêu»"):
+        program.save_headings(demo_db, A, [row for row in rows if row[0] not in ("to_chuc", "muc_tieu")])
+    with pytest.raises(InputError, match="trùng tên"):
+        program.save_headings(demo_db, A, rows + [(None, "Mục đích, yêu cầu")])
+    program.save_headings(demo_db, A, rows + [(None, "Công tác khác")])  # no text yet: not printed
+    assert "VI. CÔNG TÁC KHÁC" not in paragraphs(docs.export_bytes(demo_db, A, "program", doc.id, TODAY))
+
+
+def test_the_meeting_screen_records_who_presented_the_report_and_the_draft(demo_db, november):
+    from chibo import meetings, members
+    deputy = members.committee(demo_db).set_index("party_role").loc["pho_bi_thu"]
+    docs.record_minutes_facts(demo_db, A, NOV, "14:00", "16:10", "", "", TODAY,
+                              {"ket_qua": int(deputy["id"]), "nhiem_vu": None})
+    text = paragraphs(docs.export_bytes(demo_db, A, "minutes", november.id, TODAY))
+    chair = meetings.get(demo_db, november.meeting_id)["chair"]
+    assert any(line.startswith(f"Đồng chí {deputy['full_name']} trình bày báo cáo kết quả") for line in text)
+    assert any(line.startswith(f"Đồng chí {chair} trình bày dự thảo Nghị quyết tháng 11/2026") for line in text)
+    assert docs.minutes_facts(demo_db, NOV)["presenters"] == {"ket_qua": int(deputy["id"])}
+    with pytest.raises(InputError, match="Không tìm thấy đảng viên"):
+        meetings.set_presenters(demo_db, A, november.meeting_id, {"nhiem_vu": 99999})
+
+
+def test_the_rubric_suggests_points_for_what_the_data_measures(demo_db, november):
+    from chibo import meetings
+    meeting_id = november.meeting_id
+    meetings.record_times(demo_db, A, meeting_id, "14:00", "15:00")
+    report_doc = documents.report_of(demo_db, date(2026, 10, 1))
+    held = meetings.get(demo_db, meeting_id)["held_on"]
+    for doc_id in (november.id, report_doc.id):
+        docs.mark_delivered(demo_db, A, doc_id, "so_tay", held, TODAY)
+    docs.mark_delivered(demo_db, A, november.id, "dang_uy", held + timedelta(days=5), TODAY)
+    measured = meetings.measured_quality(demo_db, meeting_id)
+    assert measured["Thời gian"] == (3.5, "Sinh hoạt 60 phút (tối thiểu 90 phút).")
+    rate = meetings.attendance_summary(demo_db, meeting_id)["rate"]
+    assert measured["Số lượng đảng viên dự"][0] == (5.0 if rate >= 95 else round(2 * rate / 95 * 5) / 2)
+    assert measured["Kết thúc sinh hoạt"] == (2.5, "Nghị quyết, báo cáo: 2/4 lần đăng Sổ tay, gửi Đảng ủy đúng hạn "
+                                                   f"(đến {(held + timedelta(days=2)):%d/%m/%Y}).")

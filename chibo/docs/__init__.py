@@ -64,20 +64,25 @@ def export_pdf(db: Database, actor: Actor, kind: str, document_id: int, today: d
 upload_pack, mark_delivered, deliveries, pack_made_at = pack.make, pack.mark, pack.deliveries, pack.made_at
 
 
-def minutes_facts(db: Database, month: date) -> dict[str, str]:
-    """What the meeting screen recorded for the minutes so far: guests and the chair's conclusion."""
+def minutes_facts(db: Database, month: date) -> dict:
+    """What the meeting screen recorded for the minutes so far: guests, the chair's conclusion, who presented what."""
+    from chibo import meetings
     minutes_doc = documents.minutes_of(db, month)
     saved = documents.sections(db, minutes_doc.id) if minutes_doc else {}
-    return {"guests": saved.get("bb_dai_bieu", ""), "conclusion": saved.get("bb_ket_luan", "")}
+    meeting_id = meetings.meeting_for_month(db, month)
+    return {"guests": saved.get("bb_dai_bieu", ""), "conclusion": saved.get("bb_ket_luan", ""),
+            "presenters": meetings.presenters(db, meeting_id) if meeting_id else {}}
 
 
 def record_minutes_facts(db: Database, actor: Actor, month: date, starts_at, ends_at, guests: str, conclusion: str,
-                         today: date) -> None:
-    """From the meeting screen: when the meeting began and ended, who attended as a guest, what the chair concluded —
-    into the meeting record and the month's minutes."""
+                         today: date, presenters: dict[str, int | None] | None = None) -> None:
+    """From the meeting screen: when the meeting began and ended, who attended as a guest, who presented the report
+    and the draft, what the chair concluded — into the meeting record and the month's minutes."""
     from chibo import meetings, validate
     minutes_doc = documents.month_minutes(db, actor, month)
     meetings.record_times(db, actor, minutes_doc.meeting_id, starts_at, ends_at)
+    if presenters is not None:
+        meetings.set_presenters(db, actor, minutes_doc.meeting_id, presenters)
     notes = {"bb_dai_bieu": validate.text(guests, "Đại biểu dự", required=False, max_len=400),
              "bb_ket_luan": validate.long_text(conclusion, "Kết luận của chủ trì")}
     notes = {key: value for key, value in notes.items() if value}

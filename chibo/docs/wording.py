@@ -462,6 +462,14 @@ def _speakers(notes: pd.DataFrame) -> list[Part]:
             for r in notes.itertuples()]
 
 
+def _presenters(db: Database, meeting_id: int, chair: str) -> dict[str, str]:
+    """«Đồng chí …» who presented each item, as the meeting screen recorded it; the chair where nobody was named."""
+    names = members.member_choices(db, active_only=False)
+    named = meetings.presenters(db, meeting_id)
+    return {item: f"Đồng chí {names[named[item]]}" if named.get(item) in names else chair
+            for item in meetings.PRESENTED_ITEMS}
+
+
 def minutes(db: Database, minutes_doc: documents.Document, today: date, as_saved: bool = True) -> list[Part]:
     """The minutes in the handbook's form: time and place, attendance, guests, chair and minute-taker, the agenda
     as the meeting followed it — who presented what, the discussion speaker by speaker, the chair's conclusion,
@@ -474,6 +482,7 @@ def minutes(db: Database, minutes_doc: documents.Document, today: date, as_saved
     keeper = (f"đồng chí {meeting['secretary']}{_role_of(db, meeting['secretary'])}" if meeting["secretary"]
               else BLANK)
     presenter = f"Đồng chí {meeting['chair']}" if meeting["chair"] else f"Đồng chí {BLANK}"
+    named = _presenters(db, minutes_doc.meeting_id, presenter)
     results = evaluations.task_results(db, previous, today) if documents.monthly_resolution(db, previous) else None
     planned = tasks.board(db, today, month=month)
     discussion = said[~said["section"].isin(["khai_mac", "bieu_quyet"])]
@@ -496,12 +505,12 @@ def minutes(db: Database, minutes_doc: documents.Document, today: date, as_saved
                "danh; Chi bộ đủ điều kiện sinh hoạt.", key="bb_khai_mac", label="Khai mạc")]
          + _speakers(said[said["section"] == "khai_mac"])),
         (f"Đánh giá kết quả thực hiện Nghị quyết {month_short(previous)}",
-         [text(f"{presenter} trình bày báo cáo kết quả thực hiện Nghị quyết {month_short(previous)}: Nghị quyết đề ra "
+         [text(f"{named['ket_qua']} trình bày báo cáo kết quả thực hiện Nghị quyết {month_short(previous)}: Nghị quyết đề ra "
                f"{counted(results)}." if results is not None and not results.empty else
-               f"{presenter} trình bày báo cáo kết quả thực hiện Nghị quyết {month_short(previous)}.",
+               f"{named['ket_qua']} trình bày báo cáo kết quả thực hiện Nghị quyết {month_short(previous)}.",
                key="bb_bao_cao", label="Trình bày báo cáo tháng trước")]),
         (f"Phương hướng, nhiệm vụ {month_short(month)}",
-         [text(f"{presenter} trình bày dự thảo Nghị quyết {month_short(month)} với {len(planned)} nhiệm vụ, phân công "
+         [text(f"{named['nhiem_vu']} trình bày dự thảo Nghị quyết {month_short(month)} với {len(planned)} nhiệm vụ, phân công "
                "người chủ trì, thời hạn hoàn thành cho từng nhiệm vụ.", key="bb_du_thao",
                label="Trình bày dự thảo nghị quyết")]),
         ("Thảo luận", _speakers(discussion) or [text(BLANK, key="bb_thao_luan", label="Thảo luận")]),
