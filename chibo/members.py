@@ -43,7 +43,7 @@ def unit_choices(db: Database) -> dict[int, str]:
 
 def _clean_unit(name, kind, sub_plan) -> dict:
     return {
-        "name": validate.text(name, "Tên đơn vị"),
+        "name": validate.name(name, "Tên đơn vị"),
         "kind": validate.choice(kind, UNIT_KINDS, "Loại đơn vị"),
         "sub_plan": validate.long_text(sub_plan, "Kế hoạch của đơn vị"),
     }
@@ -150,12 +150,12 @@ def clean_member(values: dict, today: date, unit_ids_by_name: dict[str, int] | N
     if joined and joined.year < birth_year + 18:
         raise InputError("Ngày vào Đảng phải sau khi đủ 18 tuổi.")
     return {
-        "full_name": " ".join(validate.text(values.get("full_name"), "Họ và tên", max_len=80).split()),
+        "full_name": validate.name(values.get("full_name"), "Họ và tên", max_len=80),
         "gender": validate.choice(values.get("gender"), GENDERS, "Giới tính"),
         "birth_year": birth_year,
         "membership": validate.choice(values.get("membership") or "chinh_thuc", MEMBERSHIP, "Loại đảng viên"),
         "party_role": validate.choice(values.get("party_role") or "dang_vien", PARTY_ROLES, "Chức vụ Đảng"),
-        "job_title": validate.text(values.get("job_title"), "Chức vụ chuyên môn", required=False),
+        "job_title": validate.name(values.get("job_title"), "Chức vụ chuyên môn", required=False),
         "unit_id": None if unit_id in (None, "") or missing(unit_id) else int(unit_id),
         "joined_on": joined,
         "status": validate.choice(values.get("status") or "active", MEMBER_STATUSES, "Tình trạng"),

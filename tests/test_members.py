@@ -102,3 +102,24 @@ def test_import_reports_progress(fresh_db):
     seen = []
     members.import_members(fresh_db, A, data, name, TODAY, progress=seen.append)
     assert seen[-1] == 1.0 and seen == sorted(seen)
+
+
+@pytest.mark.parametrize("twin", ["Lê Văn\x01 B", "Lê\u200b Văn B", "\u202aLê Văn B\u202c"])
+def test_a_name_with_invisible_characters_is_caught_as_a_duplicate(fresh_db, twin):
+    members.add_member(fresh_db, A, today=TODAY, full_name="Lê Văn B", gender="nam", birth_year=1990)
+    with pytest.raises(InputError, match="Đã có đảng viên «Lê Văn B» sinh năm 1990"):
+        members.add_member(fresh_db, A, today=TODAY, full_name=twin, gender="nam", birth_year=1990)
+    assert fresh_db.scalar("SELECT count(*) FROM members") == 1
+
+
+def test_an_import_refuses_a_name_a_spreadsheet_would_run(fresh_db):
+    data, name = sheet([{"Họ và tên": "=cmd|' /C calc'!A0", "Giới tính": "Nam", "Năm sinh": 1980}], "csv")
+    with pytest.raises(InputError, match="Dòng 2: Họ và tên không được bắt đầu bằng «=»"):
+        members.import_members(fresh_db, A, data, name, TODAY)
+    assert fresh_db.scalar("SELECT count(*) FROM members") == 0
+
+
+def test_a_unit_named_like_a_formula_is_refused(fresh_db):
+    with pytest.raises(InputError, match="Tên đơn vị không được bắt đầu bằng «@»"):
+        members.add_unit(fresh_db, A, "@SUM(1+1)", "to_chuyen_mon")
+    assert fresh_db.scalar("SELECT count(*) FROM units") == 0
