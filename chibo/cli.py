@@ -101,7 +101,7 @@ def cmd_query(args) -> int:
     else:
         raise InputError("Cần một câu SQL hoặc --question TÊN. Các câu hỏi: " + ", ".join(queries.QUESTIONS))
     if args.csv:
-        sys.stdout.write(result.frame.to_csv(index=False))
+        sys.stdout.write(queries.spreadsheet_safe(result.frame).to_csv(index=False))
     elif result.frame.empty:
         print("Không có kết quả.")
     else:

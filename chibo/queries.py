@@ -182,12 +182,26 @@ class Result:
 
     def csv(self) -> bytes:
         """UTF-8 with a byte-order mark, so Excel opens the Vietnamese right."""
-        return self.frame.to_csv(index=False).encode("utf-8-sig")
+        return spreadsheet_safe(self.frame).to_csv(index=False).encode("utf-8-sig")
 
     def excel(self) -> bytes:
         buffer = io.BytesIO()
-        self.frame.to_excel(buffer, index=False)
+        spreadsheet_safe(self.frame).to_excel(buffer, index=False)
         return buffer.getvalue()
+
+
+# What a spreadsheet runs as a formula when a cell starts with it (a tab or a carriage return first hides one).
+_FORMULA_STARTS = (*validate.FORMULA_STARTS, "\t", "\r")
+
+
+def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with every text a spreadsheet would run as a formula (a progress note `=HYPERLINK(...)`) given a
+    leading apostrophe, so Excel shows it as the text it is; headers too, since a saved question names them."""
+    def safe(value):
+        return f"'{value}" if isinstance(value, str) and value.startswith(_FORMULA_STARTS) else value
+    texts = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])
+             and not pd.api.types.is_datetime64_any_dtype(frame[c])]
+    return frame.assign(**{c: frame[c].map(safe) for c in texts}).rename(columns=safe)
 
 
 def _run(con, sql: str, params: dict, timeout: float) -> Result:
