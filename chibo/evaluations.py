@@ -154,6 +154,8 @@ def add_mention(db: Database, actor: Actor, month: date, member_id: int, kind: s
     require(actor, "edit_evaluations")
     kind = validate.choice(kind, {"bieu_duong": "Biểu dương", "nhac_nho": "Nhắc nhở"}, "Hình thức")
     reason = validate.text(reason, "Lý do", max_len=400)
+    if validate.existing_id(db, "members", member_id) is None:  # before the evaluation is made for it
+        raise InputError("Hãy chọn đảng viên được biểu dương hoặc nhắc nhở.")
     evaluation_id = save(db, actor, month)
 
     def work(cur):
@@ -250,6 +252,7 @@ def save_rating(db: Database, actor: Actor, year: int, score, member_id: int | N
     note = validate.text(note, "Ghi chú", required=False, max_len=400)
 
     def work(cur):
+        validate.existing_id(cur, "members", member_id)  # None: the cell's own rating
         cur.execute("DELETE FROM ratings WHERE year = ? AND member_id IS NOT DISTINCT FROM ?", [year, member_id])
         rating_id = cur.execute("INSERT INTO ratings (year, member_id, score, note) VALUES (?, ?, ?, ?) RETURNING id",
                                 [year, member_id, score, note]).fetchone()[0]

@@ -49,13 +49,15 @@ def create_meeting(db: Database, actor: Actor, held_on, kind: str = "thuong_ky",
         "kind": validate.choice(kind, MEETING_KINDS, "Loại cuộc họp"),
         "held_on": validate.a_date(held_on, "Ngày họp"),
         "place": validate.text(place, "Địa điểm", required=False),
-        "chair_id": chair_id, "secretary_id": secretary_id,
+        "chair_id": validate.optional_id(chair_id), "secretary_id": validate.optional_id(secretary_id),
         "starts_at": _clock(starts_at, "Giờ bắt đầu"), "ends_at": _clock(ends_at, "Giờ kết thúc"),
     }
     if values["starts_at"] and values["ends_at"] and values["ends_at"] <= values["starts_at"]:
         raise InputError("Giờ kết thúc phải sau giờ bắt đầu.")
 
     def work(cur):
+        for person in (values["chair_id"], values["secretary_id"]):
+            validate.existing_id(cur, "members", person)
         meeting_id = cur.execute(
             "INSERT INTO meetings (kind, held_on, place, chair_id, secretary_id, starts_at, ends_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id", list(values.values())).fetchone()[0]
@@ -151,16 +153,21 @@ def record_attendance(db: Database, actor: Actor, meeting_id: int, rows: list[di
         try:
             status = validate.choice(status, ATTENDANCE, "Điểm danh")
             reason = validate.text(row.get("reason"), "Lý do vắng", required=False, max_len=200)
+            member_id = validate.optional_id(row.get("member_id"))
+            if member_id is None:
+                raise InputError("Dòng điểm danh thiếu đảng viên.")
         except InputError as exc:
             raise InputError(exc.message, row=index) from None
         if status == "absent_excused" and not reason:
             raise InputError("Vắng có lý do thì cần ghi lý do.", row=index)
-        cleaned.append((int(row["member_id"]), status, reason))
+        cleaned.append((member_id, status, reason))
 
     def work(cur):
         get_in = cur.execute("SELECT count(*) FROM meetings WHERE id = ?", [meeting_id]).fetchone()[0]
         if not get_in:
             raise InputError("Không tìm thấy cuộc họp.")
+        for member_id, _, _ in cleaned:
+            validate.existing_id(cur, "members", member_id)
         before = cur.execute("SELECT member_id, status FROM attendance WHERE meeting_id = ?", [meeting_id]).fetchall()
         cur.execute("DELETE FROM attendance WHERE meeting_id = ?", [meeting_id])
         for member_id, status, reason in cleaned:
@@ -177,6 +184,8 @@ def add_remark(db: Database, actor: Actor, meeting_id: int, section: str, text: 
     text = validate.long_text(text, "Ý kiến", required=True)
 
     def work(cur):
+        validate.existing_id(cur, "meetings", meeting_id)
+        validate.existing_id(cur, "members", speaker_id)
         remark_id = cur.execute("INSERT INTO meeting_remarks (meeting_id, section, speaker_id, text, created_at)"
                                 " VALUES (?, ?, ?, ?, ?) RETURNING id",
                                 [meeting_id, section, speaker_id, text, datetime.now()]).fetchone()[0]

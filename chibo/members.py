@@ -10,7 +10,7 @@ import pandas as pd
 from chibo import audit, validate
 from chibo.db import Database, memoised
 from chibo.errors import InputError
-from chibo.labels import GENDERS, MEMBER_STATUSES, MEMBERSHIP, PARTY_ROLES, UNIT_KINDS, missing
+from chibo.labels import GENDERS, MEMBER_STATUSES, MEMBERSHIP, PARTY_ROLES, UNIT_KINDS
 from chibo.permissions import Actor, require
 
 # Spreadsheet columns of the import template, in order: Vietnamese header -> field.
@@ -156,7 +156,7 @@ def clean_member(values: dict, today: date, unit_ids_by_name: dict[str, int] | N
         "membership": validate.choice(values.get("membership") or "chinh_thuc", MEMBERSHIP, "Loại đảng viên"),
         "party_role": validate.choice(values.get("party_role") or "dang_vien", PARTY_ROLES, "Chức vụ Đảng"),
         "job_title": validate.name(values.get("job_title"), "Chức vụ chuyên môn", required=False),
-        "unit_id": None if unit_id in (None, "") or missing(unit_id) else int(unit_id),
+        "unit_id": validate.optional_id(unit_id),
         "joined_on": joined,
         "status": validate.choice(values.get("status") or "active", MEMBER_STATUSES, "Tình trạng"),
     }
@@ -181,6 +181,7 @@ def _check_single_secretary(cur, values: dict, member_id: int | None = None) -> 
 
 
 def _insert_member(cur, actor: Actor, values: dict) -> int:
+    validate.existing_id(cur, "units", values["unit_id"])
     _check_duplicate(cur, values)
     _check_single_secretary(cur, values)
     member_id = cur.execute(
@@ -205,6 +206,7 @@ def update_member(db: Database, actor: Actor, member_id: int, *, today: date, **
         before = audit.row(cur, "members", member_id)
         if not before:
             raise InputError("Không tìm thấy đảng viên.")
+        validate.existing_id(cur, "units", values["unit_id"])
         _check_duplicate(cur, values, member_id)
         _check_single_secretary(cur, values, member_id)
         cur.execute("UPDATE members SET full_name=?, gender=?, birth_year=?, membership=?, party_role=?,"

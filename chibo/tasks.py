@@ -265,8 +265,8 @@ def add_supervision(db: Database, actor: Actor, held_on, kind: str, content: str
     values = {
         "held_on": held_on,
         "kind": validate.choice(kind, SUPERVISION_KINDS, "Hình thức"),
-        "subject_member_id": None if member_id in (None, "") else int(member_id),
-        "subject_unit_id": None if unit_id in (None, "") else int(unit_id),
+        "subject_member_id": validate.optional_id(member_id),
+        "subject_unit_id": validate.optional_id(unit_id),
         "content": validate.long_text(content, "Nội dung", required=True),
         "finding": validate.long_text(finding, "Kết quả"),
         "conclusion": validate.choice(conclusion, CONCLUSIONS, "Kết luận"),
@@ -275,6 +275,10 @@ def add_supervision(db: Database, actor: Actor, held_on, kind: str, content: str
         raise InputError("Hãy chọn đảng viên hoặc đơn vị được kiểm tra, giám sát.")
 
     def work(cur):
+        validate.existing_id(cur, "members", values["subject_member_id"])
+        validate.existing_id(cur, "units", values["subject_unit_id"])
+        for task_id in task_ids:
+            validate.existing_id(cur, "tasks", task_id)
         sup_id = cur.execute(
             "INSERT INTO supervisions (held_on, kind, subject_member_id, subject_unit_id, content, finding,"
             " conclusion, user_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",

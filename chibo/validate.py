@@ -136,4 +136,26 @@ def optional_id(value) -> int | None:
     """An id picked in a form or an editor cell, or None when nothing was picked."""
     if value is None or missing(value) or value == "":
         return None
-    return int(value)
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise InputError(f"Mã «{value}» không hợp lệ: mã là một số nguyên.") from None
+
+
+# The rows an id may name, as a sentence calls them.
+ROW_NAMES = {"members": "đảng viên", "units": "đơn vị", "tasks": "nhiệm vụ", "targets": "chỉ tiêu",
+             "goals": "mục tiêu", "meetings": "cuộc họp"}
+
+
+def existing_id(reads, table: str, value) -> int | None:
+    """An id picked in a form or typed (`--member-id`), or None when nothing was picked; refused when the row
+    does not exist. `reads` is the cursor of the transaction that writes the id, or the Database itself where
+    the row cannot vanish before the write (members are never deleted)."""
+    found = optional_id(value)
+    if found is None:
+        return None
+    sql = f"SELECT count(*) FROM {table} WHERE id = ?"
+    count = reads.scalar(sql, [found]) if hasattr(reads, "scalar") else reads.execute(sql, [found]).fetchone()[0]
+    if not count:
+        raise InputError(f"Không có {ROW_NAMES[table]} nào mang mã {found}.")
+    return found

@@ -219,6 +219,30 @@ def test_bad_target_values_are_refused(program_targets, day, value, message):
     assert db.scalar("SELECT count(*) FROM target_values") == 0
 
 
+
+@pytest.mark.parametrize("values,message", [
+    ({"unit": "học sinh", "kind": "snapshot", "target_value": -1000},
+     "Giá trị chỉ tiêu không thể là số âm \\(đang là -1.000 học sinh\\)"),
+    ({"unit": "đảng viên", "kind": "cumulative", "baseline": -2, "target_value": 4},
+     "Giá trị ban đầu không thể là số âm \\(đang là -2 đảng viên\\)"),
+    ({"unit": "%", "kind": "snapshot", "baseline": 101, "target_value": 100},
+     "Giá trị ban đầu tính theo % phải nằm trong khoảng 0 đến 100 \\(đang là 101\\)"),
+])
+def test_absurd_target_values_are_refused_by_the_rule_of_their_kind(program_targets, values, message):
+    db, _, add, *_ = program_targets
+    with pytest.raises(InputError, match=message):
+        add(name="Chỉ tiêu", **values)
+    assert db.scalar("SELECT count(*) FROM targets") == 0
+
+
+def test_a_count_recorded_against_a_target_is_never_negative(program_targets):
+    db, _, add, *_ = program_targets
+    target = add(name="Học sinh bỏ học", unit="học sinh", kind="snapshot", direction="lower", baseline=4,
+                 target_value=0)
+    with pytest.raises(InputError, match="Giá trị thực hiện không thể là số âm"):
+        targets.record_value(db, A, target, "2026-10-01", -3, today=TODAY)
+    assert db.scalar("SELECT count(*) FROM target_values") == 0
+
 def test_the_board_is_capped_but_counts_everything(month):
     db, *_ = month
     assert len(tasks.board(db, TODAY, limit=2)) == 2
