@@ -54,9 +54,9 @@ if accounts_tab.open:
                 if st.form_submit_button("Đặt lại mật khẩu"):
                     ui.attempt(auth.set_password, db, actor, name, password, success="Đã đặt lại mật khẩu.")
             if row["active"]:
-                if st.button(f"Khóa tài khoản {name}"):
+                if st.button(f"Khóa tài khoản {ui.plain(name)}"):
                     ui.attempt(auth.set_active, db, actor, name, False, success=f"Đã khóa {name}.")
-            elif st.button(f"Mở khóa tài khoản {name}"):
+            elif st.button(f"Mở khóa tài khoản {ui.plain(name)}"):
                 ui.attempt(auth.set_active, db, actor, name, True, success=f"Đã mở khóa {name}.")
 
 if audit_tab.open:

@@ -95,7 +95,7 @@ if quality_tab.open:
             criteria = meetings.rubric(db)
             current = meetings.scores(db, meeting_id)
             with st.form("scores"):
-                points = {name: st.number_input(f"{name} (tối đa {vn_number(maximum)})", 0.0, float(maximum),
+                points = {name: st.number_input(f"{ui.plain(name)} (tối đa {vn_number(maximum)})", 0.0, float(maximum),
                                                 float(current.get(name, 0)), step=0.5)
                           for name, maximum in criteria.items()}
                 if st.form_submit_button("Lưu điểm", disabled=not can_edit):
@@ -107,7 +107,7 @@ if quality_tab.open:
 if term_tab.open:
     with term_tab:
         term = cell.current_term(db, today)
-        st.write(f"**{term.name}**" if term else "")
+        st.write(f"**{ui.plain(term.name)}**" if term else "")
         card = targets.scorecard(db, today)
         if card.empty:
             st.info("Chưa có chỉ tiêu.")

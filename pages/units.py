@@ -45,7 +45,7 @@ if units_tab.open:
                     if st.form_submit_button("Lưu kế hoạch đơn vị"):
                         ui.attempt(tasks.set_unit_plan, db, actor, int(unit_id), text, success="Đã lưu kế hoạch đơn vị.")
             else:
-                st.write(row["sub_plan"] or "Chưa có.")
+                st.markdown(ui.plain(row["sub_plan"]) or "Chưa có.")
 
 if supervision_tab.open:
     with supervision_tab:

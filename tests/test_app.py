@@ -3,6 +3,7 @@
 import re
 import shutil
 import time
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -370,3 +371,67 @@ def test_a_success_message_survives_the_extra_rerun_that_closing_a_box_asks_for(
     assert [s.value for s in at.success] == ["Đã tạo dự thảo nghị quyết tháng 12/2026."]
     at.run()
     assert not at.success  # and then it is gone
+
+
+# -- text people typed is shown as text -------------------------------------------------------------------
+MARKUP = "![a](http://x.example/a.png) :red[**Gấp**] <b>đậm</b>"
+
+
+def shown_markdown(at: AppTest) -> list[str]:
+    """Every text the page renders as Markdown: blocks, captions, messages, and widget labels."""
+    blocks = [*at.markdown, *at.caption, *at.title, *at.subheader, *at.info, *at.success, *at.error, *at.warning]
+    labels = [*at.checkbox, *at.button, *at.text_area, *at.text_input, *at.number_input]
+    return [str(b.value) for b in blocks] + [w.label for w in labels]
+
+
+def shown_as_text(at: AppTest, typed: str) -> bool:
+    shown = shown_markdown(at)
+    return any(ui.plain(typed) in s for s in shown) and not any(typed in s for s in shown)
+
+
+def test_markup_in_a_task_title_is_shown_as_text_where_the_task_opens(demo_app, tmp_path):
+    db = ui._database(str(tmp_path / "app.duckdb"))
+    from chibo import plans
+    draft = plans.new_monthly_draft(db, auth.SYSTEM, date(2026, 12, 1), [])
+    lead = db.scalar("SELECT min(id) FROM members WHERE status = 'active'")
+    plans.save_task_table(db, auth.SYSTEM, draft, [{"field": "chuyen_mon", "title": MARKUP, "lead_member_id": lead,
+                                                    "deadline": "2026-12-20"}])
+    task_id = db.scalar("SELECT id FROM tasks WHERE document_id = ?", [draft])
+    at = signed_in(demo_app["quan_tri"]).run()
+    at.switch_page("pages/tasks.py").run()
+    at.selectbox(key="board_open").select(task_id).run()
+    assert not at.exception
+    assert f"### {ui.plain(MARKUP)}" in shown_markdown(at)
+    assert shown_as_text(at, MARKUP)
+
+
+def test_markup_in_a_units_plan_is_shown_as_text_to_a_member(demo_app, tmp_path):
+    db = ui._database(str(tmp_path / "app.duckdb"))
+    unit = db.scalar("SELECT id FROM units WHERE active ORDER BY kind = 'to_chuyen_mon', name LIMIT 1")
+    tasks.set_unit_plan(db, auth.SYSTEM, unit, MARKUP)
+    at = signed_in(demo_app["dang_vien"]).run()
+    at.switch_page("pages/units.py").run()
+    assert not at.exception
+    assert shown_as_text(at, MARKUP)
+
+
+def test_a_message_quoting_what_was_typed_shows_it_as_text(demo_app):
+    at = signed_in(demo_app["quan_tri"]).run()
+    at.switch_page("pages/members.py").run()
+    at.session_state["members_tab"] = "Đơn vị, đoàn thể"
+    at.run()
+    for _ in range(2):  # the second time it is a duplicate, refused with its name quoted
+        next(t for t in at.text_input if t.label == "Tên đơn vị mới").input(MARKUP)
+        next(b for b in at.button if b.label == "Thêm đơn vị").click().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [f"Đã có đơn vị «{ui.plain(MARKUP)}»."]
+
+
+@pytest.mark.parametrize("typed,shown", [
+    ("# Họp\n- một\n2. hai\n===", "\\# Họp  \n\\- một  \n2\\. hai  \n\\==="),
+    ("$x^2$ ~~gạch~~ `mã` a_b_c | ô", "\\$x^2\\$ \\~\\~gạch\\~\\~ \\`mã\\` a\\_b\\_c \\| ô"),
+    ("xem http://x.example và www.x.example, thư a@x.example", "xem http\\://x.example và www\\.x.example, thư a\\@x.example"),
+    ("&lt;b&gt; [liên kết](http://x)", "\\&lt;b\\&gt; \\[liên kết\\](http\\://x)"),
+])
+def test_every_markdown_construct_in_typed_text_is_escaped(typed, shown):
+    assert ui.plain(typed) == shown
