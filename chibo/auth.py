@@ -86,7 +86,8 @@ def create_first_admin(db: Database, username: str, password: str, display_name:
     return Actor(user_id, username, "quan_tri")
 
 
-def list_users(db: Database) -> pd.DataFrame:
+def list_users(db: Database, actor: Actor) -> pd.DataFrame:
+    require(actor, "manage_users")
     return db.query(
         "SELECT u.id, u.username, u.display_name, u.role, u.active, u.member_id, m.full_name AS member,"
         " u.failed_logins, u.locked_until, u.created_at"

@@ -113,16 +113,20 @@ def get(db: Database, meeting_id: int) -> dict:
     return found[0]
 
 
-def attendance(db: Database, meeting_id: int) -> pd.DataFrame:
-    """Every member who is not inactive, with the status recorded (or none yet)."""
+def attendance(db: Database, actor: Actor, meeting_id: int) -> pd.DataFrame:
+    """Every member who is not inactive, with the status recorded (or none yet) and the reason of an absence where
+    the actor may read it (a member their own)."""
+    everyone, member = actor.whose("absence_reasons")
     return db.query(
-        "SELECT m.id AS member_id, m.full_name, m.membership, a.status, coalesce(a.reason, '') AS reason"
+        "SELECT m.id AS member_id, m.full_name, m.membership, a.status,"
+        " CASE WHEN ? OR m.id = ? THEN coalesce(a.reason, '') ELSE '' END AS reason"
         " FROM members m LEFT JOIN attendance a ON a.member_id = m.id AND a.meeting_id = ?"
-        " WHERE m.status <> 'inactive' OR a.member_id IS NOT NULL ORDER BY m.full_name", [meeting_id])
+        " WHERE m.status <> 'inactive' OR a.member_id IS NOT NULL ORDER BY m.full_name", [everyone, member, meeting_id])
 
 
 @memoised
 def attendance_summary(db: Database, meeting_id: int) -> dict:
+    """The roll call's counts, and who was absent or exempt (name, status): no reasons, which are private."""
     row = db.one(
         "SELECT coalesce(ma.recorded, 0), count(m.id) FILTER (WHERE m.membership = 'chinh_thuc'),"
         " count(m.id) FILTER (WHERE m.membership = 'du_bi'), coalesce(ma.exempt, 0), coalesce(ma.present, 0),"
@@ -132,14 +136,22 @@ def attendance_summary(db: Database, meeting_id: int) -> dict:
         " GROUP BY ALL", [meeting_id])
     keys = ["total", "full", "probationary", "exempt", "present", "absent_excused", "absent_unexcused", "rate"]
     summary = dict(zip(keys, row))
-    summary["absent_names"] = db.rows(
-        "SELECT m.full_name, a.status, a.reason FROM attendance a JOIN members m ON m.id = a.member_id"
-        " WHERE a.meeting_id = ? AND a.status IN ('absent_excused','absent_unexcused') ORDER BY m.full_name",
-        [meeting_id])
-    summary["exempt_names"] = db.rows(
-        "SELECT m.full_name, a.status, a.reason FROM attendance a JOIN members m ON m.id = a.member_id"
-        " WHERE a.meeting_id = ? AND a.status = 'exempt' ORDER BY m.full_name", [meeting_id])
-    return summary
+    return summary | {name: [(person, status) for person, status, _ in people]
+                      for name, people in _absentees(db, meeting_id).items()}
+
+
+@memoised
+def attendance_for_documents(db: Database, meeting_id: int) -> dict:
+    """The roll call as the minutes and the report state it, each absence with its reason: for the documents, which
+    only those who may export make (docs.export_bytes requires it); screens read `attendance_summary`."""
+    return attendance_summary(db, meeting_id) | _absentees(db, meeting_id)
+
+
+def _absentees(db: Database, meeting_id: int) -> dict[str, list[tuple]]:
+    sql = ("SELECT m.full_name, a.status, a.reason FROM attendance a JOIN members m ON m.id = a.member_id"
+           " WHERE a.meeting_id = ? AND list_contains(?::VARCHAR[], a.status) ORDER BY m.full_name")
+    return {"absent_names": db.rows(sql, [meeting_id, ["absent_excused", "absent_unexcused"]]),
+            "exempt_names": db.rows(sql, [meeting_id, ["exempt"]])}
 
 
 def record_attendance(db: Database, actor: Actor, meeting_id: int, rows: list[dict]) -> None:

@@ -291,10 +291,13 @@ def add_supervision(db: Database, actor: Actor, held_on, kind: str, content: str
     return db.write(work)
 
 
-def supervisions(db: Database, since: date | None = None, until: date | None = None) -> pd.DataFrame:
+def supervisions(db: Database, actor: Actor, since: date | None = None, until: date | None = None) -> pd.DataFrame:
+    """Inspection and supervision records with their findings: all of them for the committee, those about
+    themselves for a member (a unit's are the committee's), none for the projector."""
+    everyone, member = actor.whose("supervision_findings")
     return db.query(
-        "SELECT s.id, s.held_on, s.kind, lead_name(s.subject_member_id, s.subject_unit_id) AS subject, s.content,"
-        " s.finding, s.conclusion, (SELECT count(*) FROM supervision_tasks st WHERE st.supervision_id = s.id) AS tasks"
-        " FROM supervisions s"
+        "SELECT s.id, s.held_on, s.kind, s.subject_member_id, lead_name(s.subject_member_id, s.subject_unit_id)"
+        " AS subject, s.content, s.finding, s.conclusion,"
+        " (SELECT count(*) FROM supervision_tasks st WHERE st.supervision_id = s.id) AS tasks FROM supervisions s"
         " WHERE s.held_on >= coalesce(?::DATE, DATE '1900-01-01') AND s.held_on <= coalesce(?::DATE, DATE '2999-01-01')"
-        " ORDER BY s.held_on DESC, s.id DESC", [since, until])
+        " AND (? OR s.subject_member_id = ?) ORDER BY s.held_on DESC, s.id DESC", [since, until, everyone, member])

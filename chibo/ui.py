@@ -216,7 +216,7 @@ def wording_form(db: Database, actor: Actor, kind: str, document_id: int, today:
     """A document's rewordable parts, each in its own box, saved together."""
     from chibo import docs  # local: python-docx only where documents are worked on
     st.markdown(f"**{title}**")
-    parts = docs.rewordable(db, kind, document_id, today)
+    parts = docs.rewordable(db, actor, kind, document_id, today)
     with st.form(f"wording_{kind}_{document_id}"):
         edited = {part.key: st.text_area(part.label, part.text, height=120, disabled=not editable,
                                          key=f"wording_{kind}_{document_id}_{part.key}") for part in parts}

@@ -149,6 +149,10 @@ if adopt_tab.open:
 
 if wording_tab.open:
     with wording_tab:
+        if not actor.can("export"):  # the documents' words state what only the committee sees (absence reasons)
+            st.info("Lời văn của nghị quyết, báo cáo và biên bản do chi ủy soạn; đồng chí xem phương hướng, nhiệm vụ "
+                    "ở thẻ «Phương hướng, nhiệm vụ».")
+            st.stop()
         st.caption("Lời văn dưới đây được điền sẵn từ số liệu; chi ủy sửa cho đúng lời của chi bộ rồi bấm «Lưu lời văn». "
                    "Xóa trắng một ô để dùng lại lời gợi ý. Văn bản đã thông qua thì khóa cùng lời văn.")
         if "edit" not in steps and "reopen" in steps:

@@ -129,7 +129,7 @@ def test_supervision_links_tasks_and_refuses_a_future_date(month):
     db, hoa, _, ids, _ = month
     sup = tasks.add_supervision(db, A, "2026-12-12", "giam_sat", "Việc thực hiện nghị quyết", "nhac_nho",
                                 "Chậm tiến độ", member_id=hoa, task_ids=[ids["Việc đã qua hạn"]], today=TODAY)
-    assert tasks.supervisions(db).iloc[0]["tasks"] == 1 and sup
+    assert tasks.supervisions(db, A).iloc[0]["tasks"] == 1 and sup
     with pytest.raises(InputError, match="tương lai"):
         tasks.add_supervision(db, A, "2026-12-30", "giam_sat", "X", "nhac_nho", member_id=hoa, today=TODAY)
 
