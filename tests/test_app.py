@@ -435,3 +435,87 @@ def test_a_message_quoting_what_was_typed_shows_it_as_text(demo_app):
 ])
 def test_every_markdown_construct_in_typed_text_is_escaped(typed, shown):
     assert ui.plain(typed) == shown
+
+
+# -- who sees what, through the pages -------------------------------------------------------------------------
+# What each role sees of each kind of personal data on the screens it can open (roles in the order of labels.ROLES):
+# the matrix of tests/test_privacy.py, absence reasons through the roll call or the SQL box, whichever a role has.
+PAGE_MATRIX = {
+    "ratings": ("all", "all", "own", "none"),
+    "reminders": ("all", "all", "own", "none"),
+    "supervision findings": ("all", "all", "own", "none"),
+    "absence reasons": ("all", "all", "own", "none"),
+    "audit activity": ("all", "all", "none", "none"),
+    "accounts": ("all", "none", "none", "none"),
+}
+
+
+def visit(at: AppTest, page: str, state: dict | None = None, then=None) -> str:
+    """Everything a page shows (its tab or box opened by `state`, then an action), or "" when the role cannot
+    open it."""
+    try:
+        at.switch_page(page)
+    except ValueError:  # not among the role's pages
+        return ""
+    for key, value in (state or {}).items():
+        at.session_state[key] = value
+    at.run()
+    if then:
+        then(at)
+    assert not at.exception, (page, at.exception)
+    shown = shown_markdown(at) + [frame.value.to_csv() for frame in at.dataframe] + [h.value for h in at.get("html")]
+    return "\n".join(shown)
+
+
+def november(at: AppTest) -> None:
+    next(s for s in at.selectbox if s.label == "Tháng được đánh giá").select(date(2026, 11, 1)).run()
+
+
+def run_sql(at: AppTest) -> None:
+    next(t for t in at.text_area if t.label == "SQL").input("SELECT ho_ten, ly_do FROM diem_danh").run()
+    next(b for b in at.button if b.label == "Chạy").click().run()
+
+
+def everything_a_role_is_shown(user_id: int) -> str:
+    at = signed_in(user_id).run()
+    return "\n".join([
+        visit(at, "pages/overview.py"),
+        visit(at, "pages/evaluation.py", {"evaluation_tab": "Đánh giá tháng"}, november),
+        visit(at, "pages/evaluation.py", {"evaluation_tab": "Đánh giá nhiệm kỳ"}),
+        visit(at, "pages/units.py", {"units_tab": "Kiểm tra, giám sát"}),
+        visit(at, "pages/queries.py", {"queries_tab": "SQL nâng cao"}, run_sql),
+        visit(at, "pages/display.py", {"display_secretary": True}),
+        visit(at, "pages/admin.py", {"admin_tab": "Tài khoản"}),
+        visit(at, "pages/plan_month.py", {"plan_month_tab": "Lời văn"}),
+    ])
+
+
+@pytest.fixture
+def private_app(demo_app, tmp_path):
+    """The demo with tests/test_privacy.py's private data of X and Y, and an account of each role linked to X."""
+    from tests.test_privacy import private_data
+    db = Database(tmp_path / "app.duckdb")
+    data = private_data(db)
+    accounts = {role: auth.add_user(db, auth.SYSTEM, f"x.{role}", "mat-khau-dai-10", role, member_id=data["x"])
+                for role in ("chi_uy", "dang_vien")}
+    db.close()
+    return demo_app | accounts, data
+
+
+@pytest.mark.parametrize("role", list(auth.PERMISSIONS))
+def test_each_role_is_shown_of_each_kind_of_personal_data_what_the_matrix_says(private_app, role):
+    accounts, data = private_app
+    shown = everything_a_role_is_shown(accounts[role])
+    x, y = data["words"][data["x"]], data["words"][data["y"]]
+    seen = {
+        "ratings": (f"{x['score']}" in shown, f"{y['score']}" in shown),
+        "reminders": (x["reminders"] in shown, y["reminders"] in shown),
+        "supervision findings": (x["supervision findings"] in shown, y["supervision findings"] in shown),
+        "absence reasons": (x["absence"].lower() in shown.lower(), y["absence"].lower() in shown.lower()),
+        "audit activity": ("biểu dương/nhắc nhở" in shown,) * 2,  # an action of the activity list
+        "accounts": ("taikhoan.rieng" in shown and "thêm tài khoản" in shown,
+                     "taikhoan.rieng" in shown or "thêm tài khoản" in shown),
+    }
+    wanted = {"all": (True, True), "own": (True, False), "none": (False, False)}
+    expected = {kind: wanted[row[list(auth.PERMISSIONS).index(role)]] for kind, row in PAGE_MATRIX.items()}
+    assert seen == expected
