@@ -97,12 +97,12 @@ def flash() -> None:
 
 
 # What Markdown and Streamlit's additions to it act on anywhere in a line: links and images ([..](..), ![..](..),
-# which make every viewer's browser fetch the address), colours and badges (:red[..]), emphasis, code,
-# strike-through, tables, HTML and entities, LaTeX ($..$), e-mail links; then what acts at the start of a line
-# (headings, lists, quotes, the === that makes the line above a heading) and the addresses GFM turns into links.
-_MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]<>$~|&@#])")
+# which make every viewer's browser fetch the address), Streamlit's directives (:red[..] colours, :word alone is
+# eaten), emphasis, code, strike-through, tables, HTML and entities, LaTeX ($..$); then what acts at the start of
+# a line (headings, lists, quotes, the === that makes the line above a heading). An address typed as text
+# (http://…, www.…) still shows as a link: GFM finds those after the escapes are gone; a link is not fetched.
+_MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]<>$~|&#]|:(?=[^\W\d_]))")
 _MARKDOWN_LINE_START = re.compile(r"^([ \t]*)([-+=]|\d+[.)])", re.MULTILINE)
-_AUTOLINK = re.compile(r"(?i)\b(https?|ftp|mailto|www)([:.])")
 
 
 def plain(value) -> str:
@@ -110,7 +110,6 @@ def plain(value) -> str:
     have it shown as the text it is; each line break stays a line break."""
     text = _MARKDOWN_INLINE.sub(r"\\\1", "" if value is None else str(value))
     text = _MARKDOWN_LINE_START.sub(lambda m: f"{m[1]}{m[2][:-1]}\\{m[2][-1]}", text)
-    text = _AUTOLINK.sub(r"\1\\\2", text)
     return text.replace("\n", "  \n")
 
 

@@ -430,8 +430,8 @@ def test_a_message_quoting_what_was_typed_shows_it_as_text(demo_app):
 @pytest.mark.parametrize("typed,shown", [
     ("# Họp\n- một\n2. hai\n===", "\\# Họp  \n\\- một  \n2\\. hai  \n\\==="),
     ("$x^2$ ~~gạch~~ `mã` a_b_c | ô", "\\$x^2\\$ \\~\\~gạch\\~\\~ \\`mã\\` a\\_b\\_c \\| ô"),
-    ("xem http://x.example và www.x.example, thư a@x.example", "xem http\\://x.example và www\\.x.example, thư a\\@x.example"),
-    ("&lt;b&gt; [liên kết](http://x)", "\\&lt;b\\&gt; \\[liên kết\\](http\\://x)"),
+    (":red[đỏ] :material/home: lúc 14:30", "\\:red\\[đỏ\\] \\:material/home: lúc 14:30"),
+    ("&lt;b&gt; [liên kết](http://x)", "\\&lt;b\\&gt; \\[liên kết\\](http://x)"),
 ])
 def test_every_markdown_construct_in_typed_text_is_escaped(typed, shown):
     assert ui.plain(typed) == shown
