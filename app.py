@@ -46,8 +46,8 @@ elif not cell.exists(db):
 else:
     navigation = st.navigation(pages_for(actor))
     with st.sidebar:
-        st.caption(f"{cell.get(db).name}")
-        st.write(f"👤 **{actor.username}** · {actor.role_label}")
+        st.caption(ui.plain(cell.get(db).name))
+        st.write(f"👤 **{ui.plain(actor.username)}** · {actor.role_label}")
         if st.button("Đăng xuất", key="logout", width="stretch"):
             ui.sign_out("Đã đăng xuất.")
             st.rerun()

@@ -69,8 +69,9 @@ def _note(text: str, good: bool = False) -> str:
 def _opening(db: Database, context: dict, today: date) -> list[str]:
     meeting = context["meeting"]
     summary = meetings.attendance_summary(db, meeting["id"])
-    absent = [f"{escape(name)}: {ATTENDANCE[status].lower()}{' — ' + escape(reason) if reason else ''}"
-              for name, status, reason in summary["absent_names"]]
+    # Names and whether excused, never the reason: the display is projected to the room (and to the projector's
+    # account, which sees no absence reasons).
+    absent = [f"{escape(name)}: {ATTENDANCE[status].lower()}" for name, status in summary["absent_names"]]
     return [_tiles([("Tổng số đảng viên", summary["total"]), ("Có mặt", summary["present"]),
                     ("Vắng có lý do", summary["absent_excused"]), ("Vắng không lý do", summary["absent_unexcused"])]),
             f"<p>Chủ trì: <strong>{escape(meeting['chair'] or '—')}</strong> · Thư ký: "

@@ -47,6 +47,7 @@ def has_users(db: Database) -> bool:
 
 
 def _insert_user(cur, actor, username, password, role, display_name, member_id) -> int:
+    member_id = validate.existing_id(cur, "members", member_id)
     if cur.execute("SELECT count(*) FROM users WHERE username = ?", [username]).fetchone()[0]:
         raise InputError(f"Tên đăng nhập «{username}» đã có người dùng.")
     new_id = cur.execute(
@@ -85,7 +86,8 @@ def create_first_admin(db: Database, username: str, password: str, display_name:
     return Actor(user_id, username, "quan_tri")
 
 
-def list_users(db: Database) -> pd.DataFrame:
+def list_users(db: Database, actor: Actor) -> pd.DataFrame:
+    require(actor, "manage_users")
     return db.query(
         "SELECT u.id, u.username, u.display_name, u.role, u.active, u.member_id, m.full_name AS member,"
         " u.failed_logins, u.locked_until, u.created_at"
@@ -98,6 +100,8 @@ def _update_user(db, actor, username, action, sql_set, params, after) -> None:
         before = cur.execute("SELECT id, role, active FROM users WHERE username = ?", [username]).fetchone()
         if not before:
             raise InputError(f"Không có tài khoản «{username}».")
+        if "member_id" in after:
+            validate.existing_id(cur, "members", after["member_id"])
         cur.execute(f"UPDATE users SET {sql_set} WHERE id = ?", [*params, before[0]])
         audit.log(cur, actor, action, "users", before[0],
                   {"role": before[1], "active": before[2]}, after)

@@ -48,7 +48,7 @@ def cmd_demo(args) -> int:
 def cmd_users(args) -> int:
     db = _open(args)
     if args.action == "list":
-        for row in auth.list_users(db).itertuples():
+        for row in auth.list_users(db, SYSTEM).itertuples():
             state = "hoạt động" if row.active else "đã khóa"
             print(f"{row.username:<20} {row.role:<12} {state:<10} {row.display_name}")
         return 0
@@ -101,7 +101,7 @@ def cmd_query(args) -> int:
     else:
         raise InputError("Cần một câu SQL hoặc --question TÊN. Các câu hỏi: " + ", ".join(queries.QUESTIONS))
     if args.csv:
-        sys.stdout.write(result.frame.to_csv(index=False))
+        sys.stdout.write(queries.spreadsheet_safe(result.frame).to_csv(index=False))
     elif result.frame.empty:
         print("Không có kết quả.")
     else:

@@ -122,8 +122,9 @@ def overdue_tasks(db: Database, today: date, limit: int = 20) -> pd.DataFrame:
 
 
 @memoised
-def changes_since(db: Database, since, today: date, limit: int = 50) -> dict:
-    """'Since the last meeting': newly overdue tasks, target values recorded, and the audit trail."""
+def changes_since(db: Database, actor: Actor, since, today: date, limit: int = 50) -> dict:
+    """'Since the last meeting': newly overdue tasks, target values recorded, and who changed what — the latter for
+    those who see the audit activity, changes to accounts only for those who see the accounts."""
     overdue = db.query(
         "SELECT title, lead, deadline FROM resolution_tasks($2) WHERE deadline >= $1 AND overdue"
         " ORDER BY deadline", [since, today])
@@ -132,8 +133,9 @@ def changes_since(db: Database, since, today: date, limit: int = 50) -> dict:
         " FROM target_values tv JOIN targets tg ON tg.id = tv.target_id WHERE tv.recorded_on >= ?"
         " ORDER BY tv.recorded_on DESC", [since])
     changed = db.query(
-        "SELECT logged_at, username, action, entity, entity_id FROM audit_log WHERE logged_at >= ?"
-        " ORDER BY id DESC LIMIT ?", [since, limit])
+        "SELECT logged_at, username, action, entity, entity_id FROM audit_log WHERE logged_at >= ? AND ?"
+        " AND (? OR entity <> 'users') ORDER BY id DESC LIMIT ?",
+        [since, actor.sees("audit_activity") == "all", actor.sees("accounts") == "all", limit])
     return {"overdue": overdue, "targets": moved, "changes": changed}
 
 

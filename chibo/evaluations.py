@@ -154,6 +154,8 @@ def add_mention(db: Database, actor: Actor, month: date, member_id: int, kind: s
     require(actor, "edit_evaluations")
     kind = validate.choice(kind, {"bieu_duong": "Biểu dương", "nhac_nho": "Nhắc nhở"}, "Hình thức")
     reason = validate.text(reason, "Lý do", max_len=400)
+    if validate.existing_id(db, "members", member_id) is None:  # before the evaluation is made for it
+        raise InputError("Hãy chọn đảng viên được biểu dương hoặc nhắc nhở.")
     evaluation_id = save(db, actor, month)
 
     def work(cur):
@@ -166,11 +168,23 @@ def add_mention(db: Database, actor: Actor, month: date, member_id: int, kind: s
     return db.write(work)
 
 
+_MENTIONS = ("SELECT mn.id, mn.member_id, m.full_name, mn.kind, mn.reason FROM evaluation_mentions mn"
+             " JOIN evaluations e ON e.id = mn.evaluation_id JOIN members m ON m.id = mn.member_id"
+             " WHERE e.month = ?")
+
+
+def mentions(db: Database, actor: Actor, month: date) -> pd.DataFrame:
+    """The month's commendations, and of its reminders those the actor may read (a member their own)."""
+    everyone, member = actor.whose("reminders")
+    return db.query(_MENTIONS + " AND (mn.kind = 'bieu_duong' OR ? OR mn.member_id = ?) ORDER BY mn.kind, m.full_name",
+                    [months.month_start(month), everyone, member])
+
+
 @memoised
-def mentions(db: Database, month: date) -> pd.DataFrame:
-    return db.query("SELECT mn.id, m.full_name, mn.kind, mn.reason FROM evaluation_mentions mn"
-                    " JOIN evaluations e ON e.id = mn.evaluation_id JOIN members m ON m.id = mn.member_id"
-                    " WHERE e.month = ? ORDER BY mn.kind, m.full_name", [months.month_start(month)])
+def mentions_for_documents(db: Database, month: date) -> pd.DataFrame:
+    """Every commendation and reminder, as the resolution and the report state them: for the documents, which only
+    those who may export make (docs.export_bytes requires it); screens read `mentions`."""
+    return db.query(_MENTIONS + " ORDER BY mn.kind, m.full_name", [months.month_start(month)])
 
 
 def close_month(db: Database, actor: Actor, month: date, today: date) -> None:
@@ -250,6 +264,7 @@ def save_rating(db: Database, actor: Actor, year: int, score, member_id: int | N
     note = validate.text(note, "Ghi chú", required=False, max_len=400)
 
     def work(cur):
+        validate.existing_id(cur, "members", member_id)  # None: the cell's own rating
         cur.execute("DELETE FROM ratings WHERE year = ? AND member_id IS NOT DISTINCT FROM ?", [year, member_id])
         rating_id = cur.execute("INSERT INTO ratings (year, member_id, score, note) VALUES (?, ?, ?, ?) RETURNING id",
                                 [year, member_id, score, note]).fetchone()[0]
@@ -259,8 +274,10 @@ def save_rating(db: Database, actor: Actor, year: int, score, member_id: int | N
     return db.write(work)
 
 
-def ratings_with_evidence(db: Database, year: int, today: date) -> pd.DataFrame:
-    """Each active member's rating for the year beside the evidence counts that support it."""
+def ratings_with_evidence(db: Database, actor: Actor, year: int, today: date) -> pd.DataFrame:
+    """Each active member's rating for the year beside the evidence counts that support it: every member's for the
+    committee, a member's own row for a member, none for the projector."""
+    everyone, member = actor.whose("ratings")
     frame = db.query(
         "WITH led AS (SELECT t.lead_member_id AS member_id,"
         "  count(*) AS tasks, count(*) FILTER (WHERE t.effective_status = 'done') AS on_time,"
@@ -279,7 +296,7 @@ def ratings_with_evidence(db: Database, year: int, today: date) -> pd.DataFrame:
         " coalesce(men.commended, 0) AS commended, coalesce(men.reminded, 0) AS reminded"
         " FROM members m LEFT JOIN ratings r ON r.member_id = m.id AND r.year = $2"
         " LEFT JOIN led ON led.member_id = m.id LEFT JOIN att ON att.member_id = m.id"
-        " LEFT JOIN men ON men.member_id = m.id WHERE m.status <> 'inactive' ORDER BY m.full_name",
-        [today, year])
+        " LEFT JOIN men ON men.member_id = m.id WHERE m.status <> 'inactive' AND ($3 OR m.id = $4)"
+        " ORDER BY m.full_name", [today, year, everyone, member])
     frame["band"] = frame["score"].map(lambda s: rating_band(s) if not missing(s) and s is not None else "")
     return frame

@@ -53,13 +53,15 @@ def create_meeting(db: Database, actor: Actor, held_on, kind: str = "thuong_ky",
         "kind": validate.choice(kind, MEETING_KINDS, "Loại cuộc họp"),
         "held_on": validate.a_date(held_on, "Ngày họp"),
         "place": validate.text(place, "Địa điểm", required=False),
-        "chair_id": chair_id, "secretary_id": secretary_id,
+        "chair_id": validate.optional_id(chair_id), "secretary_id": validate.optional_id(secretary_id),
         "starts_at": _clock(starts_at, "Giờ bắt đầu"), "ends_at": _clock(ends_at, "Giờ kết thúc"),
     }
     if values["starts_at"] and values["ends_at"] and values["ends_at"] <= values["starts_at"]:
         raise InputError("Giờ kết thúc phải sau giờ bắt đầu.")
 
     def work(cur):
+        for person in (values["chair_id"], values["secretary_id"]):
+            validate.existing_id(cur, "members", person)
         meeting_id = cur.execute(
             "INSERT INTO meetings (kind, held_on, place, chair_id, secretary_id, starts_at, ends_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id", list(values.values())).fetchone()[0]
@@ -115,16 +117,20 @@ def get(db: Database, meeting_id: int) -> dict:
     return found[0]
 
 
-def attendance(db: Database, meeting_id: int) -> pd.DataFrame:
-    """Every member who is not inactive, with the status recorded (or none yet)."""
+def attendance(db: Database, actor: Actor, meeting_id: int) -> pd.DataFrame:
+    """Every member who is not inactive, with the status recorded (or none yet) and the reason of an absence where
+    the actor may read it (a member their own)."""
+    everyone, member = actor.whose("absence_reasons")
     return db.query(
-        "SELECT m.id AS member_id, m.full_name, m.membership, a.status, coalesce(a.reason, '') AS reason"
+        "SELECT m.id AS member_id, m.full_name, m.membership, a.status,"
+        " CASE WHEN ? OR m.id = ? THEN coalesce(a.reason, '') ELSE '' END AS reason"
         " FROM members m LEFT JOIN attendance a ON a.member_id = m.id AND a.meeting_id = ?"
-        " WHERE m.status <> 'inactive' OR a.member_id IS NOT NULL ORDER BY m.full_name", [meeting_id])
+        " WHERE m.status <> 'inactive' OR a.member_id IS NOT NULL ORDER BY m.full_name", [everyone, member, meeting_id])
 
 
 @memoised
 def attendance_summary(db: Database, meeting_id: int) -> dict:
+    """The roll call's counts, and who was absent or exempt (name, status): no reasons, which are private."""
     row = db.one(
         "SELECT coalesce(ma.recorded, 0), count(m.id) FILTER (WHERE m.membership = 'chinh_thuc'),"
         " count(m.id) FILTER (WHERE m.membership = 'du_bi'), coalesce(ma.exempt, 0), coalesce(ma.present, 0),"
@@ -134,14 +140,22 @@ def attendance_summary(db: Database, meeting_id: int) -> dict:
         " GROUP BY ALL", [meeting_id])
     keys = ["total", "full", "probationary", "exempt", "present", "absent_excused", "absent_unexcused", "rate"]
     summary = dict(zip(keys, row))
-    summary["absent_names"] = db.rows(
-        "SELECT m.full_name, a.status, a.reason FROM attendance a JOIN members m ON m.id = a.member_id"
-        " WHERE a.meeting_id = ? AND a.status IN ('absent_excused','absent_unexcused') ORDER BY m.full_name",
-        [meeting_id])
-    summary["exempt_names"] = db.rows(
-        "SELECT m.full_name, a.status, a.reason FROM attendance a JOIN members m ON m.id = a.member_id"
-        " WHERE a.meeting_id = ? AND a.status = 'exempt' ORDER BY m.full_name", [meeting_id])
-    return summary
+    return summary | {name: [(person, status) for person, status, _ in people]
+                      for name, people in _absentees(db, meeting_id).items()}
+
+
+@memoised
+def attendance_for_documents(db: Database, meeting_id: int) -> dict:
+    """The roll call as the minutes and the report state it, each absence with its reason: for the documents, which
+    only those who may export make (docs.export_bytes requires it); screens read `attendance_summary`."""
+    return attendance_summary(db, meeting_id) | _absentees(db, meeting_id)
+
+
+def _absentees(db: Database, meeting_id: int) -> dict[str, list[tuple]]:
+    sql = ("SELECT m.full_name, a.status, a.reason FROM attendance a JOIN members m ON m.id = a.member_id"
+           " WHERE a.meeting_id = ? AND list_contains(?::VARCHAR[], a.status) ORDER BY m.full_name")
+    return {"absent_names": db.rows(sql, [meeting_id, ["absent_excused", "absent_unexcused"]]),
+            "exempt_names": db.rows(sql, [meeting_id, ["exempt"]])}
 
 
 def record_attendance(db: Database, actor: Actor, meeting_id: int, rows: list[dict]) -> None:
@@ -155,16 +169,21 @@ def record_attendance(db: Database, actor: Actor, meeting_id: int, rows: list[di
         try:
             status = validate.choice(status, ATTENDANCE, "Điểm danh")
             reason = validate.text(row.get("reason"), "Lý do vắng", required=False, max_len=200)
+            member_id = validate.optional_id(row.get("member_id"))
+            if member_id is None:
+                raise InputError("Dòng điểm danh thiếu đảng viên.")
         except InputError as exc:
             raise InputError(exc.message, row=index) from None
         if status == "absent_excused" and not reason:
             raise InputError("Vắng có lý do thì cần ghi lý do.", row=index)
-        cleaned.append((int(row["member_id"]), status, reason))
+        cleaned.append((member_id, status, reason))
 
     def work(cur):
         get_in = cur.execute("SELECT count(*) FROM meetings WHERE id = ?", [meeting_id]).fetchone()[0]
         if not get_in:
             raise InputError("Không tìm thấy cuộc họp.")
+        for member_id, _, _ in cleaned:
+            validate.existing_id(cur, "members", member_id)
         before = cur.execute("SELECT member_id, status FROM attendance WHERE meeting_id = ?", [meeting_id]).fetchall()
         cur.execute("DELETE FROM attendance WHERE meeting_id = ?", [meeting_id])
         for member_id, status, reason in cleaned:
@@ -181,6 +200,8 @@ def add_remark(db: Database, actor: Actor, meeting_id: int, section: str, text: 
     text = validate.long_text(text, "Ý kiến", required=True)
 
     def work(cur):
+        validate.existing_id(cur, "meetings", meeting_id)
+        validate.existing_id(cur, "members", speaker_id)
         remark_id = cur.execute("INSERT INTO meeting_remarks (meeting_id, section, speaker_id, text, created_at)"
                                 " VALUES (?, ?, ?, ?, ?) RETURNING id",
                                 [meeting_id, section, speaker_id, text, datetime.now()]).fetchone()[0]

@@ -10,7 +10,7 @@ import pandas as pd
 from chibo import audit, validate
 from chibo.db import Database, memoised
 from chibo.errors import InputError
-from chibo.labels import GENDERS, MEMBER_STATUSES, MEMBERSHIP, PARTY_ROLES, UNIT_KINDS, missing
+from chibo.labels import GENDERS, MEMBER_STATUSES, MEMBERSHIP, PARTY_ROLES, UNIT_KINDS
 from chibo.permissions import Actor, require
 
 # Spreadsheet columns of the import template, in order: Vietnamese header -> field.
@@ -43,7 +43,7 @@ def unit_choices(db: Database) -> dict[int, str]:
 
 def _clean_unit(name, kind, sub_plan) -> dict:
     return {
-        "name": validate.text(name, "Tên đơn vị"),
+        "name": validate.name(name, "Tên đơn vị"),
         "kind": validate.choice(kind, UNIT_KINDS, "Loại đơn vị"),
         "sub_plan": validate.long_text(sub_plan, "Kế hoạch của đơn vị"),
     }
@@ -150,13 +150,13 @@ def clean_member(values: dict, today: date, unit_ids_by_name: dict[str, int] | N
     if joined and joined.year < birth_year + 18:
         raise InputError("Ngày vào Đảng phải sau khi đủ 18 tuổi.")
     return {
-        "full_name": " ".join(validate.text(values.get("full_name"), "Họ và tên", max_len=80).split()),
+        "full_name": validate.name(values.get("full_name"), "Họ và tên", max_len=80),
         "gender": validate.choice(values.get("gender"), GENDERS, "Giới tính"),
         "birth_year": birth_year,
         "membership": validate.choice(values.get("membership") or "chinh_thuc", MEMBERSHIP, "Loại đảng viên"),
         "party_role": validate.choice(values.get("party_role") or "dang_vien", PARTY_ROLES, "Chức vụ Đảng"),
-        "job_title": validate.text(values.get("job_title"), "Chức vụ chuyên môn", required=False),
-        "unit_id": None if unit_id in (None, "") or missing(unit_id) else int(unit_id),
+        "job_title": validate.name(values.get("job_title"), "Chức vụ chuyên môn", required=False),
+        "unit_id": validate.optional_id(unit_id),
         "joined_on": joined,
         "status": validate.choice(values.get("status") or "active", MEMBER_STATUSES, "Tình trạng"),
     }
@@ -181,6 +181,7 @@ def _check_single_secretary(cur, values: dict, member_id: int | None = None) -> 
 
 
 def _insert_member(cur, actor: Actor, values: dict) -> int:
+    validate.existing_id(cur, "units", values["unit_id"])
     _check_duplicate(cur, values)
     _check_single_secretary(cur, values)
     member_id = cur.execute(
@@ -205,6 +206,7 @@ def update_member(db: Database, actor: Actor, member_id: int, *, today: date, **
         before = audit.row(cur, "members", member_id)
         if not before:
             raise InputError("Không tìm thấy đảng viên.")
+        validate.existing_id(cur, "units", values["unit_id"])
         _check_duplicate(cur, values, member_id)
         _check_single_secretary(cur, values, member_id)
         cur.execute("UPDATE members SET full_name=?, gender=?, birth_year=?, membership=?, party_role=?,"
@@ -241,25 +243,46 @@ def import_template() -> bytes:
 
 
 def read_sheet(data: bytes, filename: str) -> pd.DataFrame:
+    """The sheet as text, its headers matched to the template's whatever their spaces, case or Unicode form
+    (a Mac sends them decomposed); a formula cell reads as the value the spreadsheet last computed."""
     try:
         if filename.lower().endswith(".csv"):
             sheet = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8-sig")
         else:
-            sheet = pd.read_excel(io.BytesIO(data), dtype=str, keep_default_na=False)
+            sheet = pd.read_excel(io.BytesIO(data), dtype=str, keep_default_na=False, engine="openpyxl",
+                                  engine_kwargs={"data_only": True})
     except Exception:  # any parser failure means the same thing to the user
         raise InputError("Không đọc được tệp: hãy dùng tệp .xlsx hoặc .csv (UTF-8) theo mẫu.") from None
+    sheet = sheet.rename(columns=lambda header: _TEMPLATE_HEADERS.get(_header_key(header), header))
     missing = [c for c in ("Họ và tên", "Giới tính", "Năm sinh") if c not in sheet.columns]
     if missing:
         raise InputError(f"Tệp thiếu cột: {', '.join(missing)}. Hãy tải mẫu và điền theo mẫu.")
     return sheet
 
 
+def _header_key(header) -> str:
+    return " ".join(validate.clean(header).split()).lower()
+
+
+_TEMPLATE_HEADERS = {_header_key(header): header for header in IMPORT_COLUMNS}
+
+# A file of thousands of bad rows is refused with the first errors and how many there are, not with all of them.
+SHOWN_ERRORS = 50
+
+
+def _refused(errors: list[str]) -> InputError:
+    more = f"\n… và {len(errors) - SHOWN_ERRORS} dòng lỗi khác." if len(errors) > SHOWN_ERRORS else ""
+    return InputError(f"Không nhập dòng nào vì có lỗi ở {len(errors)} dòng:\n"
+                      + "\n".join(errors[:SHOWN_ERRORS]) + more)
+
+
 def import_members(db: Database, actor: Actor, data: bytes, filename: str, today: date, progress=None) -> int:
-    """Import every row or none: all errors are reported together, with their row numbers."""
+    """Import every row or none: the errors are reported together, with their row numbers."""
     require(actor, "edit_members")
     sheet = read_sheet(data, filename)
     unit_ids = {name.lower(): uid for uid, name in unit_choices(db).items()}
     cleaned, errors, seen = [], [], set()
+    step = max(len(sheet) // 100, 1)  # a hundred progress updates at most: each one is a message to the browser
     for index, raw in enumerate(sheet.to_dict("records")):
         row_number = index + 2  # the header is row 1 in the spreadsheet
         fields = {IMPORT_COLUMNS[k]: v for k, v in raw.items() if k in IMPORT_COLUMNS}
@@ -274,22 +297,22 @@ def import_members(db: Database, actor: Actor, data: bytes, filename: str, today
             cleaned.append((row_number, values))
         except InputError as exc:
             errors.append(f"Dòng {row_number}: {exc.message}")
-        if progress:
+        if progress and (index + 1) % step == 0:
             progress((index + 1) / max(len(sheet), 1) / 2)
     if not cleaned and not errors:
         raise InputError("Tệp không có dòng dữ liệu nào.")
+    if errors:
+        raise _refused(errors)
 
     def work(cur):
-        for step, (row_number, values) in enumerate(cleaned):
+        for done, (row_number, values) in enumerate(cleaned, start=1):
             try:
                 _insert_member(cur, actor, values)
             except InputError as exc:
                 errors.append(f"Dòng {row_number}: {exc.message}")
-            if progress:
-                progress(0.5 + (step + 1) / len(cleaned) / 2)
+            if progress and (done % step == 0 or done == len(cleaned)):
+                progress(0.5 + done / len(cleaned) / 2)
         if errors:
-            raise InputError("Không nhập dòng nào vì có lỗi:\n" + "\n".join(errors))
+            raise _refused(errors)
         return len(cleaned)
-    if errors:
-        raise InputError("Không nhập dòng nào vì có lỗi:\n" + "\n".join(errors))
     return db.write(work)

@@ -20,6 +20,20 @@ PERMISSIONS = {
 }
 
 
+# Members' personal data, per kind and role: "all", "own" (only what concerns the member the account is linked
+# to; an account linked to nobody sees none of it) or "none". docs/DESIGN.md «Who sees what» says why. The domain's
+# reads filter by it (Actor.whose) and so do the views of the SQL box; a commendation is not private (the cell
+# praises in public), a reminder is.
+PERSONAL_DATA = {
+    "ratings": {"quan_tri": "all", "chi_uy": "all", "dang_vien": "own", "trinh_chieu": "none"},
+    "reminders": {"quan_tri": "all", "chi_uy": "all", "dang_vien": "own", "trinh_chieu": "none"},
+    "supervision_findings": {"quan_tri": "all", "chi_uy": "all", "dang_vien": "own", "trinh_chieu": "none"},
+    "absence_reasons": {"quan_tri": "all", "chi_uy": "all", "dang_vien": "own", "trinh_chieu": "none"},
+    "audit_activity": {"quan_tri": "all", "chi_uy": "all", "dang_vien": "none", "trinh_chieu": "none"},
+    "accounts": {"quan_tri": "all", "chi_uy": "none", "dang_vien": "none", "trinh_chieu": "none"},
+}
+
+
 @dataclass(frozen=True)
 class Actor:
     """The user on whose behalf a domain function runs."""
@@ -34,6 +48,16 @@ class Actor:
 
     def can(self, permission: str) -> bool:
         return permission in PERMISSIONS[self.role]
+
+    def sees(self, kind: str) -> str:
+        """How much of a kind of personal data this user sees: "all", "own" or "none"."""
+        return PERSONAL_DATA[kind][self.role]
+
+    def whose(self, kind: str) -> tuple[bool, int | None]:
+        """The parameters of a read's filter `(? OR member_id = ?)`: everyone's rows, else the linked member's
+        (None, so no row, when the role sees none or the account is linked to nobody)."""
+        scope = self.sees(kind)
+        return scope == "all", self.member_id if scope == "own" else None
 
 
 # Command-line tools and the demo generator act as the administrator.

@@ -168,7 +168,8 @@ def _refuse_repeated_titles(cur, previous: date, month: date, task_ids: list[int
                          f"{month.month}/{month.year}; chỉ chọn chuyển tiếp một lần.")
 
 
-def _clean_task_row(row: dict, month: date, term: cell.Term, active_members: set[int], measures: set[int]) -> dict:
+def _clean_task_row(row: dict, month: date, term: cell.Term, active_members: set[int], measures: set[int],
+                    units: set[int]) -> dict:
     deadline = validate.a_date(row.get("deadline"), "Hạn hoàn thành")
     if not month_start(month) <= deadline <= month_end(month):
         raise InputError(f"Hạn {deadline:%d/%m/%Y} nằm ngoài tháng {month.month}/{month.year}.")
@@ -180,6 +181,8 @@ def _clean_task_row(row: dict, month: date, term: cell.Term, active_members: set
         raise InputError("Chưa chọn người hoặc đơn vị chủ trì.")
     if lead_member is not None and lead_member not in active_members:
         raise InputError("Người chủ trì không còn sinh hoạt; hãy chọn đồng chí khác.")
+    if lead_unit is not None and lead_unit not in units:
+        raise InputError(f"Không có đơn vị nào mang mã {lead_unit}.")
     raw_partners = row.get("partner_ids")
     partners = [] if _blank(raw_partners) else [int(p) for p in raw_partners if not missing(p)]
     if any(p not in active_members for p in partners):
@@ -230,12 +233,13 @@ def save_task_table(db: Database, actor: Actor, document_id: int, rows: list[dic
     term = next(t for t in cell.terms(db) if t.id == doc.term_id)
     active = set(members.member_choices(db))
     measures = {r[0] for r in db.rows("SELECT id FROM measures")}
+    units = {r[0] for r in db.rows("SELECT id FROM units")}
     cleaned = []
     for index, row in enumerate(rows, start=1):
         if all(_blank(v) for k, v in row.items() if k not in ("id", "recurring")):
             continue  # an empty line left by the editor
         try:
-            cleaned.append(_clean_task_row(row, doc.month, term, active, measures))
+            cleaned.append(_clean_task_row(row, doc.month, term, active, measures, units))
         except InputError as exc:
             raise InputError(exc.message, row=index) from None
     return db.write(lambda cur: _apply_task_table(cur, actor, document_id, doc.issued_on or doc.month, cleaned))

@@ -7,7 +7,7 @@ from datetime import date
 
 import pandas as pd
 
-from chibo import audit, cell, documents, validate
+from chibo import audit, cell, documents, targets, validate
 from chibo.db import Database
 from chibo.errors import InputError
 from chibo.labels import DIRECTIONS, FIELDS, TARGET_KINDS
@@ -171,16 +171,13 @@ def add_goal(db: Database, actor: Actor, document_id: int, title: str, expected_
 def clean_target(values: dict, term: cell.Term) -> dict:
     kind = validate.choice(values.get("kind"), TARGET_KINDS, "Loại chỉ tiêu")
     unit = validate.text(values.get("unit"), "Đơn vị tính", required=kind != "qualitative", max_len=30)
-    baseline = validate.number(values.get("baseline"), "Giá trị ban đầu", -1e9, 1e9, required=False)
-    target = validate.number(values.get("target_value"), "Giá trị chỉ tiêu", -1e9, 1e9,
-                             required=kind != "qualitative")
+    baseline = targets.amount(values.get("baseline"), "Giá trị ban đầu", unit, required=False)
+    target = targets.amount(values.get("target_value"), "Giá trị chỉ tiêu", unit, required=kind != "qualitative")
     target_text = validate.text(values.get("target_text"), "Mức chỉ tiêu định tính",
                                 required=kind == "qualitative")
     start = validate.a_date(values.get("period_start") or term.start_date, "Bắt đầu kỳ")
     end = validate.a_date(values.get("period_end") or term.end_date, "Kết thúc kỳ")
     validate.date_order(start, end, "bắt đầu kỳ", "Kết thúc kỳ")
-    if unit == "%" and target is not None and not 0 <= target <= 100:
-        raise InputError("Chỉ tiêu tính theo % phải từ 0 đến 100.")
     return {
         "field": validate.choice(values.get("field"), FIELDS, "Lĩnh vực"),
         "name": validate.text(values.get("name"), "Tên chỉ tiêu", max_len=300),
@@ -205,6 +202,7 @@ def add_target(db: Database, actor: Actor, document_id: int, **values) -> int:
 
     def work(cur):
         documents.refuse_locked(documents.get_in(cur, document_id))
+        validate.existing_id(cur, "goals", cleaned["goal_id"])
         cols = ", ".join(cleaned)
         target_id = cur.execute(
             f"INSERT INTO targets (document_id, position, {cols}) VALUES (?, (SELECT count(*) FROM targets"
@@ -269,6 +267,9 @@ def add_measure(db: Database, actor: Actor, document_id: int, field: str, title:
 
     def work(cur):
         documents.refuse_locked(documents.get_in(cur, document_id))
+        validate.existing_id(cur, "members", values["lead_member_id"])
+        validate.existing_id(cur, "units", values["lead_unit_id"])
+        validate.existing_id(cur, "targets", values["target_id"])
         measure_id = cur.execute(
             "INSERT INTO measures (document_id, position, field, title, how, lead_member_id, lead_unit_id, partners,"
             " deadline, target_id) VALUES (?, (SELECT count(*) FROM measures WHERE document_id = ?),"

@@ -52,14 +52,30 @@ VIEWS = {
         "ten": "tên chỉ tiêu", "loai": "snapshot / cumulative / qualitative", "chieu": "higher / lower",
         "ngay_ghi": "ngày ghi giá trị", "gia_tri": "giá trị số"}),
     "diem_danh": ("Điểm danh các buổi sinh hoạt", """
-        SELECT mt.held_on AS ngay_hop, mt.kind AS loai_hop, m.full_name AS ho_ten, a.status AS diem_danh,
-               a.reason AS ly_do
+        SELECT mt.held_on AS ngay_hop, mt.kind AS loai_hop, a.member_id AS ma_dang_vien, m.full_name AS ho_ten,
+               a.status AS diem_danh, a.reason AS ly_do
         FROM attendance a JOIN meetings mt ON mt.id = a.meeting_id JOIN members m ON m.id = a.member_id""", {
-        "diem_danh": "present / absent_excused / absent_unexcused / exempt", "loai_hop": "thuong_ky, chi_uy, …"}),
+        "ma_dang_vien": "mã đảng viên (dang_vien.ma)",
+        "diem_danh": "present / absent_excused / absent_unexcused / exempt", "loai_hop": "thuong_ky, chi_uy, …",
+        "ly_do": "lý do vắng: chi ủy xem của mọi người, đảng viên chỉ xem của mình"}),
     "cap_nhat": ("Các lần cập nhật tiến độ", """
         SELECT p.task_id AS ma_nhiem_vu, p.recorded_at AS thoi_diem, p.progress AS tien_do, p.note AS ghi_chu
         FROM progress_updates p""", {"ma_nhiem_vu": "mã nhiệm vụ (nhiem_vu.ma)"}),
 }
+
+
+# Columns of the views that hold members' personal data: view -> {column: (kind of permissions.PERSONAL_DATA, the
+# column saying whose it is)}. What the actor may not see is emptied before the sandbox is made, so no query can
+# reach it.
+PRIVATE_COLUMNS = {"diem_danh": {"ly_do": ("absence_reasons", "ma_dang_vien")}}
+
+
+def _visible(view: str, frame: pd.DataFrame, actor: Actor) -> pd.DataFrame:
+    for column, (kind, whose) in PRIVATE_COLUMNS.get(view, {}).items():
+        everyone, member = actor.whose(kind)
+        if not everyone:
+            frame[column] = frame[column].where(frame[whose] == member, None)
+    return frame
 
 
 @dataclass
@@ -156,12 +172,12 @@ def _first_line(exc: Exception) -> str:
     return str(exc).splitlines()[0].split(": ", 1)[-1][:300]
 
 
-def sandbox(db: Database, as_of: date) -> duckdb.DuckDBPyConnection:
+def sandbox(db: Database, as_of: date, actor: Actor) -> duckdb.DuckDBPyConnection:
     """An in-memory copy of the views as they read on `as_of` (the one parameter a view may take: the day
-    that decides what is overdue), with every door to the outside shut."""
+    that decides what is overdue) and as the actor may see them, with every door to the outside shut."""
     con = duckdb.connect(":memory:")
     for name, (_, view_sql, _) in VIEWS.items():
-        con.register(f"_{name}", db.query(view_sql, [as_of] * view_sql.count("?")))
+        con.register(f"_{name}", _visible(name, db.query(view_sql, [as_of] * view_sql.count("?")).copy(), actor))
         con.execute(f"CREATE TABLE {name} AS SELECT * FROM _{name}")
         con.unregister(f"_{name}")
     con.execute("SET enable_external_access = false")
@@ -182,12 +198,26 @@ class Result:
 
     def csv(self) -> bytes:
         """UTF-8 with a byte-order mark, so Excel opens the Vietnamese right."""
-        return self.frame.to_csv(index=False).encode("utf-8-sig")
+        return spreadsheet_safe(self.frame).to_csv(index=False).encode("utf-8-sig")
 
     def excel(self) -> bytes:
         buffer = io.BytesIO()
-        self.frame.to_excel(buffer, index=False)
+        spreadsheet_safe(self.frame).to_excel(buffer, index=False)
         return buffer.getvalue()
+
+
+# What a spreadsheet runs as a formula when a cell starts with it (a tab or a carriage return first hides one).
+_FORMULA_STARTS = (*validate.FORMULA_STARTS, "\t", "\r")
+
+
+def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with every text a spreadsheet would run as a formula (a progress note `=HYPERLINK(...)`) given a
+    leading apostrophe, so Excel shows it as the text it is; headers too, since a saved question names them."""
+    def safe(value):
+        return f"'{value}" if isinstance(value, str) and value.startswith(_FORMULA_STARTS) else value
+    texts = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])
+             and not pd.api.types.is_datetime64_any_dtype(frame[c])]
+    return frame.assign(**{c: frame[c].map(safe) for c in texts}).rename(columns=safe)
 
 
 def _run(con, sql: str, params: dict, timeout: float) -> Result:
@@ -216,7 +246,7 @@ def _run(con, sql: str, params: dict, timeout: float) -> Result:
 def run_sql(db: Database, actor: Actor, sql: str, timeout: float = 5.0, *, today: date) -> Result:
     require(actor, "query")
     text = check_read_only(sql).rstrip().rstrip(";")
-    con = sandbox(db, today)
+    con = sandbox(db, today, actor)
     try:
         return _run(con, text, {}, timeout)
     finally:
@@ -243,7 +273,7 @@ def ask(db: Database, actor: Actor, name: str, raw_params: dict | None = None, t
         raise InputError(f"Không có câu hỏi «{name}». Các câu hỏi: {', '.join(QUESTIONS)}.")
     question = QUESTIONS[name]
     params = clean_params(question, raw_params or {})
-    con = sandbox(db, params.get("ngay", today))
+    con = sandbox(db, params.get("ngay", today), actor)
     try:
         return _run(con, question.sql, params, timeout)
     finally:

@@ -155,6 +155,20 @@ def band(attainment: float | None, thresholds: dict) -> str:
     return "do"
 
 
+def amount(value, label: str, unit: str, required: bool = True) -> float | None:
+    """A number a quantitative target is measured in (its baseline, its value for the term, a value recorded):
+    a percentage lies between 0 and 100; a count or a sum (học sinh, đảng viên, đồng) is never negative."""
+    from chibo.labels import vn_number
+    number = validate.number(value, label, -1e15, 1e15, required)  # the bounds only keep out infinities
+    if number is None:
+        return None
+    if unit.strip() == "%" and not 0 <= number <= 100:
+        raise InputError(f"{label} tính theo % phải nằm trong khoảng 0 đến 100 (đang là {vn_number(number)}).")
+    if number < 0:
+        raise InputError(f"{label} không thể là số âm (đang là {_with_unit(number, unit.strip())}).")
+    return number
+
+
 def values(db: Database, target_id: int) -> pd.DataFrame:
     return db.query("SELECT id, recorded_on, value, value_text, note FROM target_values WHERE target_id = ?"
                     " ORDER BY recorded_on", [target_id])
@@ -182,8 +196,7 @@ def record_value(db: Database, actor: Actor, target_id: int, recorded_on, value=
         if target["kind"] == "qualitative":
             number, text = None, validate.text(value_text or ("" if value is None else str(value)), "Kết quả định tính")
         else:
-            high = 100 if target["unit"] == "%" else 1e9
-            number, text = validate.number(value, "Giá trị thực hiện", 0, high), ""
+            number, text = amount(value, "Giá trị thực hiện", target["unit"]), ""
         value_id = cur.execute("INSERT INTO target_values (target_id, recorded_on, value, value_text, note,"
                                " recorded_by) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
                                [target_id, recorded_on, number, text, note, actor.user_id]).fetchone()[0]

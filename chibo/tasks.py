@@ -265,8 +265,8 @@ def add_supervision(db: Database, actor: Actor, held_on, kind: str, content: str
     values = {
         "held_on": held_on,
         "kind": validate.choice(kind, SUPERVISION_KINDS, "Hình thức"),
-        "subject_member_id": None if member_id in (None, "") else int(member_id),
-        "subject_unit_id": None if unit_id in (None, "") else int(unit_id),
+        "subject_member_id": validate.optional_id(member_id),
+        "subject_unit_id": validate.optional_id(unit_id),
         "content": validate.long_text(content, "Nội dung", required=True),
         "finding": validate.long_text(finding, "Kết quả"),
         "conclusion": validate.choice(conclusion, CONCLUSIONS, "Kết luận"),
@@ -275,6 +275,10 @@ def add_supervision(db: Database, actor: Actor, held_on, kind: str, content: str
         raise InputError("Hãy chọn đảng viên hoặc đơn vị được kiểm tra, giám sát.")
 
     def work(cur):
+        validate.existing_id(cur, "members", values["subject_member_id"])
+        validate.existing_id(cur, "units", values["subject_unit_id"])
+        for task_id in task_ids:
+            validate.existing_id(cur, "tasks", task_id)
         sup_id = cur.execute(
             "INSERT INTO supervisions (held_on, kind, subject_member_id, subject_unit_id, content, finding,"
             " conclusion, user_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
@@ -287,10 +291,13 @@ def add_supervision(db: Database, actor: Actor, held_on, kind: str, content: str
     return db.write(work)
 
 
-def supervisions(db: Database, since: date | None = None, until: date | None = None) -> pd.DataFrame:
+def supervisions(db: Database, actor: Actor, since: date | None = None, until: date | None = None) -> pd.DataFrame:
+    """Inspection and supervision records with their findings: all of them for the committee, those about
+    themselves for a member (a unit's are the committee's), none for the projector."""
+    everyone, member = actor.whose("supervision_findings")
     return db.query(
-        "SELECT s.id, s.held_on, s.kind, lead_name(s.subject_member_id, s.subject_unit_id) AS subject, s.content,"
-        " s.finding, s.conclusion, (SELECT count(*) FROM supervision_tasks st WHERE st.supervision_id = s.id) AS tasks"
-        " FROM supervisions s"
+        "SELECT s.id, s.held_on, s.kind, s.subject_member_id, lead_name(s.subject_member_id, s.subject_unit_id)"
+        " AS subject, s.content, s.finding, s.conclusion,"
+        " (SELECT count(*) FROM supervision_tasks st WHERE st.supervision_id = s.id) AS tasks FROM supervisions s"
         " WHERE s.held_on >= coalesce(?::DATE, DATE '1900-01-01') AND s.held_on <= coalesce(?::DATE, DATE '2999-01-01')"
-        " ORDER BY s.held_on DESC, s.id DESC", [since, until])
+        " AND (? OR s.subject_member_id = ?) ORDER BY s.held_on DESC, s.id DESC", [since, until, everyone, member])

@@ -4,6 +4,7 @@ The only module of chibo that imports streamlit."""
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from datetime import date
@@ -92,7 +93,24 @@ def actor() -> Actor:
 def flash() -> None:
     message = st.session_state.pop("flash", None)
     if message:
-        st.info(message)
+        st.info(plain(message))
+
+
+# What Markdown and Streamlit's additions to it act on anywhere in a line: links and images ([..](..), ![..](..),
+# which make every viewer's browser fetch the address), Streamlit's directives (:red[..] colours, :word alone is
+# eaten), emphasis, code, strike-through, tables, HTML and entities, LaTeX ($..$); then what acts at the start of
+# a line (headings, lists, quotes, the === that makes the line above a heading). An address typed as text
+# (http://…, www.…) still shows as a link: GFM finds those after the escapes are gone; a link is not fetched.
+_MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]<>$~|&#]|:(?=[^\W\d_]))")
+_MARKDOWN_LINE_START = re.compile(r"^([ \t]*)([-+=]|\d+[.)])", re.MULTILINE)
+
+
+def plain(value) -> str:
+    """Text people typed, to put inside Markdown (st.markdown, st.write, captions, messages, widget labels) and
+    have it shown as the text it is; each line break stays a line break."""
+    text = _MARKDOWN_INLINE.sub(r"\\\1", "" if value is None else str(value))
+    text = _MARKDOWN_LINE_START.sub(lambda m: f"{m[1]}{m[2][:-1]}\\{m[2][-1]}", text)
+    return text.replace("\n", "  \n")
 
 
 # A success message outlives one rerun: closing a box or a tab after a save makes the browser ask for a second
@@ -108,7 +126,7 @@ def success_later(message: str) -> None:
 def show_success() -> None:
     message, left = st.session_state.pop("success", (None, 0))
     if message:
-        st.success(message)
+        st.success(plain(message))
         if left > 1:
             st.session_state["success"] = (message, left - 1)
 
@@ -119,7 +137,7 @@ def attempt(action: Callable, *args, success: str | None = None, rerun: bool = T
         result = action(*args, **kwargs)
     except InputError as exc:
         st.session_state.pop("success", None)  # an older success must not stand beside this error
-        st.error(str(exc))
+        st.error(plain(str(exc)))  # it quotes what was typed
         return None
     if success:
         success_later(success)
@@ -197,7 +215,7 @@ def wording_form(db: Database, actor: Actor, kind: str, document_id: int, today:
     """A document's rewordable parts, each in its own box, saved together."""
     from chibo import docs  # local: python-docx only where documents are worked on
     st.markdown(f"**{title}**")
-    parts = docs.rewordable(db, kind, document_id, today)
+    parts = docs.rewordable(db, actor, kind, document_id, today)
     with st.form(f"wording_{kind}_{document_id}"):
         edited = {part.key: st.text_area(part.label, part.text, height=120, disabled=not editable,
                                          key=f"wording_{kind}_{document_id}_{part.key}") for part in parts}
@@ -283,9 +301,9 @@ def task_panel(db: Database, found_actor: Actor, task_id: int) -> None:
 
     detail = tasks.task(db, task_id, today())
     status = labels.TASK_STATUSES[detail["effective_status"]]
-    st.markdown(f"### {detail['title']}")
+    st.markdown(f"### {plain(detail['title'])}")
     st.write(f"**Lĩnh vực:** {labels.FIELDS[detail['field']]} · **Kênh:** {labels.CHANNELS[detail['channel']]} · "
-             f"**Chủ trì:** {detail['lead']} · **Phối hợp:** {detail['partners'] or '—'}")
+             f"**Chủ trì:** {plain(detail['lead'])} · **Phối hợp:** {plain(detail['partners'] or '—')}")
     st.write(f"**Hạn:** {labels.vn_date(detail['deadline'])} · **Trạng thái:** {status} · "
              f"**Tiến độ:** {detail['progress']}% · **Gia hạn:** {detail['extensions']} lần")
     st.progress(int(detail["progress"]) / 100)

@@ -9,10 +9,40 @@ from chibo.labels import missing
 MAX_NAME = 120
 MAX_TEXT = 4000
 
+# What a spreadsheet reads as the start of a formula: a name starting with one becomes a live formula (or a
+# command) when the committee opens an export in Excel.
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+# Unicode categories nobody types on purpose: control characters (a .docx refuses them: "All strings must be XML
+# compatible"), format characters (zero-width spaces and joiners, bidi overrides and isolates, the soft hyphen,
+# a stray byte-order mark: they make two equal names look different), lone surrogates.
+_DROPPED = {"Cc", "Cf", "Cs"}
+_KEPT_CONTROLS = {"\n", "\t"}
+
+
+def clean(value) -> str:
+    """What a person typed, as chibo stores it: NFC, without the invisible and control characters above, other
+    spaces (no-break, ideographic) as a plain space, and line and paragraph separators as a line break."""
+    raw = unicodedata.normalize("NFC", str(value or ""))
+    if raw.isprintable():  # nearly always: nothing to take out
+        return raw
+    kept = []
+    for ch in raw.replace("\r\n", "\n").replace("\r", "\n"):
+        category = unicodedata.category(ch)
+        if ch in _KEPT_CONTROLS or ch.isprintable():
+            kept.append(ch)
+        elif category in ("Zl", "Zp"):
+            kept.append("\n")
+        elif category == "Zs":
+            kept.append(" ")
+        elif category not in _DROPPED and ch not in "\ufffe\uffff":
+            kept.append(ch)
+    return "".join(kept)
+
 
 def text(value, label: str, required: bool = True, max_len: int = MAX_NAME) -> str:
-    """Trimmed NFC text; empty only if not required."""
-    cleaned = unicodedata.normalize("NFC", str(value or "")).strip()
+    """Cleaned (see `clean`) and trimmed text; empty only if not required."""
+    cleaned = clean(value).strip()
     if required and not cleaned:
         raise InputError(f"{label} không được để trống.")
     if len(cleaned) > max_len:
@@ -22,6 +52,16 @@ def text(value, label: str, required: bool = True, max_len: int = MAX_NAME) -> s
 
 def long_text(value, label: str, required: bool = False) -> str:
     return text(value, label, required=required, max_len=MAX_TEXT)
+
+
+def name(value, label: str, required: bool = True, max_len: int = MAX_NAME) -> str:
+    """A name (of a member, a unit, a post): text on one line, its spaces single, and never what a spreadsheet
+    would run as a formula."""
+    cleaned = " ".join(text(value, label, required, max_len).split())
+    if cleaned.startswith(FORMULA_STARTS):
+        raise InputError(f"{label} không được bắt đầu bằng «{cleaned[0]}» (bảng tính sẽ hiểu thành công thức): "
+                         f"«{cleaned}».")
+    return cleaned
 
 
 def choice(value, options: dict, label: str) -> str:
@@ -96,4 +136,26 @@ def optional_id(value) -> int | None:
     """An id picked in a form or an editor cell, or None when nothing was picked."""
     if value is None or missing(value) or value == "":
         return None
-    return int(value)
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise InputError(f"Mã «{value}» không hợp lệ: mã là một số nguyên.") from None
+
+
+# The rows an id may name, as a sentence calls them.
+ROW_NAMES = {"members": "đảng viên", "units": "đơn vị", "tasks": "nhiệm vụ", "targets": "chỉ tiêu",
+             "goals": "mục tiêu", "meetings": "cuộc họp"}
+
+
+def existing_id(reads, table: str, value) -> int | None:
+    """An id picked in a form or typed (`--member-id`), or None when nothing was picked; refused when the row
+    does not exist. `reads` is the cursor of the transaction that writes the id, or the Database itself where
+    the row cannot vanish before the write (members are never deleted)."""
+    found = optional_id(value)
+    if found is None:
+        return None
+    sql = f"SELECT count(*) FROM {table} WHERE id = ?"
+    count = reads.scalar(sql, [found]) if hasattr(reads, "scalar") else reads.execute(sql, [found]).fetchone()[0]
+    if not count:
+        raise InputError(f"Không có {ROW_NAMES[table]} nào mang mã {found}.")
+    return found

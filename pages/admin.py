@@ -21,7 +21,7 @@ accounts_tab, audit_tab, backup_tab = ui.tabs(["Tài khoản", "Nhật ký thay 
 
 if accounts_tab.open:
     with accounts_tab:
-        users = auth.list_users(db)
+        users = auth.list_users(db, actor)
         ui.table(users, {"username": "Tên đăng nhập", "display_name": "Họ tên", "role": "Vai trò",
                          "member": "Gắn với đảng viên", "active": "Tình trạng"}, "Chưa có tài khoản.",
                  codes={"role": ROLES, "active": {True: "Hoạt động", False: "Đã khóa"}})
@@ -54,15 +54,15 @@ if accounts_tab.open:
                 if st.form_submit_button("Đặt lại mật khẩu"):
                     ui.attempt(auth.set_password, db, actor, name, password, success="Đã đặt lại mật khẩu.")
             if row["active"]:
-                if st.button(f"Khóa tài khoản {name}"):
+                if st.button(f"Khóa tài khoản {ui.plain(name)}"):
                     ui.attempt(auth.set_active, db, actor, name, False, success=f"Đã khóa {name}.")
-            elif st.button(f"Mở khóa tài khoản {name}"):
+            elif st.button(f"Mở khóa tài khoản {ui.plain(name)}"):
                 ui.attempt(auth.set_active, db, actor, name, True, success=f"Đã mở khóa {name}.")
 
 if audit_tab.open:
     with audit_tab:
         left, middle, right = st.columns(3)
-        who = left.selectbox("Người dùng", ["", *auth.list_users(db)["username"], SYSTEM.username],
+        who = left.selectbox("Người dùng", ["", *auth.list_users(db, actor)["username"], SYSTEM.username],
                              format_func=lambda u: u or "Tất cả")
         entity = middle.selectbox("Đối tượng", ["", *audit.entity_names(db)], format_func=lambda e: e or "Tất cả")
         since = right.date_input("Từ ngày", None, format="DD/MM/YYYY")

@@ -55,7 +55,7 @@ if actor.can("run_meeting"):
         if secretary.open:  # the roll call and forms run only when the secretary opens them
             if st.button("Điểm danh: tất cả có mặt", disabled=meetings.attendance_summary(db, meeting["id"])["total"] > 0):
                 ui.attempt(meetings.mark_all_present, db, actor, meeting["id"], success="Đã điểm danh; hãy sửa người vắng.")
-            roll = meetings.attendance(db, meeting["id"])
+            roll = meetings.attendance(db, actor, meeting["id"])
             edited = st.data_editor(roll[["member_id", "full_name", "status", "reason"]], hide_index=True,
                                     disabled=["member_id", "full_name"], key="roll", width="stretch", column_config={
                                         "member_id": None, "full_name": "Đảng viên",

@@ -56,7 +56,7 @@ if month_tab.open:
                 ui.attempt(evaluations.save, db, actor, month, success="Đã lưu đánh giá.", **texts)
 
         st.markdown("**Biểu dương, nhắc nhở**")
-        mentions = evaluations.mentions(db, month)
+        mentions = evaluations.mentions(db, actor, month)
         ui.table(mentions, {"full_name": "Đảng viên", "kind": "Hình thức", "reason": "Lý do"}, "Chưa có.",
                  codes={"kind": {"bieu_duong": "Biểu dương", "nhac_nho": "Nhắc nhở"}})
         if can_edit and not closed:
@@ -102,7 +102,7 @@ if quality_tab.open:
                 for name, maximum in criteria.items():
                     suggested, facts = measured.get(name, (None, ""))
                     start = current.get(name, suggested if suggested is not None else 0)
-                    points[name] = st.number_input(f"{name} (tối đa {vn_number(maximum)})", 0.0, float(maximum),
+                    points[name] = st.number_input(f"{ui.plain(name)} (tối đa {vn_number(maximum)})", 0.0, float(maximum),
                                                    float(start), step=0.5)
                     if facts:
                         st.caption(facts + (f" Gợi ý: {vn_number(suggested)} điểm." if suggested is not None else ""))
@@ -115,7 +115,7 @@ if quality_tab.open:
 if term_tab.open:
     with term_tab:
         term = cell.current_term(db, today)
-        st.write(f"**{term.name}**" if term else "")
+        st.write(f"**{ui.plain(term.name)}**" if term else "")
         card = targets.scorecard(db, today)
         if card.empty:
             st.info("Chưa có chỉ tiêu.")
@@ -128,11 +128,13 @@ if term_tab.open:
                 lambda p: f"Quý {(p.month - 1) // 3 + 1}/{p.year}" if grain == "quarter" else str(p.year))),
                 {"period": "Kỳ", "value": "Giá trị", "value_text": "Kết quả định tính"}, "Chưa có số liệu.")
         year = st.number_input("Năm xếp loại", 2000, 2100, today.year - 1)
-        rated = evaluations.ratings_with_evidence(db, int(year), today)
+        rated = evaluations.ratings_with_evidence(db, actor, int(year), today)
         ui.table(rated, {"full_name": "Đảng viên", "score": "Điểm", "band": "Xếp loại", "tasks": "Nhiệm vụ chủ trì",
                          "on_time": "Đúng hạn", "late": "Trễ", "missed": "Chưa xong", "present": "Dự họp",
                          "unexcused": "Vắng không lý do", "commended": "Biểu dương", "reminded": "Nhắc nhở"},
-                 "Chưa có đảng viên.")
+                 "Chưa có đảng viên." if actor.sees("ratings") == "all" else
+                 "Đồng chí chỉ xem được xếp loại của mình; tài khoản chưa gắn với đảng viên nào, hoặc chưa có."
+                 if actor.member_id is None else "Chưa có xếp loại của đồng chí trong năm này.")
         if can_edit:
             with st.form("rating", clear_on_submit=True):
                 people = {None: "Chi bộ (tập thể)"} | members.member_choices(db)

@@ -14,7 +14,7 @@ if actor.member_id is None:
             "với tên của mình (mục Quản trị → Tài khoản).")
     st.stop()
 name = members.member_choices(db, active_only=False).get(actor.member_id, "")
-st.caption(f"Đồng chí {name} · các nhiệm vụ chủ trì hoặc phối hợp chưa kết thúc")
+st.caption(f"Đồng chí {ui.plain(name)} · các nhiệm vụ chủ trì hoặc phối hợp chưa kết thúc")
 mine = tasks.my_tasks(db, actor.member_id, today)
 if mine.empty:
     st.success("Đồng chí không có nhiệm vụ nào đang mở.")

@@ -78,8 +78,10 @@ ui.table(late, {"title": "Nhiệm vụ", "field": "Lĩnh vực", "lead": "Chủ 
 last = figures["last_meeting"]
 if last:
     st.subheader(f"Từ buổi sinh hoạt trước ({vn_date(last['held_on'])})")
-    since = dashboard.changes_since(db, last["held_on"], today)
-    left, middle, right = st.columns(3)
+    since = dashboard.changes_since(db, actor, last["held_on"], today)
+    activity = actor.sees("audit_activity") != "none"  # who changed what: not for a member nor the projector
+    columns = st.columns(3 if activity else 2)
+    left, middle = columns[:2]
     with left:
         st.markdown("**Việc mới quá hạn**")
         ui.table(since["overdue"], {"title": "Nhiệm vụ", "lead": "Chủ trì", "deadline": "Hạn"},
@@ -88,7 +90,8 @@ if last:
         st.markdown("**Chỉ tiêu có số liệu mới**")
         ui.table(since["targets"], {"name": "Chỉ tiêu", "recorded_on": "Ngày", "value": "Giá trị", "unit": "Đơn vị"},
                  "Chưa ghi số liệu chỉ tiêu nào.", dates=("recorded_on",))
-    with right:
-        st.markdown("**Ai đã thay đổi gì**")
-        ui.table(since["changes"], {"logged_at": "Lúc", "username": "Người", "action": "Thao tác"},
-                 "Chưa có thay đổi nào.", dates=("logged_at",))
+    if activity:
+        with columns[2]:
+            st.markdown("**Ai đã thay đổi gì**")
+            ui.table(since["changes"], {"logged_at": "Lúc", "username": "Người", "action": "Thao tác"},
+                     "Chưa có thay đổi nào.", dates=("logged_at",))

@@ -25,13 +25,13 @@ if new_month_box.open:  # its draft preview and carry-over list run only when op
             new_month = months.month_start(st.date_input("Tháng", upcoming, format="DD/MM/YYYY"))
             st.write("**Căn cứ sẽ được điền sẵn:**")
             for base in plans.draft_bases(db, new_month):
-                st.write(f"- {base['text']}")
+                st.write(f"- {ui.plain(base['text'])}")
             candidates = plans.carry_over_candidates(db, new_month)
             picked = []
             if not candidates.empty:
                 st.write("**Nhiệm vụ tháng trước chưa hoàn thành** — chọn việc chuyển tiếp:")
                 for row in candidates.itertuples():
-                    if st.checkbox(f"{row.title} — {row.lead} ({row.progress}%)", key=f"carry_{row.id}"):
+                    if st.checkbox(f"{ui.plain(row.title)} — {ui.plain(row.lead)} ({row.progress}%)", key=f"carry_{row.id}"):
                         picked.append(int(row.id))
             if st.button("Tạo dự thảo", type="primary"):
                 created = ui.attempt(plans.new_monthly_draft, db, actor, new_month, picked, rerun=False,
@@ -44,7 +44,7 @@ if not resolved:
     st.stop()
 month = ui.month_select("Nghị quyết", resolved)
 doc = documents.monthly_resolution(db, month)
-st.caption(f"{doc.number_shown} · {doc.summary} · Trạng thái: **{doc.status_label}**"
+st.caption(f"{doc.number_shown} · {ui.plain(doc.summary)} · Trạng thái: **{doc.status_label}**"
            + (" · 🔒 đã khóa" if doc.locked else ""))
 done_part, stages = documents.lifecycle_stage(doc)
 st.progress(done_part, text=" → ".join(f"**{label}**" if current else label for label, current in stages))
@@ -149,6 +149,10 @@ if adopt_tab.open:
 
 if wording_tab.open:
     with wording_tab:
+        if not actor.can("export"):  # the documents' words state what only the committee sees (absence reasons)
+            st.info("Lời văn của nghị quyết, báo cáo và biên bản do chi ủy soạn; đồng chí xem phương hướng, nhiệm vụ "
+                    "ở thẻ «Phương hướng, nhiệm vụ».")
+            st.stop()
         st.caption("Lời văn dưới đây được điền sẵn từ số liệu; chi ủy sửa cho đúng lời của chi bộ rồi bấm «Lưu lời văn». "
                    "Xóa trắng một ô để dùng lại lời gợi ý. Văn bản đã thông qua thì khóa cùng lời văn.")
         if "edit" not in steps and "reopen" in steps:

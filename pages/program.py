@@ -22,7 +22,7 @@ if doc is None:
             ui.attempt(program.create_program, db, actor, term.id, issued, success="Đã tạo chương trình từ mẫu.")
     st.stop()
 
-st.caption(f"{doc.number_text()} · {doc.summary} · {doc.status_label}" + (" · 🔒 đã khóa" if doc.locked else ""))
+st.caption(f"{doc.number_text()} · {ui.plain(doc.summary)} · {doc.status_label}" + (" · 🔒 đã khóa" if doc.locked else ""))
 editable = "edit" in documents.next_steps(doc, actor)  # an adopted program is locked
 sections_tab, targets_tab, measures_tab, export_tab = ui.tabs(
     ["Nội dung", "Mục tiêu và chỉ tiêu", "Giải pháp và phân công", "Xuất văn bản"], key="program_tab")
@@ -31,7 +31,7 @@ if sections_tab.open:
     with sections_tab:
         texts = documents.sections(db, doc.id)
         with st.form("sections"):
-            edited = {key: st.text_area(title or "Mở đầu (dẫn Nghị quyết Đại hội)", texts.get(key, ""), height=100,
+            edited = {key: st.text_area(ui.plain(title) or "Mở đầu (dẫn Nghị quyết Đại hội)", texts.get(key, ""), height=100,
                                         disabled=not editable)
                       for key, title in program.section_titles(texts, program.headings(db), printed=False).items()}
             if st.form_submit_button("Lưu nội dung", disabled=not editable):
@@ -41,7 +41,7 @@ if targets_tab.open:
     with targets_tab:
         goals = program.goals(db, doc.id)
         for goal in goals.itertuples():
-            st.markdown(f"**Mục tiêu:** {goal.title} — _{goal.expected_result}_")
+            st.markdown(f"**Mục tiêu:** {ui.plain(goal.title)} — _{ui.plain(goal.expected_result)}_")
         if editable:
             with st.form("add_goal", clear_on_submit=True):
                 left, right = st.columns(2)

@@ -45,14 +45,15 @@ if units_tab.open:
                     if st.form_submit_button("Lưu kế hoạch đơn vị"):
                         ui.attempt(tasks.set_unit_plan, db, actor, int(unit_id), text, success="Đã lưu kế hoạch đơn vị.")
             else:
-                st.write(row["sub_plan"] or "Chưa có.")
+                st.markdown(ui.plain(row["sub_plan"]) or "Chưa có.")
 
 if supervision_tab.open:
     with supervision_tab:
-        records = tasks.supervisions(db)
+        records = tasks.supervisions(db, actor)
         ui.table(records, {"held_on": "Ngày", "kind": "Hình thức", "subject": "Đối tượng", "content": "Nội dung",
                            "finding": "Kết quả", "conclusion": "Kết luận", "tasks": "Nhiệm vụ liên quan"},
-                 "Chưa có cuộc kiểm tra, giám sát nào.", dates=("held_on",),
+                 "Chưa có cuộc kiểm tra, giám sát nào." if actor.sees("supervision_findings") == "all"
+                 else "Chưa có cuộc kiểm tra, giám sát nào về đồng chí.", dates=("held_on",),
                  codes={"kind": SUPERVISION_KINDS, "conclusion": CONCLUSIONS})
         if actor.can("edit_tasks"):
             people = members.member_choices(db)

@@ -3,6 +3,7 @@
 import re
 import shutil
 import time
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -272,13 +273,13 @@ def test_a_change_made_elsewhere_shows_on_the_next_refresh(demo_app, tmp_path, t
     before = present_on_display(at)
     db = ui._database(str(tmp_path / "app.duckdb"))
     meeting = meetings.meeting_for_month(db, today.replace(day=1))
-    roll = meetings.attendance(db, meeting)
+    roll = meetings.attendance(db, auth.SYSTEM, meeting)
     rows = [{"member_id": r.member_id, "status": "absent_excused" if i == 0 else r.status, "reason": "Đi công tác"}
             for i, r in enumerate(roll.itertuples()) if isinstance(r.status, str)]
     meetings.record_attendance(db, auth.SYSTEM, meeting, rows)
     at.run()
     assert present_on_display(at) == before - 1
-    assert "Đi công tác" in shown_on_display(at)
+    assert "Đi công tác" not in shown_on_display(at)  # an absence's reason is never projected
 
 
 def test_text_people_typed_cannot_inject_markup_into_the_display(demo_app, tmp_path, today):
@@ -370,3 +371,151 @@ def test_a_success_message_survives_the_extra_rerun_that_closing_a_box_asks_for(
     assert [s.value for s in at.success] == ["Đã tạo dự thảo nghị quyết tháng 12/2026."]
     at.run()
     assert not at.success  # and then it is gone
+
+
+# -- text people typed is shown as text -------------------------------------------------------------------
+MARKUP = "![a](http://x.example/a.png) :red[**Gấp**] <b>đậm</b>"
+
+
+def shown_markdown(at: AppTest) -> list[str]:
+    """Every text the page renders as Markdown: blocks, captions, messages, and widget labels."""
+    blocks = [*at.markdown, *at.caption, *at.title, *at.subheader, *at.info, *at.success, *at.error, *at.warning]
+    labels = [*at.checkbox, *at.button, *at.text_area, *at.text_input, *at.number_input]
+    return [str(b.value) for b in blocks] + [w.label for w in labels]
+
+
+def shown_as_text(at: AppTest, typed: str) -> bool:
+    shown = shown_markdown(at)
+    return any(ui.plain(typed) in s for s in shown) and not any(typed in s for s in shown)
+
+
+def test_markup_in_a_task_title_is_shown_as_text_where_the_task_opens(demo_app, tmp_path):
+    db = ui._database(str(tmp_path / "app.duckdb"))
+    from chibo import plans
+    draft = plans.new_monthly_draft(db, auth.SYSTEM, date(2026, 12, 1), [])
+    lead = db.scalar("SELECT min(id) FROM members WHERE status = 'active'")
+    plans.save_task_table(db, auth.SYSTEM, draft, [{"field": "chuyen_mon", "title": MARKUP, "lead_member_id": lead,
+                                                    "deadline": "2026-12-20"}])
+    task_id = db.scalar("SELECT id FROM tasks WHERE document_id = ?", [draft])
+    at = signed_in(demo_app["quan_tri"]).run()
+    at.switch_page("pages/tasks.py").run()
+    at.selectbox(key="board_open").select(task_id).run()
+    assert not at.exception
+    assert f"### {ui.plain(MARKUP)}" in shown_markdown(at)
+    assert shown_as_text(at, MARKUP)
+
+
+def test_markup_in_a_units_plan_is_shown_as_text_to_a_member(demo_app, tmp_path):
+    db = ui._database(str(tmp_path / "app.duckdb"))
+    unit = db.scalar("SELECT id FROM units WHERE active ORDER BY kind = 'to_chuyen_mon', name LIMIT 1")
+    tasks.set_unit_plan(db, auth.SYSTEM, unit, MARKUP)
+    at = signed_in(demo_app["dang_vien"]).run()
+    at.switch_page("pages/units.py").run()
+    assert not at.exception
+    assert shown_as_text(at, MARKUP)
+
+
+def test_a_message_quoting_what_was_typed_shows_it_as_text(demo_app):
+    at = signed_in(demo_app["quan_tri"]).run()
+    at.switch_page("pages/members.py").run()
+    at.session_state["members_tab"] = "Đơn vị, đoàn thể"
+    at.run()
+    for _ in range(2):  # the second time it is a duplicate, refused with its name quoted
+        next(t for t in at.text_input if t.label == "Tên đơn vị mới").input(MARKUP)
+        next(b for b in at.button if b.label == "Thêm đơn vị").click().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [f"Đã có đơn vị «{ui.plain(MARKUP)}»."]
+
+
+@pytest.mark.parametrize("typed,shown", [
+    ("# Họp\n- một\n2. hai\n===", "\\# Họp  \n\\- một  \n2\\. hai  \n\\==="),
+    ("$x^2$ ~~gạch~~ `mã` a_b_c | ô", "\\$x^2\\$ \\~\\~gạch\\~\\~ \\`mã\\` a\\_b\\_c \\| ô"),
+    (":red[đỏ] :material/home: lúc 14:30", "\\:red\\[đỏ\\] \\:material/home: lúc 14:30"),
+    ("&lt;b&gt; [liên kết](http://x)", "\\&lt;b\\&gt; \\[liên kết\\](http://x)"),
+])
+def test_every_markdown_construct_in_typed_text_is_escaped(typed, shown):
+    assert ui.plain(typed) == shown
+
+
+# -- who sees what, through the pages -------------------------------------------------------------------------
+# What each role sees of each kind of personal data on the screens it can open (roles in the order of labels.ROLES):
+# the matrix of tests/test_privacy.py, absence reasons through the roll call or the SQL box, whichever a role has.
+PAGE_MATRIX = {
+    "ratings": ("all", "all", "own", "none"),
+    "reminders": ("all", "all", "own", "none"),
+    "supervision findings": ("all", "all", "own", "none"),
+    "absence reasons": ("all", "all", "own", "none"),
+    "audit activity": ("all", "all", "none", "none"),
+    "accounts": ("all", "none", "none", "none"),
+}
+
+
+def visit(at: AppTest, page: str, state: dict | None = None, then=None) -> str:
+    """Everything a page shows (its tab or box opened by `state`, then an action), or "" when the role cannot
+    open it."""
+    try:
+        at.switch_page(page)
+    except ValueError:  # not among the role's pages
+        return ""
+    for key, value in (state or {}).items():
+        at.session_state[key] = value
+    at.run()
+    if then:
+        then(at)
+    assert not at.exception, (page, at.exception)
+    shown = shown_markdown(at) + [frame.value.to_csv() for frame in at.dataframe] + [h.value for h in at.get("html")]
+    return "\n".join(shown)
+
+
+def november(at: AppTest) -> None:
+    next(s for s in at.selectbox if s.label == "Tháng được đánh giá").select(date(2026, 11, 1)).run()
+
+
+def run_sql(at: AppTest) -> None:
+    next(t for t in at.text_area if t.label == "SQL").input("SELECT ho_ten, ly_do FROM diem_danh").run()
+    next(b for b in at.button if b.label == "Chạy").click().run()
+
+
+def everything_a_role_is_shown(user_id: int) -> str:
+    at = signed_in(user_id).run()
+    return "\n".join([
+        visit(at, "pages/overview.py"),
+        visit(at, "pages/evaluation.py", {"evaluation_tab": "Đánh giá tháng"}, november),
+        visit(at, "pages/evaluation.py", {"evaluation_tab": "Đánh giá nhiệm kỳ"}),
+        visit(at, "pages/units.py", {"units_tab": "Kiểm tra, giám sát"}),
+        visit(at, "pages/queries.py", {"queries_tab": "SQL nâng cao"}, run_sql),
+        visit(at, "pages/display.py", {"display_secretary": True}),
+        visit(at, "pages/admin.py", {"admin_tab": "Tài khoản"}),
+        visit(at, "pages/plan_month.py", {"plan_month_tab": "Lời văn"}),
+    ])
+
+
+@pytest.fixture
+def private_app(demo_app, tmp_path):
+    """The demo with tests/test_privacy.py's private data of X and Y, and an account of each role linked to X."""
+    from tests.test_privacy import private_data
+    db = Database(tmp_path / "app.duckdb")
+    data = private_data(db)
+    accounts = {role: auth.add_user(db, auth.SYSTEM, f"x.{role}", "mat-khau-dai-10", role, member_id=data["x"])
+                for role in ("chi_uy", "dang_vien")}
+    db.close()
+    return demo_app | accounts, data
+
+
+@pytest.mark.parametrize("role", list(auth.PERMISSIONS))
+def test_each_role_is_shown_of_each_kind_of_personal_data_what_the_matrix_says(private_app, role):
+    accounts, data = private_app
+    shown = everything_a_role_is_shown(accounts[role])
+    x, y = data["words"][data["x"]], data["words"][data["y"]]
+    seen = {
+        "ratings": (f"{x['score']}" in shown, f"{y['score']}" in shown),
+        "reminders": (x["reminders"] in shown, y["reminders"] in shown),
+        "supervision findings": (x["supervision findings"] in shown, y["supervision findings"] in shown),
+        "absence reasons": (x["absence"].lower() in shown.lower(), y["absence"].lower() in shown.lower()),
+        "audit activity": ("biểu dương/nhắc nhở" in shown,) * 2,  # an action of the activity list
+        "accounts": ("taikhoan.rieng" in shown and "thêm tài khoản" in shown,
+                     "taikhoan.rieng" in shown or "thêm tài khoản" in shown),
+    }
+    wanted = {"all": (True, True), "own": (True, False), "none": (False, False)}
+    expected = {kind: wanted[row[list(auth.PERMISSIONS).index(role)]] for kind, row in PAGE_MATRIX.items()}
+    assert seen == expected

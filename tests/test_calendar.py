@@ -53,7 +53,7 @@ def db(demo_template, tmp_path):
 def test_this_months_meeting_is_found_and_takes_the_roll_call(db, today):
     meeting = meetings.meeting_for_month(db, months.month_start(today))
     assert meeting is not None
-    roll = meetings.attendance(db, meeting)
+    roll = meetings.attendance(db, auth.SYSTEM, meeting)
     rows = [{"member_id": r.member_id, "status": "present", "reason": ""} for r in roll.itertuples()
             if isinstance(r.status, str)]
     meetings.record_attendance(db, auth.SYSTEM, meeting, rows)
@@ -83,7 +83,7 @@ def test_the_display_shows_a_roll_call_change_on_its_next_refresh(demo_app, tmp_
     before = present_on_display(at)
     db = ui._database(str(tmp_path / "app.duckdb"))
     meeting = meetings.meeting_for_month(db, months.month_start(today))
-    roll = meetings.attendance(db, meeting)
+    roll = meetings.attendance(db, auth.SYSTEM, meeting)
     first_present = next(r.member_id for r in roll.itertuples() if r.status == "present")
     rows = [{"member_id": r.member_id, "status": "absent_excused" if r.member_id == first_present else r.status,
              "reason": "Đi công tác"} for r in roll.itertuples() if isinstance(r.status, str)]

@@ -151,6 +151,20 @@ def test_query_answers_sql_and_ready_questions_as_csv(chibo, demo_file):
     assert sorted(rows) == sorted(wanted_rows)  # the question orders by overdue count alone: ties come in any order
 
 
+
+def test_query_csv_gives_a_formula_in_the_data_as_plain_text(chibo, demo_file):
+    ran = chibo("query", "--db", demo_file, "--csv", "SELECT '=1+1' AS x, -3 AS n, '-5' AS t")
+    assert (ran.code, ran.out) == (0, "x,n,t\n'=1+1,-3,'-5\n")
+
+
+def test_an_account_is_not_linked_to_a_member_who_does_not_exist(chibo, demo_file):
+    ran = chibo("users", "add", "dv", "--role", "dang_vien", "--member-id", "99999", "--db", demo_file,
+                stdin="mat-khau-rat-dai\n")
+    assert (ran.code, ran.err) == (2, "Lỗi: Không có đảng viên nào mang mã 99999.\n")
+    db = opened(demo_file)
+    assert db.scalar("SELECT count(*) FROM users WHERE username = 'dv'") == 0
+    db.close()
+
 def test_query_refuses_to_change_data(chibo, demo_file):
     refused = chibo("query", "--db", demo_file, "DELETE FROM nhiem_vu")
     assert (refused.code, refused.err) == (2, "Lỗi: Hộp SQL chỉ được đọc dữ liệu: không được xóa dữ liệu.\n")

@@ -114,7 +114,7 @@ def test_the_tiles_of_this_month(counted):
 
 
 def test_since_the_last_meeting_lists_newly_overdue_work_and_changes(counted):
-    since = dashboard.changes_since(counted, date(2026, 11, 1), TODAY)
+    since = dashboard.changes_since(counted, A, date(2026, 11, 1), TODAY)
     assert list(since["overdue"]["title"]) == ["Trễ"]
     assert len(since["changes"]) > 0 and set(since["changes"]["username"]) == {"he_thong"}
 

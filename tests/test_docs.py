@@ -232,6 +232,15 @@ HEADINGS = {
 }
 
 
+def test_the_minutes_export_even_when_a_remark_was_pasted_with_control_characters(demo_db):
+    from chibo import meetings
+    meeting = documents.monthly_resolution(demo_db, NOV).meeting_id
+    meetings.add_remark(demo_db, A, meeting, "ket_qua", "Nhất trí\x0b với báo cáo\x01 của chi ủy\u200b.")
+    data = docs.export_bytes(demo_db, A, "minutes", doc_id(demo_db, "minutes"), TODAY)
+    said = "\n".join(p.text for p in open_docx(data).paragraphs)
+    assert "Nhất trí với báo cáo của chi ủy." in said
+
+
 def to_pdf(docx_path, out_dir, profile_dir) -> bytes:
     """One LibreOffice at a time, each with its own profile."""
     with _soffice_lock:

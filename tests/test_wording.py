@@ -186,7 +186,7 @@ def test_a_draft_says_so_leaves_its_number_blank_and_the_figures_it_cannot_know(
 # -- the committee's own wording ------------------------------------------------------------------------------
 def test_the_committee_rewords_a_part_and_the_export_keeps_it(demo_db):
     draft = december_draft(demo_db)
-    parts = {p.key: p.text for p in docs.rewordable(demo_db, "resolution", draft, TODAY)}
+    parts = {p.key: p.text for p in docs.rewordable(demo_db, A, "resolution", draft, TODAY)}
     assert {"mo_dau", "diem_danh", "quyet_nghi", "to_chuc_thuc_hien"} <= set(parts)
     words = "Chi bộ thảo luận sôi nổi và thống nhất ban hành nghị quyết như sau:"
     docs.save_wording(demo_db, A, "resolution", draft, parts | {"quyet_nghi": words}, TODAY)
@@ -198,7 +198,7 @@ def test_the_committee_rewords_a_part_and_the_export_keeps_it(demo_db):
 
 
 def test_an_adopted_resolutions_wording_is_locked_with_it(demo_db, november):
-    parts = {p.key: p.text for p in docs.rewordable(demo_db, "resolution", november.id, TODAY)}
+    parts = {p.key: p.text for p in docs.rewordable(demo_db, A, "resolution", november.id, TODAY)}
     with pytest.raises(InputError, match="đã được thông qua và đang khóa"):
         docs.save_wording(demo_db, A, "resolution", november.id, parts | {"mo_dau": "Khác"}, TODAY)
 
@@ -274,7 +274,7 @@ def test_minutes_without_remarks_leave_one_blank_not_six_sentences(demo_db, nove
 def test_the_minutes_stay_editable_after_the_resolution_is_adopted(demo_db, november):
     docs.export_bytes(demo_db, A, "minutes", november.id, TODAY)
     minutes_doc = documents.minutes_of(demo_db, NOV)
-    parts = {p.key: p.text for p in docs.rewordable(demo_db, "minutes", minutes_doc.id, TODAY)}
+    parts = {p.key: p.text for p in docs.rewordable(demo_db, A, "minutes", minutes_doc.id, TODAY)}
     guests = "Đại biểu dự: đồng chí Trần Văn Khoa, Đảng ủy viên phụ trách Chi bộ."
     docs.save_wording(demo_db, A, "minutes", minutes_doc.id, parts | {"bb_dai_bieu": guests}, TODAY)
     assert guests in paragraphs(docs.export_bytes(demo_db, A, "minutes", november.id, TODAY))

@@ -104,8 +104,10 @@ def _wording_of(db: Database, kind: str, document_id: int, today: date, as_saved
     raise InputError("Chỉ nghị quyết, báo cáo và biên bản có lời văn sửa được trong ứng dụng.")
 
 
-def rewordable(db: Database, kind: str, document_id: int, today: date) -> list:
-    """The parts of a document the committee may reword, each with the text it now reads."""
+def rewordable(db: Database, actor: Actor, kind: str, document_id: int, today: date) -> list:
+    """The parts of a document the committee may reword, each with the text it now reads: read by those who may
+    export it, as it states what only they see (absence reasons, reminders)."""
+    require(actor, "export")
     return wording.editable(_wording_of(db, kind, document_id, today, as_saved=True))
 
 

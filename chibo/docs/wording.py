@@ -259,7 +259,7 @@ def results_table(results: pd.DataFrame) -> Part:
 
 
 def mentions(db: Database, month: date) -> list[Part]:
-    frame = evaluations.mentions(db, month)
+    frame = evaluations.mentions_for_documents(db, month)
     parts = []
     for kind, word in (("bieu_duong", "Biểu dương"), ("nhac_nho", "Nhắc nhở")):
         for row in frame[frame["kind"] == kind].itertuples():
@@ -354,7 +354,7 @@ def implementation(db: Database) -> str:
 def resolution(db: Database, doc: documents.Document, today: date, as_saved: bool = True) -> list[Part]:
     """The monthly resolution; `as_saved=False` gives the pre-filled wording, before the committee's own."""
     meeting = meetings.get(db, doc.meeting_id) if doc.meeting_id else None
-    summary = meetings.attendance_summary(db, doc.meeting_id) if doc.meeting_id else None
+    summary = meetings.attendance_for_documents(db, doc.meeting_id) if doc.meeting_id else None
     previous = months.previous_month(doc.month)
     parts = [text(line) for line in bases(db, doc.id)]
     parts += [text(opening(db, doc.month, meeting), key="mo_dau", label="Mở đầu (thời gian, địa điểm, chủ trì)"),
@@ -408,7 +408,7 @@ def report(db: Database, report_doc: documents.Document, today: date, as_saved: 
     following = documents.monthly_resolution(db, months.next_month(month))
     evaluation = evaluations.get(db, month) or {}
     meeting_id = reported.meeting_id if reported else None
-    summary = meetings.attendance_summary(db, meeting_id) if meeting_id else None
+    summary = meetings.attendance_for_documents(db, meeting_id) if meeting_id else None
     table = target_rows(db, month, today)
     held = f"Kỳ sinh hoạt thường kỳ {month_short(month)} (ngày {vn_date(reported.issued_on)}): " if reported else ""
     cell_life = [text(held + attendance(summary), key="bc_sinh_hoat", label="Sinh hoạt chi bộ")] + quality(meeting_id, db)
@@ -476,7 +476,7 @@ def minutes(db: Database, minutes_doc: documents.Document, today: date, as_saved
     the vote — and the closing."""
     month, previous = minutes_doc.month, months.previous_month(minutes_doc.month)
     meeting = meetings.get(db, minutes_doc.meeting_id)
-    summary = meetings.attendance_summary(db, minutes_doc.meeting_id)
+    summary = meetings.attendance_for_documents(db, minutes_doc.meeting_id)
     said = meetings.remarks(db, minutes_doc.meeting_id)
     chair = f"đồng chí {meeting['chair']}{_role_of(db, meeting['chair'])}" if meeting["chair"] else BLANK
     keeper = (f"đồng chí {meeting['secretary']}{_role_of(db, meeting['secretary'])}" if meeting["secretary"]

@@ -215,3 +215,36 @@ def test_files_made_on_demand_download_and_the_answer_stays(seeded, server, brow
         with p.expect_download(timeout=TIMEOUT) as info:
             p.get_by_role("button", name="Tải tệp mẫu (.xlsx)").click()
         assert open(info.value.path(), "rb").read()[:2] == b"PK"  # an xlsx is a zip
+
+
+MARKUP_PLAN = "![ảnh](http://127.0.0.1:9/leak.png) :red[**Gấp**] <b>đậm</b>"
+
+
+@pytest.fixture
+def plan_with_markup(seeded):
+    """The first unit's plan holds what an editor typed as Markdown, written before the server owns the file."""
+    from chibo import auth, tasks
+    from chibo.db import Database
+    db = Database(seeded / "e2e.duckdb")
+    unit = db.scalar("SELECT id FROM units WHERE active ORDER BY kind = 'to_chuyen_mon', name LIMIT 1")
+    tasks.set_unit_plan(db, auth.SYSTEM, unit, MARKUP_PLAN)
+    db.close()
+    return seeded
+
+
+def test_markup_typed_into_a_units_plan_shows_as_text_in_the_browser(plan_with_markup, server, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    fetched = []
+    page.on("request", lambda request: fetched.append(request.url) if "leak.png" in request.url else None)
+    journey = Journey(page, "typed-text-is-text")
+    with journey.step("đảng viên mở Đơn vị và giám sát") as p:
+        login(p, server["url"], "dangvien")
+        open_page(p, "Đơn vị và giám sát")
+        see(p, "Kế hoạch riêng của đơn vị")
+    with journey.step("kế hoạch hiện đúng chữ đã gõ") as p:
+        see(p, MARKUP_PLAN)
+        assert p.locator("img[src*='leak.png']").count() == 0
+        assert p.locator("[data-testid='stMarkdownContainer'] strong", has_text="Gấp").count() == 0
+        assert p.locator("[data-testid='stMarkdownContainer'] b", has_text="đậm").count() == 0
+        assert p.locator(".stMarkdownColoredText").count() == 0
+        assert not fetched
