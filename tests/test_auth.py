@@ -147,6 +147,7 @@ WRITES = {
     "meetings.add_remark": ("run_meeting", lambda db, a: meetings.add_remark(db, a, -1, "khai_mac", "Ý kiến")),
     "meetings.record_vote": ("run_meeting", lambda db, a: meetings.record_vote(db, a, -1, 0)),
     "meetings.record_times": ("run_meeting", lambda db, a: meetings.record_times(db, a, -1, "14:00", "16:00")),
+    "meetings.set_presenters": ("run_meeting", lambda db, a: meetings.set_presenters(db, a, -1, {"ket_qua": None})),
     "meetings.mark_all_present": ("run_meeting", lambda db, a: meetings.mark_all_present(db, a, -1)),
     "meetings.save_scores": ("edit_evaluations", lambda db, a: meetings.save_scores(db, a, -1, {})),
     "meetings.save_rubric": ("settings", lambda db, a: meetings.save_rubric(db, a, meetings.DEFAULT_RUBRIC)),
