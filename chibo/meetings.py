@@ -327,10 +327,10 @@ def set_presenters(db: Database, actor: Actor, meeting_id: int, chosen: dict[str
     chosen = {item: validate.optional_id(member_id) for item, member_id in chosen.items()}
 
     def work(cur):
+        if validate.existing_id(cur, "meetings", meeting_id) is None:
+            raise InputError("Không tìm thấy cuộc họp.")
         for item, member_id in chosen.items():
-            if member_id is not None and not cur.execute("SELECT count(*) FROM members WHERE id = ?",
-                                                         [member_id]).fetchone()[0]:
-                raise InputError("Không tìm thấy đảng viên được chọn; hãy tải lại trang.")
+            validate.existing_id(cur, "members", member_id)
             cur.execute("DELETE FROM meeting_presenters WHERE meeting_id = ? AND item = ?", [meeting_id, item])
             if member_id is not None:
                 cur.execute("INSERT INTO meeting_presenters VALUES (?, ?, ?)", [meeting_id, item, member_id])

@@ -403,7 +403,7 @@ def test_the_meeting_screen_records_who_presented_the_report_and_the_draft(demo_
     assert any(line.startswith(f"Đồng chí {deputy['full_name']} trình bày báo cáo kết quả") for line in text)
     assert any(line.startswith(f"Đồng chí {chair} trình bày dự thảo Nghị quyết tháng 11/2026") for line in text)
     assert docs.minutes_facts(demo_db, NOV)["presenters"] == {"ket_qua": int(deputy["id"])}
-    with pytest.raises(InputError, match="Không tìm thấy đảng viên"):
+    with pytest.raises(InputError, match="Không có đảng viên nào mang mã 99999"):
         meetings.set_presenters(demo_db, A, november.meeting_id, {"nhiem_vu": 99999})
 
 
