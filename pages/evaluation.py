@@ -48,12 +48,15 @@ if month_tab.open:
         if figures["supervision"]:
             st.write("**Kiểm tra, giám sát:** " + ", ".join(f"{CONCLUSIONS[k]} {v}" for k, v in figures["supervision"].items()))
 
+        written = ui.edit(f"evaluation_{month:%Y%m}", lambda: evaluations.texts_form(db, month))
         with st.form("evaluation"):
-            texts = {key: st.text_area(label, evaluation.get(key, ""), height=90, disabled=closed or not can_edit)
+            texts = {key: st.text_area(label, written.values[key], height=90, disabled=closed or not can_edit,
+                                       key=written.widget(key))
                      for key, label in evaluations.TEXT_FIELDS.items()}
             st.caption("Hạn chế, khuyết điểm ghi mỗi ý một dòng: chúng sẽ thành căn cứ của nghị quyết tháng sau.")
-            if st.form_submit_button("Lưu đánh giá", type="primary", disabled=closed or not can_edit):
-                ui.attempt(evaluations.save, db, actor, month, success="Đã lưu đánh giá.", **texts)
+            saved = st.form_submit_button("Lưu đánh giá", type="primary", disabled=closed or not can_edit)
+        ui.save_edit(written, saved, lambda version: evaluations.save(db, actor, month, opened=version, **texts),
+                     success="Đã lưu đánh giá.")
 
         st.markdown("**Biểu dương, nhắc nhở**")
         mentions = evaluations.mentions(db, month)
