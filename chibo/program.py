@@ -7,7 +7,7 @@ from datetime import date
 
 import pandas as pd
 
-from chibo import audit, cell, documents, validate
+from chibo import audit, cell, documents, validate, versions
 from chibo.db import Database
 from chibo.errors import InputError
 from chibo.labels import DIRECTIONS, FIELDS, TARGET_KINDS
@@ -57,12 +57,21 @@ def headings(db: Database) -> dict[str, str]:
     return {key: saved.get(key) or title for key, (title, _) in PROGRAM_SECTIONS.items() if title}
 
 
-def save_headings(db: Database, actor: Actor, values: dict[str, str]) -> None:
+def headings_form(db: Database):
+    """What the headings form is opened on: the headings as worded now, and the version of what is stored."""
+    stored = cell.setting_form(db, "program_headings", {})
+    return versions.Opened(headings(db), stored.version)
+
+
+def save_headings(db: Database, actor: Actor, values: dict[str, str], opened: str | None = None) -> None:
+    """The cell's wording of the program's headings. `opened`: the version of its form (headings_form)."""
     unknown = set(values) - {key for key, (title, _) in PROGRAM_SECTIONS.items() if title}
     if unknown:
         raise InputError("Có đề mục không thuộc chương trình hành động; hãy tải lại trang.")
     cleaned = {key: validate.text(value, "Đề mục", max_len=120) for key, value in values.items()}
-    cell.save_setting(db, actor, "program_headings", cleaned)
+    cell.save_setting(db, actor, "program_headings", cleaned, opened,
+                      {key: f"Mục {number}" for number, key in enumerate(headings(db), start=1)},
+                      "đề mục của chương trình hành động")
 
 
 def prefilled(key: str, cell_name: str, term: str) -> str:

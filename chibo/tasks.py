@@ -276,7 +276,13 @@ def unit_load(db: Database, today: date, month: date | None = None) -> pd.DataFr
         [today] + ([month] if month else []))
 
 
-def set_unit_plan(db: Database, actor: Actor, unit_id: int, sub_plan: str) -> None:
+def unit_plan_form(db: Database, unit_id: int) -> versions.Opened:
+    """What the form of a unit's own plan is opened on."""
+    return versions.opened({"sub_plan": db.scalar("SELECT sub_plan FROM units WHERE id = ?", [int(unit_id)])})
+
+
+def set_unit_plan(db: Database, actor: Actor, unit_id: int, sub_plan: str, opened: str | None = None) -> None:
+    """A unit's own plan. `opened`: the version its form was opened on (unit_plan_form)."""
     require(actor, "edit_tasks")
     sub_plan = validate.long_text(sub_plan, "Kế hoạch của đơn vị")
 
@@ -284,6 +290,9 @@ def set_unit_plan(db: Database, actor: Actor, unit_id: int, sub_plan: str) -> No
         before = audit.row(cur, "units", unit_id)
         if not before:
             raise InputError("Không tìm thấy đơn vị.")
+        versions.check(cur, opened, {"sub_plan": before["sub_plan"]}, {"sub_plan": sub_plan},
+                       what=f"kế hoạch của {before['name']}", labels={"sub_plan": "Kế hoạch"}, entity="units",
+                       entity_id=unit_id)
         cur.execute("UPDATE units SET sub_plan = ? WHERE id = ?", [sub_plan, unit_id])
         audit.log(cur, actor, "cập nhật kế hoạch đơn vị", "units", unit_id, {"sub_plan": before["sub_plan"]},
                   {"sub_plan": sub_plan})

@@ -287,12 +287,13 @@ def wording_form(db: Database, actor: Actor, kind: str, document_id: int, today:
     """A document's rewordable parts, each in its own box, saved together."""
     from chibo import docs  # local: python-docx only where documents are worked on
     st.markdown(f"**{title}**")
-    parts = docs.rewordable(db, kind, document_id, today)
+    form = edit(f"wording_{kind}_{document_id}", lambda: docs.wording_form(db, kind, document_id, today))
     with st.form(f"wording_{kind}_{document_id}"):
         edited = {part.key: st.text_area(part.label, part.text, height=120, disabled=not editable,
-                                         key=f"wording_{kind}_{document_id}_{part.key}") for part in parts}
-        if st.form_submit_button("Lưu lời văn", disabled=not editable):
-            attempt(docs.save_wording, db, actor, kind, document_id, edited, today, success="Đã lưu lời văn.")
+                                         key=form.widget(part.key)) for part in form.values}
+        saved = st.form_submit_button("Lưu lời văn", disabled=not editable)
+    save_edit(form, saved, lambda version: docs.save_wording(db, actor, kind, document_id, edited, today, opened=version),
+              success="Đã lưu lời văn.")
 
 
 def document_downloads(db: Database, actor: Actor, kind: str, document_id: int, today: date, label: str) -> None:

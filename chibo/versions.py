@@ -38,18 +38,20 @@ def opened(values) -> Opened:
 
 
 def check(cur, opened_version, stored: dict, yours: dict, *, what: str, labels: dict[str, str], entity: str,
-          entity_id=None, setting: str | None = None, shown: Callable[[str, Any], str] | None = None) -> None:
+          entity_id=None, setting: str | None = None, shown: Callable[[str, Any], str] | None = None,
+          version=None) -> None:
     """Refuse a save whose form was opened on other values than `stored` (read in this transaction), when it
-    would replace them with different ones. `opened_version` None: no form — the CLI, the demo, an import
-    write what they mean."""
-    if opened_version is None or token(stored) == opened_version:
+    would replace them with different ones. `version`: what is stored now, when not `token(stored)`.
+    `opened_version` None: no form — the CLI, the demo, an import write what they mean."""
+    version = token(stored) if version is None else version
+    if opened_version is None or version == opened_version:
         return
     shown = shown or (lambda key, value: as_read(value))
     changes = [(labels.get(key, key), shown(key, stored.get(key)), shown(key, yours.get(key)))
                for key in yours if differs(stored.get(key), yours.get(key))]
     if not changes:
         return  # the save writes what is stored already: nobody's value is replaced
-    refuse(cur, what, changes, token(stored), entity, entity_id, setting)
+    refuse(cur, what, changes, version, entity, entity_id, setting)
 
 
 def refuse(cur, what: str, changes: list[tuple[str, str, str]], version, entity: str, entity_id=None,

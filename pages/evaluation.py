@@ -96,13 +96,14 @@ if quality_tab.open:
             st.info("Chưa có buổi sinh hoạt để chấm điểm.")
         else:
             criteria = meetings.rubric(db)
-            current = meetings.scores(db, meeting_id)
+            given = ui.edit(f"scores_{meeting_id}", lambda: meetings.scores_form(db, meeting_id))
             with st.form("scores"):
                 points = {name: st.number_input(f"{name} (tối đa {vn_number(maximum)})", 0.0, float(maximum),
-                                                float(current.get(name, 0)), step=0.5)
+                                                float(given.values.get(name, 0)), step=0.5, key=given.widget(name))
                           for name, maximum in criteria.items()}
-                if st.form_submit_button("Lưu điểm", disabled=not can_edit):
-                    ui.attempt(meetings.save_scores, db, actor, meeting_id, points, success="Đã lưu điểm chất lượng.")
+                saved = st.form_submit_button("Lưu điểm", disabled=not can_edit)
+            ui.save_edit(given, saved, lambda version: meetings.save_scores(db, actor, meeting_id, points, opened=version),
+                         success="Đã lưu điểm chất lượng.")
             saved, band = meetings.score(db, meeting_id)
             if saved is not None:
                 st.metric("Tổng điểm chất lượng sinh hoạt", f"{vn_number(saved)}/100", band)

@@ -40,10 +40,13 @@ if units_tab.open:
                     ui.task_panel(db, actor, chosen)
             st.markdown("**Kế hoạch riêng của đơn vị** (nội dung hoặc đường dẫn)")
             if actor.can("edit_tasks"):
+                plan = ui.edit(f"unit_plan_{unit_id}", lambda: tasks.unit_plan_form(db, int(unit_id)))
                 with st.form(f"unit_plan_{unit_id}"):
-                    text = st.text_area("Kế hoạch", row["sub_plan"], height=120, label_visibility="collapsed")
-                    if st.form_submit_button("Lưu kế hoạch đơn vị"):
-                        ui.attempt(tasks.set_unit_plan, db, actor, int(unit_id), text, success="Đã lưu kế hoạch đơn vị.")
+                    text = st.text_area("Kế hoạch", plan.values["sub_plan"], height=120, label_visibility="collapsed",
+                                        key=plan.widget("text"))
+                    saved = st.form_submit_button("Lưu kế hoạch đơn vị")
+                ui.save_edit(plan, saved, lambda version: tasks.set_unit_plan(db, actor, int(unit_id), text, opened=version),
+                             success="Đã lưu kế hoạch đơn vị.")
             else:
                 st.write(row["sub_plan"] or "Chưa có.")
 
