@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from chibo import auth, evaluations, plans, tasks, versions
+from chibo import auth, cell, dashboard, docs, documents, evaluations, meetings, members, plans, program, tasks, versions
 from chibo.errors import StaleEdit
 
 
@@ -16,7 +16,7 @@ def people(demo_db):
     names = db.rows("SELECT id, full_name FROM members WHERE status = 'active' ORDER BY id LIMIT 2")
     actors = []
     for (member_id, _), username in zip(names, ("dongchi_a", "dongchi_b")):
-        user_id = auth.add_user(db, auth.SYSTEM, username, "mat-khau-rat-dai", "chi_uy", member_id=member_id)
+        user_id = auth.add_user(db, auth.SYSTEM, username, "mat-khau-rat-dai", "quan_tri", member_id=member_id)
         actors.append(auth.actor_for(db, user_id))
     return db, actors[0], actors[1], names[0][1]
 
@@ -230,6 +230,126 @@ def test_bases_saved_from_an_older_editor_are_refused(draft):
     with pytest.raises(StaleEdit):
         plans.save_bases(db, b, doc_id, bases[:1], opened=seen_by_b.version)
     assert "Công văn mới" in set(plans.bases(db, doc_id)["text"])
+
+
+# -- every other form whose defaults come from the database ---------------------------------
+def _meeting(db):
+    return meetings.meeting_for_month(db, NOVEMBER)
+
+
+def _draft(db):
+    return plans.new_monthly_draft(db, auth.SYSTEM, DECEMBER)
+
+
+def _wording(db, actor, doc_id, text, opened, today):
+    parts = docs.rewordable(db, "resolution", doc_id, today)
+    edited = {part.key: part.text for part in parts} | {"mo_dau": text}
+    docs.save_wording(db, actor, "resolution", doc_id, edited, today, opened=opened)
+
+
+def _profile(db, actor, place, opened):
+    now = cell.get(db)
+    cell.save_profile(db, actor, now.name, now.superior_name, now.superior_committee, place, now.meeting_day,
+                      standing_duties=plans.standing_duties(db), opened=opened)
+
+
+def _member(db, actor, member_id, job, opened, today):
+    now = members.member_form(db, member_id).values
+    members.update_member(db, actor, member_id, today=today, opened=opened, **(now | {"job_title": job}))
+
+
+def _roll(db, actor, meeting_id, reason, opened):
+    rows = meetings.attendance(db, meeting_id).to_dict("records")
+    rows[0] |= {"status": "absent_excused", "reason": reason}
+    meetings.record_attendance(db, actor, meeting_id, rows, opened=opened)
+
+
+def _facts(db, actor, meeting_id, conclusion, opened, today):
+    now = docs.minutes_facts_form(db, NOVEMBER, meeting_id).values
+    docs.record_minutes_facts(db, actor, NOVEMBER, now["starts_at"], now["ends_at"], "", conclusion, today,
+                              opened=opened)
+
+
+# name: (what the test works on, the form opened, a save of a value, the value stored, A's value, B's value)
+FORMS = {
+    "lời văn nghị quyết": (
+        _draft, lambda db, doc, today: docs.wording_form(db, "resolution", doc, today),
+        _wording, lambda db, doc: documents.sections(db, doc).get("mo_dau"), "Lời của A.", "Lời của B."),
+    "nội dung văn bản": (
+        _draft, lambda db, doc, today: documents.sections_form(db, doc, ["nq_y_kien"]),
+        lambda db, actor, doc, text, opened, today: documents.save_sections(db, actor, doc, {"nq_y_kien": text}, opened),
+        lambda db, doc: documents.sections(db, doc).get("nq_y_kien"), "Ý của A.", "Ý của B."),
+    "đề mục chương trình": (
+        lambda db: next(iter(program.headings(db))), lambda db, key, today: program.headings_form(db),
+        lambda db, actor, key, text, opened, today: program.save_headings(db, actor, program.headings(db) | {key: text},
+                                                                          opened=opened),
+        lambda db, key: program.headings(db)[key], "ĐỀ MỤC A", "ĐỀ MỤC B"),
+    "hồ sơ chi bộ": (
+        lambda db: None, lambda db, _, today: cell.profile_form(db, plans.DEFAULT_STANDING_DUTIES),
+        lambda db, actor, _, place, opened, today: _profile(db, actor, place, opened),
+        lambda db, _: cell.get(db).place_name, "Mỹ Hòa", "Mỹ Lợi"),
+    "ngưỡng đèn tín hiệu": (
+        lambda db: None, lambda db, _, today: dashboard.thresholds_form(db),
+        lambda db, actor, _, green, opened, today: dashboard.save_thresholds(db, actor, green, 50, opened=opened),
+        lambda db, _: dashboard.thresholds(db)["green"], 85, 95),
+    "thang điểm": (
+        lambda db: None, lambda db, _, today: meetings.rubric_form(db),
+        lambda db, actor, _, first, opened, today: meetings.save_rubric(
+            db, actor, {"Chuẩn bị": first, "Tiến hành": 100 - first}, opened=opened),
+        lambda db, _: meetings.rubric(db).get("Chuẩn bị"), 40, 30),
+    "thể thức văn bản": (
+        lambda db: None, lambda db, _, today: docs.profile_form(db),
+        lambda db, actor, _, size, opened, today: docs.save_profile(db, actor, docs.profile(db) | {"body_pt": size},
+                                                                    opened=opened),
+        lambda db, _: docs.profile(db)["body_pt"], 13.0, 13.5),
+    "lời văn mẫu": (
+        lambda db: None, lambda db, _, today: docs.implementation_form(db),
+        lambda db, actor, _, text, opened, today: docs.save_implementation_template(db, actor, text, opened=opened),
+        lambda db, _: docs.implementation_template(db), "Mẫu của A.", "Mẫu của B."),
+    "hồ sơ đảng viên": (
+        lambda db: db.scalar("SELECT max(id) FROM members"), lambda db, member, today: members.member_form(db, member),
+        _member, lambda db, member: db.scalar("SELECT job_title FROM members WHERE id = ?", [member]),
+        "Tổ trưởng", "Giáo viên"),
+    "kế hoạch đơn vị": (
+        lambda db: db.scalar("SELECT min(id) FROM units"), lambda db, unit, today: tasks.unit_plan_form(db, unit),
+        lambda db, actor, unit, text, opened, today: tasks.set_unit_plan(db, actor, unit, text, opened=opened),
+        lambda db, unit: db.scalar("SELECT sub_plan FROM units WHERE id = ?", [unit]), "Kế hoạch A", "Kế hoạch B"),
+    "điểm chất lượng": (
+        _meeting, lambda db, meeting, today: meetings.scores_form(db, meeting),
+        lambda db, actor, meeting, points, opened, today: meetings.save_scores(
+            db, actor, meeting, meetings.scores(db, meeting) | {"Thời gian": points}, opened=opened),
+        lambda db, meeting: meetings.scores(db, meeting)["Thời gian"], 5.0, 3.0),
+    "điểm danh": (
+        _meeting, lambda db, meeting, today: meetings.roll_form(db, meeting),
+        lambda db, actor, meeting, reason, opened, today: _roll(db, actor, meeting, reason, opened),
+        lambda db, meeting: meetings.attendance(db, meeting)["reason"].iat[0],
+        "Ốm", "Đi công tác"),
+    "biên bản": (
+        _meeting, lambda db, meeting, today: docs.minutes_facts_form(db, NOVEMBER, meeting),
+        _facts, lambda db, meeting: docs.minutes_facts(db, NOVEMBER)["conclusion"], "Kết luận A.", "Kết luận B."),
+    "biểu quyết": (
+        _meeting, lambda db, meeting, today: meetings.vote_form(db, meeting),
+        lambda db, actor, meeting, votes, opened, today: meetings.record_vote(db, actor, meeting, votes, opened=opened),
+        lambda db, meeting: meetings.get(db, meeting)["votes_for"], 20, 25),
+}
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_every_form_refuses_a_save_opened_before_anothers_and_keeps_it_only_when_asked(people, today, form):
+    db, a, b, _ = people
+    setup, opened, save, stored, by_a, by_b = FORMS[form]
+    thing = setup(db)
+    seen_by_b = opened(db, thing, today)
+    save(db, a, thing, by_a, opened(db, thing, today).version, today)
+    logged = db.scalar("SELECT count(*) FROM audit_log")
+    with pytest.raises(StaleEdit) as refused:
+        save(db, b, thing, by_b, seen_by_b.version, today)
+    assert stored(db, thing) == by_a
+    assert db.scalar("SELECT count(*) FROM audit_log") == logged
+    assert any(by_b_shown.find(str(by_b)) >= 0 for _, _, by_b_shown in refused.value.changes)
+    save(db, b, thing, by_b, refused.value.version, today)
+    assert stored(db, thing) == by_b
+    assert last_audit(db)[0] == "dongchi_b"
 
 
 def test_a_version_is_the_stored_values_so_equal_values_give_equal_versions():
