@@ -336,16 +336,16 @@ def _refuse_rows_changed_since(cur, document_id: int, opened: dict[int, str], ke
     titles = {row[0]: row[2] for row in rows}
     changes = []
     for task_id in sorted(stored.keys() - opened.keys()):
-        changes.append((f"«{titles[task_id]}»", "được thêm sau khi đồng chí mở bảng",
-                        "không có trong bảng của đồng chí: giữ bảng của mình sẽ xóa nhiệm vụ này"))
+        changes.append((f"Nhiệm vụ «{titles[task_id]}»", "có (được thêm sau khi đồng chí mở bảng)",
+                        "không có (giữ bảng của mình sẽ xóa nhiệm vụ này)"))
     for task_id in sorted(opened.keys() & stored.keys()):
         if stored[task_id] != opened[task_id]:
-            yours = ("giữ bảng của mình sẽ thay bằng dòng của đồng chí" if task_id in kept
-                     else "đồng chí đã xóa dòng này: giữ bảng của mình sẽ xóa nhiệm vụ này")
-            changes.append((f"«{titles[task_id]}»", "đã được sửa sau khi đồng chí mở bảng", yours))
+            yours = (f"dòng «{kept[task_id]}» như đồng chí đang thấy (giữ bảng của mình sẽ ghi đè)" if task_id in kept
+                     else "không có (đồng chí đã xóa; giữ bảng của mình sẽ xóa nhiệm vụ này)")
+            changes.append((f"Nhiệm vụ «{titles[task_id]}»", "đã được sửa sau khi đồng chí mở bảng", yours))
     for task_id in sorted((opened.keys() - stored.keys()) & kept.keys()):
-        changes.append((f"«{kept[task_id]}»", "đã bị xóa sau khi đồng chí mở bảng",
-                        "còn trong bảng của đồng chí: giữ bảng của mình sẽ thêm lại"))
+        changes.append((f"Nhiệm vụ «{kept[task_id]}»", "không có (đã bị xóa sau khi đồng chí mở bảng)",
+                        "có (giữ bảng của mình sẽ thêm lại)"))
     if not changes:
         return  # only rows this table deletes as well were deleted: nothing of theirs is undone
     touched = (stored.keys() | opened.keys()) - {task_id for task_id in stored if stored[task_id] == opened.get(task_id)}

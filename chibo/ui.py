@@ -208,8 +208,8 @@ def save_edit(form: Edit, submitted: bool, save: Callable[[Any], Any], success: 
 
 def _stale_choice(form: Edit, stale: dict, keep_label: str, take_label: str) -> str | None:
     st.warning(stale["headline"])
-    st.dataframe(pd.DataFrame(stale["changes"], columns=["Mục", "Giá trị hiện tại (đã lưu)", "Giá trị của đồng chí"]),
-                 hide_index=True, width="stretch")
+    for label, stored, yours in stale["changes"]:  # plain text: what people typed is not read as Markdown
+        st.text(f"{label}: giá trị hiện tại {stored}; giá trị của đồng chí: {yours}")
     keep, take = st.columns(2)
     if keep.button(keep_label, key=f"{form.key}:keep", type="primary"):
         return "keep"

@@ -43,21 +43,20 @@ def save_progress(at, percent: int, note: str):
     next(b for b in at.button if b.label == "Lưu tiến độ").click().run()
 
 
-def test_a_progress_form_opened_before_someone_elses_save_shows_both_values_and_saves_nothing(demo_app, tmp_path, today):
+def test_a_progress_form_opened_before_someone_elses_save_shows_both_values_and_saves_nothing(demo_app, tmp_path, today):  # noqa: F811 (the fixture)
     at, task_id = open_progress_form(tmp_path, today)
     db = someone_else_records(tmp_path, task_id, 80, today)
     at.run()  # the rerun someone else's save brings about: the form still shows what it was opened on
     save_progress(at, 20, "Mới làm được một phần")
     assert not at.exception and not at.success
     assert [w.value for w in at.warning][0].startswith("Đồng chí he_thong đã lưu tiến độ nhiệm vụ «")
-    shown = at.dataframe[-1].value
-    assert list(shown.iloc[0]) == ["Tiến độ", "80%", "20%"]
+    assert [t.value for t in at.text] == ["Tiến độ: giá trị hiện tại 80%; giá trị của đồng chí: 20%"]
     assert stored_progress(db, task_id) == 80
     assert at.slider[0].value == 20  # nothing typed is lost
     assert next(t for t in at.text_area if t.label == "Ghi chú").value == "Mới làm được một phần"
 
 
-def test_keeping_ones_own_value_saves_it_under_ones_own_name(demo_app, tmp_path, today):
+def test_keeping_ones_own_value_saves_it_under_ones_own_name(demo_app, tmp_path, today):  # noqa: F811 (the fixture)
     at, task_id = open_progress_form(tmp_path, today)
     db = someone_else_records(tmp_path, task_id, 80, today)
     save_progress(at, 20, "Làm lại phần đầu")
@@ -70,7 +69,7 @@ def test_keeping_ones_own_value_saves_it_under_ones_own_name(demo_app, tmp_path,
                      [task_id]) == "Làm lại phần đầu"
 
 
-def test_taking_the_stored_value_reopens_the_form_on_it_and_saves_nothing(demo_app, tmp_path, today):
+def test_taking_the_stored_value_reopens_the_form_on_it_and_saves_nothing(demo_app, tmp_path, today):  # noqa: F811 (the fixture)
     at, task_id = open_progress_form(tmp_path, today)
     db = someone_else_records(tmp_path, task_id, 80, today)
     save_progress(at, 20, "Ghi chú của tôi")
@@ -80,7 +79,7 @@ def test_taking_the_stored_value_reopens_the_form_on_it_and_saves_nothing(demo_a
     assert stored_progress(db, task_id) == 80
 
 
-def test_the_written_judgement_opened_before_another_save_is_refused(demo_app, tmp_path, today):
+def test_the_written_judgement_opened_before_another_save_is_refused(demo_app, tmp_path, today):  # noqa: F811 (the fixture)
     november = date(2026, 11, 1)
     at = signed_in(demo_app["quan_tri"]).run()
     at.switch_page("pages/evaluation.py").run()
@@ -98,7 +97,7 @@ def test_the_written_judgement_opened_before_another_save_is_refused(demo_app, t
     assert next(t for t in at.text_area if t.label == "Kết quả đạt được").value == "Kết quả tôi ghi."
 
 
-def test_a_task_table_opened_before_someone_added_a_task_does_not_delete_it(demo_app, tmp_path, today):
+def test_a_task_table_opened_before_someone_added_a_task_does_not_delete_it(demo_app, tmp_path, today):  # noqa: F811 (the fixture)
     db = ui._database(str(tmp_path / "app.duckdb"))
     draft = plans.new_monthly_draft(db, auth.SYSTEM, date(2026, 12, 1))
     at = signed_in(demo_app["quan_tri"]).run()
@@ -115,6 +114,8 @@ def test_a_task_table_opened_before_someone_added_a_task_does_not_delete_it(demo
     next(b for b in at.button if b.label == "Lưu bảng nhiệm vụ").click().run()
     assert not at.exception and not at.success
     assert at.warning[0].value.startswith("Đồng chí he_thong đã sửa bảng nhiệm vụ lúc ")
-    assert list(at.dataframe[-1].value.iloc[0])[:2] == ["«Việc người khác thêm»", "được thêm sau khi đồng chí mở bảng"]
+    assert [t.value for t in at.text] == ["Nhiệm vụ «Việc người khác thêm»: giá trị hiện tại có (được thêm sau khi "
+                                          "đồng chí mở bảng); giá trị của đồng chí: không có (giữ bảng của mình sẽ "
+                                          "xóa nhiệm vụ này)"]
     assert "Việc người khác thêm" in set(plans.task_table(db, draft)["title"])
     assert not db.scalar("SELECT count(*) FROM audit_log WHERE action = 'xóa nhiệm vụ' AND username = 'quantri'")

@@ -160,8 +160,8 @@ def test_a_table_opened_before_someone_added_a_task_cannot_delete_it(draft):
     with pytest.raises(StaleEdit) as refused:
         plans.save_task_table(db, b, doc_id, rows_of_b, opened=seen_by_b.version)
     assert "Việc A thêm" in titles(db, doc_id) and "Dự giờ tổ 1 và tổ 2" not in titles(db, doc_id)
-    assert refused.value.changes == [("«Việc A thêm»", "được thêm sau khi đồng chí mở bảng",
-                                      "không có trong bảng của đồng chí: giữ bảng của mình sẽ xóa nhiệm vụ này")]
+    assert refused.value.changes == [("Nhiệm vụ «Việc A thêm»", "có (được thêm sau khi đồng chí mở bảng)",
+                                      "không có (giữ bảng của mình sẽ xóa nhiệm vụ này)")]
     assert not db.scalar("SELECT count(*) FROM audit_log WHERE action = 'xóa nhiệm vụ' AND username = 'dongchi_b'")
 
 
@@ -176,7 +176,7 @@ def test_a_table_opened_before_someone_changed_a_row_cannot_overwrite_it(draft):
     with pytest.raises(StaleEdit) as refused:
         plans.save_task_table(db, b, doc_id, rows_of_b, opened=seen_by_b.version)
     assert db.scalar("SELECT report_at FROM tasks WHERE title = ?", [changed]) == "Họp chi ủy ngày 05/01/2027"
-    assert [c[0] for c in refused.value.changes] == [f"«{changed}»"]
+    assert [c[0] for c in refused.value.changes] == [f"Nhiệm vụ «{changed}»"]
 
 
 def test_a_row_someone_deleted_is_named_and_comes_back_only_if_the_user_keeps_their_table(draft):
@@ -188,8 +188,8 @@ def test_a_row_someone_deleted_is_named_and_comes_back_only_if_the_user_keeps_th
                           opened=plans.task_table_form(db, doc_id).version)
     with pytest.raises(StaleEdit) as refused:
         plans.save_task_table(db, b, doc_id, rows_of_b, opened=seen_by_b.version)
-    assert ("«Học tập nghị quyết»", "đã bị xóa sau khi đồng chí mở bảng",
-            "còn trong bảng của đồng chí: giữ bảng của mình sẽ thêm lại") in refused.value.changes
+    assert ("Nhiệm vụ «Học tập nghị quyết»", "không có (đã bị xóa sau khi đồng chí mở bảng)",
+            "có (giữ bảng của mình sẽ thêm lại)") in refused.value.changes
     assert "Học tập nghị quyết" not in titles(db, doc_id)
     plans.save_task_table(db, b, doc_id, rows_of_b, opened=refused.value.version)
     assert "Học tập nghị quyết" in titles(db, doc_id)
