@@ -33,7 +33,8 @@ if people_tab.open:
         if can_edit:
             unit_names = members.unit_choices(db)
             choices = {None: "➕ Thêm đảng viên mới"} | dict(zip(frame["id"], frame["full_name"]))
-            picked = st.selectbox("Thêm hoặc sửa", list(choices), format_func=choices.get)
+            # Keyed: a member added elsewhere changes the list, and must not switch the form under the user's hands.
+            picked = st.selectbox("Thêm hoặc sửa", list(choices), format_func=choices.get, key="member_pick")
             form = ui.edit(f"member_{picked or 'new'}", lambda: members.member_form(db, picked))
             current = form.values
             with st.form(f"member_{picked}"):

@@ -23,7 +23,8 @@ if units_tab.open:
                             "overdue": "Quá hạn", "avg_progress": "Tiến độ bình quân (%)"}, "Chưa có đơn vị.",
                      codes={"kind": UNIT_KINDS})
             names = dict(zip(load["id"], load["name"]))
-            unit_id = st.selectbox("Xem một đơn vị", list(names), format_func=names.get)
+            # Keyed: a unit added elsewhere changes the list, and must not switch the plan form under the user's hands.
+            unit_id = st.selectbox("Xem một đơn vị", list(names), format_func=names.get, key="unit_pick")
             row = load[load["id"] == unit_id].iloc[0]
             st.progress(float(row["avg_progress"]) / 100, text=f"Tiến độ bình quân {row['avg_progress']}%")
             # Newest first and capped: a unit's whole history stays in the database until asked for in Tra cứu.

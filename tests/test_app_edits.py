@@ -119,3 +119,19 @@ def test_a_task_table_opened_before_someone_added_a_task_does_not_delete_it(demo
                                           "xóa nhiệm vụ này)"]
     assert "Việc người khác thêm" in set(plans.task_table(db, draft)["title"])
     assert not db.scalar("SELECT count(*) FROM audit_log WHERE action = 'xóa nhiệm vụ' AND username = 'quantri'")
+
+
+def test_a_member_added_elsewhere_does_not_switch_the_member_form_being_filled(demo_app, tmp_path, today):  # noqa: F811
+    from chibo import members
+    at = signed_in(demo_app["quan_tri"]).run()
+    at.switch_page("pages/members.py").run()
+    db = ui._database(str(tmp_path / "app.duckdb"))
+    member = db.scalar("SELECT max(id) FROM members WHERE status = 'active'")
+    next(s for s in at.selectbox if s.label == "Thêm hoặc sửa").set_value(member).run()
+    members.add_member(db, auth.SYSTEM, today=today, full_name="Nguyễn Văn Mới", gender="nam", birth_year=1995)
+    at.run()
+    title = next(t for t in at.text_input if t.label == "Chức vụ chuyên môn")
+    title.input("Tổ trưởng tổ 3")
+    next(b for b in at.button if b.label == "Lưu").click().run()
+    assert not at.exception and not at.error and not at.warning
+    assert db.scalar("SELECT job_title FROM members WHERE id = ?", [member]) == "Tổ trưởng tổ 3"
