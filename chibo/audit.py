@@ -63,3 +63,17 @@ def entity_names(db: Database) -> list[str]:
 
 def count(db: Database) -> int:
     return db.scalar("SELECT count(*) FROM audit_log")
+
+
+def last_change(cur, entity: str, entity_id=None, setting: str | None = None) -> tuple[str, datetime] | None:
+    """Who last changed a thing, by the name a colleague knows them by, and when; read in the caller's
+    transaction. A setting (entity `settings`, no id) is found by its key."""
+    sql = ("SELECT coalesce(m.full_name, CASE WHEN u.display_name <> '' THEN u.display_name END, a.username),"
+           " a.logged_at FROM audit_log a"
+           " LEFT JOIN users u ON u.id = a.user_id LEFT JOIN members m ON m.id = u.member_id"
+           " WHERE a.entity = ? AND a.entity_id IS NOT DISTINCT FROM ?")
+    params = [entity, entity_id]
+    if setting is not None:
+        sql += " AND json_extract_string(a.after, '$.key') = ?"
+        params.append(setting)
+    return cur.execute(sql + " ORDER BY a.id DESC LIMIT 1", params).fetchone()

@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from datetime import date
 
-from chibo import audit, validate
+from chibo import audit, validate, versions
 from chibo.db import Database, memoised
 from chibo.errors import InputError
 from chibo.permissions import Actor, require
@@ -50,8 +50,32 @@ def _clean_profile(name, superior_name, superior_committee, place_name, meeting_
     }
 
 
+PROFILE_LABELS = {"name": "Tên chi bộ", "superior_name": "Đảng bộ cấp trên", "superior_committee": "Đảng ủy nhận báo cáo",
+                  "place_name": "Địa danh ghi ngày tháng", "meeting_day": "Ngày sinh hoạt chi bộ hằng tháng",
+                  "standing_duties": "Nhiệm vụ thường xuyên"}
+_PROFILE_SQL = ("SELECT c.name, c.superior_name, c.superior_committee, c.place_name, c.meeting_day, s.value"
+                " FROM (SELECT 1 AS id) one LEFT JOIN cell c ON c.id = one.id"
+                " LEFT JOIN settings s ON s.key = 'standing_duties'")
+
+
+def _profile_of(found: tuple) -> dict:
+    """The profile as stored, standing duties as stored (absent: None), for the form's version."""
+    return dict(zip(PROFILE_LABELS, found))
+
+
+def profile_form(db: Database, default_duties: list[str]) -> versions.Opened:
+    """What the profile form is opened on: the profile, and the standing duties (`default_duties` when none saved)."""
+    stored = _profile_of(db.one(_PROFILE_SQL))
+    shown = stored | {"standing_duties": json.loads(stored["standing_duties"]) if stored["standing_duties"]
+                      else default_duties}
+    return versions.Opened(shown, versions.token(stored))
+
+
 def save_profile(db: Database, actor: Actor, name: str, superior_name: str, superior_committee: str,
-                 place_name: str, meeting_day: int = 3, standing_duties: list[str] | None = None) -> None:
+                 place_name: str, meeting_day: int = 3, standing_duties: list[str] | None = None,
+                 opened: str | None = None) -> None:
+    """The cell's profile (and its standing duties, when given). `opened`: the version its form was opened on
+    (profile_form); a profile saved since with other values refuses the save (StaleEdit)."""
     require(actor, "settings")
     values = _clean_profile(name, superior_name, superior_committee, place_name, meeting_day)
     duties = None
@@ -59,6 +83,11 @@ def save_profile(db: Database, actor: Actor, name: str, superior_name: str, supe
         duties = [validate.text(line, "Nhiệm vụ thường xuyên", max_len=500) for line in standing_duties if line.strip()]
 
     def work(cur):
+        stored = _profile_of(cur.execute(_PROFILE_SQL).fetchone())
+        yours = values | ({} if duties is None else {"standing_duties": duties})
+        comparable = stored | {"standing_duties": json.loads(stored["standing_duties"] or "null")}
+        versions.check(cur, opened, comparable, yours, what="hồ sơ chi bộ", labels=PROFILE_LABELS, entity="cell",
+                       entity_id=1, version=versions.token(stored), shown=_profile_shown)
         before = audit.row(cur, "cell", 1)
         if before:
             cur.execute("UPDATE cell SET name=?, superior_name=?, superior_committee=?, place_name=?,"
@@ -71,6 +100,12 @@ def save_profile(db: Database, actor: Actor, name: str, superior_name: str, supe
         if duties is not None:
             _put_setting(cur, actor, "standing_duties", duties)
     db.write(work)
+
+
+def _profile_shown(key: str, value) -> str:
+    if key == "standing_duties" and isinstance(value, list):
+        return " / ".join(value) or "(trống)"
+    return versions.as_read(value)
 
 
 def create(db: Database, actor: Actor, name, superior_name, superior_committee, place_name,
@@ -144,14 +179,39 @@ def setting(db: Database, key: str, default=None):
     return json.loads(raw) if raw is not None else default
 
 
-def save_setting(db: Database, actor: Actor, key: str, value) -> None:
+def setting_form(db: Database, key: str, default=None) -> versions.Opened:
+    """What a form of one setting is opened on: its value (`default` when none saved); the version is of what is
+    stored."""
+    raw = db.scalar("SELECT value FROM settings WHERE key = ?", [key])
+    return versions.Opened(json.loads(raw) if raw is not None else default, versions.token(raw))
+
+
+def save_setting(db: Database, actor: Actor, key: str, value, opened: str | None = None,
+                 labels: dict[str, str] | None = None, what: str = "cài đặt này") -> None:
+    """One setting. `opened`: the version its form was opened on (setting_form); a value saved since refuses
+    the save (StaleEdit; a setting holding a dict is compared item by item, named by `labels`)."""
     require(actor, "settings")
-    db.write(lambda cur: _put_setting(cur, actor, key, value))
+    db.write(lambda cur: _put_setting(cur, actor, key, value, opened, labels or {}, what))
 
 
-def _put_setting(cur, actor: Actor, key: str, value) -> None:
+def _item_read(item) -> str:
+    """An item of a list setting as a person reads it: a [key, title] pair by its title."""
+    return str(item[-1]) if isinstance(item, list) and item else str(item)
+
+
+def _put_setting(cur, actor: Actor, key: str, value, opened: str | None = None, labels: dict | None = None,
+                 what: str = "cài đặt này") -> None:
     dumped = json.dumps(value, ensure_ascii=False, sort_keys=True)
     before = cur.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+    if opened is not None:
+        raw = before[0] if before else None
+        stored = json.loads(raw) if raw is not None else None
+        by_item = isinstance(value, dict) and isinstance(stored, dict)
+        yours = {item: value.get(item) for item in {*stored, *value}} if by_item else {key: value}
+        versions.check(cur, opened, stored if by_item else {key: stored}, yours,
+                       what=what, labels=labels or {}, entity="settings", setting=key, version=versions.token(raw),
+                       shown=lambda _, shown: " / ".join(_item_read(item) for item in shown) if isinstance(shown, list)
+                       else versions.as_read(shown))
     cur.execute("INSERT INTO settings VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 [key, dumped])
     audit.log(cur, actor, "đổi cài đặt", "settings", None,

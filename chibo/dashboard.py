@@ -20,14 +20,21 @@ def thresholds(db: Database) -> dict:
     return cell.setting(db, "traffic_lights", DEFAULT_THRESHOLDS)
 
 
-def save_thresholds(db: Database, actor: Actor, green, yellow) -> None:
-    """Traffic-light thresholds of the scorecard, in percent of attainment."""
+def thresholds_form(db: Database):
+    """What the thresholds form is opened on."""
+    return cell.setting_form(db, "traffic_lights", DEFAULT_THRESHOLDS)
+
+
+def save_thresholds(db: Database, actor: Actor, green, yellow, opened: str | None = None) -> None:
+    """Traffic-light thresholds of the scorecard, in percent of attainment. `opened`: the version of the form
+    (thresholds_form)."""
     require(actor, "settings")
     green = validate.number(green, "Ngưỡng xanh", 1, 100)
     yellow = validate.number(yellow, "Ngưỡng vàng", 0, 100)
     if yellow >= green:
         raise InputError("Ngưỡng vàng phải thấp hơn ngưỡng xanh.")
-    cell.save_setting(db, actor, "traffic_lights", {"green": green, "yellow": yellow})
+    cell.save_setting(db, actor, "traffic_lights", {"green": green, "yellow": yellow}, opened,
+                      {"green": "Xanh từ", "yellow": "Vàng từ"}, "ngưỡng đèn tín hiệu")
 
 
 @memoised

@@ -9,7 +9,7 @@ from datetime import date
 
 import pandas as pd
 
-from chibo import audit, cell, tasks, validate
+from chibo import audit, cell, tasks, validate, versions
 from chibo.db import Database, memoised
 from chibo.errors import InputError
 from chibo.labels import DOC_KINDS, DOC_STATUSES, DOC_TYPE_CODES
@@ -194,15 +194,30 @@ def sections(db: Database, document_id: int) -> dict[str, str]:
     return dict(db.rows("SELECT section, body FROM document_sections WHERE document_id = ?", [document_id]))
 
 
-def save_sections(db: Database, actor: Actor, document_id: int, values: dict[str, str]) -> None:
+def _sections_of(saved: dict[str, str], keys) -> dict[str, str]:
+    return {key: saved.get(key) or "" for key in keys}
+
+
+def sections_form(db: Database, document_id: int, keys) -> versions.Opened:
+    """What a form of some of a document's sections is opened on: their saved text (empty: not written yet)."""
+    return versions.opened(_sections_of(sections(db, document_id), keys))
+
+
+def save_sections(db: Database, actor: Actor, document_id: int, values: dict[str, str], opened: str | None = None,
+                  labels: dict[str, str] | None = None) -> None:
+    """Some sections of a document. `opened`: the version their form was opened on (sections_form, same keys);
+    other text saved since refuses the save (StaleEdit, each section by its `labels`)."""
     require(actor, "edit_plans")
-    cleaned = {k: validate.long_text(v, f"Mục «{k}»") for k, v in values.items()}
+    labels = labels or {}
+    cleaned = {k: validate.long_text(v, f"Mục «{labels.get(k, k)}»") for k, v in values.items()}
 
     def work(cur):
         doc = get_in(cur, document_id)
         refuse_locked(doc)
         before = dict(cur.execute("SELECT section, body FROM document_sections WHERE document_id = ?",
                                   [document_id]).fetchall())
+        versions.check(cur, opened, _sections_of(before, cleaned), cleaned, what="lời văn của văn bản này",
+                       labels=labels, entity="documents", entity_id=document_id)
         for key, body in cleaned.items():
             cur.execute("INSERT INTO document_sections VALUES (?, ?, ?) ON CONFLICT (document_id, section)"
                         " DO UPDATE SET body = excluded.body", [document_id, key, body])

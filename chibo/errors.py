@@ -29,3 +29,18 @@ class DatabaseInUse(RuntimeError):
 
 class ConfigError(RuntimeError):
     """A CHIBO_* setting is set to a value chibo cannot use; the message names it and what is expected."""
+
+
+class StaleEdit(InputError):
+    """Someone saved the same thing after this form was opened, and the save would replace their values with
+    other ones: nothing was written. `headline` says who and when; `changes` are (label, stored now, the user's)
+    as a person reads them; `version` is what is stored now: saving against it keeps the user's values, on
+    purpose."""
+
+    def __init__(self, headline: str, version, changes: list[tuple[str, str, str]]):
+        values = " ".join(f"{label}: giá trị hiện tại {stored}; giá trị của đồng chí: {yours}."
+                          for label, stored, yours in changes)
+        super().__init__(f"{headline} {values} Hãy chọn giữ giá trị của mình hoặc lấy giá trị đã lưu.")
+        self.headline = headline
+        self.version = version
+        self.changes = changes

@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 import pandas as pd
 
-from chibo import audit, documents, meetings, months, targets, validate
+from chibo import audit, documents, meetings, months, targets, validate, versions
 from chibo.db import Database, memoised
 from chibo.errors import InputError
 from chibo.labels import missing
@@ -122,7 +122,22 @@ def _frozen_scorecard(db: Database, month: date) -> pd.DataFrame:
                     " JOIN targets tg ON tg.id = s.target_id WHERE e.month = ? ORDER BY tg.field, tg.id", [month])
 
 
-def save(db: Database, actor: Actor, month: date, **texts) -> int:
+_TEXTS_SQL = f"SELECT id, closed_at, {', '.join(TEXT_FIELDS)} FROM evaluations WHERE month = ?"
+
+
+def _texts_of(found: tuple | None) -> dict[str, str]:
+    """The written judgement as stored (every part empty before the first save): the form's version is taken over it."""
+    return dict(zip(TEXT_FIELDS, found[2:] if found else [""] * len(TEXT_FIELDS)))
+
+
+def texts_form(db: Database, month: date) -> versions.Opened:
+    """What the form of the written judgement is opened on."""
+    return versions.opened(_texts_of(db.one(_TEXTS_SQL, [months.month_start(month)])))
+
+
+def save(db: Database, actor: Actor, month: date, *, opened: str | None = None, **texts) -> int:
+    """The written judgement, part by part. `opened`: the version its form was opened on (texts_form); a newer one
+    with other words refuses the save (StaleEdit)."""
     require(actor, "edit_evaluations")
     month = months.month_start(validate.a_date(month, "Tháng"))
     doc = _resolution_or_fail(db, month)
@@ -132,9 +147,11 @@ def save(db: Database, actor: Actor, month: date, **texts) -> int:
     cleaned = {k: validate.long_text(v, TEXT_FIELDS[k]) for k, v in texts.items()}
 
     def work(cur):
-        before = cur.execute("SELECT id, closed_at FROM evaluations WHERE month = ?", [month]).fetchone()
+        before = cur.execute(_TEXTS_SQL, [month]).fetchone()
         if before and before[1]:
             raise InputError("Tháng đã chốt; quản trị viên phải mở lại tháng trước khi sửa đánh giá.")
+        versions.check(cur, opened, _texts_of(before), cleaned, what=f"đánh giá tháng {month.month}/{month.year}",
+                       labels=TEXT_FIELDS, entity="evaluations", entity_id=before[0] if before else None)
         if before:
             sets = ", ".join(f"{k} = ?" for k in cleaned)
             if sets:

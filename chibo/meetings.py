@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 
 import pandas as pd
 
-from chibo import audit, cell, documents, months, validate
+from chibo import audit, cell, documents, months, validate, versions
 from chibo.db import Database, memoised
 from chibo.errors import InputError
 from chibo.labels import ATTENDANCE, MEETING_KINDS, missing, vn_date, vn_number
@@ -158,8 +158,23 @@ def _absentees(db: Database, meeting_id: int) -> dict[str, list[tuple]]:
             "exempt_names": db.rows(sql, [meeting_id, ["exempt"]])}
 
 
-def record_attendance(db: Database, actor: Actor, meeting_id: int, rows: list[dict]) -> None:
-    """Replace the meeting's attendance list in one transaction."""
+_ROLL_SQL = ("SELECT m.full_name, a.status, a.reason FROM attendance a JOIN members m ON m.id = a.member_id"
+             " WHERE a.meeting_id = ? ORDER BY a.member_id")
+
+
+def _roll_of(rows: list[tuple]) -> dict[str, str]:
+    """The roll as a person reads it, by member: what a stale save would replace, and its version."""
+    return {name: ATTENDANCE.get(status, status) + (f" ({reason})" if reason else "") for name, status, reason in rows}
+
+
+def roll_form(db: Database, actor: Actor, meeting_id: int) -> versions.Opened:
+    """What the roll-call editor is opened on: every member with what is recorded (attendance), and its version."""
+    return versions.Opened(attendance(db, actor, meeting_id), versions.token(_roll_of(db.rows(_ROLL_SQL, [meeting_id]))))
+
+
+def record_attendance(db: Database, actor: Actor, meeting_id: int, rows: list[dict], opened: str | None = None) -> None:
+    """Replace the meeting's attendance list in one transaction. `opened`: the version of the editor (roll_form);
+    a roll saved since by someone else with other answers refuses this one."""
     require(actor, "run_meeting")
     cleaned = []
     for index, row in enumerate(rows, start=1):
@@ -184,6 +199,12 @@ def record_attendance(db: Database, actor: Actor, meeting_id: int, rows: list[di
             raise InputError("Không tìm thấy cuộc họp.")
         for member_id, _, _ in cleaned:
             validate.existing_id(cur, "members", member_id)
+        if opened is not None:
+            names = dict(cur.execute("SELECT id, full_name FROM members").fetchall())
+            stored = _roll_of(cur.execute(_ROLL_SQL, [meeting_id]).fetchall())
+            yours = _roll_of([(names.get(member), status, reason) for member, status, reason in cleaned])
+            versions.check(cur, opened, stored, {name: yours.get(name) for name in {*stored, *yours}},
+                           what="điểm danh", labels={}, entity="meetings", entity_id=meeting_id)
         before = cur.execute("SELECT member_id, status FROM attendance WHERE meeting_id = ?", [meeting_id]).fetchall()
         cur.execute("DELETE FROM attendance WHERE meeting_id = ?", [meeting_id])
         for member_id, status, reason in cleaned:
@@ -216,7 +237,17 @@ def remarks(db: Database, meeting_id: int) -> pd.DataFrame:
                     " LEFT JOIN members m ON m.id = r.speaker_id WHERE r.meeting_id = ? ORDER BY r.id", [meeting_id])
 
 
-def save_scores(db: Database, actor: Actor, meeting_id: int, points: dict[str, float]) -> float:
+_SCORES_SQL = "SELECT criterion, points FROM meeting_scores WHERE meeting_id = ? ORDER BY criterion"
+
+
+def scores_form(db: Database, meeting_id: int) -> versions.Opened:
+    """What the quality-score form is opened on: the points given so far."""
+    return versions.opened(dict(db.rows(_SCORES_SQL, [meeting_id])))
+
+
+def save_scores(db: Database, actor: Actor, meeting_id: int, points: dict[str, float],
+                opened: str | None = None) -> float:
+    """The meeting's quality score, criterion by criterion. `opened`: the version of its form (scores_form)."""
     require(actor, "edit_evaluations")
     criteria = rubric(db)
     unknown = set(points) - set(criteria)
@@ -226,6 +257,9 @@ def save_scores(db: Database, actor: Actor, meeting_id: int, points: dict[str, f
         validate.number(value, f"Điểm «{name}»", 0, criteria[name])
 
     def work(cur):
+        stored = dict(cur.execute(_SCORES_SQL, [meeting_id]).fetchall())
+        versions.check(cur, opened, stored, {name: float(value) for name, value in points.items()},
+                       what="điểm chất lượng sinh hoạt", labels={}, entity="meetings", entity_id=meeting_id)
         cur.execute("DELETE FROM meeting_scores WHERE meeting_id = ?", [meeting_id])
         for name, value in points.items():
             cur.execute("INSERT INTO meeting_scores VALUES (?, ?, ?, ?)", [meeting_id, name, criteria[name], value])
@@ -338,7 +372,14 @@ def set_presenters(db: Database, actor: Actor, meeting_id: int, chosen: dict[str
     db.write(work)
 
 
-def record_vote(db: Database, actor: Actor, meeting_id: int, votes_for, votes_against=0) -> None:
+def vote_form(db: Database, meeting_id: int) -> versions.Opened:
+    """What the vote form is opened on: the votes recorded so far."""
+    return versions.opened({"votes_for": get(db, meeting_id)["votes_for"]})
+
+
+def record_vote(db: Database, actor: Actor, meeting_id: int, votes_for, votes_against=0,
+                opened: str | None = None) -> None:
+    """The vote's result. `opened`: the version of its form (vote_form)."""
     require(actor, "run_meeting")
 
     def work(cur):
@@ -346,19 +387,29 @@ def record_vote(db: Database, actor: Actor, meeting_id: int, votes_for, votes_ag
                               [meeting_id]).fetchone()[0]
         votes = validate.integer(votes_for, "Số phiếu tán thành", 0, present)
         against = validate.integer(votes_against, "Số phiếu không tán thành", 0, present - votes)
+        stored = cur.execute("SELECT votes_for FROM meetings WHERE id = ?", [meeting_id]).fetchone()
+        versions.check(cur, opened, {"votes_for": stored[0] if stored else None}, {"votes_for": votes},
+                       what="kết quả biểu quyết", labels={"votes_for": "Số đồng chí tán thành"}, entity="meetings",
+                       entity_id=meeting_id)
         _set(cur, actor, meeting_id, {"votes_for": votes, "votes_against": against}, "ghi biểu quyết")
     db.write(work)
 
 
-def save_rubric(db: Database, actor: Actor, criteria: dict) -> None:
-    """The rubric must name each criterion once and total 100 points."""
+def rubric_form(db: Database):
+    """What the rubric editor is opened on."""
+    return cell.setting_form(db, "meeting_rubric", DEFAULT_RUBRIC)
+
+
+def save_rubric(db: Database, actor: Actor, criteria: dict, opened: str | None = None) -> None:
+    """The rubric must name each criterion once and total 100 points. `opened`: the version of the editor
+    (rubric_form)."""
     cleaned = {}
     for name, points in criteria.items():
         label = validate.text(name, "Tên tiêu chí")
         cleaned[label] = validate.number(points, f"Điểm tối đa của «{label}»", 0.5, 100)
     if abs(sum(cleaned.values()) - 100) > 1e-9:
         raise InputError(f"Tổng điểm tối đa phải bằng 100 (đang là {sum(cleaned.values()):g}).")
-    cell.save_setting(db, actor, "meeting_rubric", cleaned)
+    cell.save_setting(db, actor, "meeting_rubric", cleaned, opened, what="thang điểm chất lượng sinh hoạt")
 
 
 def mark_all_present(db: Database, actor: Actor, meeting_id: int) -> int:

@@ -7,7 +7,7 @@ from datetime import date
 
 import pandas as pd
 
-from chibo import audit, validate
+from chibo import audit, validate, versions
 from chibo.db import Database, memoised
 from chibo.errors import InputError
 from chibo.labels import GENDERS, MEMBER_STATUSES, MEMBERSHIP, PARTY_ROLES, UNIT_KINDS
@@ -198,7 +198,30 @@ def add_member(db: Database, actor: Actor, *, today: date, **fields) -> int:
     return db.write(lambda cur: _insert_member(cur, actor, values))
 
 
-def update_member(db: Database, actor: Actor, member_id: int, *, today: date, **fields) -> None:
+MEMBER_LABELS = {"full_name": "Họ và tên", "gender": "Giới tính", "birth_year": "Năm sinh",
+                 "membership": "Loại đảng viên", "party_role": "Chức vụ Đảng", "job_title": "Chức vụ chuyên môn",
+                 "unit_id": "Đơn vị", "joined_on": "Ngày vào Đảng", "status": "Tình trạng"}
+_CODES = {"gender": GENDERS, "membership": MEMBERSHIP, "party_role": PARTY_ROLES, "status": MEMBER_STATUSES}
+
+
+def _member_of(row: dict) -> dict:
+    return {key: row[key] for key in MEMBER_LABELS}
+
+
+def member_form(db: Database, member_id: int | None) -> versions.Opened:
+    """What a member's form is opened on: their fields as stored; a new member (None): nothing stored."""
+    if member_id is None:
+        return versions.Opened({}, None)
+    found = db.records("SELECT * FROM members WHERE id = ?", [int(member_id)])
+    if not found:
+        raise InputError("Không tìm thấy đảng viên.")
+    return versions.opened(_member_of(found[0]))
+
+
+def update_member(db: Database, actor: Actor, member_id: int, *, today: date, opened: str | None = None,
+                  **fields) -> None:
+    """A member's fields. `opened`: the version their form was opened on (member_form); other values saved since
+    refuse the save (StaleEdit)."""
     require(actor, "edit_members")
     values = clean_member(fields, today)
 
@@ -207,6 +230,11 @@ def update_member(db: Database, actor: Actor, member_id: int, *, today: date, **
         if not before:
             raise InputError("Không tìm thấy đảng viên.")
         validate.existing_id(cur, "units", values["unit_id"])
+        unit_names = dict(cur.execute("SELECT id, name FROM units").fetchall())
+        versions.check(cur, opened, _member_of(before), values, what=f"hồ sơ đảng viên {before['full_name']}",
+                       labels=MEMBER_LABELS, entity="members", entity_id=member_id,
+                       shown=lambda key, value: unit_names.get(value, "(trống)") if key == "unit_id"
+                       else _CODES[key].get(value, value) if key in _CODES else versions.as_read(value))
         _check_duplicate(cur, values, member_id)
         _check_single_secretary(cur, values, member_id)
         cur.execute("UPDATE members SET full_name=?, gender=?, birth_year=?, membership=?, party_role=?,"

@@ -8,9 +8,9 @@ from datetime import date
 
 import pandas as pd
 
-from chibo import audit, cell, documents, members, program, tasks, validate
+from chibo import audit, cell, documents, members, program, tasks, validate, versions
 from chibo.db import Database, memoised
-from chibo.errors import InputError
+from chibo.errors import InputError, StaleEdit
 from chibo.labels import BASE_KINDS, CHANNELS, FIELDS, missing
 from chibo.months import meeting_date, month_end, month_start, next_month, previous_month, report_meeting
 from chibo.permissions import Actor, require
@@ -119,7 +119,22 @@ def bases(db: Database, document_id: int) -> pd.DataFrame:
                     " ORDER BY position, id", [document_id])
 
 
-def save_bases(db: Database, actor: Actor, document_id: int, rows: list[dict]) -> None:
+_BASES_SQL = "SELECT kind, text FROM document_bases WHERE document_id = ? ORDER BY position, id"
+
+
+def _bases_of(rows: list[tuple]) -> dict[str, str]:
+    """The bases as one text, a line each: what a stale save of the editor would replace, and its version."""
+    return {"bases": "\n".join(f"{BASE_KINDS.get(kind, kind)}: {text}" for kind, text in rows)}
+
+
+def bases_form(db: Database, document_id: int) -> versions.Opened:
+    """What the bases editor is opened on."""
+    return versions.Opened(bases(db, document_id), versions.token(_bases_of(db.rows(_BASES_SQL, [document_id]))))
+
+
+def save_bases(db: Database, actor: Actor, document_id: int, rows: list[dict], opened: str | None = None) -> None:
+    """The plan's bases, replaced as a whole. `opened`: the version the editor was opened on (bases_form); bases
+    saved since by someone else refuse this save (StaleEdit)."""
     require(actor, "edit_plans")
     cleaned = []
     for index, row in enumerate(rows, start=1):
@@ -133,8 +148,10 @@ def save_bases(db: Database, actor: Actor, document_id: int, rows: list[dict]) -
     def work(cur):
         doc = documents.get_in(cur, document_id)
         documents.refuse_locked(doc)
-        before = cur.execute("SELECT kind, text FROM document_bases WHERE document_id = ? ORDER BY position",
-                             [document_id]).fetchall()
+        before = cur.execute(_BASES_SQL, [document_id]).fetchall()
+        versions.check(cur, opened, _bases_of(before), _bases_of([(kind, body) for kind, _, body in cleaned]),
+                       what="căn cứ của nghị quyết", labels={"bases": "Căn cứ"}, entity="documents",
+                       entity_id=document_id)
         cur.execute("DELETE FROM document_bases WHERE document_id = ?", [document_id])
         for position, (kind, higher_id, body) in enumerate(cleaned):
             higher_id = None if missing(higher_id) else higher_id
@@ -149,14 +166,32 @@ TASK_TABLE_COLUMNS = ["id", "field", "title", "lead_member_id", "lead_unit_id", 
                       "deadline", "report_at", "recurring", "measure_id"]
 
 
+_TASK_TABLE_SQL = (
+    "SELECT t.id, t.field, t.title, t.lead_member_id, t.lead_unit_id,"
+    " coalesce((SELECT list(CAST(p.member_id AS VARCHAR) ORDER BY p.member_id) FROM task_partners p"
+    "  WHERE p.task_id = t.id AND p.member_id IS NOT NULL), []) AS partner_ids,"
+    " t.channel, t.deadline, t.report_at, t.recurring, t.measure_id, t.status, t.progress, t.carried_from_id"
+    " FROM tasks t WHERE t.document_id = ? ORDER BY t.field, t.deadline, t.id")
+# What the table editor writes, row by row: a row's version is taken over these (progress is not among them, so
+# a member's progress update never stands in the way of the committee's table).
+_TASK_ROWS_SQL = f"SELECT {', '.join(TASK_TABLE_COLUMNS)} FROM ({_TASK_TABLE_SQL})"
+
+
 def task_table(db: Database, document_id: int) -> pd.DataFrame:
     """The month's tasks as the editor shows them (partners as a list of member ids)."""
-    return db.query(
-        "SELECT t.id, t.field, t.title, t.lead_member_id, t.lead_unit_id,"
-        " coalesce((SELECT list(CAST(p.member_id AS VARCHAR) ORDER BY p.member_id) FROM task_partners p"
-        "  WHERE p.task_id = t.id AND p.member_id IS NOT NULL), []) AS partner_ids,"
-        " t.channel, t.deadline, t.report_at, t.recurring, t.measure_id, t.status, t.progress, t.carried_from_id"
-        " FROM tasks t WHERE t.document_id = ? ORDER BY t.field, t.deadline, t.id", [document_id])
+    return db.query(_TASK_TABLE_SQL, [document_id])
+
+
+def _row_versions(rows: list[tuple]) -> dict[int, str]:
+    return {row[0]: versions.token(row[1:]) for row in rows}
+
+
+def task_table_form(db: Database, document_id: int) -> versions.Opened:
+    """What the task-table editor is opened on: the table, the choices of its columns (a member added meanwhile
+    does not reset the editor), and each row's version."""
+    values = {"table": task_table(db, document_id), "people": members.member_choices(db),
+              "units": members.unit_choices(db), "measures": program.measure_choices(db)}
+    return versions.Opened(values, _row_versions(db.rows(_TASK_ROWS_SQL, [document_id])))
 
 
 def _refuse_repeated_titles(cur, previous: date, month: date, task_ids: list[int]) -> None:
@@ -221,10 +256,13 @@ def _blank(value) -> bool:
     return missing(value) or value == ""
 
 
-def save_task_table(db: Database, actor: Actor, document_id: int, rows: list[dict]) -> dict:
+def save_task_table(db: Database, actor: Actor, document_id: int, rows: list[dict],
+                    opened: dict[int, str] | None = None) -> dict:
     """Save the month's whole task table in one transaction: rows without id are added,
     missing ids are deleted (with their children), the rest updated. Any bad row: nothing is written,
-    and the error names the row (1-based, as the table shows it)."""
+    and the error names the row (1-based, as the table shows it). `opened`: each row's version when the editor
+    was opened (task_table_form); a row someone else added, changed or deleted since refuses the save
+    (StaleEdit naming the rows), so nobody's task is deleted or overwritten unseen."""
     require(actor, "edit_plans")
     doc = documents.get(db, document_id)
     documents.refuse_locked(doc)
@@ -242,14 +280,22 @@ def save_task_table(db: Database, actor: Actor, document_id: int, rows: list[dic
             cleaned.append(_clean_task_row(row, doc.month, term, active, measures, units))
         except InputError as exc:
             raise InputError(exc.message, row=index) from None
-    return db.write(lambda cur: _apply_task_table(cur, actor, document_id, doc.issued_on or doc.month, cleaned))
+    return db.write(lambda cur: _apply_task_table(cur, actor, document_id, doc.issued_on or doc.month, cleaned,
+                                                  opened))
 
 
-def _apply_task_table(cur, actor, document_id, start_on, cleaned: list[dict]) -> dict:
+def _apply_task_table(cur, actor, document_id, start_on, cleaned: list[dict], opened: dict | None) -> dict:
     doc = documents.get_in(cur, document_id)
     documents.refuse_locked(doc)  # re-checked inside the transaction: another session may have adopted it
     existing = {r[0] for r in cur.execute("SELECT id FROM tasks WHERE document_id = ?", [document_id]).fetchall()}
     kept = {row["id"] for row in cleaned if row["id"] is not None}
+    if opened is not None:
+        _refuse_rows_changed_since(cur, document_id, opened, {row["id"]: row["title"] for row in cleaned
+                                                              if row["id"] is not None})
+        for row in cleaned:  # the user kept their table over someone's deletion: their row comes back as new
+            if row["id"] not in existing:
+                row["id"] = None
+        kept &= existing
     if kept - existing:
         raise InputError("Bảng nhiệm vụ đã bị thay đổi ở nơi khác; hãy tải lại trang.")
     for task_id in existing - kept:
@@ -281,6 +327,37 @@ def _apply_task_table(cur, actor, document_id, start_on, cleaned: list[dict]) ->
         for partner in row["partner_ids"]:
             cur.execute("INSERT INTO task_partners VALUES (?, ?, NULL)", [task_id, partner])
     return {"added": added, "updated": updated, "deleted": len(existing - kept)}
+
+
+def _refuse_rows_changed_since(cur, document_id: int, opened: dict[int, str], kept: dict[int, str]) -> None:
+    """The rows someone else added, changed or deleted since the editor was opened, when this save would undo
+    their work (`kept`: the rows of this table that were already saved, by id, with their titles): each named,
+    with what happened and what this table would do to it."""
+    rows = cur.execute(_TASK_ROWS_SQL, [document_id]).fetchall()
+    stored = _row_versions(rows)
+    if stored == opened:
+        return
+    titles = {row[0]: row[2] for row in rows}
+    changes = []
+    for task_id in sorted(stored.keys() - opened.keys()):
+        changes.append((f"Nhiệm vụ «{titles[task_id]}»", "có (được thêm sau khi đồng chí mở bảng)",
+                        "không có (giữ bảng của mình sẽ xóa nhiệm vụ này)"))
+    for task_id in sorted(opened.keys() & stored.keys()):
+        if stored[task_id] != opened[task_id]:
+            yours = (f"dòng «{kept[task_id]}» như đồng chí đang thấy (giữ bảng của mình sẽ ghi đè)" if task_id in kept
+                     else "không có (đồng chí đã xóa; giữ bảng của mình sẽ xóa nhiệm vụ này)")
+            changes.append((f"Nhiệm vụ «{titles[task_id]}»", "đã được sửa sau khi đồng chí mở bảng", yours))
+    for task_id in sorted((opened.keys() - stored.keys()) & kept.keys()):
+        changes.append((f"Nhiệm vụ «{kept[task_id]}»", "không có (đã bị xóa sau khi đồng chí mở bảng)",
+                        "có (giữ bảng của mình sẽ thêm lại)"))
+    if not changes:
+        return  # only rows this table deletes as well were deleted: nothing of theirs is undone
+    touched = (stored.keys() | opened.keys()) - {task_id for task_id in stored if stored[task_id] == opened.get(task_id)}
+    latest = max((found for task_id in touched if (found := audit.last_change(cur, "tasks", task_id))),
+                 key=lambda found: found[1], default=None)
+    who = (f"Đồng chí {latest[0]} đã sửa bảng nhiệm vụ lúc {latest[1]:%H:%M} ngày {latest[1]:%d/%m/%Y},"
+           if latest else "Đã có người sửa bảng nhiệm vụ")
+    raise StaleEdit(f"{who} sau khi đồng chí mở bảng, nên chưa lưu gì.", stored, changes)
 
 
 def _changed(before: dict, row: dict) -> bool:

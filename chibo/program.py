@@ -7,7 +7,7 @@ from datetime import date
 
 import pandas as pd
 
-from chibo import audit, cell, documents, targets, validate
+from chibo import audit, cell, documents, targets, validate, versions
 from chibo.db import Database
 from chibo.errors import InputError
 from chibo.labels import DIRECTIONS, FIELDS, TARGET_KINDS
@@ -76,9 +76,16 @@ def headings(db: Database) -> dict[str, str]:
     return {key: title for key, title in saved}
 
 
-def save_headings(db: Database, actor: Actor, rows: list[tuple[str | None, str]] | dict[str, str]) -> None:
+def headings_form(db: Database) -> versions.Opened:
+    """What the headings form is opened on: the list as it reads now, and the version of what is stored."""
+    return versions.Opened(headings(db), cell.setting_form(db, "program_headings", {}).version)
+
+
+def save_headings(db: Database, actor: Actor, rows: list[tuple[str | None, str]] | dict[str, str],
+                  opened: str | None = None) -> None:
     """Save the list of headings as the committee edited it: (key, title) in order, key None for a new section.
-    A section may be left out unless it carries the targets or the measures, or the current program has text in it."""
+    A section may be left out unless it carries the targets or the measures, or the current program has text in it.
+    `opened`: the version of its form (headings_form); a list saved since by someone else refuses this one."""
     if isinstance(rows, dict):  # rewording only, the list unchanged
         current = headings(db)
         if set(rows) - set(current):
@@ -86,7 +93,8 @@ def save_headings(db: Database, actor: Actor, rows: list[tuple[str | None, str]]
         rows = [(key, rows.get(key, title)) for key, title in current.items()]
     cleaned = _cleaned_headings(rows)
     _refuse_dropping_needed_sections(db, set(headings(db)) - {key for key, _ in cleaned})
-    cell.save_setting(db, actor, "program_headings", [list(pair) for pair in cleaned])
+    cell.save_setting(db, actor, "program_headings", [list(pair) for pair in cleaned], opened,
+                      {"program_headings": "Đề mục"}, "đề mục của chương trình hành động")
 
 
 def _cleaned_headings(rows) -> list[tuple[str, str]]:

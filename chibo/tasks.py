@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 import pandas as pd
 
-from chibo import audit, validate
+from chibo import audit, validate, versions
 from chibo.db import Database, memoised
 from chibo.errors import InputError
 from chibo.labels import CHANNELS, CONCLUSIONS, FIELDS, SUPERVISION_KINDS, TASK_STATUSES, vn_date
@@ -100,6 +100,32 @@ def task(db: Database, task_id: int, today: date) -> dict:
     return found[0]
 
 
+PROGRESS_LABELS = {"progress": "Tiến độ", "status": "Trạng thái", "done_on": "Ngày hoàn thành"}
+
+
+def _progress_of(row: dict) -> dict:
+    """The figures the progress form shows and a progress update replaces: its version is taken over these."""
+    return {key: row[key] for key in PROGRESS_LABELS}
+
+
+def progress_form(db: Database, task_id: int, today: date) -> versions.Opened:
+    """What the progress form is opened on."""
+    return versions.opened(_progress_of(task(db, task_id, today)))
+
+
+def deadline_form(db: Database, task_id: int, today: date) -> versions.Opened:
+    """What the extension form is opened on: the deadline it extends."""
+    return versions.opened({"deadline": task(db, task_id, today)["deadline"]})
+
+
+def _progress_shown(key: str, value) -> str:
+    if key == "progress":
+        return f"{value}%"
+    if key == "status":
+        return TASK_STATUSES.get(value, str(value))
+    return versions.as_read(value)
+
+
 def history(db: Database, task_id: int) -> pd.DataFrame:
     """Everything that happened to a task: progress updates and extensions, newest first."""
     return db.query(
@@ -140,8 +166,9 @@ def _month_closed(cur, task_id: int) -> bool:
 
 def record_progress(db: Database, actor: Actor, task_id: int, progress, note: str = "",
                     evidence_url: str = "", status: str | None = None, done_on=None,
-                    *, today: date) -> None:
-    """A progress update: kept forever with who and when; the task takes its figures."""
+                    *, today: date, opened: str | None = None) -> None:
+    """A progress update: kept forever with who and when; the task takes its figures. `opened`: the version
+    the form was opened on (progress_form); a newer one with other figures refuses the update (StaleEdit)."""
     require(actor, "record_progress")
     progress = validate.integer(progress, "Tiến độ (%)", 0, 100)
     note = validate.long_text(note, "Ghi chú")
@@ -169,6 +196,9 @@ def record_progress(db: Database, actor: Actor, task_id: int, progress, note: st
             raise InputError("Tháng của nhiệm vụ này đã chốt; không thể cập nhật tiến độ.")
         if done_on and done_on < before["start_on"]:
             raise InputError("Ngày hoàn thành không thể trước ngày bắt đầu nhiệm vụ.")
+        versions.check(cur, opened, _progress_of(before), {"progress": progress, "status": status, "done_on": done_on},
+                       what=f"tiến độ nhiệm vụ «{before['title']}»", labels=PROGRESS_LABELS, entity="tasks",
+                       entity_id=task_id, shown=_progress_shown)
         cur.execute("UPDATE tasks SET progress = ?, status = ?, done_on = ?, updated_at = current_timestamp"
                     " WHERE id = ?", [progress, status, done_on, task_id])
         cur.execute("INSERT INTO progress_updates (task_id, recorded_at, progress, status, note, evidence_url,"
@@ -180,8 +210,10 @@ def record_progress(db: Database, actor: Actor, task_id: int, progress, note: st
     db.write(work)
 
 
-def extend_deadline(db: Database, actor: Actor, task_id: int, new_deadline, reason: str) -> None:
-    """Extensions are recorded with their reason; from the second one on, only the committee may grant."""
+def extend_deadline(db: Database, actor: Actor, task_id: int, new_deadline, reason: str,
+                    opened: str | None = None) -> None:
+    """Extensions are recorded with their reason; from the second one on, only the committee may grant.
+    `opened`: the version the form was opened on (deadline_form): a deadline moved since refuses this one."""
     require(actor, "record_progress")
     new_deadline = validate.a_date(new_deadline, "Hạn mới")
     reason = validate.text(reason, "Lý do gia hạn", max_len=400)
@@ -199,6 +231,9 @@ def extend_deadline(db: Database, actor: Actor, task_id: int, new_deadline, reas
             raise InputError("Nhiệm vụ đã kết thúc; không gia hạn được.")
         if _month_closed(cur, task_id):
             raise InputError("Tháng của nhiệm vụ này đã chốt; không thể gia hạn.")
+        versions.check(cur, opened, {"deadline": before["deadline"]}, {"deadline": new_deadline},
+                       what=f"hạn của nhiệm vụ «{before['title']}»", labels={"deadline": "Hạn"}, entity="tasks",
+                       entity_id=task_id)
         if new_deadline <= before["deadline"]:
             raise InputError(f"Hạn mới phải sau hạn hiện tại ({before['deadline']:%d/%m/%Y}).")
         cur.execute("UPDATE tasks SET deadline = ?, extensions = extensions + 1, updated_at = current_timestamp"
@@ -241,7 +276,13 @@ def unit_load(db: Database, today: date, month: date | None = None) -> pd.DataFr
         [today] + ([month] if month else []))
 
 
-def set_unit_plan(db: Database, actor: Actor, unit_id: int, sub_plan: str) -> None:
+def unit_plan_form(db: Database, unit_id: int) -> versions.Opened:
+    """What the form of a unit's own plan is opened on."""
+    return versions.opened({"sub_plan": db.scalar("SELECT sub_plan FROM units WHERE id = ?", [int(unit_id)])})
+
+
+def set_unit_plan(db: Database, actor: Actor, unit_id: int, sub_plan: str, opened: str | None = None) -> None:
+    """A unit's own plan. `opened`: the version its form was opened on (unit_plan_form)."""
     require(actor, "edit_tasks")
     sub_plan = validate.long_text(sub_plan, "Kế hoạch của đơn vị")
 
@@ -249,6 +290,9 @@ def set_unit_plan(db: Database, actor: Actor, unit_id: int, sub_plan: str) -> No
         before = audit.row(cur, "units", unit_id)
         if not before:
             raise InputError("Không tìm thấy đơn vị.")
+        versions.check(cur, opened, {"sub_plan": before["sub_plan"]}, {"sub_plan": sub_plan},
+                       what=f"kế hoạch của {before['name']}", labels={"sub_plan": "Kế hoạch"}, entity="units",
+                       entity_id=unit_id)
         cur.execute("UPDATE units SET sub_plan = ? WHERE id = ?", [sub_plan, unit_id])
         audit.log(cur, actor, "cập nhật kế hoạch đơn vị", "units", unit_id, {"sub_plan": before["sub_plan"]},
                   {"sub_plan": sub_plan})

@@ -7,14 +7,16 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from chibo import auth, backup, config, kept, labels
+from chibo import auth, backup, config, kept, labels, versions
 from chibo.db import Database
-from chibo.errors import ConfigError, DatabaseInUse, InputError
+from chibo.errors import ConfigError, DatabaseInUse, InputError, StaleEdit
 from chibo.permissions import Actor
 
 
@@ -146,6 +148,94 @@ def attempt(action: Callable, *args, success: str | None = None, rerun: bool = T
     return result
 
 
+# -- edit forms: opened on stored values, saved against their version ----------------
+@dataclass(frozen=True)
+class Edit:
+    """An edit form and what it was opened on. Its widgets are keyed `widget(name)` — never by a stored value —
+    and take their defaults from `values`, so a rerun after someone else's save keeps what the user typed on
+    screen, and the save finds the newer version (chibo.versions)."""
+    key: str
+    round: int
+    values: Any
+    version: Any
+
+    def widget(self, name: str) -> str:
+        return f"{self.key}.{self.round}.{name}"
+
+
+def edit(key: str, read: Callable[[], versions.Opened]) -> Edit:
+    """The form `key` as it was opened: `read()` when its widgets first appear, kept while they stay on screen.
+    A form reopened (after its save, on «take the stored values», or shown again after being left) is a new
+    round: new widget keys, so the browser shows the stored values rather than what it held before."""
+    held = st.session_state.get(f"{key}:opened")
+    if held is None or not _on_screen(held):
+        found = read()
+        rounds = st.session_state.get(f"{key}:round", -1) + 1
+        st.session_state[f"{key}:round"] = rounds
+        held = Edit(key, rounds, found.values, found.version)
+        st.session_state[f"{key}:opened"] = held
+        st.session_state.pop(f"{key}:stale", None)
+    return held
+
+
+def _on_screen(form: Edit) -> bool:
+    """Widgets Streamlit still holds were shown in the last run; a form left (another task, a closed tab) has none."""
+    prefix = form.widget("")
+    return any(isinstance(k, str) and k.startswith(prefix) for k in st.session_state.keys())
+
+
+def reopen(key: str) -> None:
+    """Read the form afresh on the next run."""
+    st.session_state.pop(f"{key}:opened", None)
+    st.session_state.pop(f"{key}:stale", None)
+
+
+KEEP_MINE, TAKE_STORED = "Giữ giá trị của tôi và lưu", "Lấy giá trị đã lưu"
+
+
+def save_edit(form: Edit, submitted: bool, save: Callable[[Any], Any], success: str | Callable[[Any], str],
+              keep_label: str = KEEP_MINE, take_label: str = TAKE_STORED) -> Any:
+    """After an edit form: when submitted, `save(version)` what it holds against the version it was opened on.
+    When someone saved in between, both values are shown with two explicit choices — keep mine (save again
+    against the version now stored) or take the stored one (the form reopens on it); until then the form keeps
+    everything typed. On success the form reopens on what is stored now."""
+    stale = st.session_state.get(f"{form.key}:stale")
+    choice = None
+    if stale is not None and not submitted:
+        choice = _stale_choice(form, stale, keep_label, take_label)
+    if choice == "take":
+        reopen(form.key)
+        st.rerun()
+    if not (submitted or choice == "keep"):
+        return None
+    try:
+        result = save(stale["version"] if choice == "keep" else form.version)
+    except StaleEdit as exc:
+        st.session_state.pop("success", None)
+        st.session_state[f"{form.key}:stale"] = {"headline": exc.headline, "changes": exc.changes,
+                                                 "version": exc.version}
+        st.rerun()  # the next run shows the form as typed, then the refusal and the two choices
+    except InputError as exc:
+        st.session_state.pop("success", None)
+        st.error(str(exc))
+        return None
+    reopen(form.key)
+    success_later(success(result) if callable(success) else success)
+    st.rerun()
+
+
+def _stale_choice(form: Edit, stale: dict, keep_label: str, take_label: str) -> str | None:
+    st.warning(stale["headline"])
+    for label, stored, yours in stale["changes"]:  # plain text: what people typed is not read as Markdown
+        st.text(f"{label}: giá trị hiện tại {stored}; giá trị của đồng chí: {yours}")
+    keep, take = st.columns(2)
+    if keep.button(keep_label, key=f"{form.key}:keep", type="primary"):
+        return "keep"
+    if take.button(take_label, key=f"{form.key}:take"):
+        return "take"
+    return None
+
+
 # -- display helpers ----------------------------------------------------------------
 def vn_dates(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
     frame = frame.copy()
@@ -215,12 +305,13 @@ def wording_form(db: Database, actor: Actor, kind: str, document_id: int, today:
     """A document's rewordable parts, each in its own box, saved together."""
     from chibo import docs  # local: python-docx only where documents are worked on
     st.markdown(f"**{title}**")
-    parts = docs.rewordable(db, actor, kind, document_id, today)
+    form = edit(f"wording_{kind}_{document_id}", lambda: docs.wording_form(db, actor, kind, document_id, today))
     with st.form(f"wording_{kind}_{document_id}"):
         edited = {part.key: st.text_area(part.label, part.text, height=120, disabled=not editable,
-                                         key=f"wording_{kind}_{document_id}_{part.key}") for part in parts}
-        if st.form_submit_button("Lưu lời văn", disabled=not editable):
-            attempt(docs.save_wording, db, actor, kind, document_id, edited, today, success="Đã lưu lời văn.")
+                                         key=form.widget(part.key)) for part in form.values}
+        saved = st.form_submit_button("Lưu lời văn", disabled=not editable)
+    save_edit(form, saved, lambda version: docs.save_wording(db, actor, kind, document_id, edited, today, opened=version),
+              success="Đã lưu lời văn.")
 
 
 def document_downloads(db: Database, actor: Actor, kind: str, document_id: int, today: date, label: str) -> None:
@@ -314,25 +405,40 @@ def task_panel(db: Database, found_actor: Actor, task_id: int) -> None:
     if not found_actor.can("record_progress"):
         return
     left, right = st.columns(2)
-    with left.form(f"progress_{task_id}"):
+    with left:
+        _progress_form(db, found_actor, task_id)
+    with right:
+        _extension_form(db, found_actor, task_id)
+
+
+def _progress_form(db: Database, found_actor: Actor, task_id: int) -> None:
+    from chibo import tasks
+    form = edit(f"progress_{task_id}", lambda: tasks.progress_form(db, task_id, today()))
+    with st.form(f"progress_{task_id}"):
         st.markdown("**Cập nhật tiến độ**")
-        percent = st.slider("Tiến độ (%)", 0, 100, int(detail["progress"]), step=5)
-        finished = st.checkbox("Đã hoàn thành", value=detail["status"] == "done")
-        done_on = st.date_input("Ngày hoàn thành", today(), format="DD/MM/YYYY")
-        note = st.text_area("Ghi chú", height=80)
-        link = st.text_input("Đường dẫn minh chứng (nếu có)")
+        percent = st.slider("Tiến độ (%)", 0, 100, int(form.values["progress"]), step=5, key=form.widget("percent"))
+        finished = st.checkbox("Đã hoàn thành", value=form.values["status"] == "done", key=form.widget("finished"))
+        done_on = st.date_input("Ngày hoàn thành", form.values["done_on"] or today(), format="DD/MM/YYYY",
+                                key=form.widget("done_on"))
+        note = st.text_area("Ghi chú", height=80, key=form.widget("note"))
+        link = st.text_input("Đường dẫn minh chứng (nếu có)", key=form.widget("link"))
         saved = st.form_submit_button("Lưu tiến độ", type="primary")
-    if saved:
-        attempt(tasks.record_progress, db, found_actor, task_id, 100 if finished else percent, note, link,
-                status="done" if finished else None, done_on=done_on if finished else None,
-                today=today(), success="Đã lưu tiến độ.")
-    with right.form(f"extend_{task_id}"):
+    save_edit(form, saved, lambda version: tasks.record_progress(
+        db, found_actor, task_id, 100 if finished else percent, note, link, status="done" if finished else None,
+        done_on=done_on if finished else None, today=today(), opened=version), success="Đã lưu tiến độ.")
+
+
+def _extension_form(db: Database, found_actor: Actor, task_id: int) -> None:
+    from chibo import tasks
+    form = edit(f"extend_{task_id}", lambda: tasks.deadline_form(db, task_id, today()))
+    with st.form(f"extend_{task_id}"):
         st.markdown("**Xin gia hạn**")
-        new_deadline = st.date_input("Hạn mới", detail["deadline"], format="DD/MM/YYYY")
-        reason = st.text_input("Lý do gia hạn")
+        new_deadline = st.date_input("Hạn mới", form.values["deadline"], format="DD/MM/YYYY",
+                                     key=form.widget("deadline"))
+        reason = st.text_input("Lý do gia hạn", key=form.widget("reason"))
         extend = st.form_submit_button("Gia hạn")
-    if extend:
-        attempt(tasks.extend_deadline, db, found_actor, task_id, new_deadline, reason, success="Đã gia hạn nhiệm vụ.")
+    save_edit(form, extend, lambda version: tasks.extend_deadline(db, found_actor, task_id, new_deadline, reason,
+                                                                  opened=version), success="Đã gia hạn nhiệm vụ.")
 
 
 def task_list(frame: pd.DataFrame, key: str) -> int | None:

@@ -55,16 +55,18 @@ if actor.can("run_meeting"):
         if secretary.open:  # the roll call and forms run only when the secretary opens them
             if st.button("Điểm danh: tất cả có mặt", disabled=meetings.attendance_summary(db, meeting["id"])["total"] > 0):
                 ui.attempt(meetings.mark_all_present, db, actor, meeting["id"], success="Đã điểm danh; hãy sửa người vắng.")
-            roll = meetings.attendance(db, actor, meeting["id"])
+            opened_roll = ui.edit(f"roll_{meeting['id']}", lambda: meetings.roll_form(db, actor, meeting["id"]))
+            roll = opened_roll.values
             edited = st.data_editor(roll[["member_id", "full_name", "status", "reason"]], hide_index=True,
-                                    disabled=["member_id", "full_name"], key="roll", width="stretch", column_config={
+                                    disabled=["member_id", "full_name"], key=opened_roll.widget("grid"), width="stretch",
+                                    column_config={
                                         "member_id": None, "full_name": "Đảng viên",
                                         "status": st.column_config.SelectboxColumn("Điểm danh", options=list(ATTENDANCE),
                                                                                    format_func=ATTENDANCE.get),
                                         "reason": "Lý do"})
-            if st.button("Lưu điểm danh"):
-                ui.attempt(meetings.record_attendance, db, actor, meeting["id"], edited.to_dict("records"),
-                           success="Đã lưu điểm danh.")
+            saved = st.button("Lưu điểm danh")
+            ui.save_edit(opened_roll, saved, lambda version: meetings.record_attendance(
+                db, actor, meeting["id"], edited.to_dict("records"), opened=version), success="Đã lưu điểm danh.")
             with st.form("remark", clear_on_submit=True):
                 section = st.selectbox("Mục", [k for k, _ in SECTIONS], format_func=dict(SECTIONS).get,
                                        index=st.session_state.get("display_section", 0))
@@ -75,25 +77,33 @@ if actor.can("run_meeting"):
                 if st.form_submit_button("Ghi ý kiến"):
                     ui.attempt(meetings.add_remark, db, actor, meeting["id"], section, text, speaker,
                                success="Đã ghi ý kiến.")
+            facts = ui.edit(f"minutes_facts_{meeting['id']}",
+                            lambda: docs.minutes_facts_form(db, context["month"], meeting["id"]))
             with st.form("minutes_facts"):
                 st.markdown("**Cho biên bản**")
                 start_col, end_col = st.columns(2)
-                starts = start_col.time_input("Giờ bắt đầu", meeting["starts_at"], step=300)
-                ends = end_col.time_input("Giờ kết thúc", meeting["ends_at"], step=300)
-                recorded = docs.minutes_facts(db, context["month"])
-                guests = st.text_input("Đại biểu dự", recorded["guests"],
+                starts = start_col.time_input("Giờ bắt đầu", facts.values["starts_at"], step=300, key=facts.widget("starts"))
+                ends = end_col.time_input("Giờ kết thúc", facts.values["ends_at"], step=300, key=facts.widget("ends"))
+                guests = st.text_input("Đại biểu dự", facts.values["guests"], key=facts.widget("guests"),
                                        placeholder="đồng chí …, Đảng ủy viên phụ trách Chi bộ")
                 chair = f"Đồng chí chủ trì ({meeting['chair']})" if meeting["chair"] else "Đồng chí chủ trì"
                 speakers = {None: chair} | people
-                presenters = {item: st.selectbox(label, list(speakers), format_func=speakers.get, key=f"presenter_{item}",
-                                                 index=list(speakers).index(recorded["presenters"].get(item))
-                                                 if recorded["presenters"].get(item) in speakers else 0)
+                named = meetings.presenters(db, meeting["id"])
+                presenters = {item: st.selectbox(label, list(speakers), format_func=speakers.get,
+                                                 key=facts.widget(f"presenter_{item}"),
+                                                 index=list(speakers).index(named[item]) if named.get(item) in speakers
+                                                 else 0)
                               for item, label in meetings.PRESENTED_ITEMS.items()}
-                conclusion = st.text_area("Kết luận của đồng chí chủ trì", recorded["conclusion"], height=80)
-                if st.form_submit_button("Ghi vào biên bản"):
-                    ui.attempt(docs.record_minutes_facts, db, actor, context["month"], starts, ends, guests, conclusion,
-                               today, presenters, success="Đã ghi vào biên bản.")
+                conclusion = st.text_area("Kết luận của đồng chí chủ trì", facts.values["conclusion"], height=80,
+                                          key=facts.widget("conclusion"))
+                saved = st.form_submit_button("Ghi vào biên bản")
+            ui.save_edit(facts, saved, lambda version: docs.record_minutes_facts(
+                db, actor, context["month"], starts, ends, guests, conclusion, today, opened=version,
+                presenters=presenters), success="Đã ghi vào biên bản.")
+            vote = ui.edit(f"vote_{meeting['id']}", lambda: meetings.vote_form(db, meeting["id"]))
             with st.form("vote"):
-                votes = st.number_input("Số đồng chí tán thành", 0, 200, int(meeting["votes_for"] or 0))
-                if st.form_submit_button("Ghi kết quả biểu quyết"):
-                    ui.attempt(meetings.record_vote, db, actor, meeting["id"], votes, success="Đã ghi biểu quyết.")
+                votes = st.number_input("Số đồng chí tán thành", 0, 200, int(vote.values["votes_for"] or 0),
+                                        key=vote.widget("votes"))
+                saved = st.form_submit_button("Ghi kết quả biểu quyết")
+            ui.save_edit(vote, saved, lambda version: meetings.record_vote(db, actor, meeting["id"], votes, opened=version),
+                         success="Đã ghi biểu quyết.")

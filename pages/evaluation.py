@@ -48,12 +48,15 @@ if month_tab.open:
         if figures["supervision"]:
             st.write("**Kiểm tra, giám sát:** " + ", ".join(f"{CONCLUSIONS[k]} {v}" for k, v in figures["supervision"].items()))
 
+        written = ui.edit(f"evaluation_{month:%Y%m}", lambda: evaluations.texts_form(db, month))
         with st.form("evaluation"):
-            texts = {key: st.text_area(label, evaluation.get(key, ""), height=90, disabled=closed or not can_edit)
+            texts = {key: st.text_area(label, written.values[key], height=90, disabled=closed or not can_edit,
+                                       key=written.widget(key))
                      for key, label in evaluations.TEXT_FIELDS.items()}
             st.caption("Hạn chế, khuyết điểm ghi mỗi ý một dòng: chúng sẽ thành căn cứ của nghị quyết tháng sau.")
-            if st.form_submit_button("Lưu đánh giá", type="primary", disabled=closed or not can_edit):
-                ui.attempt(evaluations.save, db, actor, month, success="Đã lưu đánh giá.", **texts)
+            saved = st.form_submit_button("Lưu đánh giá", type="primary", disabled=closed or not can_edit)
+        ui.save_edit(written, saved, lambda version: evaluations.save(db, actor, month, opened=version, **texts),
+                     success="Đã lưu đánh giá.")
 
         st.markdown("**Biểu dương, nhắc nhở**")
         mentions = evaluations.mentions(db, actor, month)
@@ -93,7 +96,7 @@ if quality_tab.open:
             st.info("Chưa có buổi sinh hoạt để chấm điểm.")
         else:
             criteria = meetings.rubric(db)
-            current = meetings.scores(db, meeting_id)
+            given = ui.edit(f"scores_{meeting_id}", lambda: meetings.scores_form(db, meeting_id))
             measured = meetings.measured_quality(db, meeting_id)
             with st.form("scores"):
                 st.caption("Các tiêu chí đo được từ số liệu (giờ sinh hoạt, điểm danh, ngày đăng Sổ tay và gửi Đảng ủy) "
@@ -101,13 +104,14 @@ if quality_tab.open:
                 points = {}
                 for name, maximum in criteria.items():
                     suggested, facts = measured.get(name, (None, ""))
-                    start = current.get(name, suggested if suggested is not None else 0)
-                    points[name] = st.number_input(f"{ui.plain(name)} (tối đa {vn_number(maximum)})", 0.0, float(maximum),
-                                                   float(start), step=0.5)
+                    start = given.values.get(name, suggested if suggested is not None else 0)
+                    points[name] = st.number_input(f"{ui.plain(name)} (tối đa {vn_number(maximum)})", 0.0,
+                                                   float(maximum), float(start), step=0.5, key=given.widget(name))
                     if facts:
                         st.caption(facts + (f" Gợi ý: {vn_number(suggested)} điểm." if suggested is not None else ""))
-                if st.form_submit_button("Lưu điểm", disabled=not can_edit):
-                    ui.attempt(meetings.save_scores, db, actor, meeting_id, points, success="Đã lưu điểm chất lượng.")
+                saved = st.form_submit_button("Lưu điểm", disabled=not can_edit)
+            ui.save_edit(given, saved, lambda version: meetings.save_scores(db, actor, meeting_id, points, opened=version),
+                         success="Đã lưu điểm chất lượng.")
             saved, band = meetings.score(db, meeting_id)
             if saved is not None:
                 st.metric("Tổng điểm chất lượng sinh hoạt", f"{vn_number(saved)}/100", band)

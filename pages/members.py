@@ -33,34 +33,42 @@ if people_tab.open:
         if can_edit:
             unit_names = members.unit_choices(db)
             choices = {None: "➕ Thêm đảng viên mới"} | dict(zip(frame["id"], frame["full_name"]))
-            picked = st.selectbox("Thêm hoặc sửa", list(choices), format_func=choices.get)
-            current = frame[frame["id"] == picked].iloc[0].to_dict() if picked else {}
+            # Keyed: a member added elsewhere changes the list, and must not switch the form under the user's hands.
+            picked = st.selectbox("Thêm hoặc sửa", list(choices), format_func=choices.get, key="member_pick")
+            form = ui.edit(f"member_{picked or 'new'}", lambda: members.member_form(db, picked))
+            current = form.values
             with st.form(f"member_{picked}"):
                 left, right = st.columns(2)
-                name = left.text_input("Họ và tên", current.get("full_name", ""))
-                birth = right.number_input("Năm sinh", 1930, 2010, int(current.get("birth_year", 1985)))
+                name = left.text_input("Họ và tên", current.get("full_name", ""), key=form.widget("name"))
+                birth = right.number_input("Năm sinh", 1930, 2010, int(current.get("birth_year", 1985)),
+                                           key=form.widget("birth"))
                 gender = left.selectbox("Giới tính", list(GENDERS), format_func=GENDERS.get,
-                                        index=list(GENDERS).index(current.get("gender", "nu")))
+                                        index=list(GENDERS).index(current.get("gender", "nu")), key=form.widget("gender"))
                 membership = right.selectbox("Loại đảng viên", list(MEMBERSHIP), format_func=MEMBERSHIP.get,
-                                             index=list(MEMBERSHIP).index(current.get("membership", "chinh_thuc")))
+                                             index=list(MEMBERSHIP).index(current.get("membership", "chinh_thuc")),
+                                             key=form.widget("membership"))
                 role = left.selectbox("Chức vụ Đảng", list(PARTY_ROLES), format_func=PARTY_ROLES.get,
-                                      index=list(PARTY_ROLES).index(current.get("party_role", "dang_vien")))
-                title = right.text_input("Chức vụ chuyên môn", current.get("job_title", ""))
+                                      index=list(PARTY_ROLES).index(current.get("party_role", "dang_vien")),
+                                      key=form.widget("role"))
+                title = right.text_input("Chức vụ chuyên môn", current.get("job_title", ""), key=form.widget("title"))
                 unit_ids = [None, *unit_names]
                 unit = left.selectbox("Đơn vị", unit_ids, format_func=lambda u: unit_names.get(u, "—"),
-                                      index=unit_ids.index(current.get("unit_id")) if current.get("unit_id") in unit_ids else 0)
-                joined = right.date_input("Ngày vào Đảng", current.get("joined_on") if current.get("joined_on") == current.get(
-                    "joined_on") else None, format="DD/MM/YYYY", min_value=None)
+                                      index=unit_ids.index(current.get("unit_id")) if current.get("unit_id") in unit_ids else 0,
+                                      key=form.widget("unit"))
+                joined = right.date_input("Ngày vào Đảng", current.get("joined_on"), format="DD/MM/YYYY", min_value=None,
+                                          key=form.widget("joined"))
                 status = left.selectbox("Tình trạng", list(MEMBER_STATUSES), format_func=MEMBER_STATUSES.get,
-                                        index=list(MEMBER_STATUSES).index(current.get("status", "active")))
+                                        index=list(MEMBER_STATUSES).index(current.get("status", "active")),
+                                        key=form.widget("status"))
                 saved = st.form_submit_button("Lưu", type="primary")
-            if saved:
-                fields = dict(full_name=name, birth_year=birth, gender=gender, membership=membership, party_role=role,
-                              job_title=title, unit_id=unit, joined_on=joined, status=status)
-                if picked:
-                    ui.attempt(members.update_member, db, actor, int(picked), today=today, success="Đã lưu thay đổi.", **fields)
-                else:
-                    ui.attempt(members.add_member, db, actor, today=today, success=f"Đã thêm đảng viên {name}.", **fields)
+            fields = dict(full_name=name, birth_year=birth, gender=gender, membership=membership, party_role=role,
+                          job_title=title, unit_id=unit, joined_on=joined, status=status)
+            if picked:
+                ui.save_edit(form, saved, lambda version: members.update_member(
+                    db, actor, int(picked), today=today, opened=version, **fields), success="Đã lưu thay đổi.")
+            else:
+                ui.save_edit(form, saved, lambda _: members.add_member(db, actor, today=today, **fields),
+                             success=f"Đã thêm đảng viên {name}.")
 
 if units_tab.open:
     with units_tab:

@@ -4,7 +4,7 @@
 import pandas as pd
 import streamlit as st
 
-from chibo import documents, meetings, members, months, plans, program, ui
+from chibo import documents, meetings, months, plans, ui
 from chibo.labels import BASE_KINDS, CHANNELS, FIELDS
 
 db = ui.database()
@@ -54,23 +54,24 @@ bases_tab, tasks_tab, adopt_tab, wording_tab, export_tab = ui.tabs(
     ["Căn cứ", "Phương hướng, nhiệm vụ", "Thông qua", "Lời văn", "Xuất văn bản"], key="plan_month_tab")
 if bases_tab.open:
     with bases_tab:
-        bases = plans.bases(db, doc.id)
-        edited = st.data_editor(bases[["kind", "text"]], num_rows="dynamic" if "edit" in steps else "fixed",
+        opened_bases = ui.edit(f"bases_{doc.id}", lambda: plans.bases_form(db, doc.id))
+        edited = st.data_editor(opened_bases.values[["kind", "text"]], num_rows="dynamic" if "edit" in steps else "fixed",
                                 disabled="edit" not in steps, hide_index=True,
-                                width="stretch", key=f"bases_{doc.id}", column_config={
+                                width="stretch", key=opened_bases.widget("grid"), column_config={
                                     "kind": st.column_config.SelectboxColumn("Loại căn cứ", options=list(BASE_KINDS),
                                                                              format_func=BASE_KINDS.get,
                                                                              required=True, default="other"),
                                     "text": st.column_config.TextColumn("Nội dung", width="large", required=True)})
-        if "edit" in steps and st.button("Lưu căn cứ"):
-            ui.attempt(plans.save_bases, db, actor, doc.id, edited.to_dict("records"), success="Đã lưu căn cứ.")
+        saved = "edit" in steps and st.button("Lưu căn cứ")
+        ui.save_edit(opened_bases, saved, lambda version: plans.save_bases(db, actor, doc.id, edited.to_dict("records"),
+                                                                           opened=version), success="Đã lưu căn cứ.",
+                     keep_label="Lưu căn cứ của tôi (thay căn cứ đã lưu)", take_label="Tải căn cứ đã lưu (bỏ thay đổi của tôi)")
 
 if tasks_tab.open:
     with tasks_tab:
-        people = members.member_choices(db)
-        units = members.unit_choices(db)
-        measures = program.measure_choices(db)
-        table = plans.task_table(db, doc.id)
+        opened_table = ui.edit(f"tasks_{doc.id}", lambda: plans.task_table_form(db, doc.id))
+        people, units, measures = (opened_table.values[k] for k in ("people", "units", "measures"))
+        table = opened_table.values["table"]
         editable = table[plans.TASK_TABLE_COLUMNS].copy()
         editable["deadline"] = pd.to_datetime(editable["deadline"]).dt.date
         if "edit" in steps:
@@ -79,7 +80,7 @@ if tasks_tab.open:
         edited = st.data_editor(
             editable, num_rows="dynamic" if "edit" in steps else "fixed", disabled="edit" not in steps,
             width="stretch", hide_index=True,
-            key=f"tasks_{doc.id}", column_order=plans.TASK_TABLE_COLUMNS[1:],
+            key=opened_table.widget("grid"), column_order=plans.TASK_TABLE_COLUMNS[1:],
             column_config={
                 "field": st.column_config.SelectboxColumn("Lĩnh vực", options=list(FIELDS), required=True,
                                                           format_func=FIELDS.get),
@@ -99,11 +100,13 @@ if tasks_tab.open:
                 "measure_id": st.column_config.SelectboxColumn("Thuộc giải pháp của chương trình", options=list(measures),
                                                                format_func=lambda m: measures.get(m, "")),
             })
-        if "edit" in steps and st.button("Lưu bảng nhiệm vụ", type="primary"):
-            result = ui.attempt(plans.save_task_table, db, actor, doc.id, edited.to_dict("records"), rerun=False)
-            if result is not None:
-                ui.success_later(f"Đã lưu: thêm {result['added']}, sửa {result['updated']}, xóa {result['deleted']} nhiệm vụ.")
-                st.rerun()
+        saved = "edit" in steps and st.button("Lưu bảng nhiệm vụ", type="primary")
+        ui.save_edit(opened_table, saved,
+                     lambda version: plans.save_task_table(db, actor, doc.id, edited.to_dict("records"), opened=version),
+                     success=lambda result: f"Đã lưu: thêm {result['added']}, sửa {result['updated']}, "
+                                            f"xóa {result['deleted']} nhiệm vụ.",
+                     keep_label="Lưu bảng của tôi (thay các dòng trên)",
+                     take_label="Tải bảng đã lưu (bỏ thay đổi của tôi)")
         st.caption(f"{len(table)} nhiệm vụ.")
 
 if adopt_tab.open:

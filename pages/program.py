@@ -29,13 +29,17 @@ sections_tab, targets_tab, measures_tab, export_tab = ui.tabs(
 
 if sections_tab.open:
     with sections_tab:
-        texts = documents.sections(db, doc.id)
+        titles = {key: title or "Mở đầu (dẫn Nghị quyết Đại hội)"
+                  for key, title in program.section_titles(documents.sections(db, doc.id), program.headings(db),
+                                                           printed=False).items()}
+        written = ui.edit(f"sections_{doc.id}", lambda: documents.sections_form(db, doc.id, titles))
         with st.form("sections"):
-            edited = {key: st.text_area(ui.plain(title) or "Mở đầu (dẫn Nghị quyết Đại hội)", texts.get(key, ""), height=100,
-                                        disabled=not editable)
-                      for key, title in program.section_titles(texts, program.headings(db), printed=False).items()}
-            if st.form_submit_button("Lưu nội dung", disabled=not editable):
-                ui.attempt(documents.save_sections, db, actor, doc.id, edited, success="Đã lưu nội dung chương trình.")
+            edited = {key: st.text_area(ui.plain(title), written.values.get(key, ""), height=100, disabled=not editable,
+                                        key=written.widget(key))
+                      for key, title in titles.items()}
+            saved = st.form_submit_button("Lưu nội dung", disabled=not editable)
+        ui.save_edit(written, saved, lambda version: documents.save_sections(db, actor, doc.id, edited, version, titles),
+                     success="Đã lưu nội dung chương trình.")
 
 if targets_tab.open:
     with targets_tab:

@@ -11,23 +11,25 @@ actor = ui.actor()
 today = ui.today()
 ui.show_success()
 st.title("Cài đặt")
-profile = cell.get(db)
 cell_tab, terms_tab, higher_tab, rules_tab, format_tab = ui.tabs(
     ["Hồ sơ chi bộ", "Nhiệm kỳ", "Văn bản cấp trên", "Ngưỡng và thang điểm", "Thể thức văn bản"], key="settings_tab")
 
 if cell_tab.open:
     with cell_tab:
+        form = ui.edit("profile", lambda: cell.profile_form(db, plans.DEFAULT_STANDING_DUTIES))
+        stored = form.values
         with st.form("profile"):
-            name = st.text_input("Tên chi bộ", profile.name)
-            superior = st.text_input("Đảng bộ cấp trên", profile.superior_name)
-            committee = st.text_input("Đảng ủy nhận báo cáo", profile.superior_committee)
-            place = st.text_input("Địa danh ghi ngày tháng", profile.place_name)
-            day = st.number_input("Ngày sinh hoạt chi bộ hằng tháng", 1, 28, profile.meeting_day)
+            name = st.text_input("Tên chi bộ", stored["name"], key=form.widget("name"))
+            superior = st.text_input("Đảng bộ cấp trên", stored["superior_name"], key=form.widget("superior"))
+            committee = st.text_input("Đảng ủy nhận báo cáo", stored["superior_committee"], key=form.widget("committee"))
+            place = st.text_input("Địa danh ghi ngày tháng", stored["place_name"], key=form.widget("place"))
+            day = st.number_input("Ngày sinh hoạt chi bộ hằng tháng", 1, 28, stored["meeting_day"], key=form.widget("day"))
             duties = st.text_area("Nhiệm vụ thường xuyên của chi bộ (mỗi dòng một ý; là căn cứ của mọi kế hoạch tháng)",
-                                  "\n".join(plans.standing_duties(db)), height=150)
-            if st.form_submit_button("Lưu", type="primary"):
-                ui.attempt(cell.save_profile, db, actor, name, superior, committee, place, day,
-                           standing_duties=duties.splitlines(), success="Đã lưu hồ sơ chi bộ.")
+                                  "\n".join(stored["standing_duties"]), height=150, key=form.widget("duties"))
+            saved = st.form_submit_button("Lưu", type="primary")
+        ui.save_edit(form, saved, lambda version: cell.save_profile(
+            db, actor, name, superior, committee, place, day, standing_duties=duties.splitlines(), opened=version),
+            success="Đã lưu hồ sơ chi bộ.")
 
 if terms_tab.open:
     with terms_tab:
@@ -60,45 +62,50 @@ if higher_tab.open:
 
 if rules_tab.open:
     with rules_tab:
-        limits = dashboard.thresholds(db)
+        limits = ui.edit("thresholds", lambda: dashboard.thresholds_form(db))
         with st.form("thresholds"):
             st.markdown("**Đèn tín hiệu của bảng chỉ tiêu** (tỷ lệ đạt, %)")
-            green = st.number_input("Xanh từ", 0, 100, int(limits["green"]))
-            yellow = st.number_input("Vàng từ", 0, 100, int(limits["yellow"]))
-            if st.form_submit_button("Lưu ngưỡng"):
-                ui.attempt(dashboard.save_thresholds, db, actor, green, yellow, success="Đã lưu ngưỡng.")
-        rubric = meetings.rubric(db)
-        edited = st.data_editor(pd.DataFrame({"Tiêu chí": list(rubric), "Điểm tối đa": list(rubric.values())}),
-                                num_rows="dynamic", hide_index=True, key="rubric")
-        if st.button("Lưu thang điểm chất lượng sinh hoạt"):
-            ui.attempt(meetings.save_rubric, db, actor, dict(zip(edited["Tiêu chí"], edited["Điểm tối đa"])),
-                       success="Đã lưu thang điểm.")
+            green = st.number_input("Xanh từ", 0, 100, int(limits.values["green"]), key=limits.widget("green"))
+            yellow = st.number_input("Vàng từ", 0, 100, int(limits.values["yellow"]), key=limits.widget("yellow"))
+            saved = st.form_submit_button("Lưu ngưỡng")
+        ui.save_edit(limits, saved, lambda version: dashboard.save_thresholds(db, actor, green, yellow, opened=version),
+                     success="Đã lưu ngưỡng.")
+        rubric = ui.edit("rubric", lambda: meetings.rubric_form(db))
+        edited = st.data_editor(pd.DataFrame({"Tiêu chí": list(rubric.values), "Điểm tối đa": list(rubric.values.values())}),
+                                num_rows="dynamic", hide_index=True, key=rubric.widget("grid"))
+        saved = st.button("Lưu thang điểm chất lượng sinh hoạt")
+        ui.save_edit(rubric, saved, lambda version: meetings.save_rubric(
+            db, actor, dict(zip(edited["Tiêu chí"], edited["Điểm tối đa"])), opened=version), success="Đã lưu thang điểm.")
 
 if format_tab.open:
     with format_tab:
         st.write("Mọi thông số thể thức văn bản (Hướng dẫn 36-HD/VPTW) nằm ở đây, để khi có hướng dẫn mới chỉ cần sửa số.")
-        profile_values = docs.profile(db)
-        edited = st.data_editor(pd.DataFrame({"Thông số": list(profile_values), "Giá trị": [str(v) for v in
-                                                                                           profile_values.values()],
-                                              "Ý nghĩa": [docs.PROFILE_LABELS.get(k, "") for k in profile_values]}),
-                                disabled=["Thông số", "Ý nghĩa"], hide_index=True, key="format_profile", height=500)
-        if st.button("Lưu thể thức"):
-            ui.attempt(docs.save_profile, db, actor, dict(zip(edited["Thông số"], edited["Giá trị"])),
-                       success="Đã lưu thể thức văn bản.")
+        layout = ui.edit("format_profile", lambda: docs.profile_form(db))
+        edited = st.data_editor(pd.DataFrame({"Thông số": list(layout.values), "Giá trị": [str(v) for v in
+                                                                                       layout.values.values()],
+                                              "Ý nghĩa": [docs.PROFILE_LABELS.get(k, "") for k in layout.values]}),
+                                disabled=["Thông số", "Ý nghĩa"], hide_index=True, key=layout.widget("grid"), height=500)
+        saved = st.button("Lưu thể thức")
+        ui.save_edit(layout, saved, lambda version: docs.save_profile(
+            db, actor, dict(zip(edited["Thông số"], edited["Giá trị"])), opened=version),
+            success="Đã lưu thể thức văn bản.")
+        template = ui.edit("implementation_text", lambda: docs.implementation_form(db))
         with st.form("implementation_text"):
             st.markdown("**Mục «Tổ chức thực hiện» của nghị quyết tháng** — lời văn điền sẵn cho mỗi nghị quyết mới; "
                         "«{committee}» được thay bằng tên Đảng ủy cấp trên.")
-            text = st.text_area("Tổ chức thực hiện", docs.implementation_template(db), height=220)
-            if st.form_submit_button("Lưu lời văn mẫu"):
-                ui.attempt(docs.save_implementation_template, db, actor, text, success="Đã lưu lời văn mẫu.")
+            text = st.text_area("Tổ chức thực hiện", template.values, height=220, key=template.widget("text"))
+            saved = st.form_submit_button("Lưu lời văn mẫu")
+        ui.save_edit(template, saved, lambda version: docs.save_implementation_template(db, actor, text, opened=version),
+                     success="Đã lưu lời văn mẫu.")
+        current = ui.edit("program_headings", lambda: program.headings_form(db))
         with st.form("program_headings"):
             st.markdown("**Đề mục của chương trình hành động** — mặc định theo mẫu của Đảng. Sửa tên mục, thêm mục ở "
                         "dòng cuối, bỏ mục bằng cách chọn dòng rồi bấm 🗑; chương trình đã lập theo các đề mục cũ vẫn "
                         "xuất theo đề mục cũ.")
-            current = program.headings(db)
-            listed = st.data_editor(pd.DataFrame({"key": list(current), "Đề mục": list(current.values())}),
-                                    num_rows="dynamic", hide_index=True, key="program_headings_grid", width="stretch",
+            listed = st.data_editor(pd.DataFrame({"key": list(current.values), "Đề mục": list(current.values.values())}),
+                                    num_rows="dynamic", hide_index=True, key=current.widget("grid"), width="stretch",
                                     column_config={"key": None, "Đề mục": st.column_config.TextColumn(required=True)})
-            if st.form_submit_button("Lưu đề mục"):
-                rows = [(key if isinstance(key, str) else None, title) for key, title in zip(listed["key"], listed["Đề mục"])]
-                ui.attempt(program.save_headings, db, actor, rows, success="Đã lưu đề mục chương trình.")
+            saved = st.form_submit_button("Lưu đề mục")
+        rows = [(key if isinstance(key, str) else None, title) for key, title in zip(listed["key"], listed["Đề mục"])]
+        ui.save_edit(current, saved, lambda version: program.save_headings(db, actor, rows, opened=version),
+                     success="Đã lưu đề mục chương trình.")

@@ -23,7 +23,8 @@ if units_tab.open:
                             "overdue": "Quá hạn", "avg_progress": "Tiến độ bình quân (%)"}, "Chưa có đơn vị.",
                      codes={"kind": UNIT_KINDS})
             names = dict(zip(load["id"], load["name"]))
-            unit_id = st.selectbox("Xem một đơn vị", list(names), format_func=names.get)
+            # Keyed: a unit added elsewhere changes the list, and must not switch the plan form under the user's hands.
+            unit_id = st.selectbox("Xem một đơn vị", list(names), format_func=names.get, key="unit_pick")
             row = load[load["id"] == unit_id].iloc[0]
             st.progress(float(row["avg_progress"]) / 100, text=f"Tiến độ bình quân {row['avg_progress']}%")
             # Newest first and capped: a unit's whole history stays in the database until asked for in Tra cứu.
@@ -40,10 +41,13 @@ if units_tab.open:
                     ui.task_panel(db, actor, chosen)
             st.markdown("**Kế hoạch riêng của đơn vị** (nội dung hoặc đường dẫn)")
             if actor.can("edit_tasks"):
+                plan = ui.edit(f"unit_plan_{unit_id}", lambda: tasks.unit_plan_form(db, int(unit_id)))
                 with st.form(f"unit_plan_{unit_id}"):
-                    text = st.text_area("Kế hoạch", row["sub_plan"], height=120, label_visibility="collapsed")
-                    if st.form_submit_button("Lưu kế hoạch đơn vị"):
-                        ui.attempt(tasks.set_unit_plan, db, actor, int(unit_id), text, success="Đã lưu kế hoạch đơn vị.")
+                    text = st.text_area("Kế hoạch", plan.values["sub_plan"], height=120, label_visibility="collapsed",
+                                        key=plan.widget("text"))
+                    saved = st.form_submit_button("Lưu kế hoạch đơn vị")
+                ui.save_edit(plan, saved, lambda version: tasks.set_unit_plan(db, actor, int(unit_id), text, opened=version),
+                             success="Đã lưu kế hoạch đơn vị.")
             else:
                 st.markdown(ui.plain(row["sub_plan"]) or "Chưa có.")
 

@@ -6,10 +6,10 @@ import gc
 from contextlib import contextmanager
 from datetime import date
 
-from chibo import cell, documents, months
-from chibo.db import Database
+from chibo import cell, documents, meetings, months, versions
+from chibo.db import Database, Transaction
 from chibo.docs import builders, pack, pdf, wording
-from chibo.docs.profile import DEFAULT_PROFILE, PROFILE_LABELS, profile, save_profile, validate_profile
+from chibo.docs.profile import DEFAULT_PROFILE, PROFILE_LABELS, profile, profile_form, save_profile, validate_profile
 from chibo.errors import InputError
 from chibo.permissions import Actor, require
 
@@ -64,33 +64,54 @@ def export_pdf(db: Database, actor: Actor, kind: str, document_id: int, today: d
 upload_pack, mark_delivered, deliveries, pack_made_at = pack.make, pack.mark, pack.deliveries, pack.made_at
 
 
-def minutes_facts(db: Database, month: date) -> dict:
-    """What the meeting screen recorded for the minutes so far: guests, the chair's conclusion, who presented what."""
-    from chibo import meetings
+MINUTES_FACTS = {"starts_at": "Giờ bắt đầu", "ends_at": "Giờ kết thúc", "guests": "Đại biểu dự",
+                 "conclusion": "Kết luận của đồng chí chủ trì"}
+_FACT_SECTIONS = {"guests": "bb_dai_bieu", "conclusion": "bb_ket_luan"}
+
+
+def minutes_facts(db: Database, month: date) -> dict[str, str]:
+    """What the meeting screen recorded for the minutes so far: guests and the chair's conclusion."""
     minutes_doc = documents.minutes_of(db, month)
     saved = documents.sections(db, minutes_doc.id) if minutes_doc else {}
-    meeting_id = meetings.meeting_for_month(db, month)
-    return {"guests": saved.get("bb_dai_bieu", ""), "conclusion": saved.get("bb_ket_luan", ""),
-            "presenters": meetings.presenters(db, meeting_id) if meeting_id else {}}
+    return {fact: saved.get(section, "") for fact, section in _FACT_SECTIONS.items()}
+
+
+def _facts(db: Database, month: date, meeting_id: int) -> dict:
+    meeting = meetings.get(db, meeting_id)
+    return {"starts_at": meeting["starts_at"], "ends_at": meeting["ends_at"]} | minutes_facts(db, month)
+
+
+def minutes_facts_form(db: Database, month: date, meeting_id: int) -> versions.Opened:
+    """What the meeting screen's minutes form is opened on: times, guests and conclusion as recorded."""
+    return versions.opened(_facts(db, month, meeting_id))
 
 
 def record_minutes_facts(db: Database, actor: Actor, month: date, starts_at, ends_at, guests: str, conclusion: str,
-                         today: date, presenters: dict[str, int | None] | None = None) -> None:
+                         today: date, opened: str | None = None, presenters: dict[str, int | None] | None = None) -> None:
     """From the meeting screen: when the meeting began and ended, who attended as a guest, who presented the report
-    and the draft, what the chair concluded — into the meeting record and the month's minutes."""
-    from chibo import meetings, validate
+    and the draft (`presenters`, None: unchanged), what the chair concluded — into the meeting record and the month's
+    minutes, in one transaction. `opened`: the version of the form
+    (minutes_facts_form); facts recorded since by someone else refuse the save."""
+    from chibo import validate
     minutes_doc = documents.month_minutes(db, actor, month)
-    meetings.record_times(db, actor, minutes_doc.meeting_id, starts_at, ends_at)
-    if presenters is not None:
-        meetings.set_presenters(db, actor, minutes_doc.meeting_id, presenters)
-    notes = {"bb_dai_bieu": validate.text(guests, "Đại biểu dự", required=False, max_len=400),
-             "bb_ket_luan": validate.long_text(conclusion, "Kết luận của chủ trì")}
-    notes = {key: value for key, value in notes.items() if value}
-    if not notes:
-        return
-    if "bb_dai_bieu" in notes and not notes["bb_dai_bieu"].lower().startswith("đại biểu"):
-        notes["bb_dai_bieu"] = f"Đại biểu dự: {notes['bb_dai_bieu'].rstrip('.')}."
-    documents.save_sections(db, actor, minutes_doc.id, notes)
+    notes = {"guests": validate.text(guests, "Đại biểu dự", required=False, max_len=400),
+             "conclusion": validate.long_text(conclusion, "Kết luận của chủ trì")}
+    notes = {key: value for key, value in notes.items() if value}  # left empty: what is recorded stays
+    if "guests" in notes and not notes["guests"].lower().startswith("đại biểu"):
+        notes["guests"] = f"Đại biểu dự: {notes['guests'].rstrip('.')}."
+
+    def work(cur):
+        inside = Transaction(cur, db.path)
+        versions.check(cur, opened, _facts(inside, month, minutes_doc.meeting_id),
+                       {"starts_at": starts_at, "ends_at": ends_at} | notes, what="biên bản của buổi sinh hoạt",
+                       labels=MINUTES_FACTS, entity="documents", entity_id=minutes_doc.id)
+        meetings.record_times(inside, actor, minutes_doc.meeting_id, starts_at, ends_at)
+        if presenters is not None:
+            meetings.set_presenters(inside, actor, minutes_doc.meeting_id, presenters)
+        if notes:
+            documents.save_sections(inside, actor, minutes_doc.id,
+                                    {_FACT_SECTIONS[fact]: value for fact, value in notes.items()})
+    db.write(work)
 
 
 def _wording_of(db: Database, kind: str, document_id: int, today: date, as_saved: bool) -> list:
@@ -111,14 +132,24 @@ def rewordable(db: Database, actor: Actor, kind: str, document_id: int, today: d
     return wording.editable(_wording_of(db, kind, document_id, today, as_saved=True))
 
 
-def save_wording(db: Database, actor: Actor, kind: str, document_id: int, edited: dict[str, str], today: date) -> None:
-    """Keep the committee's wording of each part; a part left as pre-filled (or emptied) follows the data again."""
-    prefilled = {p.key: p.text for p in wording.editable(_wording_of(db, kind, document_id, today, as_saved=False))}
+def wording_form(db: Database, actor: Actor, kind: str, document_id: int, today: date) -> versions.Opened:
+    """What a document's wording form is opened on: its rewordable parts as they read now; the version is of the
+    wording kept for them."""
+    parts = rewordable(db, actor, kind, document_id, today)
+    return versions.Opened(parts, documents.sections_form(db, int(document_id), [p.key for p in parts]).version)
+
+
+def save_wording(db: Database, actor: Actor, kind: str, document_id: int, edited: dict[str, str], today: date,
+                 opened: str | None = None) -> None:
+    """Keep the committee's wording of each part; a part left as pre-filled (or emptied) follows the data again.
+    `opened`: the version of the form (wording_form): wording kept since by someone else refuses the save."""
+    parts = wording.editable(_wording_of(db, kind, document_id, today, as_saved=False))
+    prefilled = {p.key: p.text for p in parts}
     unknown = set(edited) - set(prefilled)
     if unknown:
         raise InputError("Có phần lời văn không thuộc văn bản này; hãy tải lại trang.")
     kept = {key: "" if value.strip() == prefilled[key].strip() else value.strip() for key, value in edited.items()}
-    documents.save_sections(db, actor, int(document_id), kept)
+    documents.save_sections(db, actor, int(document_id), kept, opened, {p.key: p.label for p in parts})
 
 
 def implementation_template(db: Database) -> str:
@@ -126,9 +157,16 @@ def implementation_template(db: Database) -> str:
     return cell.setting(db, "implementation_text", wording.DEFAULT_IMPLEMENTATION)
 
 
-def save_implementation_template(db: Database, actor: Actor, text: str) -> None:
+def implementation_form(db: Database):
+    """What the form of the «Tổ chức thực hiện» wording is opened on."""
+    return cell.setting_form(db, "implementation_text", wording.DEFAULT_IMPLEMENTATION)
+
+
+def save_implementation_template(db: Database, actor: Actor, text: str, opened: str | None = None) -> None:
+    """The cell's «Tổ chức thực hiện». `opened`: the version of its form (implementation_form)."""
     from chibo import validate
-    cell.save_setting(db, actor, "implementation_text", validate.long_text(text, "Tổ chức thực hiện", required=True))
+    cell.save_setting(db, actor, "implementation_text", validate.long_text(text, "Tổ chức thực hiện", required=True),
+                      opened, {"implementation_text": "Tổ chức thực hiện"}, "lời văn mẫu «Tổ chức thực hiện»")
 
 
 def filename(db: Database, kind: str, document_id: int, today: date, extension: str = "docx") -> str:
@@ -142,7 +180,8 @@ def filename(db: Database, kind: str, document_id: int, today: date, extension: 
     return f"{KINDS[kind][0]}-{stamp}.{extension}"
 
 
-__all__ = ["DEFAULT_PROFILE", "DELIVERY_CHANNELS", "DOCX_MIME", "PDF_MIME", "PROFILE_LABELS", "deliveries",
-           "export_bytes", "export_pdf", "filename", "implementation_template", "mark_delivered", "pack_made_at",
-           "minutes_facts", "profile", "record_minutes_facts", "rewordable", "save_implementation_template",
-           "save_profile", "save_wording", "upload_pack", "validate_profile"]
+__all__ = ["DEFAULT_PROFILE", "DELIVERY_CHANNELS", "DOCX_MIME", "MINUTES_FACTS", "PDF_MIME", "PROFILE_LABELS",
+           "deliveries", "export_bytes", "export_pdf", "filename", "implementation_form", "implementation_template",
+           "mark_delivered", "minutes_facts", "minutes_facts_form", "pack_made_at", "profile", "profile_form",
+           "record_minutes_facts", "rewordable", "save_implementation_template", "save_profile", "save_wording",
+           "upload_pack", "validate_profile", "wording_form"]

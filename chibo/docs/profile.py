@@ -3,7 +3,7 @@ the database and editable in settings, so newer guidance changes data, not code.
 
 from __future__ import annotations
 
-from chibo import cell
+from chibo import cell, versions
 from chibo.db import Database
 from chibo.errors import InputError
 from chibo.permissions import Actor, require
@@ -79,6 +79,14 @@ def profile(db: Database) -> dict:
     return validate_profile(cell.setting(db, "format_profile", {}))
 
 
-def save_profile(db: Database, actor: Actor, values: dict) -> None:
+def profile_form(db: Database):
+    """What the format profile's editor is opened on: the profile as exported, and the version of what is stored."""
+    stored = cell.setting_form(db, "format_profile", {})
+    return versions.Opened(profile(db), stored.version)
+
+
+def save_profile(db: Database, actor: Actor, values: dict, opened: str | None = None) -> None:
+    """The format profile. `opened`: the version of its editor (profile_form)."""
     require(actor, "settings")
-    cell.save_setting(db, actor, "format_profile", validate_profile(values))
+    cell.save_setting(db, actor, "format_profile", validate_profile(values), opened, PROFILE_LABELS,
+                      "thể thức văn bản")

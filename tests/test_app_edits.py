@@ -1,0 +1,137 @@
+"""Edit forms in the app (AppTest) while someone else saves the same thing: what the user typed stays on screen, the
+save is refused with both values, and the user chooses to keep theirs or take the stored one."""
+
+from datetime import date
+
+from chibo import auth, documents, evaluations, plans, tasks, ui
+from chibo.db import Database
+from tests.test_app import demo_app, isolated_app, member_account, signed_in  # noqa: F401 (fixtures)
+
+
+def a_members_task(path, today) -> tuple[int, int]:
+    """A member with open work, and one of their tasks still at a low progress."""
+    db = Database(path)
+    member, task_id = db.one(
+        "SELECT t.lead_member_id, t.id FROM tasks t JOIN documents d ON d.id = t.document_id"
+        " WHERE d.status = 'in_progress' AND t.status IN ('not_started', 'in_progress') AND t.progress < 50"
+        " AND t.lead_member_id IS NOT NULL ORDER BY t.id LIMIT 1")
+    db.close()
+    return member, task_id
+
+
+def open_progress_form(tmp_path, today):
+    member, task_id = a_members_task(tmp_path / "app.duckdb", today)
+    at = signed_in(member_account(tmp_path / "app.duckdb", member)).run()
+    at.switch_page("pages/my_tasks.py").run()
+    at.selectbox(key="mine_open").set_value(task_id).run()
+    return at, task_id
+
+
+def someone_else_records(tmp_path, task_id, percent, today):
+    db = ui._database(str(tmp_path / "app.duckdb"))
+    tasks.record_progress(db, auth.SYSTEM, task_id, percent, "Cập nhật của người khác", today=today)
+    return db
+
+
+def stored_progress(db, task_id) -> int:
+    return db.scalar("SELECT progress FROM tasks WHERE id = ?", [task_id])
+
+
+def save_progress(at, percent: int, note: str):
+    at.slider[0].set_value(percent)
+    next(t for t in at.text_area if t.label == "Ghi chú").input(note)
+    next(b for b in at.button if b.label == "Lưu tiến độ").click().run()
+
+
+def test_a_progress_form_opened_before_someone_elses_save_shows_both_values_and_saves_nothing(demo_app, tmp_path, today):  # noqa: F811 (the fixture)
+    at, task_id = open_progress_form(tmp_path, today)
+    db = someone_else_records(tmp_path, task_id, 80, today)
+    at.run()  # the rerun someone else's save brings about: the form still shows what it was opened on
+    save_progress(at, 20, "Mới làm được một phần")
+    assert not at.exception and not at.success
+    assert [w.value for w in at.warning][0].startswith("Đồng chí he_thong đã lưu tiến độ nhiệm vụ «")
+    assert [t.value for t in at.text] == ["Tiến độ: giá trị hiện tại 80%; giá trị của đồng chí: 20%"]
+    assert stored_progress(db, task_id) == 80
+    assert at.slider[0].value == 20  # nothing typed is lost
+    assert next(t for t in at.text_area if t.label == "Ghi chú").value == "Mới làm được một phần"
+
+
+def test_keeping_ones_own_value_saves_it_under_ones_own_name(demo_app, tmp_path, today):  # noqa: F811 (the fixture)
+    at, task_id = open_progress_form(tmp_path, today)
+    db = someone_else_records(tmp_path, task_id, 80, today)
+    save_progress(at, 20, "Làm lại phần đầu")
+    next(b for b in at.button if b.label == ui.KEEP_MINE).click().run()
+    assert not at.exception and not at.warning
+    assert [s.value for s in at.success] == ["Đã lưu tiến độ."]
+    assert stored_progress(db, task_id) == 20
+    assert db.one("SELECT username, after FROM audit_log ORDER BY id DESC LIMIT 1")[0] == "dangvien"
+    assert db.scalar("SELECT note FROM progress_updates WHERE task_id = ? ORDER BY id DESC LIMIT 1",
+                     [task_id]) == "Làm lại phần đầu"
+
+
+def test_taking_the_stored_value_reopens_the_form_on_it_and_saves_nothing(demo_app, tmp_path, today):  # noqa: F811 (the fixture)
+    at, task_id = open_progress_form(tmp_path, today)
+    db = someone_else_records(tmp_path, task_id, 80, today)
+    save_progress(at, 20, "Ghi chú của tôi")
+    next(b for b in at.button if b.label == ui.TAKE_STORED).click().run()
+    assert not at.exception and not at.warning
+    assert at.slider[0].value == 80
+    assert stored_progress(db, task_id) == 80
+
+
+def test_the_written_judgement_opened_before_another_save_is_refused(demo_app, tmp_path, today):  # noqa: F811 (the fixture)
+    november = date(2026, 11, 1)
+    at = signed_in(demo_app["quan_tri"]).run()
+    at.switch_page("pages/evaluation.py").run()
+    at.selectbox[1].set_value(november).run()
+    db = ui._database(str(tmp_path / "app.duckdb"))
+    evaluations.save(db, auth.SYSTEM, november, results="Kết quả do người khác ghi.")
+    at.run()
+    results = next(t for t in at.text_area if t.label == "Kết quả đạt được")
+    assert results.value == ""  # still what the form was opened on
+    results.input("Kết quả tôi ghi.")
+    next(b for b in at.button if b.label == "Lưu đánh giá").click().run()
+    assert not at.exception and not at.success
+    assert "đã lưu đánh giá tháng 11/2026" in at.warning[0].value
+    assert evaluations.get(db, november)["results"] == "Kết quả do người khác ghi."
+    assert next(t for t in at.text_area if t.label == "Kết quả đạt được").value == "Kết quả tôi ghi."
+
+
+def test_a_task_table_opened_before_someone_added_a_task_does_not_delete_it(demo_app, tmp_path, today):  # noqa: F811 (the fixture)
+    db = ui._database(str(tmp_path / "app.duckdb"))
+    draft = plans.new_monthly_draft(db, auth.SYSTEM, date(2026, 12, 1))
+    at = signed_in(demo_app["quan_tri"]).run()
+    at.switch_page("pages/plan_month.py").run()
+    at.session_state["plan_month_tab"] = "Phương hướng, nhiệm vụ"
+    at.run()
+    assert documents.get(db, draft).status == "draft"
+    rows = plans.task_table(db, draft)[plans.TASK_TABLE_COLUMNS].to_dict("records")
+    lead = db.scalar("SELECT min(id) FROM members WHERE status = 'active'")
+    plans.save_task_table(db, auth.SYSTEM, draft, rows + [
+        {"field": "doan_the", "title": "Việc người khác thêm", "lead_member_id": lead, "channel": "cuoc_hop",
+         "deadline": date(2026, 12, 28)}])
+    at.run()
+    next(b for b in at.button if b.label == "Lưu bảng nhiệm vụ").click().run()
+    assert not at.exception and not at.success
+    assert at.warning[0].value.startswith("Đồng chí he_thong đã sửa bảng nhiệm vụ lúc ")
+    assert [t.value for t in at.text] == ["Nhiệm vụ «Việc người khác thêm»: giá trị hiện tại có (được thêm sau khi "
+                                          "đồng chí mở bảng); giá trị của đồng chí: không có (giữ bảng của mình sẽ "
+                                          "xóa nhiệm vụ này)"]
+    assert "Việc người khác thêm" in set(plans.task_table(db, draft)["title"])
+    assert not db.scalar("SELECT count(*) FROM audit_log WHERE action = 'xóa nhiệm vụ' AND username = 'quantri'")
+
+
+def test_a_member_added_elsewhere_does_not_switch_the_member_form_being_filled(demo_app, tmp_path, today):  # noqa: F811
+    from chibo import members
+    at = signed_in(demo_app["quan_tri"]).run()
+    at.switch_page("pages/members.py").run()
+    db = ui._database(str(tmp_path / "app.duckdb"))
+    member = db.scalar("SELECT max(id) FROM members WHERE status = 'active'")
+    next(s for s in at.selectbox if s.label == "Thêm hoặc sửa").set_value(member).run()
+    members.add_member(db, auth.SYSTEM, today=today, full_name="Nguyễn Văn Mới", gender="nam", birth_year=1995)
+    at.run()
+    title = next(t for t in at.text_input if t.label == "Chức vụ chuyên môn")
+    title.input("Tổ trưởng tổ 3")
+    next(b for b in at.button if b.label == "Lưu").click().run()
+    assert not at.exception and not at.error and not at.warning
+    assert db.scalar("SELECT job_title FROM members WHERE id = ?", [member]) == "Tổ trưởng tổ 3"
