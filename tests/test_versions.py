@@ -242,7 +242,7 @@ def _draft(db):
 
 
 def _wording(db, actor, doc_id, text, opened, today):
-    parts = docs.rewordable(db, "resolution", doc_id, today)
+    parts = docs.rewordable(db, actor, "resolution", doc_id, today)
     edited = {part.key: part.text for part in parts} | {"mo_dau": text}
     docs.save_wording(db, actor, "resolution", doc_id, edited, today, opened=opened)
 
@@ -259,7 +259,7 @@ def _member(db, actor, member_id, job, opened, today):
 
 
 def _roll(db, actor, meeting_id, reason, opened):
-    rows = meetings.attendance(db, meeting_id).to_dict("records")
+    rows = meetings.attendance(db, auth.SYSTEM, meeting_id).to_dict("records")
     rows[0] |= {"status": "absent_excused", "reason": reason}
     meetings.record_attendance(db, actor, meeting_id, rows, opened=opened)
 
@@ -273,7 +273,7 @@ def _facts(db, actor, meeting_id, conclusion, opened, today):
 # name: (what the test works on, the form opened, a save of a value, the value stored, A's value, B's value)
 FORMS = {
     "lời văn nghị quyết": (
-        _draft, lambda db, doc, today: docs.wording_form(db, A, "resolution", doc, today),
+        _draft, lambda db, doc, today: docs.wording_form(db, auth.SYSTEM, "resolution", doc, today),
         _wording, lambda db, doc: documents.sections(db, doc).get("mo_dau"), "Lời của A.", "Lời của B."),
     "nội dung văn bản": (
         _draft, lambda db, doc, today: documents.sections_form(db, doc, ["nq_y_kien"]),
@@ -320,9 +320,9 @@ FORMS = {
             db, actor, meeting, meetings.scores(db, meeting) | {"Thời gian": points}, opened=opened),
         lambda db, meeting: meetings.scores(db, meeting)["Thời gian"], 5.0, 3.0),
     "điểm danh": (
-        _meeting, lambda db, meeting, today: meetings.roll_form(db, A, meeting),
+        _meeting, lambda db, meeting, today: meetings.roll_form(db, auth.SYSTEM, meeting),
         lambda db, actor, meeting, reason, opened, today: _roll(db, actor, meeting, reason, opened),
-        lambda db, meeting: meetings.attendance(db, A, meeting)["reason"].iat[0],
+        lambda db, meeting: meetings.attendance(db, auth.SYSTEM, meeting)["reason"].iat[0],
         "Ốm", "Đi công tác"),
     "biên bản": (
         _meeting, lambda db, meeting, today: docs.minutes_facts_form(db, NOVEMBER, meeting),

@@ -397,12 +397,12 @@ def test_the_meeting_screen_records_who_presented_the_report_and_the_draft(demo_
     from chibo import meetings, members
     deputy = members.committee(demo_db).set_index("party_role").loc["pho_bi_thu"]
     docs.record_minutes_facts(demo_db, A, NOV, "14:00", "16:10", "", "", TODAY,
-                              {"ket_qua": int(deputy["id"]), "nhiem_vu": None})
+                              presenters={"ket_qua": int(deputy["id"]), "nhiem_vu": None})
     text = paragraphs(docs.export_bytes(demo_db, A, "minutes", november.id, TODAY))
     chair = meetings.get(demo_db, november.meeting_id)["chair"]
     assert any(line.startswith(f"Đồng chí {deputy['full_name']} trình bày báo cáo kết quả") for line in text)
     assert any(line.startswith(f"Đồng chí {chair} trình bày dự thảo Nghị quyết tháng 11/2026") for line in text)
-    assert docs.minutes_facts(demo_db, NOV)["presenters"] == {"ket_qua": int(deputy["id"])}
+    assert meetings.presenters(demo_db, november.meeting_id) == {"ket_qua": int(deputy["id"])}
     with pytest.raises(InputError, match="Không có đảng viên nào mang mã 99999"):
         meetings.set_presenters(demo_db, A, november.meeting_id, {"nhiem_vu": 99999})
 
