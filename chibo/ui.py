@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 
 import pandas as pd
 import streamlit as st
@@ -49,6 +49,10 @@ def database() -> Database:
 
 def today() -> date:
     return settings().today()
+
+
+def now() -> datetime:
+    return settings().now()
 
 
 # -- the signed-in user -------------------------------------------------------------
