@@ -176,11 +176,13 @@ def _step(key: str, month: date, due: date, done: Done | None, rules: dict, toda
 
 # -- the first screen ----------------------------------------------------------------------------------------------
 def followed_months(db: Database, today: date) -> list[date]:
-    """The months whose checklist matters on `today`: the last one, this one and the next — from the first month
-    the cell kept in chibo, so a cell that starts today is not told it missed last month."""
+    """The months whose checklist matters on `today`: the last one, this one and the next — from the first month the
+    cell kept in chibo (else the first whose meeting is still ahead), so a cell that starts using chibo today is not
+    told it missed what it did on paper."""
     current = months.month_start(today)
-    first = min(documents.resolution_months(db), default=current)
-    return [m for m in (months.previous_month(current), current, months.next_month(current)) if m >= min(first, current)]
+    kept = documents.resolution_months(db)
+    first = min(kept) if kept else current if meeting_day(db, current) >= today else months.next_month(current)
+    return [m for m in (months.previous_month(current), current, months.next_month(current)) if m >= first]
 
 
 def reminders(db: Database, actor: Actor, today: date) -> list[Step]:

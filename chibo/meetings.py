@@ -407,7 +407,7 @@ def start_meeting(db: Database, actor: Actor, meeting_id: int, now: datetime) ->
         meeting = _running(cur, meeting_id, now, started=False)
         if meeting["starts_at"] is not None:
             raise InputError(f"Buổi sinh hoạt đã bắt đầu lúc {meeting['starts_at']:%H:%M}.")
-        _set(cur, actor, meeting_id, {"starts_at": now.time()}, "bắt đầu sinh hoạt")
+        _set(cur, actor, meeting_id, {"starts_at": _minute(now)}, "bắt đầu sinh hoạt")
         _insert_item(cur, actor, meeting_id, AGENDA[0][0], now)
     db.write(work)
 
@@ -438,10 +438,15 @@ def end_meeting(db: Database, actor: Actor, meeting_id: int, now: datetime) -> N
 
     def work(cur):
         meeting = _running(cur, meeting_id, now)
-        if now.time() <= meeting["starts_at"]:
+        if _minute(now) <= meeting["starts_at"]:
             raise InputError("Giờ kết thúc phải sau giờ bắt đầu.")
-        _set(cur, actor, meeting_id, {"ends_at": now.time()}, "kết thúc sinh hoạt")
+        _set(cur, actor, meeting_id, {"ends_at": _minute(now)}, "kết thúc sinh hoạt")
     db.write(work)
+
+
+def _minute(now: datetime) -> time:
+    """A meeting's start and end as the minutes state them: to the minute."""
+    return now.time().replace(second=0, microsecond=0)
 
 
 def _running(cur, meeting_id: int, now: datetime, started: bool = True) -> dict:

@@ -251,6 +251,21 @@ def upload_pack(db: Database, actor: Actor, month: date, today: date) -> None:
             attempt(docs.mark_delivered, db, actor, picked, channel, day, today, success="Đã ghi nhận.")
 
 
+def month_checklist(steps: list) -> None:
+    """A month's checklist (chibo.checklist.month_checklist): each step, its day, its state, who did it when."""
+    from chibo import checklist
+    table(checklist.table(steps), {"step": "Bước", "due": "Hạn", "state": "Tình trạng", "done": "Đã làm"},
+          "Chưa có bước nào.", dates=("due",))
+
+
+def reminders(steps: list, today: date) -> None:
+    """The committee's reminder on its first screen: the steps due within days, or late."""
+    from chibo import checklist
+    if steps:
+        st.warning("**Việc chi ủy cần làm trong tháng**\n\n"
+                   + "\n".join(f"- {checklist.reminder_text(step, today)}" for step in steps))
+
+
 def chart(build, frame: pd.DataFrame, *args) -> None:
     """An Altair chart from chibo.charts, drawn full width; built once per distinct data."""
     from chibo import charts  # local: keep Altair out of pages that draw no chart

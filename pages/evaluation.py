@@ -3,7 +3,7 @@ and the term review."""
 
 import streamlit as st
 
-from chibo import cell, documents, evaluations, meetings, members, targets, ui
+from chibo import cell, charts, checklist, documents, evaluations, meetings, members, targets, ui
 from chibo.labels import CONCLUSIONS, FIELDS, TASK_STATUSES, vn_number
 
 db = ui.database()
@@ -127,6 +127,15 @@ if term_tab.open:
             ui.table(course.assign(period=course["period"].map(
                 lambda p: f"Quý {(p.month - 1) // 3 + 1}/{p.year}" if grain == "quarter" else str(p.year))),
                 {"period": "Kỳ", "value": "Giá trị", "value_text": "Kết quả định tính"}, "Chưa có số liệu.")
+        st.markdown("**Các bước công việc mỗi tháng** — đúng hạn, trễ hạn (hoặc sinh hoạt chưa đủ thời gian), bỏ sót; "
+                    "căn cứ cho đánh giá nhiệm kỳ và xếp loại chất lượng chi bộ.")
+        steps_history = checklist.history(db, today)
+        if steps_history.empty:
+            st.info("Chưa có tháng nào trong nhiệm kỳ để tổng hợp.")
+        else:
+            ui.chart(charts.checklist_history, steps_history, tuple(checklist.HISTORY_BUCKETS.items()))
+            ui.table(steps_history.assign(month=steps_history["month"].map(ui.month_label)),
+                     {"month": "Tháng", **checklist.HISTORY_BUCKETS, "off": "Không áp dụng"}, "")
         year = st.number_input("Năm xếp loại", 2000, 2100, today.year - 1)
         rated = evaluations.ratings_with_evidence(db, int(year), today)
         ui.table(rated, {"full_name": "Đảng viên", "score": "Điểm", "band": "Xếp loại", "tasks": "Nhiệm vụ chủ trì",
