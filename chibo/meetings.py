@@ -464,6 +464,7 @@ def _running(cur, meeting_id: int, now: datetime, started: bool = True) -> dict:
 
 
 def _insert_item(cur, actor: Actor, meeting_id: int, item: str, now: datetime) -> None:
+    now = datetime.combine(now.date(), _minute(now))  # to the minute, like the meeting's start and end
     cur.execute("INSERT INTO meeting_items VALUES (?, ?, ?)", [meeting_id, item, now])
     audit.log(cur, actor, "chuyển mục sinh hoạt", "meetings", meeting_id, None,
               {"item": item, "started_at": now.isoformat(timespec="minutes")})
