@@ -54,9 +54,8 @@ def member_calendar(db: Database, actor: Actor, member_id: int, today: date, now
     stamp, host = _stamp(now), _host(db)
     for month in _window(today):
         calendar.add_component(_regular_meeting(db, month, stamp, host))
-    own = tasks.board(db, today, member_id=member_id, open_only=True)
-    for row in own.itertuples():
-        calendar.add_component(_task_event(row, member_id, stamp, host))
+    for row in tasks.my_tasks(db, member_id, today).itertuples():
+        calendar.add_component(_task_event(row, stamp, host))
     return _finished(calendar)
 
 
@@ -182,8 +181,8 @@ def _step_event(step: checklist.Step, stamp: datetime, host: str) -> icalendar.E
     return _on_day(event, step.due, None if done else summary)
 
 
-def _task_event(row, member_id: int, stamp: datetime, host: str) -> icalendar.Event:
-    role = "Chủ trì" if row.lead_member_id == member_id else f"Phối hợp với {row.lead}"
+def _task_event(row, stamp: datetime, host: str) -> icalendar.Event:
+    role = row.role if row.role == "Chủ trì" else f"{row.role} với {row.lead}"
     summary = f"Hạn nhiệm vụ: {row.title}"
     event = _event(f"nhiem-vu-{row.id}@{host}", summary, stamp,
                    description=f"{role}. Trạng thái: {TASK_STATUSES[row.effective_status]}, tiến độ {row.progress}%.")

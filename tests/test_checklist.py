@@ -2,12 +2,14 @@
 meeting day kept or moved, each step's state from the data, the reminders and who sees them, marking a step done,
 the rules' checks, the rubric's preparation criterion and the term's history."""
 
+import json
 from datetime import date, timedelta
 
 import pytest
 
 from chibo import auth, checklist, documents, meetings, months, plans
 from chibo.errors import InputError, PermissionDenied
+from tests import test_app
 from tests.conftest import TODAY, actor_of
 
 A = auth.SYSTEM
@@ -209,3 +211,78 @@ def test_the_terms_history_counts_each_months_steps(demo_db):
 def test_the_checklist_is_the_committees_tool(committee):
     assert checklist.sees_checklist(committee) and checklist.sees_checklist(auth.SYSTEM)
     assert not checklist.sees_checklist(actor_of("dang_vien")) and not checklist.sees_checklist(actor_of("trinh_chieu"))
+
+
+# -- on the screens (AppTest, as tests/test_app.py runs the pages) ---------------------------------------------------
+# The pages run as tests/test_app.py runs them: its fixtures (each test its own app database, on the demo's day).
+demo_app, isolated_app, signed_in = test_app.demo_app, test_app.isolated_app, test_app.signed_in
+
+LATE_NOVEMBER = ("Ban hành nghị quyết, báo cáo; gửi Đảng ủy và đăng Sổ tay đảng viên — tháng 11/2026: quá hạn 16 "
+                 "ngày (hạn 05/11/2026)")
+
+
+def test_the_first_screen_reminds_the_committee_and_not_a_member_or_the_projector(demo_app):
+    at = signed_in(demo_app["quan_tri"]).run()
+    assert not at.exception
+    assert [w.value for w in at.warning] == [f"**Việc chi ủy cần làm trong tháng**\n\n- {LATE_NOVEMBER}"]
+    assert any(e.label == "Các bước công việc tháng 11/2026" for e in at.expander)
+    member = signed_in(demo_app["dang_vien"]).run()
+    assert member.title[0].value == "Tổng quan" and not member.warning
+    assert not any(e.label.startswith("Các bước công việc") for e in member.expander)
+    projector = signed_in(demo_app["trinh_chieu"]).run()
+    projector.switch_page("pages/overview.py").run()
+    assert projector.title[0].value == "Tổng quan" and not projector.warning
+
+
+def test_the_months_steps_tab_lists_the_steps_and_marks_one_done(demo_app, tmp_path, today):
+    from chibo import ui
+    at = signed_in(demo_app["quan_tri"]).run()
+    at.switch_page("pages/plan_month.py").run()
+    at.session_state["plan_month_tab"] = "Các bước trong tháng"
+    at.run()
+    assert not at.exception, at.exception
+    shown = at.dataframe[0].value
+    assert list(shown["Bước"])[:2] == [checklist.MONTH_STEPS["draft"], checklist.MONTH_STEPS["agree"]]
+    assert list(shown["Tình trạng"])[-2:] == ["🔴 Quá hạn, chưa làm", "⏳ Chưa đến hạn"]
+    next(s for s in at.selectbox if s.label == "Bước").set_value("notice")
+    next(b for b in at.button if b.label == "Ghi nhận").click().run()
+    assert not at.exception and not at.error
+    db = ui._database(str(tmp_path / "app.duckdb"))
+    assert db.scalar("SELECT done_on FROM month_steps WHERE month = ? AND step = 'notice'", [NOV]) == today
+    assert db.scalar("SELECT username FROM month_steps WHERE month = ? AND step = 'notice'", [NOV]) == "quantri"
+
+
+def test_the_settings_form_saves_the_rules_or_says_what_is_wrong(demo_app, tmp_path):
+    from chibo import ui
+    at = signed_in(demo_app["quan_tri"]).run()
+    at.switch_page("pages/settings.py").run()
+    at.session_state["settings_tab"] = "Ngưỡng và thang điểm"
+    at.run()
+    at.number_input(key="rule_draft_days_before").set_value(3)
+    next(b for b in at.button if b.label == "Lưu quy định").click().run()
+    assert [e.value for e in at.error] == ["Dự thảo phải xong trước khi chi ủy họp thống nhất: số ngày chuẩn bị dự thảo "
+                                           "phải từ 5 ngày trở lên."]
+    at.number_input(key="rule_draft_days_before").set_value(10)
+    next(b for b in at.button if b.label == "Lưu quy định").click().run()
+    assert not at.error
+    assert meetings.meeting_rules(ui._database(str(tmp_path / "app.duckdb")))["draft_days_before"] == 10
+
+
+def test_the_display_shows_the_meetings_clock(demo_app):
+    at = signed_in(demo_app["trinh_chieu"]).run()
+    shown = "".join(h.value for h in at.get("html"))
+    assert ("<p class='clock'>🕑 Bắt đầu 14:00 · sinh hoạt <strong>125 phút</strong> · kết thúc 16:05 · tối thiểu 90 "
+            "phút</p>") in shown
+
+
+def test_the_term_review_shows_the_months_checklist_history(demo_app):
+    at = signed_in(demo_app["quan_tri"]).run()
+    at.switch_page("pages/evaluation.py").run()
+    at.session_state["evaluation_tab"] = "Đánh giá nhiệm kỳ"
+    at.run()
+    assert not at.exception, at.exception
+    history = next(d.value for d in at.dataframe if "Đúng hạn" in d.value.columns)
+    assert list(history["Tháng"]) == [f"Tháng {m}/2026" for m in range(6, 12)]
+    assert list(history["Bỏ sót"]) == [0, 0, 1, 0, 0, 1]
+    titles = [json.loads(c.proto.spec).get("title") for c in at.get("vega_lite_chart")]
+    assert "Các bước công việc mỗi tháng trong nhiệm kỳ" in titles

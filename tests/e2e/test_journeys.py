@@ -215,3 +215,27 @@ def test_files_made_on_demand_download_and_the_answer_stays(seeded, server, brow
         with p.expect_download(timeout=TIMEOUT) as info:
             p.get_by_role("button", name="Tải tệp mẫu (.xlsx)").click()
         assert open(info.value.path(), "rb").read()[:2] == b"PK"  # an xlsx is a zip
+
+
+def test_a_member_adds_their_deadlines_to_their_phones_calendar(seeded, server, browser):
+    import icalendar
+    page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    journey = Journey(page, "calendar")
+    with journey.step("đảng viên mở Việc của tôi") as p:
+        login(p, server["url"], "dangvien")
+        open_page(p, "Việc của tôi")
+        see(p, "Nhiệm vụ đang mở")
+    with journey.step("tải lịch (.ics)") as p:
+        with p.expect_download(timeout=TIMEOUT) as info:
+            p.get_by_role("button", name="📅 Thêm vào lịch").click()
+        assert info.value.suggested_filename.startswith("lich-viec-cua-toi-")
+        calendar = icalendar.Calendar.from_ical(open(info.value.path(), "rb").read())
+    with journey.step("lịch có hạn các việc của đồng chí và buổi sinh hoạt tới") as p:
+        found = {str(e["uid"]).split("@")[0]: str(e["summary"]) for e in calendar.walk("VEVENT")}
+        deadlines = [summary.removeprefix("Hạn nhiệm vụ: ") for uid, summary in found.items()
+                     if uid.startswith("nhiem-vu-")]
+        assert deadlines and "sinh-hoat-2026-12" in found
+        assert not any(uid.startswith("buoc-") for uid in found)  # the committee's checklist is not a member's
+        p.get_by_label("Mở nhiệm vụ").first.click()
+        listed = p.get_by_role("option").all_inner_texts()
+        assert all(any(listed_one.startswith(title) for listed_one in listed) for title in deadlines), (deadlines, listed)
