@@ -96,7 +96,8 @@ if quality_tab.open:
             current = meetings.scores(db, meeting_id)
             measured = meetings.measured_quality(db, meeting_id)
             with st.form("scores"):
-                st.caption("Các tiêu chí đo được từ số liệu (giờ sinh hoạt, điểm danh, ngày đăng Sổ tay và gửi Đảng ủy) "
+                st.caption("Các tiêu chí đo được từ số liệu (giờ sinh hoạt, điểm danh, thông báo và tài liệu đăng trước "
+                           "buổi sinh hoạt, ngày đăng Sổ tay và gửi Đảng ủy) "
                            "được gợi ý sẵn điểm khi chưa chấm; Chi ủy vẫn chấm lại được.")
                 points = {}
                 for name, maximum in criteria.items():

@@ -286,3 +286,24 @@ def test_the_term_review_shows_the_months_checklist_history(demo_app):
     assert list(history["Bỏ sót"]) == [0, 0, 1, 0, 0, 1]
     titles = [json.loads(c.proto.spec).get("title") for c in at.get("vega_lite_chart")]
     assert "Các bước công việc mỗi tháng trong nhiệm kỳ" in titles
+
+
+def test_the_secretary_starts_the_meeting_on_the_display_and_moving_on_records_the_items_start(demo_app, tmp_path, today):
+    from chibo import ui
+    db = ui._database(str(tmp_path / "app.duckdb"))
+    meeting_id = meetings.meeting_for_month(db, NOV)
+    meetings.record_times(db, A, meeting_id, None, None)
+    db.write(lambda cur: cur.execute("UPDATE meetings SET held_on = ? WHERE id = ?", [today, meeting_id]))  # today's
+    at = signed_in(demo_app["quan_tri"]).run()
+    at.switch_page("pages/display.py").run()
+    assert "🕑 Chưa bắt đầu tính giờ · tối thiểu 90 phút" in "".join(h.value for h in at.get("html"))
+    at.session_state["display_secretary"] = True
+    at.run()
+    next(b for b in at.button if b.label == "▶ Bắt đầu sinh hoạt (tính giờ)").click().run()
+    assert not at.exception and not at.error
+    assert meetings.get(db, meeting_id)["starts_at"] is not None
+    assert "▶ Bắt đầu sinh hoạt (tính giờ)" not in [b.label for b in at.button]
+    assert "■ Kết thúc sinh hoạt" in [b.label for b in at.button]
+    at.button(key="display_next").click().run()
+    recorded = {item for item, in db.rows("SELECT item FROM meeting_items WHERE meeting_id = ?", [meeting_id])}
+    assert recorded == {"khai_mac", "ket_qua"}  # the opening when the clock started, the report when reached
