@@ -52,9 +52,11 @@ class Step:
 
     @property
     def said(self) -> str:
-        """'ngày 01/11/2026 (bithu)', or the note alone when nothing is done."""
-        done = f"ngày {vn_date(self.done_on)}" + (f" ({self.done_by})" if self.done_by else "") if self.done_on else ""
-        return " · ".join(part for part in (done, self.note) if part)
+        """'ngày 01/11/2026 (bithu) · the note'; the note alone, or nothing, while the step is not done."""
+        parts = [self.note] if self.note else []
+        if self.done_on:
+            parts.insert(0, f"ngày {vn_date(self.done_on)}" + (f" ({self.done_by})" if self.done_by else ""))
+        return " · ".join(parts)
 
 
 def sees_checklist(actor: Actor) -> bool:
