@@ -26,6 +26,8 @@ STYLE = """<style>
 .chibo-agenda .good {background: rgba(33, 195, 84, 0.12)}
 .chibo-agenda blockquote {font-size: 1.6rem; border-left: 0.3rem solid #b71c1c; margin: 0.6rem 0; padding-left: 1rem}
 .chibo-agenda .refresh {font-size: 1rem; opacity: 0.6}
+.chibo-agenda .clock {font-size: 1.5rem; margin: 0 0 0.4rem; font-variant-numeric: tabular-nums}
+.chibo-agenda .clock.short strong {color: #c62828}
 </style>"""
 
 
@@ -40,6 +42,23 @@ def section_html(db: Database, today: date, index: int, refresh_seconds: int) ->
               for row in _remarks(db, context["meeting"]["id"], key)]
     parts.append(f"<p class='refresh'>Tự làm mới mỗi {refresh_seconds} giây.</p>")
     return "<div class='chibo-agenda'>" + "".join(parts) + "</div>"
+
+
+def clock_html(clock: dict) -> str:
+    """The meeting's clock above the agenda (meetings.clock): when it began, how long it has run, the minimum; the
+    minutes held show red while short of the minimum."""
+    minimum = f"tối thiểu {clock['minimum']} phút"
+    if clock["starts_at"] is None:
+        said = f"🕑 Chưa bắt đầu tính giờ · {minimum}"
+    else:
+        parts = [f"🕑 Bắt đầu {clock['starts_at']:%H:%M}"]
+        if clock["elapsed"] is not None:
+            parts.append(f"{'đã sinh hoạt' if clock['running'] else 'sinh hoạt'} <strong>{clock['elapsed']} phút</strong>")
+        if clock["ends_at"] is not None:
+            parts.append(f"kết thúc {clock['ends_at']:%H:%M}")
+        said = " · ".join([*parts, minimum])
+    short = clock["elapsed"] is not None and clock["elapsed"] < clock["minimum"]
+    return f"<div class='chibo-agenda'><p class='clock{' short' if short else ''}'>{said}</p></div>"
 
 
 def _remarks(db: Database, meeting_id: int, key: str):

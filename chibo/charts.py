@@ -82,6 +82,29 @@ def attendance(frame: pd.DataFrame, big: bool = False) -> alt.Chart:
     return _theme(chart, big)
 
 
+# The month's checklist as the term's history counts it (chibo.checklist.HISTORY_BUCKETS), in traffic-light colours.
+STEP_COLORS = {"Đúng hạn": "#2e7d32", "Trễ hạn, chưa đạt": "#f9a825", "Bỏ sót": "#c62828", "Chưa đến hạn": "#90a4ae"}
+
+
+def checklist_history(frame: pd.DataFrame, buckets: tuple[tuple[str, str], ...]) -> alt.Chart:
+    """Per month: the checklist's steps done on time, late, missed (and still pending), stacked; `buckets` are
+    (column, label) pairs (a tuple, so the chart is kept per content)."""
+    labels = dict(buckets)
+    long = frame.melt(id_vars=["month"], value_vars=list(labels), var_name="bucket", value_name="steps")
+    long["bucket"] = long["bucket"].map(labels)
+    long["month_vn"] = long["month"].map(lambda m: f"{m.month:02d}/{m.year}")
+    chart = alt.Chart(long).mark_bar().encode(
+        x=alt.X("month_vn:N", title=None, sort=None),
+        y=alt.Y("steps:Q", title="Số bước", axis=alt.Axis(format="d", tickMinStep=1)),
+        color=alt.Color("bucket:N", title=None, sort=list(labels.values()),
+                        scale=alt.Scale(domain=list(STEP_COLORS), range=list(STEP_COLORS.values()))),
+        order=alt.Order("bucket:N"),
+        tooltip=[alt.Tooltip("month_vn:N", title="Tháng"), alt.Tooltip("bucket:N", title="Tình trạng"),
+                 alt.Tooltip("steps:Q", title="Số bước")],
+    ).properties(height=260, title="Các bước công việc mỗi tháng trong nhiệm kỳ")
+    return _theme(chart)
+
+
 def result_bars(frame: pd.DataFrame, label: str, number: str) -> alt.Chart:
     """A query result that fits a bar chart: one bar per label, longest first."""
     chart = alt.Chart(frame).mark_bar(color="#1976d2").encode(

@@ -111,6 +111,19 @@ def cmd_query(args) -> int:
     return 0
 
 
+def cmd_calendar(args) -> int:
+    """The cell's calendar (meetings, chi ủy meetings, the checklist's days), or one member's (their deadlines)."""
+    from chibo import calendar_ics  # the icalendar library only for this command
+    db, settings = _open(args), args.settings
+    if args.member_id is None:
+        data = calendar_ics.cell_calendar(db, SYSTEM, settings.today(), settings.now())
+    else:
+        data = calendar_ics.member_calendar(db, SYSTEM, args.member_id, settings.today(), settings.now())
+    Path(args.out).write_bytes(data)
+    print(f"Đã ghi lịch {args.out} ({data.count(b'BEGIN:VEVENT')} sự kiện).")
+    return 0
+
+
 def cmd_check(args) -> int:
     """Integrity check: schema version, and rows whose parent is gone."""
     db = _open(args)
@@ -178,6 +191,13 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--param", action="append", default=[], help="tham số TÊN=GIÁ_TRỊ")
     p.add_argument("--csv", action="store_true")
     p.set_defaults(run=cmd_query)
+
+    p = sub.add_parser("calendar", help="xuất lịch .ics: sinh hoạt, họp chi ủy, hạn các bước trong tháng; hoặc hạn "
+                                        "nhiệm vụ của một đảng viên")
+    _db_arg(p)
+    p.add_argument("--out", required=True, help="tệp .ics sẽ ghi")
+    p.add_argument("--member-id", type=int, default=None, help="lịch nhiệm vụ của đảng viên có mã này")
+    p.set_defaults(run=cmd_calendar)
 
     p = sub.add_parser("check", help="kiểm tra tính toàn vẹn dữ liệu")
     _db_arg(p)

@@ -5,7 +5,7 @@ being replaced by the default without a word."""
 import os
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 
@@ -49,6 +49,11 @@ class Config:
     def today(self) -> date:
         """The day the app works on: the fixed day if one is set, else the calendar's."""
         return self.fixed_day or date.today()
+
+    def now(self) -> datetime:
+        """The moment the app works at: the real time of day on the day the app lives on, so the meeting
+        display's clock runs on a fixed day (CHIBO_TODAY) as on the calendar's."""
+        return datetime.combine(self.today(), datetime.now().time().replace(microsecond=0))
 
 
 @cache

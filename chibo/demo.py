@@ -7,7 +7,7 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, time, timedelta
 
-from chibo import audit, documents, evaluations, meetings, months, plans, program, tasks
+from chibo import audit, checklist, documents, evaluations, meetings, months, plans, program, tasks
 from chibo.db import Database, Transaction
 from chibo.errors import InputError
 from chibo.labels import FIELDS
@@ -282,15 +282,46 @@ class _Builder:
         plans.save_task_table(self.db, self.actor, doc_id, self.task_rows(doc_id, month))
         meeting_id = self.meeting(months.meeting_date(self.db, month), previous if month != self.months[0] else None)
         documents.agree(self.db, self.actor, doc_id)
+        self.preparation(month)
         present = meetings.attendance_summary(self.db, meeting_id)["present"]
         meetings.record_vote(self.db, self.actor, meeting_id, present)
         documents.adopt(self.db, self.actor, doc_id, meeting_id, present)
         documents.start_work(self.db, self.actor, doc_id)
         if month != self.months[0]:
             self.close(previous)
+        if month != self.current:
+            self.deliveries(month)
         for task_id, start, deadline in self.db.rows("SELECT id, start_on, deadline FROM tasks WHERE document_id = ?"
                                                      " ORDER BY id", [doc_id]):
             self.outcome(task_id, start, deadline, month)
+
+    # Which month of the six the secretary slipped on a step of the checklist: one slip a month at most, so the
+    # term's history shows each kind of slip once (index in self.months -> step).
+    SLIPS = {1: "draft", 2: "notice", 3: "agree", 4: "uploaded_before", 0: "issued"}
+
+    def preparation(self, month: date) -> None:
+        """The days the secretary records on the month's checklist: the draft a week before the meeting, the chi ủy
+        five days before, the notice three, the documents on Sổ tay the day before — bar the month's slip."""
+        meeting_on = months.meeting_date(self.db, month)
+        slip = self.SLIPS.get(self.months.index(month))
+        days = {"draft": 8, "agree": 5, "notice": 3, "uploaded_before": 1}
+        late = {"draft": 6, "agree": 4, "uploaded_before": 0}
+        for step, before in days.items():
+            if slip == step and step not in late:
+                continue  # never sent: the month's history shows it missed
+            before = late[step] if slip == step else before
+            checklist.mark_done(self.db, self.actor, month, step, meeting_on - timedelta(days=before), self.today)
+
+    def deliveries(self, month: date) -> None:
+        """The resolution and the report on the month before, uploaded to Sổ tay the day after the meeting and sent
+        to the Đảng ủy the day after that (four days after, in the month of the slip). The current month's are not
+        sent yet: the first screen reminds the committee."""
+        from chibo.docs import pack  # python-docx only when the demo is made
+        meeting_on = months.meeting_date(self.db, month)
+        sent = 4 if self.SLIPS.get(self.months.index(month)) == "issued" else 2
+        for doc in meetings.issued_documents(self.db, month):
+            pack.mark(self.db, self.actor, doc.id, "so_tay", meeting_on + timedelta(days=1), self.today)
+            pack.mark(self.db, self.actor, doc.id, "dang_uy", meeting_on + timedelta(days=sent), self.today)
 
     def task_rows(self, doc_id: int, month: date) -> list[dict]:
         """The draft's copied rows as they are, and 12–15 new tasks from the pool, none twice in a month."""
@@ -434,7 +465,7 @@ DOMAIN_TABLES = ["cell", "terms", "units", "members", "higher_docs", "documents"
                  "document_bases", "goals", "targets", "target_values", "measures", "tasks", "task_partners",
                  "progress_updates", "task_extensions", "supervisions", "supervision_tasks", "meetings", "attendance",
                  "meeting_remarks", "meeting_scores", "evaluations", "evaluation_mentions", "month_task_snapshots",
-                 "month_target_snapshots", "ratings"]
+                 "month_target_snapshots", "ratings", "document_deliveries", "month_steps", "meeting_items"]
 
 
 def load(db: Database, actor: Actor, today: date, force: bool = False, progress=None) -> dict:

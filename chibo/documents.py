@@ -70,6 +70,10 @@ class Document:
         return f"Số {self.number:02d}-{code}/{cell_code}"
 
 
+# The audit log's words for two lifecycle steps, which the month's checklist reads back (chibo.checklist).
+CREATED = "tạo văn bản"
+AGREED = "chi ủy thống nhất dự thảo"
+
 _DOC_COLUMNS = "id, kind, term_id, number, month, summary, issued_on, place, status, meeting_id, signer_id"
 
 
@@ -172,7 +176,7 @@ def insert(cur, actor, kind, term_id, summary, issued_on, place, month=None, par
         "INSERT INTO documents (kind, term_id, month, summary, issued_on, place, status, parent_id)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         [kind, term_id, month, summary, issued_on, place, status, parent_id]).fetchone()[0]
-    audit.log(cur, actor, "tạo văn bản", "documents", doc_id, None,
+    audit.log(cur, actor, CREATED, "documents", doc_id, None,
               {"kind": kind, "summary": summary, "month": month, "issued_on": issued_on})
     return doc_id
 
@@ -229,7 +233,7 @@ def save_sections(db: Database, actor: Actor, document_id: int, values: dict[str
 # -- lifecycle ----------------------------------------------------------------
 def agree(db: Database, actor: Actor, document_id: int) -> None:
     """The committee has agreed the draft (họp chi ủy)."""
-    _move(db, actor, document_id, "agree", "agreed", "chi ủy thống nhất dự thảo")
+    _move(db, actor, document_id, "agree", "agreed", AGREED)
 
 
 def start_work(db: Database, actor: Actor, document_id: int) -> None:

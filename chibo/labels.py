@@ -96,6 +96,25 @@ MEETING_KINDS = {
     "hoi_dong": "Họp hội đồng sư phạm",
 }
 
+# The secretary's month (chibo.checklist): the steps the rules set around each regular meeting, in their order.
+MONTH_STEPS = {
+    "draft": "Chuẩn bị dự thảo nghị quyết (Phó Bí thư hoặc chi ủy viên được phân công)",
+    "agree": "Chi ủy họp, thống nhất dự thảo",
+    "notice": "Thông báo thời gian, địa điểm, nội dung cho đảng viên và đồng chí Đảng ủy viên phụ trách",
+    "uploaded_before": "Đăng tài liệu sinh hoạt lên Sổ tay đảng viên trước buổi sinh hoạt",
+    "meeting": "Sinh hoạt chi bộ thường kỳ đủ thời gian tối thiểu",
+    "issued": "Ban hành nghị quyết, báo cáo; gửi Đảng ủy và đăng Sổ tay đảng viên",
+    "closed": "Đánh giá và chốt tháng trước kỳ sinh hoạt sau",
+}
+STEP_STATES = {
+    "done": "✅ Đã làm đúng hạn",
+    "done_late": "🟡 Làm trễ hạn",
+    "short": "🟡 Chưa đủ thời gian",
+    "due": "⏳ Chưa đến hạn",
+    "late": "🔴 Quá hạn, chưa làm",
+    "off": "— Không áp dụng",
+}
+
 
 def missing(value) -> bool:
     """None, NaN, NaT or pandas' NA — a scalar with no value. Collections and text never are."""

@@ -10,7 +10,7 @@ import pandas as pd
 from chibo import audit, cell, documents, months, validate, versions
 from chibo.db import Database, memoised
 from chibo.errors import InputError
-from chibo.labels import ATTENDANCE, MEETING_KINDS, missing, vn_date, vn_number
+from chibo.labels import ATTENDANCE, MEETING_KINDS, MONTH_STEPS, missing, vn_date, vn_number
 from chibo.permissions import Actor, require
 
 # Default rubric (one local rubric for a 30+ member cell), editable in settings.
@@ -277,31 +277,142 @@ def scores(db: Database, meeting_id: int) -> dict[str, float]:
     return dict(db.rows("SELECT criterion, points FROM meeting_scores WHERE meeting_id = ?", [meeting_id]))
 
 
-# What the rules ask of a regular meeting, as numbers the cell may change (setting "meeting_rules").
-DEFAULT_MEETING_RULES = {"min_minutes": 90, "attendance_full_rate": 95, "send_within_days": 2}
+# What the rules of 2025 (Chỉ thị 50-CT/TW, Hướng dẫn 42-HD/BTCTW) and local practice ask around a regular meeting,
+# as numbers the cell may change (setting "meeting_rules"); local guidance differs, so each is the cell's, and each
+# step of the month's checklist (chibo.checklist, labels.MONTH_STEPS) can be switched off.
+DEFAULT_MEETING_RULES = {
+    "min_minutes": 90,               # the meeting lasts at least this long
+    "min_minutes_thematic": 120,     # ... or this, when the thematic meeting is held in the same session
+    "attendance_full_rate": 95,      # the rubric's full points for attendance from this rate (%)
+    "draft_days_before": 7,          # the draft resolution is ready this many days before the meeting
+    "agree_days_before": 5,          # the chi ủy meets and agrees the draft
+    "notice_days_before": 3,         # members and the Đảng ủy member who follows the cell are told time, place, content
+    "upload_days_before": 1,         # the meeting documents are on Sổ tay đảng viên
+    "send_within_days": 2,           # resolution and report sent to the Đảng ủy and uploaded, days after the meeting
+    "remind_within_days": 2,         # the first screen reminds the committee of a step due this close, or late
+    "weekend": months.WEEKEND_DEFAULT,  # a meeting day on a weekend: kept, or moved (months.WEEKEND_MOVES)
+    "off_steps": [],                 # checklist steps the cell does not follow
+}
+# The steps before the meeting: step -> the rule that says how many days before it each is due.
+DAYS_BEFORE = {"draft": "draft_days_before", "agree": "agree_days_before", "notice": "notice_days_before",
+               "uploaded_before": "upload_days_before"}
+RULE_LABELS = {
+    "min_minutes": "Thời gian sinh hoạt tối thiểu (phút)",
+    "min_minutes_thematic": "Thời gian tối thiểu khi sinh hoạt chuyên đề cùng buổi (phút)",
+    "attendance_full_rate": "Tỷ lệ dự họp được đủ điểm (%)",
+    "draft_days_before": "Dự thảo nghị quyết xong trước buổi sinh hoạt (ngày)",
+    "agree_days_before": "Chi ủy họp thống nhất dự thảo trước buổi sinh hoạt (ngày)",
+    "notice_days_before": "Thông báo cho đảng viên trước buổi sinh hoạt (ngày)",
+    "upload_days_before": "Đăng tài liệu lên Sổ tay trước buổi sinh hoạt (ngày)",
+    "send_within_days": "Gửi Đảng ủy, đăng Sổ tay sau buổi sinh hoạt, trong vòng (ngày)",
+    "remind_within_days": "Nhắc việc trên trang Tổng quan trước hạn (ngày)",
+}
+_RULE_RANGES = {"min_minutes": (30, 480), "min_minutes_thematic": (30, 480), "attendance_full_rate": (1, 100),
+                "draft_days_before": (0, 28), "agree_days_before": (0, 28), "notice_days_before": (0, 28),
+                "upload_days_before": (0, 28), "send_within_days": (0, 28), "remind_within_days": (0, 14)}
 
 
-def meeting_rules(db: Database) -> dict[str, int]:
+def meeting_rules(db: Database) -> dict:
     return DEFAULT_MEETING_RULES | cell.setting(db, "meeting_rules", {})
+
+
+def save_meeting_rules(db: Database, actor: Actor, values: dict) -> None:
+    """The cell's numbers and switches of the meeting rules, checked together: nothing is saved if one is wrong."""
+    require(actor, "settings")
+    unknown = set(values) - set(DEFAULT_MEETING_RULES)
+    if unknown:
+        raise InputError(f"Không có quy định «{', '.join(sorted(unknown))}»; hãy tải lại trang.")
+    cleaned = meeting_rules(db) | {key: validate.integer(values[key], RULE_LABELS[key], *_RULE_RANGES[key])
+                                   for key in _RULE_RANGES if key in values}
+    if "weekend" in values:
+        cleaned["weekend"] = validate.choice(values["weekend"], months.WEEKEND_MOVES, "Ngày họp rơi vào cuối tuần")
+    if "off_steps" in values:
+        off = list(values["off_steps"] or [])
+        unknown = [step for step in off if step not in MONTH_STEPS]
+        if unknown:
+            raise InputError(f"Không có bước «{unknown[0]}» trong lịch công việc tháng.")
+        cleaned["off_steps"] = [step for step in MONTH_STEPS if step in off]
+    _check_rule_order(cleaned)
+    cell.save_setting(db, actor, "meeting_rules", cleaned)
+
+
+def _check_rule_order(rules: dict) -> None:
+    """The steps before a meeting come in the rules' order: the draft before the chi ủy agrees it, and only an agreed
+    draft is announced and uploaded."""
+    if rules["min_minutes_thematic"] < rules["min_minutes"]:
+        raise InputError("Thời gian tối thiểu khi có sinh hoạt chuyên đề không thể ngắn hơn thời gian tối thiểu "
+                         "của buổi sinh hoạt thường kỳ.")
+    if rules["draft_days_before"] < rules["agree_days_before"]:
+        raise InputError("Dự thảo phải xong trước khi chi ủy họp thống nhất: số ngày chuẩn bị dự thảo phải từ "
+                         f"{rules['agree_days_before']} ngày trở lên.")
+    for key in ("notice_days_before", "upload_days_before"):
+        if rules[key] > rules["agree_days_before"]:
+            raise InputError(f"{RULE_LABELS[key]} không thể sớm hơn ngày chi ủy thống nhất dự thảo "
+                             f"({rules['agree_days_before']} ngày trước buổi sinh hoạt).")
+
+
+def due_before(meeting_on: date, step: str, rules: dict) -> date:
+    """The day a step before the meeting is due (DAYS_BEFORE), from the meeting's day."""
+    return meeting_on - timedelta(days=rules[DAYS_BEFORE[step]])
+
+
+@memoised
+def thematic_same_day(db: Database, held_on: date) -> bool:
+    """A thematic meeting (sinh hoạt chuyên đề) recorded on the regular meeting's day: held in the same session."""
+    return bool(db.scalar("SELECT count(*) FROM meetings WHERE kind = 'chuyen_de' AND held_on = ?", [held_on]))
+
+
+def minimum_minutes(db: Database, meeting: dict) -> int:
+    rules = meeting_rules(db)
+    return rules["min_minutes_thematic"] if thematic_same_day(db, meeting["held_on"]) else rules["min_minutes"]
+
+
+def held_minutes(meeting: dict) -> int | None:
+    """How long a meeting lasted, from its recorded start and end; None while either is missing."""
+    if not (meeting["starts_at"] and meeting["ends_at"]):
+        return None
+    held = datetime.combine(date.min, meeting["ends_at"]) - datetime.combine(date.min, meeting["starts_at"])
+    return int(held.total_seconds() // 60)
 
 
 def measured_quality(db: Database, meeting_id: int) -> dict[str, tuple[float | None, str]]:
     """What the data says for the rubric's measurable criteria: criterion -> (suggested points or None, the facts).
     Only criteria of the cell's rubric named as in the default rubric; the committee keeps the last word."""
     criteria, rules, meeting = rubric(db), meeting_rules(db), get(db, meeting_id)
-    measured = {"Thời gian": _duration_points(meeting, rules),
+    measured = {"Thời gian": _duration_points(meeting, minimum_minutes(db, meeting)),
                 "Số lượng đảng viên dự": _attendance_points(attendance_summary(db, meeting_id), rules),
+                "Công tác chuẩn bị": _preparing_points(db, meeting, rules),
                 "Kết thúc sinh hoạt": _sending_points(db, meeting, rules)}
     return {name: (None if fraction is None else round(2 * fraction * criteria[name]) / 2, said)
             for name, (fraction, said) in measured.items() if name in criteria}
 
 
-def _duration_points(meeting: dict, rules: dict) -> tuple[float | None, str]:
-    if not (meeting["starts_at"] and meeting["ends_at"]):
+def _duration_points(meeting: dict, minimum: int) -> tuple[float | None, str]:
+    minutes = held_minutes(meeting)
+    if minutes is None:
         return None, "Chưa ghi giờ bắt đầu, kết thúc."
-    held = datetime.combine(date.min, meeting["ends_at"]) - datetime.combine(date.min, meeting["starts_at"])
-    minutes = int(held.total_seconds() // 60)
-    return min(minutes / rules["min_minutes"], 1), f"Sinh hoạt {minutes} phút (tối thiểu {rules['min_minutes']} phút)."
+    return min(minutes / minimum, 1), f"Sinh hoạt {minutes} phút (tối thiểu {minimum} phút)."
+
+
+def _preparing_points(db: Database, meeting: dict, rules: dict) -> tuple[float | None, str]:
+    """The preparation members see: the notice, and the meeting documents on Sổ tay đảng viên in time
+    (the steps the secretary marks done on the month's checklist)."""
+    steps = [step for step in _PREPARING if step not in rules["off_steps"]]
+    if not steps or meeting["kind"] != "thuong_ky":
+        return None, ""
+    done = dict(db.rows("SELECT step, done_on FROM month_steps WHERE month = ?", [months.month_start(meeting["held_on"])]))
+    on_time, said = 0, []
+    for step in steps:
+        if step not in done:
+            said.append(f"{_PREPARING[step]}: chưa ghi nhận")
+            continue
+        in_time = done[step] <= due_before(meeting["held_on"], step, rules)
+        on_time += in_time
+        said.append(f"{_PREPARING[step]}: {'đúng hạn' if in_time else 'trễ hạn'} ({vn_date(done[step])})")
+    return on_time / len(steps), "; ".join(said) + "."
+
+
+_PREPARING = {"notice": "Thông báo cho đảng viên", "uploaded_before": "Tài liệu đăng Sổ tay trước buổi sinh hoạt"}
 
 
 def _attendance_points(summary: dict, rules: dict) -> tuple[float | None, str]:
@@ -315,9 +426,7 @@ def _attendance_points(summary: dict, rules: dict) -> tuple[float | None, str]:
 def _sending_points(db: Database, meeting: dict, rules: dict) -> tuple[float | None, str]:
     """The resolution and the report adopted at the meeting, uploaded to Sổ tay and sent to the Đảng ủy in time."""
     due = meeting["held_on"] + timedelta(days=rules["send_within_days"])
-    month = months.month_start(meeting["held_on"])
-    issued = [doc.id for doc in (documents.monthly_resolution(db, month),
-                                 documents.report_of(db, months.previous_month(month))) if doc is not None]
+    issued = [doc.id for doc in issued_documents(db, months.month_start(meeting["held_on"]))]
     if not issued:
         return None, "Chưa có nghị quyết, báo cáo của buổi sinh hoạt."
     on_time = db.scalar(f"SELECT count(*) FROM document_deliveries WHERE done_on <= ? AND document_id IN "
@@ -325,6 +434,13 @@ def _sending_points(db: Database, meeting: dict, rules: dict) -> tuple[float | N
     expected = 2 * len(issued)  # each uploaded to Sổ tay and sent to the Đảng ủy
     return (on_time / expected, f"Nghị quyết, báo cáo: {on_time}/{expected} lần đăng Sổ tay, gửi Đảng ủy đúng hạn "
                                 f"(đến {vn_date(due)}).")
+
+
+def issued_documents(db: Database, month: date) -> list[documents.Document]:
+    """What a month's regular meeting issues, to upload to Sổ tay and send to the Đảng ủy: the month's resolution and
+    the report on the month before (each once made)."""
+    return [doc for doc in (documents.monthly_resolution(db, month),
+                            documents.report_of(db, months.previous_month(month))) if doc is not None]
 
 
 def record_times(db: Database, actor: Actor, meeting_id: int, starts_at, ends_at) -> None:
@@ -335,6 +451,105 @@ def record_times(db: Database, actor: Actor, meeting_id: int, starts_at, ends_at
         raise InputError("Giờ kết thúc phải sau giờ bắt đầu.")
 
     db.write(lambda cur: _set(cur, actor, meeting_id, {"starts_at": starts, "ends_at": ends}, "ghi giờ sinh hoạt"))
+
+
+# -- the clock of the meeting display ----------------------------------------------------------------------------
+def start_meeting(db: Database, actor: Actor, meeting_id: int, now: datetime) -> None:
+    """The secretary starts the clock on the display: the meeting and its first agenda item begin now."""
+    require(actor, "run_meeting")
+
+    def work(cur):
+        meeting = _running(cur, meeting_id, now, started=False)
+        if meeting["starts_at"] is not None:
+            raise InputError(f"Buổi sinh hoạt đã bắt đầu lúc {meeting['starts_at']:%H:%M}.")
+        _set(cur, actor, meeting_id, {"starts_at": _minute(now)}, "bắt đầu sinh hoạt")
+        _insert_item(cur, actor, meeting_id, AGENDA[0][0], now)
+    db.write(work)
+
+
+def record_item_start(db: Database, actor: Actor, meeting_id: int, item: str, now: datetime) -> bool:
+    """The display moved on to `item` while the meeting runs: the time it began, kept from the first time it is
+    reached (going back and forth changes nothing). Outside a running meeting the display only turns its page."""
+    require(actor, "run_meeting")
+    if item not in dict(AGENDA):
+        raise InputError("Mục chương trình không hợp lệ.")
+
+    def work(cur):
+        try:
+            _running(cur, meeting_id, now)
+        except InputError:
+            return False
+        if cur.execute("SELECT count(*) FROM meeting_items WHERE meeting_id = ? AND item = ?",
+                       [meeting_id, item]).fetchone()[0]:
+            return False
+        _insert_item(cur, actor, meeting_id, item, now)
+        return True
+    return db.write(work)
+
+
+def end_meeting(db: Database, actor: Actor, meeting_id: int, now: datetime) -> None:
+    """The chair closes the meeting: its end is now, which the minutes and the rubric's duration read."""
+    require(actor, "run_meeting")
+
+    def work(cur):
+        meeting = _running(cur, meeting_id, now)
+        if _minute(now) <= meeting["starts_at"]:
+            raise InputError("Giờ kết thúc phải sau giờ bắt đầu.")
+        _set(cur, actor, meeting_id, {"ends_at": _minute(now)}, "kết thúc sinh hoạt")
+    db.write(work)
+
+
+def _minute(now: datetime) -> time:
+    """A meeting's start and end as the minutes state them: to the minute."""
+    return now.time().replace(second=0, microsecond=0)
+
+
+def _running(cur, meeting_id: int, now: datetime, started: bool = True) -> dict:
+    """The meeting, if it is held today and (when `started`) under way: begun, not ended."""
+    meeting = audit.row(cur, "meetings", meeting_id)
+    if meeting is None:
+        raise InputError("Không tìm thấy cuộc họp.")
+    if meeting["held_on"] != now.date():
+        raise InputError(f"Buổi sinh hoạt này ngày {vn_date(meeting['held_on'])}; chỉ tính giờ vào đúng ngày họp.")
+    if started and meeting["starts_at"] is None:
+        raise InputError("Buổi sinh hoạt chưa bắt đầu tính giờ.")
+    if started and meeting["ends_at"] is not None:
+        raise InputError(f"Buổi sinh hoạt đã kết thúc lúc {meeting['ends_at']:%H:%M}.")
+    return meeting
+
+
+def _insert_item(cur, actor: Actor, meeting_id: int, item: str, now: datetime) -> None:
+    now = datetime.combine(now.date(), _minute(now))  # to the minute, like the meeting's start and end
+    cur.execute("INSERT INTO meeting_items VALUES (?, ?, ?)", [meeting_id, item, now])
+    audit.log(cur, actor, "chuyển mục sinh hoạt", "meetings", meeting_id, None,
+              {"item": item, "started_at": now.isoformat(timespec="minutes")})
+
+
+def item_times(db: Database, meeting_id: int, now: datetime) -> list[dict]:
+    """When each agenda item began and how many minutes it took (until the next item began, the meeting ended, or
+    now while it runs); items never reached are left out."""
+    meeting = get(db, meeting_id)
+    started = dict(db.rows("SELECT item, started_at FROM meeting_items WHERE meeting_id = ?", [meeting_id]))
+    reached = [(key, title, started[key]) for key, title in AGENDA if key in started]
+    ended = datetime.combine(meeting["held_on"], meeting["ends_at"]) if meeting["ends_at"] else None
+    times = []
+    for index, (key, title, began) in enumerate(reached):
+        until = reached[index + 1][2] if index + 1 < len(reached) else ended or (now if now.date() == began.date()
+                                                                                  else None)
+        minutes = int((until - began).total_seconds() // 60) if until and until >= began else None
+        times.append({"item": key, "title": title, "started_at": began, "minutes": minutes})
+    return times
+
+
+def clock(db: Database, meeting_id: int, now: datetime) -> dict:
+    """What the display's clock shows: the start, the minutes held so far (or in all, once ended), the minimum."""
+    meeting = get(db, meeting_id)
+    elapsed = held_minutes(meeting)
+    running = meeting["starts_at"] is not None and meeting["ends_at"] is None and meeting["held_on"] == now.date()
+    if running:
+        elapsed = max(int((now - datetime.combine(meeting["held_on"], meeting["starts_at"])).total_seconds() // 60), 0)
+    return {"starts_at": meeting["starts_at"], "ends_at": meeting["ends_at"], "elapsed": elapsed, "running": running,
+            "minimum": minimum_minutes(db, meeting), "today": meeting["held_on"] == now.date()}
 
 
 def _set(cur, actor: Actor, meeting_id: int, values: dict, action: str) -> None:

@@ -145,7 +145,8 @@ def my_tasks(db: Database, member_id: int, today: date) -> pd.DataFrame:
     open_tasks = board(db, today, member_id=member_id, open_only=True)
     days_left = (pd.to_datetime(open_tasks["deadline"]) - pd.Timestamp(today)).dt.days
     open_tasks["due_soon"] = days_left.between(0, 7)
-    open_tasks["role"] = open_tasks["lead_member_id"].eq(member_id).map({True: "Chủ trì", False: "Phối hợp"})
+    led = open_tasks["lead_member_id"].eq(member_id).fillna(False)  # a unit's task has no lead member: NA, not False
+    open_tasks["role"] = led.map({True: "Chủ trì", False: "Phối hợp"})
     return open_tasks.sort_values(["due_soon", "deadline"], ascending=[False, True])
 
 

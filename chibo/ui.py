@@ -8,7 +8,7 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import pandas as pd
@@ -52,6 +52,10 @@ def database() -> Database:
 
 def today() -> date:
     return settings().today()
+
+
+def now() -> datetime:
+    return settings().now()
 
 
 # -- the signed-in user -------------------------------------------------------------
@@ -354,6 +358,21 @@ def upload_pack(db: Database, actor: Actor, month: date, today: date) -> None:
         day = st.date_input("Ngày", today, format="DD/MM/YYYY")
         if st.form_submit_button("Ghi nhận"):
             attempt(docs.mark_delivered, db, actor, picked, channel, day, today, success="Đã ghi nhận.")
+
+
+def month_checklist(steps: list) -> None:
+    """A month's checklist (chibo.checklist.month_checklist): each step, its day, its state, who did it when."""
+    from chibo import checklist
+    table(checklist.table(steps), {"step": "Bước", "due": "Hạn", "state": "Tình trạng", "done": "Đã làm"},
+          "Chưa có bước nào.", dates=("due",))
+
+
+def reminders(steps: list, today: date) -> None:
+    """The committee's reminder on its first screen: the steps due within days, or late."""
+    from chibo import checklist
+    if steps:
+        st.warning("**Việc chi ủy cần làm trong tháng**\n\n"
+                   + "\n".join(f"- {checklist.reminder_text(step, today)}" for step in steps))
 
 
 def chart(build, frame: pd.DataFrame, *args) -> None:

@@ -27,8 +27,11 @@ SECTIONS = agenda.SECTIONS
 
 
 def move(step: int) -> None:
-    """Button callback: runs before the rerun, so the new section shows at once."""
+    """Button callback: runs before the rerun, so the new section shows at once. The secretary's move during the
+    meeting also records when the item began (meetings.record_item_start)."""
     st.session_state["display_section"] = min(max(st.session_state["display_section"] + step, 0), len(SECTIONS) - 1)
+    if actor.can("run_meeting"):
+        meetings.record_item_start(db, actor, meeting["id"], SECTIONS[st.session_state["display_section"]][0], ui.now())
 
 
 index = st.session_state.setdefault("display_section", 0)
@@ -43,7 +46,8 @@ middle.markdown(f"<div style='text-align:center'>Sinh hoạt chi bộ ngày {vn_
 @st.fragment(run_every=refresh)
 def display() -> None:
     """What refreshes by itself: one block per agenda item, made once per write (chibo.agenda)."""
-    st.html(agenda.section_html(db, ui.today(), st.session_state["display_section"], refresh))
+    st.html(agenda.clock_html(meetings.clock(db, meeting["id"], ui.now()))
+            + agenda.section_html(db, ui.today(), st.session_state["display_section"], refresh))
 
 
 display()
@@ -53,6 +57,14 @@ if actor.can("run_meeting"):
     with secretary:
         st.toggle("Chế độ toàn màn hình (ẩn thanh bên)", key="display_fullscreen")
         if secretary.open:  # the roll call and forms run only when the secretary opens them
+            timer = meetings.clock(db, meeting["id"], ui.now())
+            if timer["today"] and timer["starts_at"] is None and st.button("▶ Bắt đầu sinh hoạt (tính giờ)"):
+                ui.attempt(meetings.start_meeting, db, actor, meeting["id"], ui.now(), success="Đã bắt đầu tính giờ.")
+            if timer["running"] and st.button("■ Kết thúc sinh hoạt"):
+                ui.attempt(meetings.end_meeting, db, actor, meeting["id"], ui.now(), success="Đã ghi giờ kết thúc.")
+            for item in meetings.item_times(db, meeting["id"], ui.now()):
+                took = f" — {item['minutes']} phút" if item["minutes"] is not None else ""
+                st.caption(f"{item['started_at']:%H:%M} {item['title']}{took}")
             if st.button("Điểm danh: tất cả có mặt", disabled=meetings.attendance_summary(db, meeting["id"])["total"] > 0):
                 ui.attempt(meetings.mark_all_present, db, actor, meeting["id"], success="Đã điểm danh; hãy sửa người vắng.")
             opened_roll = ui.edit(f"roll_{meeting['id']}", lambda: meetings.roll_form(db, actor, meeting["id"]))

@@ -3,7 +3,7 @@ and the term review."""
 
 import streamlit as st
 
-from chibo import cell, documents, evaluations, meetings, members, targets, ui
+from chibo import cell, charts, checklist, documents, evaluations, meetings, members, targets, ui
 from chibo.labels import CONCLUSIONS, FIELDS, TASK_STATUSES, vn_number
 
 db = ui.database()
@@ -99,7 +99,8 @@ if quality_tab.open:
             given = ui.edit(f"scores_{meeting_id}", lambda: meetings.scores_form(db, meeting_id))
             measured = meetings.measured_quality(db, meeting_id)
             with st.form("scores"):
-                st.caption("Các tiêu chí đo được từ số liệu (giờ sinh hoạt, điểm danh, ngày đăng Sổ tay và gửi Đảng ủy) "
+                st.caption("Các tiêu chí đo được từ số liệu (giờ sinh hoạt, điểm danh, thông báo và tài liệu đăng trước "
+                           "buổi sinh hoạt, ngày đăng Sổ tay và gửi Đảng ủy) "
                            "được gợi ý sẵn điểm khi chưa chấm; Chi ủy vẫn chấm lại được.")
                 points = {}
                 for name, maximum in criteria.items():
@@ -131,6 +132,15 @@ if term_tab.open:
             ui.table(course.assign(period=course["period"].map(
                 lambda p: f"Quý {(p.month - 1) // 3 + 1}/{p.year}" if grain == "quarter" else str(p.year))),
                 {"period": "Kỳ", "value": "Giá trị", "value_text": "Kết quả định tính"}, "Chưa có số liệu.")
+        st.markdown("**Các bước công việc mỗi tháng** — đúng hạn, trễ hạn (hoặc sinh hoạt chưa đủ thời gian), bỏ sót; "
+                    "căn cứ cho đánh giá nhiệm kỳ và xếp loại chất lượng chi bộ.")
+        steps_history = checklist.history(db, today)
+        if steps_history.empty:
+            st.info("Chưa có tháng nào trong nhiệm kỳ để tổng hợp.")
+        else:
+            ui.chart(charts.checklist_history, steps_history, tuple(checklist.HISTORY_BUCKETS.items()))
+            ui.table(steps_history.assign(month=steps_history["month"].map(ui.month_label)),
+                     {"month": "Tháng", **checklist.HISTORY_BUCKETS, "off": "Không áp dụng"}, "")
         year = st.number_input("Năm xếp loại", 2000, 2100, today.year - 1)
         rated = evaluations.ratings_with_evidence(db, actor, int(year), today)
         ui.table(rated, {"full_name": "Đảng viên", "score": "Điểm", "band": "Xếp loại", "tasks": "Nhiệm vụ chủ trì",

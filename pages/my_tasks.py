@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from chibo import members, tasks, ui
+from chibo import calendar_ics, members, tasks, ui
 
 db = ui.database()
 actor = ui.actor()
@@ -15,6 +15,12 @@ if actor.member_id is None:
     st.stop()
 name = members.member_choices(db, active_only=False).get(actor.member_id, "")
 st.caption(f"Đồng chí {ui.plain(name)} · các nhiệm vụ chủ trì hoặc phối hợp chưa kết thúc")
+now = ui.now()
+st.download_button("📅 Thêm vào lịch", lambda: calendar_ics.member_calendar(db, actor, actor.member_id, today, now),
+                   calendar_ics.file_name(actor.member_id), mime=calendar_ics.MIME, key="my_calendar",
+                   help="Tệp lịch .ics với hạn các nhiệm vụ của đồng chí và các buổi sinh hoạt chi bộ: mở trên điện "
+                        "thoại hoặc nhập vào Google Calendar, Outlook để được nhắc trước một ngày. Tải lại sau khi có "
+                        "việc mới: lịch cập nhật, không nhân đôi.")
 mine = tasks.my_tasks(db, actor.member_id, today)
 if mine.empty:
     st.success("Đồng chí không có nhiệm vụ nào đang mở.")

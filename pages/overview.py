@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from chibo import charts, dashboard, ui
+from chibo import charts, checklist, dashboard, ui
 from chibo.labels import FIELDS, vn_date, vn_number
 
 db = ui.database()
@@ -12,6 +12,12 @@ ui.show_success()
 figures = dashboard.tiles(db, today)
 st.title("Tổng quan")
 st.caption(f"Hôm nay {vn_date(today)} · {ui.month_label(figures['month'])}")
+ui.reminders(checklist.reminders(db, actor, today), today)  # empty for members and the projector
+if checklist.sees_checklist(actor):
+    steps_box = ui.expander(f"Các bước công việc {ui.month_label(figures['month']).lower()}", key="overview_steps")
+    if steps_box.open:
+        with steps_box:
+            ui.month_checklist(checklist.month_checklist(db, figures["month"], today))
 
 done, progress, overdue, attainment, attendance = st.columns(5)
 done.metric("Nhiệm vụ đã hoàn thành", f"{figures['done']}/{figures['tasks']}")

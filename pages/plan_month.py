@@ -4,8 +4,8 @@
 import pandas as pd
 import streamlit as st
 
-from chibo import documents, meetings, months, plans, ui
-from chibo.labels import BASE_KINDS, CHANNELS, FIELDS
+from chibo import calendar_ics, checklist, documents, meetings, months, plans, ui
+from chibo.labels import BASE_KINDS, CHANNELS, FIELDS, MONTH_STEPS
 
 db = ui.database()
 actor = ui.actor()
@@ -50,8 +50,9 @@ done_part, stages = documents.lifecycle_stage(doc)
 st.progress(done_part, text=" → ".join(f"**{label}**" if current else label for label, current in stages))
 steps = documents.next_steps(doc, actor)  # what this user may do with this document now
 
-bases_tab, tasks_tab, adopt_tab, wording_tab, export_tab = ui.tabs(
-    ["Căn cứ", "Phương hướng, nhiệm vụ", "Thông qua", "Lời văn", "Xuất văn bản"], key="plan_month_tab")
+bases_tab, tasks_tab, adopt_tab, wording_tab, export_tab, steps_tab = ui.tabs(
+    ["Căn cứ", "Phương hướng, nhiệm vụ", "Thông qua", "Lời văn", "Xuất văn bản", "Các bước trong tháng"],
+    key="plan_month_tab")
 if bases_tab.open:
     with bases_tab:
         opened_bases = ui.edit(f"bases_{doc.id}", lambda: plans.bases_form(db, doc.id))
@@ -186,3 +187,27 @@ if export_tab.open:
                                 ("minutes", "biên bản sinh hoạt")):
                 ui.document_downloads(db, actor, kind, doc.id, today, label)
             ui.upload_pack(db, actor, month, today)
+
+if steps_tab.open:
+    with steps_tab:
+        st.caption("Mỗi bước có hạn tính từ ngày sinh hoạt của chi bộ và các quy định trong Cài đặt → «Ngưỡng và thang "
+                   "điểm». Bước «Dự thảo» và «Chi ủy thống nhất» tự ghi nhận theo nghị quyết; buổi sinh hoạt, việc gửi "
+                   "văn bản và chốt tháng theo dữ liệu của các trang khác.")
+        ui.month_checklist(checklist.month_checklist(db, month, today))
+        if can_edit:
+            with st.form("mark_step"):
+                st.markdown("**Ghi nhận một bước đã làm** — ghi lại để sửa ngày đã ghi.")
+                left, right = st.columns(2)
+                step = left.selectbox("Bước", checklist.MARKED, format_func=MONTH_STEPS.get)
+                day = right.date_input("Ngày thực hiện", today, format="DD/MM/YYYY")
+                if st.form_submit_button("Ghi nhận"):
+                    ui.attempt(checklist.mark_done, db, actor, month, step, day, today, success="Đã ghi nhận.")
+            held = meetings.meeting_for_month(db, month)
+            if held and not meetings.thematic_same_day(db, meetings.get(db, held)["held_on"]):
+                if st.button("Buổi này có sinh hoạt chuyên đề (thời gian tối thiểu dài hơn)"):
+                    ui.attempt(meetings.create_meeting, db, actor, meetings.get(db, held)["held_on"], "chuyen_de",
+                               meetings.get(db, held)["place"], success="Đã ghi sinh hoạt chuyên đề cùng buổi.")
+            now = ui.now()
+            st.download_button("📅 Tải lịch chi bộ (.ics) — sinh hoạt, họp chi ủy, hạn các bước",
+                               lambda: calendar_ics.cell_calendar(db, actor, today, now),
+                               calendar_ics.file_name(), mime=calendar_ics.MIME, key="cell_calendar")

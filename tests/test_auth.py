@@ -6,7 +6,9 @@ import pytest
 from chibo import (
     auth,
     backup,
+    calendar_ics,
     cell,
+    checklist,
     dashboard,
     demo,
     docs,
@@ -149,6 +151,17 @@ WRITES = {
     "meetings.record_times": ("run_meeting", lambda db, a: meetings.record_times(db, a, -1, "14:00", "16:00")),
     "meetings.set_presenters": ("run_meeting", lambda db, a: meetings.set_presenters(db, a, -1, {"ket_qua": None})),
     "meetings.mark_all_present": ("run_meeting", lambda db, a: meetings.mark_all_present(db, a, -1)),
+    "meetings.start_meeting": ("run_meeting", lambda db, a: meetings.start_meeting(db, a, -1, datetime(2026, 11, 21, 14))),
+    "meetings.record_item_start": ("run_meeting", lambda db, a: meetings.record_item_start(
+        db, a, -1, "ket_qua", datetime(2026, 11, 21, 14))),
+    "meetings.end_meeting": ("run_meeting", lambda db, a: meetings.end_meeting(db, a, -1, datetime(2026, 11, 21, 16))),
+    "meetings.save_meeting_rules": ("settings", lambda db, a: meetings.save_meeting_rules(db, a, {"min_minutes": 100})),
+    "checklist.mark_done": ("edit_plans", lambda db, a: checklist.mark_done(db, a, date(2026, 12, 1), "notice",
+                                                                           TODAY, TODAY)),
+    "calendar_ics.cell_calendar": ("edit_plans", lambda db, a: calendar_ics.cell_calendar(
+        db, a, TODAY, datetime(2026, 11, 21, 9))),
+    "calendar_ics.member_calendar": ("edit_tasks", lambda db, a: calendar_ics.member_calendar(  # another's: committee
+        db, a, 1, TODAY, datetime(2026, 11, 21, 9))),
     "meetings.save_scores": ("edit_evaluations", lambda db, a: meetings.save_scores(db, a, -1, {})),
     "meetings.save_rubric": ("settings", lambda db, a: meetings.save_rubric(db, a, meetings.DEFAULT_RUBRIC)),
     "evaluations.save": ("edit_evaluations", lambda db, a: evaluations.save(db, a, date(2026, 11, 1))),
@@ -192,7 +205,8 @@ def test_every_write_function_checks_the_acting_role(demo_db, role, name):
 
 
 def test_the_matrix_covers_every_function_that_checks_a_permission():
-    modules = [auth, backup, cell, dashboard, demo, docs, evaluations, meetings, members, plans, program, queries, targets, tasks]
+    modules = [auth, backup, calendar_ics, cell, checklist, dashboard, demo, docs, evaluations, meetings, members, plans,
+               program, queries, targets, tasks]
     readers = {"queries.run_sql", "queries.ask", "auth.list_users", "docs.rewordable"}  # tests/test_privacy.py
     guarded = {f"{module.__name__.split('.')[-1]}.{name}"
                for module in modules for name, func in inspect.getmembers(module, inspect.isfunction)

@@ -19,7 +19,7 @@ from tests.conftest import TODAY
 from tests.test_backup import content
 
 ROOT = Path(__file__).resolve().parent.parent
-COMMANDS = ["demo", "users", "backup", "restore", "export", "query", "check", "bench"]
+COMMANDS = ["demo", "users", "backup", "restore", "export", "query", "calendar", "check", "bench"]
 
 
 @dataclass

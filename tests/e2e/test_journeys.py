@@ -248,3 +248,27 @@ def test_markup_typed_into_a_units_plan_shows_as_text_in_the_browser(plan_with_m
         assert p.locator("[data-testid='stMarkdownContainer'] b", has_text="đậm").count() == 0
         assert p.locator(".stMarkdownColoredText").count() == 0
         assert not fetched
+
+
+def test_a_member_adds_their_deadlines_to_their_phones_calendar(seeded, server, browser):
+    import icalendar
+    page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    journey = Journey(page, "calendar")
+    with journey.step("đảng viên mở Việc của tôi") as p:
+        login(p, server["url"], "dangvien")
+        open_page(p, "Việc của tôi")
+        see(p, "Nhiệm vụ đang mở")
+    with journey.step("tải lịch (.ics)") as p:
+        with p.expect_download(timeout=TIMEOUT) as info:
+            p.get_by_role("button", name="📅 Thêm vào lịch").click()
+        assert info.value.suggested_filename.startswith("lich-viec-cua-toi-")
+        calendar = icalendar.Calendar.from_ical(open(info.value.path(), "rb").read())
+    with journey.step("lịch có hạn các việc của đồng chí và buổi sinh hoạt tới") as p:
+        found = {str(e["uid"]).split("@")[0]: str(e["summary"]) for e in calendar.walk("VEVENT")}
+        deadlines = [summary.removeprefix("Hạn nhiệm vụ: ") for uid, summary in found.items()
+                     if uid.startswith("nhiem-vu-")]
+        assert deadlines and "sinh-hoat-2026-12" in found
+        assert not any(uid.startswith("buoc-") for uid in found)  # the committee's checklist is not a member's
+        p.get_by_label("Mở nhiệm vụ").first.click()
+        listed = p.get_by_role("option").all_inner_texts()
+        assert all(any(listed_one.startswith(title) for listed_one in listed) for title in deadlines), (deadlines, listed)

@@ -1,0 +1,91 @@
+"""The meeting display's clock (chibo.meetings): the secretary starts the meeting, each agenda item's start is
+recorded as the display moves on, the end closes it; the clock's figures, and the rubric's duration from them.
+`now` is always passed in: no test reads the clock."""
+
+from datetime import date, datetime, time
+
+import pytest
+
+from chibo import agenda, auth, meetings
+from chibo.errors import InputError
+from tests.conftest import TODAY, actor_of
+
+A = auth.SYSTEM
+AT_TWO = datetime.combine(TODAY, time(14, 0, 27))
+
+
+def minutes_later(minutes: int) -> datetime:
+    return datetime.combine(TODAY, time(14 + minutes // 60, minutes % 60, 5))
+
+
+@pytest.fixture
+def meeting_today(fresh_db):
+    return meetings.create_meeting(fresh_db, A, TODAY, place="Phòng họp")
+
+
+def test_the_secretary_starts_the_meeting_and_the_clock_runs_from_it(fresh_db, meeting_today):
+    assert meetings.clock(fresh_db, meeting_today, AT_TWO)["starts_at"] is None
+    meetings.start_meeting(fresh_db, A, meeting_today, AT_TWO)
+    assert meetings.get(fresh_db, meeting_today)["starts_at"] == time(14, 0)  # to the minute, as the minutes say it
+    assert meetings.clock(fresh_db, meeting_today, minutes_later(47)) == {
+        "starts_at": time(14, 0), "ends_at": None, "elapsed": 47, "running": True, "minimum": 90, "today": True}
+    with pytest.raises(InputError, match="đã bắt đầu lúc 14:00"):
+        meetings.start_meeting(fresh_db, A, meeting_today, minutes_later(5))
+
+
+def test_each_item_keeps_the_time_it_was_first_reached_and_the_end_closes_the_meeting(fresh_db, meeting_today):
+    meetings.start_meeting(fresh_db, A, meeting_today, AT_TWO)
+    assert meetings.record_item_start(fresh_db, A, meeting_today, "ket_qua", minutes_later(12))
+    assert meetings.record_item_start(fresh_db, A, meeting_today, "chi_tieu", minutes_later(40))
+    assert not meetings.record_item_start(fresh_db, A, meeting_today, "ket_qua", minutes_later(45))  # back: kept
+    meetings.end_meeting(fresh_db, A, meeting_today, minutes_later(95))
+    times = meetings.item_times(fresh_db, meeting_today, minutes_later(200))
+    assert [(t["item"], f"{t['started_at']:%H:%M}", t["minutes"]) for t in times] == [
+        ("khai_mac", "14:00", 12), ("ket_qua", "14:12", 28), ("chi_tieu", "14:40", 55)]
+    clock = meetings.clock(fresh_db, meeting_today, minutes_later(200))
+    assert (clock["ends_at"], clock["elapsed"], clock["running"]) == (time(15, 35), 95, False)
+    assert meetings.measured_quality(fresh_db, meeting_today)["Thời gian"] == (5.0, "Sinh hoạt 95 phút (tối thiểu "
+                                                                                     "90 phút).")
+    assert not meetings.record_item_start(fresh_db, A, meeting_today, "bieu_quyet", minutes_later(201))  # ended
+
+
+def test_the_clock_runs_only_on_the_meetings_day(fresh_db, meeting_today):
+    tomorrow = datetime(2026, 11, 22, 14, 0)
+    with pytest.raises(InputError, match="Buổi sinh hoạt này ngày 21/11/2026; chỉ tính giờ vào đúng ngày họp"):
+        meetings.start_meeting(fresh_db, A, meeting_today, tomorrow)
+    assert not meetings.record_item_start(fresh_db, A, meeting_today, "ket_qua", AT_TWO)  # not started: a page turn
+    with pytest.raises(InputError, match="chưa bắt đầu tính giờ"):
+        meetings.end_meeting(fresh_db, A, meeting_today, AT_TWO)
+    assert fresh_db.scalar("SELECT count(*) FROM meeting_items") == 0
+
+
+def test_only_who_runs_the_meeting_moves_its_clock(fresh_db, meeting_today):
+    from chibo.errors import PermissionDenied
+    for role in ("dang_vien", "trinh_chieu"):
+        with pytest.raises(PermissionDenied):
+            meetings.start_meeting(fresh_db, actor_of(role), meeting_today, AT_TWO)
+    meetings.start_meeting(fresh_db, actor_of("chi_uy"), meeting_today, AT_TWO)
+    assert fresh_db.scalar("SELECT count(*) FROM audit_log WHERE action = 'bắt đầu sinh hoạt'") == 1
+
+
+def test_a_thematic_meeting_in_the_same_session_raises_the_minimum(fresh_db, meeting_today):
+    assert meetings.clock(fresh_db, meeting_today, AT_TWO)["minimum"] == 90
+    meetings.create_meeting(fresh_db, A, TODAY, kind="chuyen_de")
+    assert meetings.clock(fresh_db, meeting_today, AT_TWO)["minimum"] == 120
+
+
+def test_the_display_shows_start_minutes_held_and_the_minimum_red_while_short():
+    running = {"starts_at": time(14, 0), "ends_at": None, "elapsed": 47, "running": True, "minimum": 90}
+    assert agenda.clock_html(running) == ("<div class='chibo-agenda'><p class='clock short'>🕑 Bắt đầu 14:00 · đã sinh "
+                                          "hoạt <strong>47 phút</strong> · tối thiểu 90 phút</p></div>")
+    ended = running | {"ends_at": time(16, 5), "elapsed": 125, "running": False}
+    assert agenda.clock_html(ended) == ("<div class='chibo-agenda'><p class='clock'>🕑 Bắt đầu 14:00 · sinh hoạt "
+                                        "<strong>125 phút</strong> · kết thúc 16:05 · tối thiểu 90 phút</p></div>")
+    waiting = running | {"starts_at": None, "elapsed": None}
+    assert "Chưa bắt đầu tính giờ · tối thiểu 90 phút" in agenda.clock_html(waiting)
+
+
+def test_the_demo_meeting_held_weeks_ago_shows_its_recorded_length(demo_db):
+    meeting_id = meetings.meeting_for_month(demo_db, date(2026, 11, 1))
+    clock = meetings.clock(demo_db, meeting_id, datetime.combine(TODAY, time(9, 0)))
+    assert (clock["elapsed"], clock["running"], clock["today"]) == (125, False, False)
