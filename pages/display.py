@@ -103,7 +103,7 @@ if actor.can("run_meeting"):
                 named = meetings.presenters(db, meeting["id"])
                 presenters = {item: st.selectbox(label, list(speakers), format_func=speakers.get,
                                                  key=facts.widget(f"presenter_{item}"),
-                                                 index=list(speakers).index(named[item]) if named.get(item) in speakers
+                                                 index=list(speakers).index(named.get(item)) if named.get(item) in speakers
                                                  else 0)
                               for item, label in meetings.PRESENTED_ITEMS.items()}
                 conclusion = st.text_area("Kết luận của đồng chí chủ trì", facts.values["conclusion"], height=80,
