@@ -64,6 +64,12 @@ def sign_out(message: str | None = None) -> None:
         st.session_state["flash"] = message
 
 
+def client_address() -> str | None:
+    """The address the browser connects from, as the server sees it (None on the server machine itself):
+    sign-in failures are counted per address."""
+    return st.context.ip_address
+
+
 def current_actor(db: Database) -> Actor | None:
     """The actor of this browser session; None after logout, idle timeout or a disabled account."""
     user_id = st.session_state.get("user_id")

@@ -103,13 +103,16 @@ def test_users_are_managed_with_passwords_from_standard_input(chibo, tmp_path):
     weak = chibo("users", "add", "dv", "--role", "dang_vien", "--db", path, stdin="123\n")
     assert (weak.code, weak.err) == (2, "Lỗi: Mật khẩu phải có ít nhất 8 ký tự.\n")
     assert "dv " not in chibo("users", "list", "--db", path).out
-    assert chibo("users", "disable", "bithu", "--db", path).out == "Đã khóa tài khoản bithu.\n"
+    assert chibo("users", "add", "dv", "--role", "dang_vien", "--db", path, stdin="mat-khau-dv\n").code == 0
+    assert chibo("users", "disable", "dv", "--db", path).out == "Đã khóa tài khoản dv.\n"
     assert "đã khóa" in chibo("users", "list", "--db", path).out
-    assert chibo("users", "set-password", "bithu", "--db", path, stdin="mat-khau-moi-dai\n").code == 0
-    assert chibo("users", "enable", "bithu", "--db", path).code == 0
+    assert chibo("users", "set-password", "dv", "--db", path, stdin="mat-khau-moi-dai\n").code == 0
+    assert chibo("users", "enable", "dv", "--db", path).code == 0
     db = opened(path)
-    assert auth.authenticate(db, "bithu", "mat-khau-moi-dai", sleep=lambda s: None).username == "bithu"
+    assert auth.authenticate(db, "dv", "mat-khau-moi-dai", sleep=lambda s: None).username == "dv"
     db.close()
+    last = chibo("users", "disable", "bithu", "--db", path)
+    assert (last.code, last.err) == (2, f"Lỗi: {auth.LAST_ADMIN.format('bithu')}\n")
 
 
 def test_a_backup_restored_elsewhere_holds_the_same_cell(chibo, demo_file, tmp_path):
