@@ -70,8 +70,9 @@ def client_address() -> str | None:
     return st.context.ip_address
 
 
-def current_actor(db: Database) -> Actor | None:
-    """The actor of this browser session; None after logout, idle timeout or a disabled account."""
+def current_actor(db: Database, activity: bool = True) -> Actor | None:
+    """The actor of this browser session; None after logout, idle timeout or a disabled account.
+    `activity`: this run is the person's doing (a click), which keeps the session alive."""
     user_id = st.session_state.get("user_id")
     if user_id is None:
         return None
@@ -83,8 +84,19 @@ def current_actor(db: Database) -> Actor | None:
     if actor is None:
         sign_out("Tài khoản đã bị vô hiệu hóa.")
         return None
-    st.session_state["last_seen"] = time.time()
+    if activity:
+        st.session_state["last_seen"] = time.time()
     return actor
+
+
+def still_signed_in(db: Database) -> Actor:
+    """For what refreshes by itself (the meeting display): every refresh checks the session as a click does
+    (idle time, an account disabled meanwhile), but a refresh is nobody's activity, so a screen left alone
+    still ends after the idle time. An ended session reruns the whole app, which shows the sign-in page."""
+    found = current_actor(db, activity=False)
+    if found is None:
+        st.rerun(scope="app")
+    return found
 
 
 def actor() -> Actor:

@@ -1,5 +1,6 @@
 """Every page, run server-side with AppTest on the demo database."""
 
+import functools
 import re
 import shutil
 import time
@@ -279,6 +280,49 @@ def test_a_change_made_elsewhere_shows_on_the_next_refresh(demo_app, tmp_path, t
     at.run()
     assert present_on_display(at) == before - 1
     assert "Đi công tác" in shown_on_display(at)
+
+
+def refresh_display(at: AppTest) -> AppTest:
+    """The display's self-refresh as the browser asks for it: its fragment rerun alone, not the page
+    (AppTest has no public way to ask; the bench does the same, chibo.bench._fragment_runner)."""
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.testing.v1 import local_script_runner
+    plain_rerun, plain_init = local_script_runner.RerunData, PagesManager.__init__
+
+    def served_pages(manager, *args, **kwargs):
+        # AppTest forgets, on each run, that the router uses st.navigation, and a run of the fragment alone
+        # never tells it; the server learns it once for good. Without this, the full rerun an ended session
+        # asks for would run pages/display.py as a page of its own instead of the router.
+        plain_init(manager, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+    local_script_runner.RerunData = functools.partial(
+        plain_rerun, fragment_id_queue=list(at._fragment_storage._fragments), is_fragment_scoped_rerun=True,
+        is_auto_rerun=True)
+    PagesManager.__init__ = served_pages
+    try:
+        return at.run()
+    finally:
+        local_script_runner.RerunData, PagesManager.__init__ = plain_rerun, plain_init
+
+
+def test_the_display_refresh_stops_showing_data_once_the_account_is_disabled(demo_app, tmp_path):
+    at = signed_in(demo_app["trinh_chieu"]).run()
+    assert "Khai mạc" in shown_on_display(refresh_display(at))
+    auth.set_active(ui._database(str(tmp_path / "app.duckdb")), auth.SYSTEM, "maychieu", False)
+    refresh_display(at)
+    assert not shown_on_display(at) and at.title[0].value == "Đăng nhập chibo"
+    assert "vô hiệu hóa" in at.info[0].value
+
+
+def test_the_display_refresh_ends_an_idle_session_and_does_not_count_as_activity(demo_app):
+    at = signed_in(demo_app["trinh_chieu"]).run()
+    at.session_state["last_seen"] = time.time() - 50 * 60  # idle for 50 of the 60 minutes
+    assert "Khai mạc" in shown_on_display(refresh_display(at))
+    assert time.time() - at.session_state["last_seen"] > 49 * 60  # the refresh left it idle
+    at.session_state["last_seen"] = time.time() - 61 * 60
+    refresh_display(at)
+    assert not shown_on_display(at) and at.title[0].value == "Đăng nhập chibo"
+    assert "hết hạn" in at.info[0].value
 
 
 def test_text_people_typed_cannot_inject_markup_into_the_display(demo_app, tmp_path, today):
