@@ -37,7 +37,7 @@ def _check_password(password: str, role: str) -> str:
     return password
 
 
-def _check_username(username: str) -> str:
+def check_username(username: str) -> str:
     name = validate.text(username, "Tên đăng nhập", max_len=40).lower()
     if not all(ch.isascii() and (ch.isalnum() or ch in "._-") for ch in name):
         raise InputError("Tên đăng nhập chỉ gồm chữ không dấu, số và các dấu . _ -")
@@ -65,7 +65,7 @@ def _insert_user(cur, actor, username, password, role, display_name, member_id) 
 def add_user(db: Database, actor: Actor, username: str, password: str, role: str,
              display_name: str = "", member_id: int | None = None) -> int:
     require(actor, "manage_users")
-    username = _check_username(username)
+    username = check_username(username)
     role = validate.choice(role, ROLES, "Vai trò")
     display_name = validate.text(display_name, "Tên hiển thị", required=False)
     _check_password(password, role)
@@ -74,7 +74,7 @@ def add_user(db: Database, actor: Actor, username: str, password: str, role: str
 
 def create_first_admin(db: Database, username: str, password: str, display_name: str = "") -> Actor:
     """Only while no account exists: the first start asks for the administrator."""
-    username = _check_username(username)
+    username = check_username(username)
     display_name = validate.text(display_name, "Tên hiển thị", required=False)
     _check_password(password, "quan_tri")
 
@@ -120,10 +120,23 @@ def set_password(db: Database, actor: Actor, username: str, password: str) -> No
     if actor.username != username:
         require(actor, "manage_users")
     role = db.scalar("SELECT role FROM users WHERE username = ?", [username]) or "quan_tri"
-    _check_password(password, role)
+    set_password_hash(db, actor, username, new_password_hash(password, role))
+
+
+def new_password_hash(password: str, role: str = "quan_tri") -> str:
+    """The stored form of a new password, once it is long and varied enough for the role."""
+    return _hasher.hash(_check_password(password, role))
+
+
+def set_password_hash(db: Database, actor: Actor, username: str, password_hash: str) -> None:
+    """Store a password already hashed (new_password_hash); it also lifts the lock after failed sign-ins."""
+    if actor.username != username:
+        require(actor, "manage_users")
+    if not password_hash.startswith("$argon2id$"):
+        raise InputError("Mật khẩu mới không hợp lệ.")
     _update_user(db, actor, username, "đổi mật khẩu",
                  "password_hash = ?, failed_logins = 0, locked_until = NULL",
-                 [_hasher.hash(password)], {"password": "(đã đổi)"})
+                 [password_hash], {"password": "(đã đổi)"})
 
 
 def set_active(db: Database, actor: Actor, username: str, active: bool) -> None:
@@ -204,13 +217,22 @@ class Lockout:
                 if count.failures < count.limit:
                     count.locked_until = None
 
-    def clear(self) -> None:
+    def forget(self, db_key: str) -> None:
+        """Every count kept for one database's sign-in."""
         with self._lock:
-            self._items.clear()
+            for key in [k for k in self._items if k[0] == db_key]:
+                del self._items[key]
 
 
 _UNKNOWN_NAMES = Lockout()
 _ADDRESSES = Lockout()
+
+
+def forget_failures(db: Database) -> None:
+    """Lift the blocks on client addresses (and the counts of unknown names): an administrator who set a
+    password from the server's command line may have been blocked at their own machine."""
+    _UNKNOWN_NAMES.forget(str(db.path))
+    _ADDRESSES.forget(str(db.path))
 
 
 @dataclass

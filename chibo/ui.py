@@ -11,7 +11,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from chibo import auth, backup, config, kept, labels
+from chibo import auth, backup, config, kept, labels, resets
 from chibo.db import Database
 from chibo.errors import ConfigError, DatabaseInUse, InputError
 from chibo.permissions import Actor
@@ -44,6 +44,7 @@ def database() -> Database:
     if not st.session_state.get("backup_checked"):
         st.session_state["backup_checked"] = True
         backup.daily_backup(db, cfg, today())
+    resets.apply_pending(db)  # a password set from the command line while the app holds the file
     return db
 
 

@@ -10,7 +10,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from chibo import auth, meetings, members, tasks, ui
+from chibo import auth, meetings, members, resets, tasks, ui
 from chibo.db import Database
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -132,6 +132,15 @@ def test_a_wrong_password_is_refused_on_the_login_screen(demo_app):
     at.button[0].click().run()
     assert not at.error and at.session_state["user_id"] == demo_app["quan_tri"]
     assert signed_in(at.session_state["user_id"]).run().title[0].value == "Tổng quan"
+
+
+def test_a_password_set_from_the_command_line_works_on_the_sign_in_page_at_once(demo_app, tmp_path):
+    resets.request(tmp_path / "app.duckdb", "quantri", "mat-khau-tu-dong-lenh")  # what the CLI leaves
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.text_input[0].input("quantri")
+    at.text_input[1].input("mat-khau-tu-dong-lenh")
+    at.button[0].click().run()
+    assert not at.error and at.session_state["user_id"] == demo_app["quan_tri"]
 
 
 def test_an_idle_session_ends(demo_app):

@@ -205,6 +205,8 @@ def _resolution(db):
 WRITES = {
     "auth.add_user": ("manage_users", lambda db, a: auth.add_user(db, a, "moi01", "mat-khau-dai-10", "dang_vien")),
     "auth.set_password": ("manage_users", lambda db, a: auth.set_password(db, a, "he_thong_x", "mat-khau-dai-10")),
+    "auth.set_password_hash": ("manage_users", lambda db, a: auth.set_password_hash(
+        db, a, "he_thong_x", auth.new_password_hash("mat-khau-dai-10"))),
     "auth.set_active": ("manage_users", lambda db, a: auth.set_active(db, a, "nobody", True)),
     "auth.set_role": ("manage_users", lambda db, a: auth.set_role(db, a, "nobody", "chi_uy", None)),
     "cell.save_profile": ("settings", lambda db, a: cell.save_profile(db, a, "Chi bộ A", "Đảng bộ B", "Đảng ủy B", "B")),

@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from chibo import auth, cli, documents, queries
+from chibo import auth, cli, documents, queries, resets
 from chibo.db import Database, latest_version
+from chibo.errors import InputError
 from tests.conftest import TODAY
 from tests.test_backup import content
 
@@ -113,6 +114,45 @@ def test_users_are_managed_with_passwords_from_standard_input(chibo, tmp_path):
     db.close()
     last = chibo("users", "disable", "bithu", "--db", path)
     assert (last.code, last.err) == (2, f"Lỗi: {auth.LAST_ADMIN.format('bithu')}\n")
+
+
+def test_set_password_reaches_the_running_app_and_unlocks_a_locked_out_administrator(chibo, tmp_path):
+    path = tmp_path / "c.duckdb"
+    db = Database(path)
+    auth.add_user(db, auth.SYSTEM, "bithu", "mat-khau-rat-dai", "quan_tri")
+    for _ in range(5):
+        with pytest.raises(InputError):
+            auth.authenticate(db, "bithu", "quen-mat-roi", sleep=lambda s: None, address="10.0.0.3",
+                              max_address_failures=5)
+    db.close()
+    # Another process holds the file, as the running app does: the command cannot open it.
+    holder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys; c = duckdb.connect(sys.argv[1]);"
+                               " print('held', flush=True); sys.stdin.read()", str(path)],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline() == "held\n"
+        ran = chibo("users", "set-password", "bithu", "--db", str(path), stdin="mat-khau-moi-dai\n")
+    finally:
+        holder.communicate("")
+    assert ran.code == 0 and "được gửi cho ứng dụng" in ran.out, ran.err
+    request = resets.folder(path) / "bithu.json"
+    assert "mat-khau-moi-dai" not in request.read_text() and request.stat().st_mode & 0o077 == 0
+    db = Database(path)  # the app's next page run
+    assert resets.apply_pending(db) == ["bithu"] and not request.exists()
+    signed = auth.authenticate(db, "bithu", "mat-khau-moi-dai", address="10.0.0.3", max_address_failures=5)
+    assert signed.username == "bithu"
+    db.close()
+
+
+def test_a_request_someone_else_could_write_is_not_applied(tmp_path):
+    path = tmp_path / "c.duckdb"
+    db = Database(path)
+    auth.add_user(db, auth.SYSTEM, "bithu", "mat-khau-rat-dai", "quan_tri")
+    request = resets.request(path, "bithu", "mat-khau-moi-dai")
+    request.chmod(0o666)
+    assert resets.apply_pending(db) == []
+    assert auth.authenticate(db, "bithu", "mat-khau-rat-dai").username == "bithu"
+    db.close()
 
 
 def test_a_backup_restored_elsewhere_holds_the_same_cell(chibo, demo_file, tmp_path):
