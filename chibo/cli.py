@@ -111,12 +111,13 @@ def cmd_export(args) -> int:
 
 def cmd_query(args) -> int:
     db = _open(args)
-    timeout = args.settings.query_timeout_seconds
+    cfg = args.settings
+    limits = {"today": cfg.today(), "memory_mb": cfg.query_memory_mb, "threads": cfg.query_threads}
     if args.question:
         params = dict(p.split("=", 1) for p in args.param if "=" in p)
-        result = queries.ask(db, SYSTEM, args.question, params, timeout, today=args.settings.today())
+        result = queries.ask(db, SYSTEM, args.question, params, cfg.query_timeout_seconds, **limits)
     elif args.sql:
-        result = queries.run_sql(db, SYSTEM, args.sql, timeout, today=args.settings.today())
+        result = queries.run_sql(db, SYSTEM, args.sql, cfg.query_timeout_seconds, **limits)
     else:
         raise InputError("Cần một câu SQL hoặc --question TÊN. Các câu hỏi: " + ", ".join(queries.QUESTIONS))
     if args.csv:

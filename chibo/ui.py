@@ -139,6 +139,9 @@ def attempt(action: Callable, *args, success: str | None = None, rerun: bool = T
     except InputError as exc:
         st.session_state.pop("success", None)  # an older success must not stand beside this error
         st.error(str(exc))
+        if getattr(exc, "detail", ""):  # the database's own words, for whoever wants them (QueryError)
+            with st.expander("Chi tiết"):
+                st.code(exc.detail, language=None)
         return None
     if success:
         success_later(success)
