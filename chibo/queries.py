@@ -162,15 +162,16 @@ def check_read_only(sql: str) -> str:
     return text
 
 
-_parser = duckdb.connect(":memory:")  # only parses (json_serialize_sql): never sees data
-_parser_lock = threading.Lock()
+# Parses statements (json_serialize_sql) and turns answers into frames; never runs a statement of the box.
+_local = duckdb.connect(":memory:")
+_local_lock = threading.Lock()
 
 
 def _check_names(text: str) -> None:
     """Every table the statement reads is one of the views (or its own WITH), every table function a
     generator, and no function that reports on the server: decided on DuckDB's own parse of the statement."""
-    with _parser_lock:
-        tree = json.loads(_parser.execute("SELECT json_serialize_sql(?)", [text]).fetchone()[0])
+    with _local_lock:
+        tree = json.loads(_local.execute("SELECT json_serialize_sql(?)", [text]).fetchall()[0][0])
     if tree.get("error"):
         raise QueryError("Hộp SQL không hiểu được câu lệnh này; hãy viết nó dưới dạng SELECT … FROM ….",
                          tree.get("error_message", ""))
@@ -268,12 +269,12 @@ def _run(db: Database, as_of: date, sql: str, params: dict, limits: sandbox.Limi
 
 def _frame(rows: bytes) -> pd.DataFrame:
     """The answer as DuckDB itself would hand it to pandas (numbers as numbers, as the box always showed)."""
-    con = duckdb.connect(":memory:")
-    try:
-        con.register("answer", pa.ipc.open_stream(rows).read_all())
-        return con.execute("SELECT * FROM answer").df()
-    finally:
-        con.close()
+    with _local_lock:
+        _local.register("answer", pa.ipc.open_stream(rows).read_all())
+        try:
+            return _local.execute("SELECT * FROM answer").df()
+        finally:
+            _local.unregister("answer")
 
 
 # DuckDB's error, as a sentence a teacher can act on: (error class, pattern of its message, sentence).

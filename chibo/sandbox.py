@@ -145,11 +145,13 @@ def child() -> None:
     import duckdb
     import pyarrow as pa
     incoming, outgoing = sys.stdin.buffer, sys.stdout.buffer
+    con = duckdb.connect(":memory:")  # made, and warmed up, while the child is still a spare
+    con.execute("SELECT coalesce(sum(memory_usage_bytes), 0) FROM duckdb_memory()").fetchall()
     try:
         header = json.loads(_read_frame(incoming))
     except EOFError:
         return  # a spare nobody needed: the server ended
-    con = duckdb.connect(":memory:", config={"threads": header["threads"]})
+    con.execute(f"SET threads = {int(header['threads'])}")
     for name in header["tables"]:
         con.register("incoming", pa.ipc.open_stream(_read_frame(incoming)).read_all())
         con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM incoming')
@@ -163,7 +165,7 @@ def child() -> None:
 def _shut_doors(con, memory_mb: int) -> None:
     """No files, no extensions, no settings that name the server's folders; the memory for the query is on
     top of the data already loaded. Then the configuration is locked."""
-    loaded = con.execute("SELECT coalesce(sum(memory_usage_bytes), 0) FROM duckdb_memory()").fetchone()[0]
+    loaded = con.execute("SELECT coalesce(sum(memory_usage_bytes), 0) FROM duckdb_memory()").fetchall()[0][0]
     for statement in (f"SET memory_limit = '{loaded // 2**20 + memory_mb}MiB'", "SET temp_directory = ''",
                       "SET secret_directory = ''", "SET extension_directory = ''", "SET home_directory = ''",
                       "SET enable_external_access = false", "SET autoinstall_known_extensions = false",
@@ -188,8 +190,8 @@ def _answer(con, header: dict, pa) -> list[bytes]:
     import duckdb
     params = {name: date.fromisoformat(v["date"]) if isinstance(v, dict) else v for name, v in header["params"].items()}
     try:
-        total = con.execute(header["count"], params).fetchone()[0]
-        rows = con.execute(header["rows"], params).to_arrow_table()
+        total = con.execute(header["count"], params).fetchall()[0][0]
+        rows = con.sql(header["rows"], params=params).to_arrow_table()
         if rows.nbytes > RESULT_BYTES:
             return [json.dumps({"error": "ResultTooLarge", "message": f"{rows.nbytes} bytes"}).encode()]
         sink = pa.BufferOutputStream()

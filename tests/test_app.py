@@ -179,6 +179,18 @@ def test_every_tab_runs_only_when_open_and_shows_content(demo_app, page, key):
         assert [tab.label for tab in filled] == [label]  # only the open tab ran
 
 
+def test_a_failed_query_shows_a_vietnamese_sentence_and_keeps_the_original_folded(demo_app):
+    at = signed_in(demo_app["dang_vien"]).run()
+    at.switch_page("pages/queries.py").run()
+    at.session_state["queries_tab"] = "SQL nâng cao"
+    at.run()
+    at.text_area[0].input("SELECT khong_co FROM nhiem_vu -- thử")
+    next(b for b in at.button if b.label == "Chạy").click().run()
+    assert [e.value for e in at.error] == ["Tên cột không đúng: không có cột «khong_co»."]
+    folded = next(e for e in at.expander if e.label == "Chi tiết")
+    assert "Referenced column" in folded.code[0].value
+
+
 def test_a_month_is_chosen_as_year_then_month_so_the_lists_stay_short(demo_app):
     at = signed_in(demo_app["quan_tri"]).run()
     at.switch_page("pages/tasks.py").run()

@@ -205,7 +205,8 @@ def test_query_refuses_to_change_data(chibo, demo_file):
 @pytest.mark.parametrize("args,message", [
     (["export", "resolution", "--id", "999", "--out", "{tmp}/x.docx"], "Lỗi: Chưa có hồ sơ chi bộ.\n"),
     (["restore", "--from", "{tmp}/missing.duckdb"], "Lỗi: Không tìm thấy tệp {tmp}/missing.duckdb.\n"),
-    (["query", "SELECT * FROM khong_co"], "Lỗi: Không có bảng hoặc cột này: Table with name khong_co does not exist!\n"),
+    (["query", "SELECT * FROM khong_co"], f"Lỗi: Không có bảng «khong_co» trong hộp SQL. Các bảng được phép: "
+                                          f"{queries.ALLOWED}.\n"),
 ], ids=["export without a cell", "restore from a missing file", "query of a missing table"])
 def test_a_failure_is_one_line_and_an_exit_code(chibo, tmp_path, args, message):
     ran = chibo(*(a.format(tmp=tmp_path) for a in args), "--db", str(tmp_path / "c.duckdb"))
