@@ -228,7 +228,7 @@ def test_a_failure_reaches_the_shell_as_one_line_never_a_traceback(tmp_path):
     result = subprocess.run([sys.executable, "-m", "chibo", "query", "--db", str(tmp_path / "c.duckdb"),
                              "SELECT * FROM khong_co"], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 2 and result.stdout == ""
-    assert result.stderr.startswith("Lỗi: Không có bảng hoặc cột này: ") and "khong_co" in result.stderr
+    assert result.stderr.startswith("Lỗi: Không có bảng «khong_co» trong hộp SQL.")
     assert "Traceback" not in result.stderr and result.stderr.count("\n") == 1
 
 
