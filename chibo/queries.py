@@ -171,7 +171,11 @@ def _check_names(text: str) -> None:
     """Every table the statement reads is one of the views (or its own WITH), every table function a
     generator, and no function that reports on the server: decided on DuckDB's own parse of the statement."""
     with _local_lock:
-        tree = json.loads(_local.execute("SELECT json_serialize_sql(?)", [text]).fetchall()[0][0])
+        parsed = _local.execute("SELECT json_serialize_sql(?)", [text]).fetchall()[0][0]
+    try:
+        tree = json.loads(parsed)
+    except RecursionError:
+        raise InputError("Câu truy vấn lồng nhau quá sâu; hãy viết gọn lại.") from None
     if tree.get("error"):
         raise QueryError("Hộp SQL không hiểu được câu lệnh này; hãy viết nó dưới dạng SELECT … FROM ….",
                          tree.get("error_message", ""))
@@ -204,15 +208,16 @@ def _check_node(node: dict, own: set[str]) -> None:
                              "(count, sum, avg, lower, …).")
 
 
-def _nodes(value):
-    """Every object of DuckDB's parse tree, depth first."""
-    if isinstance(value, dict):
-        yield value
-        for child in value.values():
-            yield from _nodes(child)
-    elif isinstance(value, list):
-        for child in value:
-            yield from _nodes(child)
+def _nodes(tree):
+    """Every object of DuckDB's parse tree (without recursion: a statement may nest deep)."""
+    pending = [tree]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, dict):
+            yield value
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
 
 
 def body(text: str) -> str:

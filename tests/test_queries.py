@@ -123,6 +123,11 @@ def test_database_errors_become_vietnamese_sentences_with_the_original_kept(demo
     assert str(refused.value) == sentence and original in refused.value.detail
 
 
+def test_a_deeply_nested_statement_is_refused_in_a_sentence(demo_db):
+    with pytest.raises(InputError, match="lồng nhau quá sâu"):
+        queries.run_sql(demo_db, MEMBER, "SELECT " + "abs(" * 800 + "1" + ")" * 800, today=TODAY)
+
+
 def test_syntax_errors_and_unknown_columns_get_plain_messages(demo_db):
     with pytest.raises(InputError, match="sai cú pháp"):
         queries.run_sql(demo_db, A, "SELEC * FROM nhiem_vu", today=TODAY)
