@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import threading
 import time
+from collections import OrderedDict
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import pandas as pd
@@ -34,7 +37,7 @@ def _check_password(password: str, role: str) -> str:
     return password
 
 
-def _check_username(username: str) -> str:
+def check_username(username: str) -> str:
     name = validate.text(username, "Tên đăng nhập", max_len=40).lower()
     if not all(ch.isascii() and (ch.isalnum() or ch in "._-") for ch in name):
         raise InputError("Tên đăng nhập chỉ gồm chữ không dấu, số và các dấu . _ -")
@@ -63,7 +66,7 @@ def _insert_user(cur, actor, username, password, role, display_name, member_id) 
 def add_user(db: Database, actor: Actor, username: str, password: str, role: str,
              display_name: str = "", member_id: int | None = None) -> int:
     require(actor, "manage_users")
-    username = _check_username(username)
+    username = check_username(username)
     role = validate.choice(role, ROLES, "Vai trò")
     display_name = validate.text(display_name, "Tên hiển thị", required=False)
     _check_password(password, role)
@@ -72,7 +75,7 @@ def add_user(db: Database, actor: Actor, username: str, password: str, role: str
 
 def create_first_admin(db: Database, username: str, password: str, display_name: str = "") -> Actor:
     """Only while no account exists: the first start asks for the administrator."""
-    username = _check_username(username)
+    username = check_username(username)
     display_name = validate.text(display_name, "Tên hiển thị", required=False)
     _check_password(password, "quan_tri")
 
@@ -95,13 +98,22 @@ def list_users(db: Database, actor: Actor) -> pd.DataFrame:
     )
 
 
-def _update_user(db, actor, username, action, sql_set, params, after) -> None:
+LAST_ADMIN = ("«{}» là quản trị viên cuối cùng còn hoạt động: hãy thêm hoặc mở khóa một quản trị viên khác "
+              "trước, để chibo luôn có người quản trị.")
+
+
+def _update_user(db, actor, username, action, sql_set, params, after, ends_admin: bool = False) -> None:
+    """`ends_admin`: the change leaves the account no active administrator (demoted, disabled); refused
+    for the last one, decided inside the transaction so two administrators cannot demote each other."""
     def work(cur):
         before = cur.execute("SELECT id, role, active FROM users WHERE username = ?", [username]).fetchone()
         if not before:
             raise InputError(f"Không có tài khoản «{username}».")
         if "member_id" in after:
             validate.existing_id(cur, "members", after["member_id"])
+        if ends_admin and before[1] == "quan_tri" and before[2] and not cur.execute(
+                "SELECT count(*) FROM users WHERE role = 'quan_tri' AND active AND id <> ?", [before[0]]).fetchone()[0]:
+            raise InputError(LAST_ADMIN.format(username))
         cur.execute(f"UPDATE users SET {sql_set} WHERE id = ?", [*params, before[0]])
         audit.log(cur, actor, action, "users", before[0],
                   {"role": before[1], "active": before[2]}, after)
@@ -112,10 +124,23 @@ def set_password(db: Database, actor: Actor, username: str, password: str) -> No
     if actor.username != username:
         require(actor, "manage_users")
     role = db.scalar("SELECT role FROM users WHERE username = ?", [username]) or "quan_tri"
-    _check_password(password, role)
+    set_password_hash(db, actor, username, new_password_hash(password, role))
+
+
+def new_password_hash(password: str, role: str = "quan_tri") -> str:
+    """The stored form of a new password, once it is long and varied enough for the role."""
+    return _hasher.hash(_check_password(password, role))
+
+
+def set_password_hash(db: Database, actor: Actor, username: str, password_hash: str) -> None:
+    """Store a password already hashed (new_password_hash); it also lifts the lock after failed sign-ins."""
+    if actor.username != username:
+        require(actor, "manage_users")
+    if not password_hash.startswith("$argon2id$"):
+        raise InputError("Mật khẩu mới không hợp lệ.")
     _update_user(db, actor, username, "đổi mật khẩu",
                  "password_hash = ?, failed_logins = 0, locked_until = NULL",
-                 [_hasher.hash(password)], {"password": "(đã đổi)"})
+                 [password_hash], {"password": "(đã đổi)"})
 
 
 def set_active(db: Database, actor: Actor, username: str, active: bool) -> None:
@@ -123,14 +148,14 @@ def set_active(db: Database, actor: Actor, username: str, active: bool) -> None:
     if not active and username == actor.username:
         raise InputError("Không thể tự khóa tài khoản của chính mình.")
     _update_user(db, actor, username, "mở khóa tài khoản" if active else "khóa tài khoản",
-                 "active = ?", [active], {"active": active})
+                 "active = ?", [active], {"active": active}, ends_admin=not active)
 
 
 def set_role(db: Database, actor: Actor, username: str, role: str, member_id: int | None) -> None:
     require(actor, "manage_users")
     role = validate.choice(role, ROLES, "Vai trò")
     _update_user(db, actor, username, "đổi vai trò", "role = ?, member_id = ?", [role, member_id],
-                 {"role": role, "member_id": member_id})
+                 {"role": role, "member_id": member_id}, ends_admin=role != "quan_tri")
 
 
 def login_delay(failures: int) -> float:
@@ -138,28 +163,167 @@ def login_delay(failures: int) -> float:
     return min(0.25 * 2 ** max(failures - 1, 0), 4.0)
 
 
+WRONG = "Tên đăng nhập hoặc mật khẩu không đúng."
+
+
+class _Locked(Exception):
+    def __init__(self, until: datetime):
+        super().__init__(until)
+        self.until = until
+
+
+@dataclass
+class _Count:
+    failures: int = 0
+    limit: int = 0
+    locked_until: datetime | None = None
+    since: datetime | None = None  # when the first failure still counted happened
+
+
+class Lockout:
+    """Failed sign-ins per key, kept in memory: for names no account has (so they answer exactly as real
+    ones do, lock message included) and for client addresses. Like an account's counter, an attempt is
+    counted *before* its password is checked, so parallel guesses cannot slip past the limit; a right
+    password gives its attempt back. Bounded: the least recently tried keys go first."""
+
+    SIZE = 10_000
+
+    def __init__(self):
+        self._items: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def admit(self, key, limit: int, lock: timedelta, now: datetime, forget_after: timedelta | None = None) -> int:
+        """This attempt's number among the key's failures; _Locked while the key is locked. Failures older
+        than `forget_after` no longer count (an address shared by a staff room adds up typos)."""
+        with self._lock:
+            count = self._items.pop(key, None) or _Count()
+            self._items[key] = count
+            while len(self._items) > self.SIZE:
+                self._items.popitem(last=False)
+            if count.locked_until and count.locked_until > now:
+                raise _Locked(count.locked_until)
+            stale = forget_after and count.since and now - count.since > forget_after
+            if count.locked_until or stale:  # a lock that ended, or old failures: counting starts again
+                count.failures, count.locked_until, count.since = 0, None, None
+            count.failures += 1
+            count.limit = limit
+            count.since = count.since or now
+            if count.failures >= limit:
+                count.locked_until = now + lock
+            return count.failures
+
+    def forgive(self, key) -> None:
+        """An attempt that was no failure after all (a right password, a refusal that checked none)."""
+        with self._lock:
+            count = self._items.get(key)
+            if count:
+                count.failures = max(count.failures - 1, 0)
+                if count.failures < count.limit:
+                    count.locked_until = None
+
+    def forget(self, db_key: str) -> None:
+        """Every count kept for one database's sign-in."""
+        with self._lock:
+            for key in [k for k in self._items if k[0] == db_key]:
+                del self._items[key]
+
+
+_UNKNOWN_NAMES = Lockout()
+_ADDRESSES = Lockout()
+
+
+def forget_failures(db: Database) -> None:
+    """Lift the blocks on client addresses (and the counts of unknown names): an administrator who set a
+    password from the server's command line may have been blocked at their own machine."""
+    _UNKNOWN_NAMES.forget(str(db.path))
+    _ADDRESSES.forget(str(db.path))
+
+
+@dataclass
+class _Attempt:
+    """One admitted sign-in: its failure number, the lock it sets if it is the last one allowed, and the
+    account (none for a name no account has: the dummy hash is checked instead)."""
+    failures: int
+    locked_until: datetime | None
+    user_id: int | None = None
+    password_hash: str = _DUMMY_HASH
+    role: str = ""
+    member_id: int | None = None
+    active: bool = False
+
+
 def authenticate(db: Database, username: str, password: str, max_failures: int = 5,
-                 lock_minutes: int = 15, sleep=time.sleep, now: datetime | None = None) -> Actor:
+                 lock_minutes: int = 15, sleep=time.sleep, now: datetime | None = None,
+                 address: str | None = None, max_address_failures: int = 20) -> Actor:
+    """Sign in, or one sentence that says no. Every attempt checks one password hash and every failure
+    waits the same growing delay, whether the name exists or not; each failure and each lock is in the
+    audit log. `address` is the client's: too many failures from it lock it, whatever names it tries."""
     now = now or datetime.now()
-    username = (username or "").strip().lower()
-    found = db.one("SELECT id, password_hash, role, member_id, active, failed_logins, locked_until"
-                   " FROM users WHERE username = ?", [username])
-    wrong = InputError("Tên đăng nhập hoặc mật khẩu không đúng.")
+    name = (username or "").strip().lower()[:60]
+    password = password or ""
+    lock = timedelta(minutes=lock_minutes)
+    place = (str(db.path), address or "máy chủ")
+    # A refusal while locked checks no password: it says nothing about the name (known and unknown names
+    # lock alike) and costs an attacker's flood no hashing.
+    try:
+        from_address = _ADDRESSES.admit(place, max_address_failures, lock, now, forget_after=lock)
+    except _Locked as locked:
+        raise InputError(f"Máy này đã đăng nhập sai quá nhiều lần nên tạm bị chặn; "
+                         f"thử lại sau {locked.until:%H:%M}.") from None
+    try:
+        attempt = db.write(lambda cur: _admit(cur, str(db.path), name, max_failures, lock, now))
+    except _Locked as locked:
+        _ADDRESSES.forgive(place)  # refused before any password was checked: no failure of this address
+        raise InputError(f"Tài khoản tạm khóa do đăng nhập sai nhiều lần; thử lại sau {locked.until:%H:%M}.") from None
+    if _verify(attempt.password_hash, password) and attempt.user_id is not None:
+        _ADDRESSES.forgive(place)
+        return _signed_in(db, attempt, name)
+    blocked = now + lock if from_address >= max_address_failures else None
+    db.write(lambda cur: _audit_failure(cur, name, attempt, address or "máy chủ", blocked))
+    sleep(login_delay(attempt.failures))
+    raise InputError(WRONG)
+
+
+def _admit(cur, db_key: str, name: str, limit: int, lock: timedelta, now: datetime) -> _Attempt:
+    """Count this attempt as a failure before its password is checked, in the same transaction as the
+    check of the lock: parallel guesses each see the ones before them, so no more than `limit` are ever
+    checked. A name no account has is counted alike, in memory."""
+    found = cur.execute("SELECT id, password_hash, role, member_id, active, failed_logins, locked_until"
+                        " FROM users WHERE username = ?", [name]).fetchone()
     if not found:
-        _verify(_DUMMY_HASH, password or "")
-        raise wrong
+        failures = _UNKNOWN_NAMES.admit((db_key, name), limit, lock, now)
+        return _Attempt(failures, now + lock if failures >= limit else None)
     user_id, pw_hash, role, member_id, active, failures, locked_until = found
     if locked_until and locked_until > now:
-        raise InputError(f"Tài khoản tạm khóa do đăng nhập sai nhiều lần; thử lại sau {locked_until:%H:%M}.")
-    if not active:
-        raise InputError("Tài khoản đã bị vô hiệu hóa; hãy liên hệ quản trị viên.")
-    if not _verify(pw_hash, password or ""):
-        _record_failure(db, user_id, failures + 1, max_failures, lock_minutes, now)
-        sleep(login_delay(failures + 1))
-        raise wrong
+        raise _Locked(locked_until)
+    failures = (0 if locked_until else failures) + 1  # a lock that has ended starts the count again
+    locks = now + lock if failures >= limit else None
+    cur.execute("UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?", [failures, locks, user_id])
+    return _Attempt(failures, locks, user_id, pw_hash, role, member_id, active)
+
+
+def _signed_in(db: Database, attempt: _Attempt, name: str) -> Actor:
+    """The right password: the attempt was no failure. A disabled account says so only now, to the one
+    who knows its password."""
     db.write(lambda cur: cur.execute(
-        "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?", [user_id]))
-    return Actor(user_id, username, role, member_id)
+        "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?", [attempt.user_id]))
+    if not attempt.active:
+        raise InputError("Tài khoản đã bị vô hiệu hóa; hãy liên hệ quản trị viên.")
+    return Actor(attempt.user_id, name, attempt.role, attempt.member_id)
+
+
+def _audit_failure(cur, name: str, attempt: _Attempt, address: str, blocked: datetime | None) -> None:
+    """A failed sign-in, the lock it set on the name and the block it set on the address, as the audit
+    log's rows: the one who tried is not signed in, so the row names what they typed."""
+    stranger = Actor(None, name or "(trống)", "trinh_chieu")
+    tried = {"address": address, "failures": attempt.failures}
+    audit.log(cur, stranger, "đăng nhập sai", "users", attempt.user_id, None, tried)
+    if attempt.locked_until:
+        audit.log(cur, stranger, "tạm khóa đăng nhập", "users", attempt.user_id, None,
+                  {"address": address, "locked_until": attempt.locked_until})
+    if blocked:
+        audit.log(cur, stranger, "chặn máy đăng nhập sai", "users", None, None,
+                  {"address": address, "blocked_until": blocked})
 
 
 def _verify(pw_hash: str, password: str) -> bool:
@@ -167,13 +331,6 @@ def _verify(pw_hash: str, password: str) -> bool:
         return _hasher.verify(pw_hash, password)
     except (VerificationError, InvalidHashError):
         return False
-
-
-def _record_failure(db, user_id, failures, max_failures, lock_minutes, now) -> None:
-    locked = now + timedelta(minutes=lock_minutes) if failures >= max_failures else None
-    reset = 0 if locked else failures
-    db.write(lambda cur: cur.execute(
-        "UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?", [reset, locked, user_id]))
 
 
 @memoised

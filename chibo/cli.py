@@ -8,7 +8,7 @@ import getpass
 import sys
 from pathlib import Path
 
-from chibo import auth, backup, config, demo, docs, queries
+from chibo import auth, backup, config, demo, docs, queries, resets
 from chibo.db import Database, apply_migrations, latest_version
 from chibo.errors import ConfigError, DatabaseInUse, InputError
 from chibo.labels import ROLES
@@ -46,6 +46,8 @@ def cmd_demo(args) -> int:
 
 
 def cmd_users(args) -> int:
+    if args.action == "set-password":
+        return _set_password(args)
     db = _open(args)
     if args.action == "list":
         for row in auth.list_users(db, SYSTEM).itertuples():
@@ -59,12 +61,29 @@ def cmd_users(args) -> int:
             raise InputError(f"Thiếu --role ({', '.join(ROLES)}).")
         auth.add_user(db, SYSTEM, args.username, _read_password(), args.role, args.name or "", args.member_id)
         print(f"Đã thêm tài khoản {args.username} ({ROLES[args.role]}).")
-    elif args.action == "set-password":
-        auth.set_password(db, SYSTEM, args.username, _read_password())
-        print(f"Đã đặt lại mật khẩu cho {args.username}.")
     elif args.action in ("disable", "enable"):
         auth.set_active(db, SYSTEM, args.username, args.action == "enable")
         print(f"Đã {'mở khóa' if args.action == 'enable' else 'khóa'} tài khoản {args.username}.")
+    return 0
+
+
+def _set_password(args) -> int:
+    """Works whether the app runs or not: while it holds the database, the new password goes to it as a
+    request it applies on its next page run (chibo.resets), so a locked-out administrator is never stuck."""
+    if not args.username:
+        raise InputError("Thiếu tên đăng nhập.")
+    password = _read_password()
+    path = Path(args.db or args.settings.db_path)
+    try:
+        db = Database(path)
+    except DatabaseInUse:
+        resets.request(path, args.username, password)
+        print(f"Ứng dụng chibo đang chạy nên mật khẩu mới của {args.username} được gửi cho ứng dụng: nó có hiệu "
+              "lực, và tài khoản được mở khóa đăng nhập, ngay khi một trang chibo được mở hoặc tải lại "
+              "(ví dụ trang đăng nhập).")
+        return 0
+    auth.set_password(db, SYSTEM, args.username, password)
+    print(f"Đã đặt lại mật khẩu cho {args.username}.")
     return 0
 
 
@@ -92,12 +111,13 @@ def cmd_export(args) -> int:
 
 def cmd_query(args) -> int:
     db = _open(args)
-    timeout = args.settings.query_timeout_seconds
+    cfg = args.settings
+    limits = {"today": cfg.today(), "memory_mb": cfg.query_memory_mb, "threads": cfg.query_threads}
     if args.question:
         params = dict(p.split("=", 1) for p in args.param if "=" in p)
-        result = queries.ask(db, SYSTEM, args.question, params, timeout, today=args.settings.today())
+        result = queries.ask(db, SYSTEM, args.question, params, cfg.query_timeout_seconds, **limits)
     elif args.sql:
-        result = queries.run_sql(db, SYSTEM, args.sql, timeout, today=args.settings.today())
+        result = queries.run_sql(db, SYSTEM, args.sql, cfg.query_timeout_seconds, **limits)
     else:
         raise InputError("Cần một câu SQL hoặc --question TÊN. Các câu hỏi: " + ", ".join(queries.QUESTIONS))
     if args.csv:

@@ -44,6 +44,9 @@ class Config:
     lock_minutes: int
     query_timeout_seconds: int
     display_refresh_seconds: int
+    max_failed_logins_per_address: int = 20
+    query_memory_mb: int = 256
+    query_threads: int = 1
     fixed_day: date | None = None  # CHIBO_TODAY: the app lives on this day (demonstrations, browser tests)
 
     def today(self) -> date:
@@ -71,5 +74,8 @@ def load() -> Config:
         lock_minutes=_positive_int("CHIBO_LOCK_MINUTES", 15),
         query_timeout_seconds=_positive_int("CHIBO_QUERY_TIMEOUT", 5),
         display_refresh_seconds=_positive_int("CHIBO_DISPLAY_REFRESH", 5),
+        max_failed_logins_per_address=_positive_int("CHIBO_MAX_FAILED_LOGINS_PER_ADDRESS", 20),
+        query_memory_mb=_positive_int("CHIBO_QUERY_MEMORY_MB", 256),
+        query_threads=_positive_int("CHIBO_QUERY_THREADS", 1),
         fixed_day=_day("CHIBO_TODAY"),
     )

@@ -13,6 +13,15 @@ class InputError(ValueError):
         return self.message if self.row is None else f"Dòng {self.row}: {self.message}"
 
 
+class QueryError(InputError):
+    """A query Tra cứu could not run: the message says why in Vietnamese; `detail` keeps the database's own
+    words (English), shown folded under the sentence for whoever wants them."""
+
+    def __init__(self, message: str, detail: str = ""):
+        super().__init__(message)
+        self.detail = detail
+
+
 class PermissionDenied(InputError):
     """The acting user's role may not do this."""
 

@@ -4,16 +4,19 @@ over documented views, run in a sandbox that cannot touch the database or the se
 from __future__ import annotations
 
 import io
+import json
+import re
 import threading
 from dataclasses import dataclass, field
 from datetime import date
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
-from chibo import audit, meetings, targets, tasks, validate
+from chibo import audit, meetings, sandbox, targets, tasks, validate
 from chibo.db import Database
-from chibo.errors import InputError
+from chibo.errors import InputError, QueryError
 from chibo.labels import FIELDS, TASK_STATUSES
 from chibo.permissions import Actor, require
 
@@ -147,6 +150,12 @@ REFUSALS = {
     "VARIABLE_SET": "Hộp SQL không được thay đổi cài đặt.",
     "PRAGMA": "Hộp SQL không được thay đổi cài đặt.",
 }
+# What DuckDB offers beside the views and says about the server (settings and their folders, extensions and
+# where they are installed, variables, other statements run from a string): never reachable from the box.
+SYSTEM_PREFIXES = ("duckdb_", "pragma_", "sqlite_", "pg_")
+DENIED_FUNCTIONS = {"current_setting", "getvariable", "getenv", "json_execute_serialized_sql", "query",
+                    "query_table", "which_secret", "pg_sleep"}
+ALLOWED = ", ".join(VIEWS)
 
 
 def _refusal(statement_type: str) -> str:
@@ -154,37 +163,101 @@ def _refusal(statement_type: str) -> str:
 
 
 def check_read_only(sql: str) -> str:
-    """Exactly one SELECT statement, or one clear sentence saying why not."""
+    """Exactly one SELECT statement over the documented views, or one clear sentence saying why not."""
     text = validate.text(sql, "Câu truy vấn", max_len=5000)
     try:
         statements = duckdb.extract_statements(text)
     except duckdb.Error as exc:
-        raise InputError(f"Câu truy vấn sai cú pháp: {_first_line(exc)}") from None
+        raise explain("ParserException", str(exc)) from None
     if len(statements) != 1:
         raise InputError("Mỗi lần chỉ chạy một câu lệnh SELECT.")
     kind = statements[0].type.name
     if kind != "SELECT":
         raise InputError(_refusal(kind))
+    _check_names(text)
     return text
 
 
-def _first_line(exc: Exception) -> str:
-    return str(exc).splitlines()[0].split(": ", 1)[-1][:300]
+# Parses statements (json_serialize_sql) and turns answers into frames; never runs a statement of the box.
+_local = duckdb.connect(":memory:")
+_local_lock = threading.Lock()
 
 
-def sandbox(db: Database, as_of: date, actor: Actor) -> duckdb.DuckDBPyConnection:
-    """An in-memory copy of the views as they read on `as_of` (the one parameter a view may take: the day
-    that decides what is overdue) and as the actor may see them, with every door to the outside shut."""
-    con = duckdb.connect(":memory:")
+def _check_names(text: str) -> None:
+    """Every table the statement reads is one of the views (or its own WITH), every table function a
+    generator, and no function that reports on the server: decided on DuckDB's own parse of the statement."""
+    with _local_lock:
+        parsed = _local.execute("SELECT json_serialize_sql(?)", [text]).fetchall()[0][0]
+    try:
+        tree = json.loads(parsed)
+    except RecursionError:
+        raise InputError("Câu truy vấn lồng nhau quá sâu; hãy viết gọn lại.") from None
+    if tree.get("error"):
+        raise QueryError("Hộp SQL không hiểu được câu lệnh này; hãy viết nó dưới dạng SELECT … FROM ….",
+                         tree.get("error_message", ""))
+    nodes = list(_nodes(tree))
+    own = {entry["key"].lower() for node in nodes for entry in (node.get("cte_map") or {}).get("map", [])}
+    for name in own:
+        if name.startswith(SYSTEM_PREFIXES):
+            raise InputError(f"Hộp SQL không cho đặt tên «{name}» cho một bảng tạm trong WITH; hãy đặt tên khác.")
+    for node in nodes:
+        _check_node(node, own)
+
+
+def _check_node(node: dict, own: set[str]) -> None:
+    kind = node.get("type")
+    if kind == "BASE_TABLE":
+        name = ".".join(p for p in (node.get("catalog_name"), node.get("schema_name"), node.get("table_name")) if p)
+        if name.lower() not in VIEWS and name.lower() not in own:
+            raise InputError(f"Không có bảng «{name}» trong hộp SQL. Các bảng được phép: {ALLOWED}.")
+    elif kind == "TABLE_FUNCTION":
+        name = node["function"].get("function_name", "").lower()
+        if name not in sandbox.ALLOWED_TABLE_FUNCTIONS:
+            raise InputError(f"Hộp SQL không được dùng «{name}(…)»: không đọc tệp, không xem cài đặt máy chủ. "
+                             f"Hãy đọc các bảng được phép: {ALLOWED}.")
+    elif kind == "SHOW_REF" and node.get("table_name"):
+        raise InputError(f"Hộp SQL chỉ đọc các bảng được phép: {ALLOWED}.")
+    elif node.get("class") == "FUNCTION":
+        name = node.get("function_name", "").lower()
+        if name in DENIED_FUNCTIONS or name.startswith(SYSTEM_PREFIXES) or node.get("schema") or node.get("catalog"):
+            raise InputError(f"Hộp SQL không được dùng hàm «{name}»; hãy dùng các hàm tính trên dữ liệu "
+                             "(count, sum, avg, lower, …).")
+
+
+def _nodes(tree):
+    """Every object of DuckDB's parse tree (without recursion: a statement may nest deep)."""
+    pending = [tree]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, dict):
+            yield value
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+
+
+def body(text: str) -> str:
+    """The statement without its closing semicolon and the comments after it, so that it can be wrapped
+    (`SELECT count(*) FROM (\n…\n)`): a trailing `-- comment` must not swallow the closing bracket."""
+    raw = text.encode()  # DuckDB's token positions count bytes
+    tokens = [(start, kind) for start, kind in duckdb.tokenize(text) if kind != duckdb.token_type.comment]
+    if tokens and tokens[-1][1] == duckdb.token_type.operator and raw[tokens[-1][0]:tokens[-1][0] + 1] == b";":
+        return raw[:tokens[-1][0]].decode()
+    return text
+
+
+def _tables(db: Database, as_of: date, actor: Actor) -> dict[str, bytes]:
+    """The views as they read on `as_of` (the one parameter a view may take: the day that decides what is
+    overdue) and as the actor may see them, each as an Arrow stream for the sandbox."""
+    tables = {}
     for name, (_, view_sql, _) in VIEWS.items():
-        con.register(f"_{name}", _visible(name, db.query(view_sql, [as_of] * view_sql.count("?")).copy(), actor))
-        con.execute(f"CREATE TABLE {name} AS SELECT * FROM _{name}")
-        con.unregister(f"_{name}")
-    con.execute("SET enable_external_access = false")
-    con.execute("SET autoinstall_known_extensions = false")
-    con.execute("SET autoload_known_extensions = false")
-    con.execute("SET lock_configuration = true")
-    return con
+        visible = _visible(name, db.query(view_sql, [as_of] * view_sql.count("?")).copy(), actor)
+        frame = pa.Table.from_pandas(visible, preserve_index=False)
+        sink = pa.BufferOutputStream()
+        with pa.ipc.new_stream(sink, frame.schema) as writer:
+            writer.write_table(frame)
+        tables[name] = sink.getvalue().to_pybytes()
+    return tables
 
 
 @dataclass
@@ -220,37 +293,76 @@ def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(**{c: frame[c].map(safe) for c in texts}).rename(columns=safe)
 
 
-def _run(con, sql: str, params: dict, timeout: float) -> Result:
-    timer = threading.Timer(timeout, con.interrupt)
-    timer.start()
+def _run(db: Database, actor: Actor, as_of: date, sql: str, params: dict, limits: sandbox.Limits) -> Result:
+    """The query in its own process (chibo.sandbox): the count of its rows and the first MAX_ROWS."""
     try:
-        total = con.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0]
-        frame = con.execute(f"SELECT * FROM ({sql}) LIMIT {MAX_ROWS}", params).df()
-    except duckdb.InterruptException:
-        raise InputError(f"Truy vấn chạy quá {timeout:g} giây nên đã bị dừng; hãy thu hẹp điều kiện.") from None
-    except duckdb.PermissionException:
-        raise InputError("Hộp SQL không được truy cập tệp, mạng hay cài đặt của máy chủ.") from None
-    except duckdb.CatalogException as exc:
-        raise InputError(f"Không có bảng hoặc cột này: {_first_line(exc)}") from None
-    except duckdb.BinderException as exc:
-        raise InputError(f"Tên cột không đúng: {_first_line(exc)}") from None
-    except duckdb.ParserException as exc:
-        raise InputError(f"Câu truy vấn sai cú pháp: {_first_line(exc)}") from None
-    except duckdb.Error as exc:
-        raise InputError(f"Không chạy được truy vấn: {_first_line(exc)}") from None
-    finally:
-        timer.cancel()
-    return Result(frame, total)
+        total, rows = sandbox.run(_tables(db, as_of, actor), f"SELECT count(*) FROM (\n{sql}\n)",
+                                  f"SELECT * FROM (\n{sql}\n) LIMIT {MAX_ROWS}", params, limits)
+    except sandbox.QueryFailed as failed:
+        raise explain(failed.kind, failed.message, limits) from None
+    return Result(_frame(rows), total)
 
 
-def run_sql(db: Database, actor: Actor, sql: str, timeout: float = 5.0, *, today: date) -> Result:
+def _frame(rows: bytes) -> pd.DataFrame:
+    """The answer as DuckDB itself would hand it to pandas (numbers as numbers, as the box always showed)."""
+    with _local_lock:
+        _local.register("answer", pa.ipc.open_stream(rows).read_all())
+        try:
+            return _local.execute("SELECT * FROM answer").df()
+        finally:
+            _local.unregister("answer")
+
+
+# DuckDB's error, as a sentence a teacher can act on: (error class, pattern of its message, sentence).
+# The first match wins; its groups fill the sentence. Without a match the class alone decides.
+EXPLAINED = [
+    ("ParserException", r'syntax error at or near "([^"]*)"', "Câu truy vấn sai cú pháp gần «{0}»."),
+    ("ParserException", r"", "Câu truy vấn sai cú pháp."),
+    ("CatalogException", r"Table with name (\S+) does not exist",
+     "Không có bảng «{0}» trong hộp SQL. Các bảng được phép: " + ALLOWED + "."),
+    ("CatalogException", r"Function with name (\S+) does not exist", "Không có hàm «{0}»."),
+    ("CatalogException", r"", "Không có bảng, cột hay hàm được nêu trong câu truy vấn."),
+    ("BinderException", r'Referenced column "([^"]*)" not found', "Tên cột không đúng: không có cột «{0}»."),
+    ("BinderException", r'column "([^"]*)" must appear in the GROUP BY',
+     "Cột «{0}» phải có trong GROUP BY hoặc nằm trong một hàm gộp (count, sum, avg, …)."),
+    ("BinderException", r"No function matches the given name and argument types '([^(']*)",
+     "Hàm «{0}» không nhận kiểu dữ liệu đã đưa vào; hãy đổi kiểu, ví dụ CAST(… AS VARCHAR)."),
+    ("BinderException", r'Ambiguous reference to column name "([^"]*)"',
+     "Cột «{0}» có ở nhiều bảng; hãy ghi rõ tên bảng, ví dụ nhiem_vu.{0}."),
+    ("BinderException", r"", "Tên cột không đúng hoặc kiểu dữ liệu không hợp."),
+    ("ConversionException", r"Could not convert string '([^']*)' to (\w+)",
+     "Không đổi được giá trị «{0}» sang kiểu {1}."),
+    ("ConversionException", r"", "Có giá trị không đổi được sang kiểu dữ liệu cần dùng."),
+    ("OutOfRangeException", r"", "Có phép tính vượt quá giới hạn của kiểu số."),
+    ("InvalidInputException", r"", "Dữ liệu đưa vào một hàm không hợp lệ."),
+    ("PermissionException", r"", "Hộp SQL không được truy cập tệp, mạng hay cài đặt của máy chủ."),
+    ("Busy", r"", "Đang có nhiều truy vấn chạy cùng lúc; hãy thử lại sau ít giây."),
+    ("ResultTooLarge", r"", "Kết quả quá lớn để hiển thị; hãy chọn ít cột hơn hoặc rút ngắn nội dung."),
+    ("Crashed", r"", "Truy vấn bị dừng giữa chừng; hãy thu hẹp điều kiện rồi chạy lại."),
+]
+
+
+def explain(kind: str, message: str, limits: sandbox.Limits | None = None) -> QueryError:
+    """DuckDB's error (its class name and English message) as a Vietnamese sentence, the original kept."""
+    if kind == "TimedOut":
+        seconds = limits.seconds if limits else 0
+        return QueryError(f"Truy vấn chạy quá {seconds:g} giây nên đã bị dừng; hãy thu hẹp điều kiện.", message)
+    if kind == "OutOfMemoryException":
+        memory = f" {limits.memory_mb} MB" if limits else ""
+        return QueryError(f"Truy vấn cần nhiều bộ nhớ hơn mức cho phép{memory} nên đã bị dừng; hãy thu hẹp điều "
+                          "kiện hoặc bớt cột.", message)
+    for known, pattern, sentence in EXPLAINED:
+        found = re.search(pattern, message) if known == kind else None
+        if found:
+            return QueryError(sentence.format(*(group[:100] for group in found.groups())), message)
+    return QueryError("Không chạy được truy vấn này.", message)
+
+
+def run_sql(db: Database, actor: Actor, sql: str, timeout: float = 5.0, *, today: date, memory_mb: int = 256,
+            threads: int = 1) -> Result:
     require(actor, "query")
-    text = check_read_only(sql).rstrip().rstrip(";")
-    con = sandbox(db, today, actor)
-    try:
-        return _run(con, text, {}, timeout)
-    finally:
-        con.close()
+    text = body(check_read_only(sql))
+    return _run(db, actor, today, text, {}, sandbox.Limits(timeout, memory_mb, threads))
 
 
 def clean_params(question: Question, raw: dict) -> dict:
@@ -266,18 +378,14 @@ def clean_params(question: Question, raw: dict) -> dict:
 
 
 def ask(db: Database, actor: Actor, name: str, raw_params: dict | None = None, timeout: float = 5.0, *,
-        today: date) -> Result:
+        today: date, memory_mb: int = 256, threads: int = 1) -> Result:
     """A ready question; one that asks "as of which day" sees the views as they read on that day."""
     require(actor, "query")
     if name not in QUESTIONS:
         raise InputError(f"Không có câu hỏi «{name}». Các câu hỏi: {', '.join(QUESTIONS)}.")
     question = QUESTIONS[name]
     params = clean_params(question, raw_params or {})
-    con = sandbox(db, params.get("ngay", today), actor)
-    try:
-        return _run(con, question.sql, params, timeout)
-    finally:
-        con.close()
+    return _run(db, actor, params.get("ngay", today), question.sql, params, sandbox.Limits(timeout, memory_mb, threads))
 
 
 def chart_spec(frame: pd.DataFrame) -> tuple[str, str] | None:

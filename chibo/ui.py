@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from chibo import auth, backup, config, kept, labels, versions
+from chibo import auth, backup, config, kept, labels, resets, versions
 from chibo.db import Database
 from chibo.errors import ConfigError, DatabaseInUse, InputError, StaleEdit
 from chibo.permissions import Actor
@@ -47,6 +47,7 @@ def database() -> Database:
     if not st.session_state.get("backup_checked"):
         st.session_state["backup_checked"] = True
         backup.daily_backup(db, cfg, today())
+    resets.apply_pending(db)  # a password set from the command line while the app holds the file
     return db
 
 
@@ -71,8 +72,15 @@ def sign_out(message: str | None = None) -> None:
         st.session_state["flash"] = message
 
 
-def current_actor(db: Database) -> Actor | None:
-    """The actor of this browser session; None after logout, idle timeout or a disabled account."""
+def client_address() -> str | None:
+    """The address the browser connects from, as the server sees it (None on the server machine itself):
+    sign-in failures are counted per address."""
+    return st.context.ip_address
+
+
+def current_actor(db: Database, activity: bool = True) -> Actor | None:
+    """The actor of this browser session; None after logout, idle timeout or a disabled account.
+    `activity`: this run is the person's doing (a click), which keeps the session alive."""
     user_id = st.session_state.get("user_id")
     if user_id is None:
         return None
@@ -84,8 +92,19 @@ def current_actor(db: Database) -> Actor | None:
     if actor is None:
         sign_out("Tài khoản đã bị vô hiệu hóa.")
         return None
-    st.session_state["last_seen"] = time.time()
+    if activity:
+        st.session_state["last_seen"] = time.time()
     return actor
+
+
+def still_signed_in(db: Database) -> Actor:
+    """For what refreshes by itself (the meeting display): every refresh checks the session as a click does
+    (idle time, an account disabled meanwhile), but a refresh is nobody's activity, so a screen left alone
+    still ends after the idle time. An ended session reruns the whole app, which shows the sign-in page."""
+    found = current_actor(db, activity=False)
+    if found is None:
+        st.rerun(scope="app")
+    return found
 
 
 def actor() -> Actor:
@@ -144,6 +163,9 @@ def attempt(action: Callable, *args, success: str | None = None, rerun: bool = T
     except InputError as exc:
         st.session_state.pop("success", None)  # an older success must not stand beside this error
         st.error(plain(str(exc)))  # it quotes what was typed
+        if getattr(exc, "detail", ""):  # the database's own words, for whoever wants them (QueryError)
+            with st.expander("Chi tiết"):
+                st.code(exc.detail, language=None)
         return None
     if success:
         success_later(success)

@@ -45,7 +45,9 @@ middle.markdown(f"<div style='text-align:center'>Sinh hoạt chi bộ ngày {vn_
 
 @st.fragment(run_every=refresh)
 def display() -> None:
-    """What refreshes by itself: one block per agenda item, made once per write (chibo.agenda)."""
+    """What refreshes by itself: one block per agenda item, made once per write (chibo.agenda); shown only
+    while the session holds (a refresh reruns this function alone, not the page's sign-in check)."""
+    ui.still_signed_in(db)
     st.html(agenda.clock_html(meetings.clock(db, meeting["id"], ui.now()))
             + agenda.section_html(db, ui.today(), st.session_state["display_section"], refresh))
 

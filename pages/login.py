@@ -16,6 +16,7 @@ with middle:
         submitted = st.form_submit_button("Đăng nhập", type="primary")
     if submitted:
         found = ui.attempt(auth.authenticate, db, username, password, cfg.max_failed_logins, cfg.lock_minutes,
+                           address=ui.client_address(), max_address_failures=cfg.max_failed_logins_per_address,
                            rerun=False)
         if found:
             ui.sign_in(found)

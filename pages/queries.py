@@ -10,7 +10,9 @@ from chibo.labels import FIELDS, TASK_STATUSES
 db = ui.database()
 actor = ui.actor()
 today = ui.today()
-timeout = ui.settings().query_timeout_seconds
+cfg = ui.settings()
+timeout = cfg.query_timeout_seconds
+limits = {"memory_mb": cfg.query_memory_mb, "threads": cfg.query_threads}
 ui.show_success()
 st.title("Tra cứu")
 
@@ -46,7 +48,8 @@ if ready_tab.open:
             params[param] = st.number_input(label, 1, 100, 2) if kind == "int" else \
                 st.date_input(label, today, format="DD/MM/YYYY")
         if st.button("Trả lời", type="primary"):
-            show(ui.attempt(queries.ask, db, actor, name, params, timeout, today=today, rerun=False), "ready")
+            show(ui.attempt(queries.ask, db, actor, name, params, timeout, today=today, rerun=False, **limits),
+                 "ready")
 
 if filter_tab.open:
     with filter_tab:
@@ -87,7 +90,7 @@ if sql_tab.open:
         sql = st.text_area("SQL", default, height=160)
         left, right = st.columns([1, 2])
         if left.button("Chạy", type="primary"):
-            show(ui.attempt(queries.run_sql, db, actor, sql, timeout, today=today, rerun=False), "sql")
+            show(ui.attempt(queries.run_sql, db, actor, sql, timeout, today=today, rerun=False, **limits), "sql")
         with right.form("save_query", clear_on_submit=True):
             name = st.text_input("Lưu câu hỏi này với tên")
             if st.form_submit_button("Lưu"):

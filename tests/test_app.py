@@ -1,5 +1,6 @@
 """Every page, run server-side with AppTest on the demo database."""
 
+import functools
 import re
 import shutil
 import time
@@ -10,7 +11,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from chibo import auth, meetings, members, tasks, ui
+from chibo import auth, meetings, members, resets, tasks, ui
 from chibo.db import Database
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -134,6 +135,15 @@ def test_a_wrong_password_is_refused_on_the_login_screen(demo_app):
     assert signed_in(at.session_state["user_id"]).run().title[0].value == "Tổng quan"
 
 
+def test_a_password_set_from_the_command_line_works_on_the_sign_in_page_at_once(demo_app, tmp_path):
+    resets.request(tmp_path / "app.duckdb", "quantri", "mat-khau-tu-dong-lenh")  # what the CLI leaves
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.text_input[0].input("quantri")
+    at.text_input[1].input("mat-khau-tu-dong-lenh")
+    at.button[0].click().run()
+    assert not at.error and at.session_state["user_id"] == demo_app["quan_tri"]
+
+
 def test_an_idle_session_ends(demo_app):
     at = signed_in(demo_app["quan_tri"])
     at.session_state["last_seen"] = time.time() - 10 * 3600
@@ -168,6 +178,18 @@ def test_every_tab_runs_only_when_open_and_shows_content(demo_app, page, key):
         assert not at.exception, (label, at.exception)
         filled = [tab for tab in at.tabs if tab.children]
         assert [tab.label for tab in filled] == [label]  # only the open tab ran
+
+
+def test_a_failed_query_shows_a_vietnamese_sentence_and_keeps_the_original_folded(demo_app):
+    at = signed_in(demo_app["dang_vien"]).run()
+    at.switch_page("pages/queries.py").run()
+    at.session_state["queries_tab"] = "SQL nâng cao"
+    at.run()
+    at.text_area[0].input("SELECT khong_co FROM nhiem_vu -- thử")
+    next(b for b in at.button if b.label == "Chạy").click().run()
+    assert [e.value for e in at.error] == ["Tên cột không đúng: không có cột «khong_co»."]
+    folded = next(e for e in at.expander if e.label == "Chi tiết")
+    assert "Referenced column" in folded.code[0].value
 
 
 def test_a_month_is_chosen_as_year_then_month_so_the_lists_stay_short(demo_app):
@@ -280,6 +302,49 @@ def test_a_change_made_elsewhere_shows_on_the_next_refresh(demo_app, tmp_path, t
     at.run()
     assert present_on_display(at) == before - 1
     assert "Đi công tác" not in shown_on_display(at)  # an absence's reason is never projected
+
+
+def refresh_display(at: AppTest) -> AppTest:
+    """The display's self-refresh as the browser asks for it: its fragment rerun alone, not the page
+    (AppTest has no public way to ask; the bench does the same, chibo.bench._fragment_runner)."""
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.testing.v1 import local_script_runner
+    plain_rerun, plain_init = local_script_runner.RerunData, PagesManager.__init__
+
+    def served_pages(manager, *args, **kwargs):
+        # AppTest forgets, on each run, that the router uses st.navigation, and a run of the fragment alone
+        # never tells it; the server learns it once for good. Without this, the full rerun an ended session
+        # asks for would run pages/display.py as a page of its own instead of the router.
+        plain_init(manager, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+    local_script_runner.RerunData = functools.partial(
+        plain_rerun, fragment_id_queue=list(at._fragment_storage._fragments), is_fragment_scoped_rerun=True,
+        is_auto_rerun=True)
+    PagesManager.__init__ = served_pages
+    try:
+        return at.run()
+    finally:
+        local_script_runner.RerunData, PagesManager.__init__ = plain_rerun, plain_init
+
+
+def test_the_display_refresh_stops_showing_data_once_the_account_is_disabled(demo_app, tmp_path):
+    at = signed_in(demo_app["trinh_chieu"]).run()
+    assert "Khai mạc" in shown_on_display(refresh_display(at))
+    auth.set_active(ui._database(str(tmp_path / "app.duckdb")), auth.SYSTEM, "maychieu", False)
+    refresh_display(at)
+    assert not shown_on_display(at) and at.title[0].value == "Đăng nhập chibo"
+    assert "vô hiệu hóa" in at.info[0].value
+
+
+def test_the_display_refresh_ends_an_idle_session_and_does_not_count_as_activity(demo_app):
+    at = signed_in(demo_app["trinh_chieu"]).run()
+    at.session_state["last_seen"] = time.time() - 50 * 60  # idle for 50 of the 60 minutes
+    assert "Khai mạc" in shown_on_display(refresh_display(at))
+    assert time.time() - at.session_state["last_seen"] > 49 * 60  # the refresh left it idle
+    at.session_state["last_seen"] = time.time() - 61 * 60
+    refresh_display(at)
+    assert not shown_on_display(at) and at.title[0].value == "Đăng nhập chibo"
+    assert "hết hạn" in at.info[0].value
 
 
 def test_text_people_typed_cannot_inject_markup_into_the_display(demo_app, tmp_path, today):

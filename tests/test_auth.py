@@ -1,4 +1,5 @@
 import inspect
+import threading
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -63,6 +64,109 @@ def test_repeated_failures_are_slowed_then_locked(fresh_db):
     assert auth.authenticate(fresh_db, "bithu", "mat-khau-dai-10", now=later).username == "bithu"
 
 
+def _guess_at_once(db, passwords: list[str], **rules) -> list[str]:
+    """Every password tried at the same moment from its own thread; the answers, in order."""
+    answers = [""] * len(passwords)
+    start = threading.Barrier(len(passwords))
+
+    def guess(i: int) -> None:
+        start.wait()
+        try:
+            answers[i] = auth.authenticate(db, "bithu", passwords[i], sleep=lambda s: None, **rules).username
+        except InputError as refused:
+            answers[i] = str(refused)
+    threads = [threading.Thread(target=guess, args=(i,)) for i in range(len(passwords))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return answers
+
+
+def test_parallel_guesses_are_each_counted_and_no_more_than_the_limit_is_checked(fresh_db):
+    auth.add_user(fresh_db, auth.SYSTEM, "bithu", "mat-khau-dai-10", "quan_tri")
+    answers = _guess_at_once(fresh_db, [f"doan-{i}" for i in range(32)], max_failures=5, max_address_failures=100)
+    assert sum("không đúng" in a for a in answers) == 5
+    assert sum("tạm khóa" in a for a in answers) == 27
+    assert fresh_db.one("SELECT failed_logins, locked_until IS NOT NULL FROM users") == (5, True)
+    with pytest.raises(InputError, match="tạm khóa"):
+        auth.authenticate(fresh_db, "bithu", "mat-khau-dai-10")
+
+
+def test_the_right_password_among_parallel_guesses_gets_in_only_if_checked_before_the_limit(fresh_db):
+    auth.add_user(fresh_db, auth.SYSTEM, "bithu", "mat-khau-dai-10", "quan_tri")
+    answers = _guess_at_once(fresh_db, [f"doan-{i}" for i in range(15)] + ["mat-khau-dai-10"], max_failures=5,
+                             max_address_failures=100)
+    checked = [a for a in answers if "tạm khóa" not in a]
+    assert len(checked) <= 5 and ("bithu" in answers) == ("bithu" in checked)
+
+
+def test_a_name_nobody_has_answers_and_locks_exactly_like_a_real_one(fresh_db):
+    auth.add_user(fresh_db, auth.SYSTEM, "bithu", "mat-khau-dai-10", "quan_tri")
+    now = datetime(2026, 11, 21, 9, 0)
+    seen = {}
+    for name in ("bithu", "khong-co"):
+        waits, answers = [], []
+        for _ in range(6):
+            try:
+                auth.authenticate(fresh_db, name, "sai-mat-khau", sleep=waits.append, now=now, address="10.0.0.7")
+            except InputError as refused:
+                answers.append(str(refused))
+        seen[name] = (answers, waits)
+    assert seen["bithu"] == seen["khong-co"]
+    assert seen["bithu"][0][-1] == "Tài khoản tạm khóa do đăng nhập sai nhiều lần; thử lại sau 09:15."
+
+
+def test_too_many_failures_from_one_address_block_it_whatever_the_names(fresh_db):
+    auth.add_user(fresh_db, auth.SYSTEM, "bithu", "mat-khau-dai-10", "quan_tri")
+    now = datetime(2026, 11, 21, 9, 0)
+    rules = {"sleep": lambda s: None, "now": now, "max_address_failures": 3}
+    for name in ("an", "binh", "chi"):
+        with pytest.raises(InputError, match="không đúng"):
+            auth.authenticate(fresh_db, name, "sai-mat-khau", address="10.0.0.9", **rules)
+    with pytest.raises(InputError, match="Máy này đã đăng nhập sai quá nhiều lần nên tạm bị chặn; thử lại sau 09:15"):
+        auth.authenticate(fresh_db, "bithu", "mat-khau-dai-10", address="10.0.0.9", **rules)
+    assert auth.authenticate(fresh_db, "bithu", "mat-khau-dai-10", address="10.0.0.10", **rules).username == "bithu"
+    later = {**rules, "now": now + timedelta(minutes=16)}
+    assert auth.authenticate(fresh_db, "bithu", "mat-khau-dai-10", address="10.0.0.9", **later).username == "bithu"
+
+
+def test_failed_sign_ins_and_the_locks_they_set_are_in_the_audit_log(fresh_db):
+    user_id = auth.add_user(fresh_db, auth.SYSTEM, "bithu", "mat-khau-dai-10", "quan_tri")
+    for name in ["bithu"] * 5 + ["ai-do"]:
+        with pytest.raises(InputError):
+            auth.authenticate(fresh_db, name, "sai-mat-khau", sleep=lambda s: None, address="10.0.0.5",
+                              max_address_failures=6)
+    rows = fresh_db.rows("SELECT action, username, entity_id, after FROM audit_log WHERE action <> 'thêm tài khoản'"
+                         " ORDER BY id")
+    assert [r[:3] for r in rows] == [("đăng nhập sai", "bithu", user_id)] * 5 + [
+        ("tạm khóa đăng nhập", "bithu", user_id), ("đăng nhập sai", "ai-do", None), ("chặn máy đăng nhập sai", "ai-do", None)]
+    assert '"address": "10.0.0.5"' in rows[0][3] and '"failures": 5' in rows[4][3]
+
+
+def test_a_disabled_account_says_so_only_to_whoever_knows_its_password(fresh_db):
+    auth.add_user(fresh_db, auth.SYSTEM, "dv01", "mat-khau-8", "dang_vien")
+    auth.set_active(fresh_db, auth.SYSTEM, "dv01", False)
+    with pytest.raises(InputError, match="không đúng"):
+        auth.authenticate(fresh_db, "dv01", "sai-mat-khau", sleep=lambda s: None)
+
+
+def test_the_last_active_administrator_can_be_neither_demoted_nor_disabled(fresh_db):
+    auth.add_user(fresh_db, auth.SYSTEM, "bithu", "mat-khau-dai-10", "quan_tri")
+    auth.add_user(fresh_db, auth.SYSTEM, "cu", "mat-khau-dai-10", "quan_tri")
+    auth.set_active(fresh_db, auth.SYSTEM, "cu", False)  # a disabled administrator is no administrator
+    audit_before = fresh_db.scalar("SELECT count(*) FROM audit_log")
+    with pytest.raises(InputError, match="«bithu» là quản trị viên cuối cùng còn hoạt động"):
+        auth.set_role(fresh_db, auth.SYSTEM, "bithu", "chi_uy", None)
+    with pytest.raises(InputError, match="quản trị viên cuối cùng"):
+        auth.set_active(fresh_db, auth.SYSTEM, "bithu", False)
+    assert fresh_db.one("SELECT role, active FROM users WHERE username = 'bithu'") == ("quan_tri", True)
+    assert fresh_db.scalar("SELECT count(*) FROM audit_log") == audit_before
+    auth.set_active(fresh_db, auth.SYSTEM, "cu", True)
+    auth.set_role(fresh_db, auth.SYSTEM, "bithu", "chi_uy", None)
+    assert fresh_db.scalar("SELECT role FROM users WHERE username = 'bithu'") == "chi_uy"
+
+
 def test_a_disabled_account_cannot_log_in_and_its_session_ends(fresh_db):
     user_id = auth.add_user(fresh_db, auth.SYSTEM, "dv01", "mat-khau-8", "dang_vien")
     auth.set_active(fresh_db, auth.SYSTEM, "dv01", False)
@@ -103,6 +207,8 @@ def _resolution(db):
 WRITES = {
     "auth.add_user": ("manage_users", lambda db, a: auth.add_user(db, a, "moi01", "mat-khau-dai-10", "dang_vien")),
     "auth.set_password": ("manage_users", lambda db, a: auth.set_password(db, a, "he_thong_x", "mat-khau-dai-10")),
+    "auth.set_password_hash": ("manage_users", lambda db, a: auth.set_password_hash(
+        db, a, "he_thong_x", auth.new_password_hash("mat-khau-dai-10"))),
     "auth.set_active": ("manage_users", lambda db, a: auth.set_active(db, a, "nobody", True)),
     "auth.set_role": ("manage_users", lambda db, a: auth.set_role(db, a, "nobody", "chi_uy", None)),
     "cell.save_profile": ("settings", lambda db, a: cell.save_profile(db, a, "Chi bộ A", "Đảng bộ B", "Đảng ủy B", "B")),

@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from chibo import auth, cli, documents, queries
+from chibo import auth, cli, documents, queries, resets
 from chibo.db import Database, latest_version
+from chibo.errors import InputError
 from tests.conftest import TODAY
 from tests.test_backup import content
 
@@ -103,12 +104,54 @@ def test_users_are_managed_with_passwords_from_standard_input(chibo, tmp_path):
     weak = chibo("users", "add", "dv", "--role", "dang_vien", "--db", path, stdin="123\n")
     assert (weak.code, weak.err) == (2, "Lỗi: Mật khẩu phải có ít nhất 8 ký tự.\n")
     assert "dv " not in chibo("users", "list", "--db", path).out
-    assert chibo("users", "disable", "bithu", "--db", path).out == "Đã khóa tài khoản bithu.\n"
+    assert chibo("users", "add", "dv", "--role", "dang_vien", "--db", path, stdin="mat-khau-dv\n").code == 0
+    assert chibo("users", "disable", "dv", "--db", path).out == "Đã khóa tài khoản dv.\n"
     assert "đã khóa" in chibo("users", "list", "--db", path).out
-    assert chibo("users", "set-password", "bithu", "--db", path, stdin="mat-khau-moi-dai\n").code == 0
-    assert chibo("users", "enable", "bithu", "--db", path).code == 0
+    assert chibo("users", "set-password", "dv", "--db", path, stdin="mat-khau-moi-dai\n").code == 0
+    assert chibo("users", "enable", "dv", "--db", path).code == 0
     db = opened(path)
-    assert auth.authenticate(db, "bithu", "mat-khau-moi-dai", sleep=lambda s: None).username == "bithu"
+    assert auth.authenticate(db, "dv", "mat-khau-moi-dai", sleep=lambda s: None).username == "dv"
+    db.close()
+    last = chibo("users", "disable", "bithu", "--db", path)
+    assert (last.code, last.err) == (2, f"Lỗi: {auth.LAST_ADMIN.format('bithu')}\n")
+
+
+def test_set_password_reaches_the_running_app_and_unlocks_a_locked_out_administrator(chibo, tmp_path):
+    path = tmp_path / "c.duckdb"
+    db = Database(path)
+    auth.add_user(db, auth.SYSTEM, "bithu", "mat-khau-rat-dai", "quan_tri")
+    for _ in range(5):
+        with pytest.raises(InputError):
+            auth.authenticate(db, "bithu", "quen-mat-roi", sleep=lambda s: None, address="10.0.0.3",
+                              max_address_failures=5)
+    db.close()
+    # Another process holds the file, as the running app does: the command cannot open it.
+    holder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys; c = duckdb.connect(sys.argv[1]);"
+                               " print('held', flush=True); sys.stdin.read()", str(path)],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline() == "held\n"
+        ran = chibo("users", "set-password", "bithu", "--db", str(path), stdin="mat-khau-moi-dai\n")
+    finally:
+        holder.communicate("")
+    assert ran.code == 0 and "được gửi cho ứng dụng" in ran.out, ran.err
+    request = resets.folder(path) / "bithu.json"
+    assert "mat-khau-moi-dai" not in request.read_text() and request.stat().st_mode & 0o077 == 0
+    db = Database(path)  # the app's next page run
+    assert resets.apply_pending(db) == ["bithu"] and not request.exists()
+    signed = auth.authenticate(db, "bithu", "mat-khau-moi-dai", address="10.0.0.3", max_address_failures=5)
+    assert signed.username == "bithu"
+    db.close()
+
+
+def test_a_request_someone_else_could_write_is_not_applied(tmp_path):
+    path = tmp_path / "c.duckdb"
+    db = Database(path)
+    auth.add_user(db, auth.SYSTEM, "bithu", "mat-khau-rat-dai", "quan_tri")
+    request = resets.request(path, "bithu", "mat-khau-moi-dai")
+    request.chmod(0o666)
+    assert resets.apply_pending(db) == []
+    assert auth.authenticate(db, "bithu", "mat-khau-rat-dai").username == "bithu"
     db.close()
 
 
@@ -176,7 +219,8 @@ def test_query_refuses_to_change_data(chibo, demo_file):
 @pytest.mark.parametrize("args,message", [
     (["export", "resolution", "--id", "999", "--out", "{tmp}/x.docx"], "Lỗi: Chưa có hồ sơ chi bộ.\n"),
     (["restore", "--from", "{tmp}/missing.duckdb"], "Lỗi: Không tìm thấy tệp {tmp}/missing.duckdb.\n"),
-    (["query", "SELECT * FROM khong_co"], "Lỗi: Không có bảng hoặc cột này: Table with name khong_co does not exist!\n"),
+    (["query", "SELECT * FROM khong_co"], f"Lỗi: Không có bảng «khong_co» trong hộp SQL. Các bảng được phép: "
+                                          f"{queries.ALLOWED}.\n"),
 ], ids=["export without a cell", "restore from a missing file", "query of a missing table"])
 def test_a_failure_is_one_line_and_an_exit_code(chibo, tmp_path, args, message):
     ran = chibo(*(a.format(tmp=tmp_path) for a in args), "--db", str(tmp_path / "c.duckdb"))
@@ -198,7 +242,7 @@ def test_a_failure_reaches_the_shell_as_one_line_never_a_traceback(tmp_path):
     result = subprocess.run([sys.executable, "-m", "chibo", "query", "--db", str(tmp_path / "c.duckdb"),
                              "SELECT * FROM khong_co"], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 2 and result.stdout == ""
-    assert result.stderr.startswith("Lỗi: Không có bảng hoặc cột này: ") and "khong_co" in result.stderr
+    assert result.stderr.startswith("Lỗi: Không có bảng «khong_co» trong hộp SQL.")
     assert "Traceback" not in result.stderr and result.stderr.count("\n") == 1
 
 

@@ -9,7 +9,8 @@ from chibo.errors import ConfigError
 
 ROOT = Path(__file__).resolve().parent.parent
 NUMBERS = ["CHIBO_BACKUPS_KEPT", "CHIBO_IDLE_MINUTES", "CHIBO_MAX_FAILED_LOGINS", "CHIBO_LOCK_MINUTES",
-           "CHIBO_QUERY_TIMEOUT", "CHIBO_DISPLAY_REFRESH"]
+           "CHIBO_QUERY_TIMEOUT", "CHIBO_DISPLAY_REFRESH", "CHIBO_MAX_FAILED_LOGINS_PER_ADDRESS",
+           "CHIBO_QUERY_MEMORY_MB", "CHIBO_QUERY_THREADS"]
 
 
 @pytest.fixture(autouse=True)
@@ -25,6 +26,7 @@ def test_unset_settings_take_their_defaults():
     assert cfg.backup_dir == cfg.db_path.parent / "backups"
     assert (cfg.backups_kept, cfg.idle_minutes, cfg.max_failed_logins, cfg.lock_minutes,
             cfg.query_timeout_seconds, cfg.display_refresh_seconds) == (14, 60, 5, 15, 5, 5)
+    assert (cfg.max_failed_logins_per_address, cfg.query_memory_mb, cfg.query_threads) == (20, 256, 1)
 
 
 def test_set_values_are_used(monkeypatch, tmp_path):

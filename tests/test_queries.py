@@ -1,13 +1,16 @@
 import io
+import time
 
 import openpyxl
+import pyarrow as pa
 import pytest
 
-from chibo import auth, queries, tasks
-from chibo.errors import InputError
+from chibo import auth, queries, sandbox, tasks
+from chibo.errors import InputError, QueryError
 from tests.conftest import TODAY
 
 A = auth.SYSTEM
+MEMBER = auth.Actor(1, "dv", "dang_vien")  # Tra cứu is open to every member
 
 HOSTILE = [
     ("DELETE FROM nhiem_vu", "không được xóa"),
@@ -45,6 +48,86 @@ def test_a_long_query_is_stopped_at_the_time_limit(demo_db):
     slow = "SELECT count(*) FROM range(100000000) a, range(100000) b WHERE a.range + b.range = -1"
     with pytest.raises(InputError, match="quá 1 giây"):
         queries.run_sql(demo_db, A, slow, timeout=1, today=TODAY)
+
+
+LEAKS = [
+    "SELECT * FROM duckdb_settings()",
+    "SELECT current_setting('secret_directory')",
+    "SELECT * FROM pg_catalog.pg_settings",
+    "SELECT * FROM pg_settings",
+    "SELECT * FROM information_schema.tables",
+    "SELECT * FROM duckdb_databases",
+    "SELECT * FROM query('SELECT * FROM duckdb_settings()')",
+    "SELECT * FROM duckdb_temporary_files()",
+    "SELECT * FROM sqlite_master",
+    "SELECT * FROM pragma_database_list",
+    "SHOW ALL TABLES",
+    "DESCRIBE SELECT * FROM duckdb_settings()",
+    "SELECT * FROM pragma_platform()",
+    "SELECT * FROM duckdb_functions()",
+    "SELECT * FROM duckdb_memory()",
+    "SELECT getvariable('x')",
+]
+
+
+@pytest.mark.parametrize("sql", LEAKS)
+def test_the_sql_box_says_nothing_about_the_server(demo_db, sql):
+    with pytest.raises(InputError) as refused:
+        queries.run_sql(demo_db, MEMBER, sql, today=TODAY)
+    assert "\n" not in str(refused.value) and "/root" not in str(refused.value)
+
+
+def test_the_sandbox_runs_with_the_memory_and_threads_it_is_given_and_names_no_folder():
+    rows = "SELECT current_setting('threads') AS t, current_setting('memory_limit') AS m, (SELECT count(*)" \
+           " FROM duckdb_settings() WHERE value LIKE '/%' OR value LIKE '~%') AS folders"
+    _, answer = sandbox.run({}, "SELECT 1", rows, {}, sandbox.Limits(5, 300, 2))
+    assert pa.ipc.open_stream(answer).read_all().to_pylist() == [{"t": 2, "m": "300.0 MiB", "folders": 0}]
+
+
+def test_a_query_stuck_in_one_long_function_call_is_stopped_at_the_time_limit(demo_db):
+    started = time.monotonic()  # how long the refusal took, not the day: the limit is the behaviour
+    with pytest.raises(InputError, match="quá 1 giây"):
+        queries.run_sql(demo_db, MEMBER, "SELECT levenshtein(repeat('a', 200000), repeat('b', 200000))", timeout=1,
+                        today=TODAY)
+    assert time.monotonic() - started < 4  # the call alone runs for about a minute
+
+
+def test_a_query_past_its_memory_limit_is_stopped_with_a_sentence(demo_db):
+    with pytest.raises(QueryError, match="nhiều bộ nhớ hơn mức cho phép 256 MB") as refused:
+        queries.run_sql(demo_db, MEMBER, "SELECT length(repeat('x', 2000000000))", memory_mb=256, today=TODAY)
+    assert "Out of Memory" in refused.value.detail
+
+
+def test_an_answer_too_heavy_for_the_page_is_refused(demo_db):
+    with pytest.raises(InputError, match="Kết quả quá lớn"):
+        queries.run_sql(demo_db, MEMBER, "SELECT repeat('x', 20000000) AS x FROM range(2)", today=TODAY)
+
+
+@pytest.mark.parametrize("sql", ["SELECT count(*) AS n FROM nhiem_vu -- mọi nhiệm vụ",
+                                 "SELECT count(*) AS n FROM nhiem_vu; -- mọi nhiệm vụ"])
+def test_a_trailing_comment_does_not_break_a_valid_query(demo_db, sql):
+    assert queries.run_sql(demo_db, MEMBER, sql, today=TODAY).frame["n"][0] == demo_db.scalar("SELECT count(*) FROM tasks")
+
+
+@pytest.mark.parametrize("sql,sentence,original", [
+    ("SELEC * FROM nhiem_vu", "Câu truy vấn sai cú pháp gần «SELEC».", "syntax error"),
+    ("SELECT khong_co FROM nhiem_vu", "Tên cột không đúng: không có cột «khong_co».", "Referenced column"),
+    ("SELECT linh_vuc, count(*) FROM nhiem_vu", "Cột «linh_vuc» phải có trong GROUP BY hoặc nằm trong một hàm gộp"
+     " (count, sum, avg, …).", "GROUP BY"),
+    ("SELECT CAST('nhiều' AS INTEGER)", "Không đổi được giá trị «nhiều» sang kiểu INT32.", "Could not convert"),
+    ("SELECT lower(tien_do) FROM nhiem_vu", "Hàm «lower» không nhận kiểu dữ liệu đã đưa vào; hãy đổi kiểu, ví dụ"
+     " CAST(… AS VARCHAR).", "No function matches"),
+    ("SELECT khong_co_ham(1)", "Không có hàm «khong_co_ham».", "does not exist"),
+])
+def test_database_errors_become_vietnamese_sentences_with_the_original_kept(demo_db, sql, sentence, original):
+    with pytest.raises(QueryError) as refused:
+        queries.run_sql(demo_db, MEMBER, sql, today=TODAY)
+    assert str(refused.value) == sentence and original in refused.value.detail
+
+
+def test_a_deeply_nested_statement_is_refused_in_a_sentence(demo_db):
+    with pytest.raises(InputError, match="lồng nhau quá sâu"):
+        queries.run_sql(demo_db, MEMBER, "SELECT " + "abs(" * 800 + "1" + ")" * 800, today=TODAY)
 
 
 def test_syntax_errors_and_unknown_columns_get_plain_messages(demo_db):

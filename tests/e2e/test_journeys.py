@@ -185,6 +185,52 @@ def test_the_display_walks_the_agenda_and_shows_a_change_from_another_device(see
         see(p, "Đề nghị bổ sung chỉ tiêu dự giờ", timeout=15_000)
 
 
+def test_the_projector_stops_showing_data_once_its_account_is_disabled(seeded, server, browser):
+    projector = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
+    admin = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    journey = Journey(projector, "display-disabled")
+    with journey.step("máy chiếu đăng nhập") as p:
+        login(p, server["url"], "maychieu")
+        see(p, "Khai mạc và điểm danh")
+    with journey.step("quản trị khóa tài khoản máy chiếu ở thiết bị khác") as _:
+        login(admin, server["url"], "quantri")
+        open_page(admin, "Tài khoản, nhật ký, sao lưu")
+        admin.get_by_role("combobox", name="Tài khoản", exact=True).click()  # not the tab, nor «Thêm tài khoản»
+        admin.get_by_role("option", name="maychieu").click()
+        admin.get_by_role("button", name="Khóa tài khoản maychieu").click()
+        see(admin, "Đã khóa maychieu")
+    with journey.step("màn chiếu tự về trang đăng nhập, không còn số liệu") as p:
+        see(p, "Tài khoản đã bị vô hiệu hóa", timeout=15_000)
+        see(p, "Đăng nhập chibo")
+        assert p.get_by_text("Khai mạc và điểm danh").count() == 0
+
+
+def test_a_locked_out_administrator_sets_a_password_from_the_server_while_it_runs(seeded, server, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    journey = Journey(page, "locked-out")
+    with journey.step("quên mật khẩu, sai năm lần, tài khoản bị tạm khóa") as p:
+        p.goto(server["url"])
+        for _ in range(6):
+            p.get_by_label("Tên đăng nhập").fill("quantri")
+            p.get_by_label("Mật khẩu").fill("quen-mat-roi")
+            p.get_by_role("button", name="Đăng nhập").click()
+            p.get_by_text("Đăng nhập chibo").wait_for()
+            p.wait_for_timeout(4500)  # each failure waits longer before its answer
+        see(p, "Tài khoản tạm khóa do đăng nhập sai nhiều lần")
+    with journey.step("đặt mật khẩu mới bằng dòng lệnh trên máy chủ đang chạy") as _:
+        result = subprocess.run([sys.executable, "-m", "chibo", "users", "set-password", "quantri", "--db",
+                                 str(server["db"])], cwd=ROOT, input="mat-khau-moi-dai\n", capture_output=True,
+                                text=True)
+        assert result.returncode == 0 and "được gửi cho ứng dụng" in result.stdout, result.stderr
+    with journey.step("tải lại trang đăng nhập và vào được") as p:
+        p.reload()
+        p.get_by_label("Tên đăng nhập").fill("quantri")
+        p.get_by_label("Mật khẩu").fill("mat-khau-moi-dai")
+        p.get_by_role("button", name="Đăng nhập").click()
+        p.get_by_text("Đăng nhập chibo").wait_for(state="detached", timeout=30_000)
+        see(p, "Tổng quan")
+
+
 def test_the_cli_refuses_while_the_server_holds_the_database(seeded, server, browser):
     page = browser.new_page()
     page.goto(server["url"])
