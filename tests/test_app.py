@@ -187,7 +187,7 @@ def test_a_failed_query_shows_a_vietnamese_sentence_and_keeps_the_original_folde
     at.run()
     at.text_area[0].input("SELECT khong_co FROM nhiem_vu -- thử")
     next(b for b in at.button if b.label == "Chạy").click().run()
-    assert [e.value for e in at.error] == ["Tên cột không đúng: không có cột «khong_co»."]
+    assert [e.value for e in at.error] == [ui.plain("Tên cột không đúng: không có cột «khong_co».")]  # shown as text
     folded = next(e for e in at.expander if e.label == "Chi tiết")
     assert "Referenced column" in folded.code[0].value
 
