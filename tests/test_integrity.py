@@ -17,6 +17,7 @@ import pytest
 from chibo import db as dbmod
 from chibo import integrity
 from chibo.db import Database
+from chibo.errors import InputError
 
 OLD = Path(__file__).parent / "data" / "chibo-0001-demo.duckdb.gz"
 
@@ -162,10 +163,10 @@ def test_a_new_database_is_blank_not_damaged(tmp_path):
     Database(tmp_path / "new.duckdb").close()
     found = integrity.examine(tmp_path / "new.duckdb")
     assert found.blank and found.problems == [integrity.BLANK]
-    with pytest.raises(integrity.InputError, match="chưa có dữ liệu nào"):
+    with pytest.raises(InputError, match="chưa có dữ liệu nào"):
         integrity.verify(tmp_path / "new.duckdb")
 
 
 def test_a_missing_file_is_said_plainly(tmp_path):
-    with pytest.raises(integrity.InputError, match="^Không tìm thấy tệp .*missing.duckdb.$"):
+    with pytest.raises(InputError, match="^Không tìm thấy tệp .*missing.duckdb.$"):
         integrity.examine(tmp_path / "missing.duckdb")
