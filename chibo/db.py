@@ -4,6 +4,7 @@ and numbered SQL migrations."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import subprocess
 import threading
@@ -284,6 +285,19 @@ def _rollback(cur: duckdb.DuckDBPyConnection) -> None:
         cur.execute("ROLLBACK")
     except duckdb.Error:
         pass  # the transaction was already aborted
+
+
+@contextlib.contextmanager
+def registered(cur: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame):
+    """`frame` as the relation `name` on this cursor, for the block: a write of many rows in a few statements.
+    A caller may have left a result unread (a fetchone); DuckDB refuses to register beside one, so it is run
+    to its end first."""
+    cur.complete()
+    cur.register(name, frame)
+    try:
+        yield
+    finally:
+        cur.unregister(name)
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int | None:

@@ -8,7 +8,7 @@ from datetime import date
 import pandas as pd
 
 from chibo import audit, validate
-from chibo.db import Database, memoised
+from chibo.db import Database, memoised, registered
 from chibo.errors import InputError
 from chibo.labels import GENDERS, MEMBER_STATUSES, MEMBERSHIP, PARTY_ROLES, UNIT_KINDS, missing
 from chibo.permissions import Actor, require
@@ -175,32 +175,27 @@ def _raise_first(clashes: dict[int, str]) -> None:
         raise InputError(next(iter(clashes.values())))
 
 
-def _incoming(cur, rows: list[dict], ids: list[int | None]) -> None:
-    """`rows` as the relation `incoming` (pos, member_id, the fields) for the rules below; `member_id` is
-    the member being saved (-1 for a new one), so a member never clashes with itself."""
-    frame = pd.DataFrame([{"pos": pos, "member_id": -1 if ids[pos] is None else ids[pos], **row}
-                          for pos, row in enumerate(rows)], dtype=object)
-    cur.register("incoming", frame)
+def _incoming(rows: list[dict], ids: list[int | None]) -> pd.DataFrame:
+    """`rows` as a frame (pos, member_id, the fields) for the rules below; `member_id` is the member being
+    saved (-1 for a new one), so a member never clashes with itself."""
+    return pd.DataFrame([{"pos": pos, "member_id": -1 if ids[pos] is None else ids[pos], **row}
+                         for pos, row in enumerate(rows)], dtype=object)
 
 
 def _name_clashes(cur, rows: list[dict], ids: list[int | None]) -> dict[int, str]:
     """Which of `rows` would be a second member of the same name and birth year; one query however many rows
     (the rows among themselves are compared by the import, before)."""
-    _incoming(cur, rows, ids)
-    try:
+    with registered(cur, "incoming", _incoming(rows, ids)):
         found = cur.execute(
             "SELECT i.pos, i.full_name, i.birth_year FROM incoming i JOIN members m ON lower(m.full_name) ="
             " lower(i.full_name) AND m.birth_year = i.birth_year AND m.id <> i.member_id ORDER BY i.pos").fetchall()
-    finally:
-        cur.unregister("incoming")
     return {pos: f"Đã có đảng viên «{name}» sinh năm {year}." for pos, name, year in found}
 
 
 def _office_clashes(cur, rows: list[dict], ids: list[int | None]) -> dict[int, str]:
     """Which of `rows` would be a second secretary (or deputy) still in the cell: one already on file, or
     an earlier row of the same batch."""
-    _incoming(cur, rows, ids)
-    try:
+    with registered(cur, "incoming", _incoming(rows, ids)):
         found = cur.execute(
             "SELECT i.pos, i.party_role, coalesce("
             " (SELECT min(m.full_name) FROM members m WHERE m.party_role = i.party_role AND m.status <> 'inactive'"
@@ -209,8 +204,6 @@ def _office_clashes(cur, rows: list[dict], ids: list[int | None]) -> dict[int, s
             "  AND e.pos < i.pos)) AS holder"
             " FROM incoming i WHERE i.party_role IN ('bi_thu', 'pho_bi_thu') AND holder IS NOT NULL"
             " ORDER BY i.pos").fetchall()
-    finally:
-        cur.unregister("incoming")
     return {pos: f"Chi bộ đã có {PARTY_ROLES[role]} là {holder}; hãy đổi chức vụ người đó trước."
             for pos, role, holder in found}
 
@@ -225,13 +218,10 @@ def _insert_members(cur, actor: Actor, rows: list[dict]) -> list[int]:
     """Insert members already checked, each audited: a few statements whatever their number, so an import
     of thousands holds the write lock for a moment, not for a statement per row."""
     ids = [r[0] for r in cur.execute("SELECT nextval('seq_id') FROM range(?) ORDER BY ALL", [len(rows)]).fetchall()]
-    cur.register("new_members", pd.DataFrame([{"id": i, **row} for i, row in zip(ids, rows)], dtype=object))
-    try:
+    with registered(cur, "new_members", pd.DataFrame([{"id": i, **row} for i, row in zip(ids, rows)], dtype=object)):
         cur.execute("INSERT INTO members (id, full_name, gender, birth_year, membership, party_role, job_title,"
                     " unit_id, joined_on, status) SELECT id, full_name, gender, birth_year, membership, party_role,"
                     " job_title, unit_id, joined_on, status FROM new_members")
-    finally:
-        cur.unregister("new_members")
     audit.log_many(cur, actor, "thêm đảng viên", "members", [(i, None, row) for i, row in zip(ids, rows)])
     return ids
 
