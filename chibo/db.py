@@ -210,7 +210,8 @@ class Database(_Reads):
             self._root.close()
 
     def reopen(self) -> None:
-        """After a restore swapped the file: a new root connection, migrated, nothing remembered."""
+        """After a restore swapped the file: a new root connection under a new identity, migrated, nothing
+        remembered."""
         with self._write_lock:
             self._root = connect_file(self.path)
             self.identity = uuid.uuid4().hex
