@@ -128,7 +128,9 @@ def _apptest(script: str, user_id: int | None = None, page: str | None = None):
     from streamlit.testing.v1 import AppTest
     at = AppTest.from_file(script, default_timeout=300)
     if user_id is not None:
+        from chibo import ui
         at.session_state["user_id"] = user_id
+        at.session_state["db_identity"] = ui._database(os.environ["CHIBO_DB"]).identity  # as ui.sign_in stamps it
         at.session_state["last_seen"] = time.time()
     at.run()
     if page:

@@ -8,8 +8,8 @@ import getpass
 import sys
 from pathlib import Path
 
-from chibo import auth, backup, config, demo, docs, queries, resets
-from chibo.db import Database, apply_migrations, latest_version
+from chibo import auth, backup, config, demo, docs, integrity, queries, resets
+from chibo.db import Database, latest_version
 from chibo.errors import ConfigError, DatabaseInUse, InputError
 from chibo.labels import ROLES
 from chibo.permissions import SYSTEM
@@ -20,7 +20,12 @@ def _db_arg(parser: argparse.ArgumentParser) -> None:
 
 
 def _open(args) -> Database:
-    return Database(args.db or args.settings.db_path)
+    return Database(args.db or args.settings.db_path, backup_dir=_backup_dir(args))
+
+
+def _backup_dir(args) -> Path:
+    """CHIBO_BACKUP_DIR for the configured database; `backups/` beside a file named with --db."""
+    return Path(args.db).parent / "backups" if args.db else args.settings.backup_dir
 
 
 def _progress(fraction: float, message: str) -> None:
@@ -95,8 +100,7 @@ def cmd_backup(args) -> int:
 
 def cmd_restore(args) -> int:
     target = Path(args.db or args.settings.db_path)
-    kept = backup.restore_file(target, args.source, args.settings.backup_dir if not args.db else
-                               target.parent / "backups")
+    kept = backup.restore_file(target, args.source, _backup_dir(args))
     print(f"Đã khôi phục {target} từ {args.source}." + (f" Dữ liệu cũ được giữ tại {kept}." if kept else ""))
     return 0
 
@@ -145,21 +149,29 @@ def cmd_calendar(args) -> int:
 
 
 def cmd_check(args) -> int:
-    """Integrity check: schema version, and rows whose parent is gone."""
-    db = _open(args)
-    applied = apply_migrations(db)
-    orphans = {
-        "tasks without document": "SELECT count(*) FROM tasks WHERE document_id NOT IN (SELECT id FROM documents)",
-        "updates without task": "SELECT count(*) FROM progress_updates WHERE task_id NOT IN (SELECT id FROM tasks)",
-        "partners without task": "SELECT count(*) FROM task_partners WHERE task_id NOT IN (SELECT id FROM tasks)",
-        "attendance without meeting": "SELECT count(*) FROM attendance WHERE meeting_id NOT IN (SELECT id FROM meetings)",
-        "values without target": "SELECT count(*) FROM target_values WHERE target_id NOT IN (SELECT id FROM targets)",
-    }
-    problems = {name: db.scalar(sql) for name, sql in orphans.items()}
-    print(f"Lược đồ: phiên bản {latest_version()}" + (f" (vừa áp dụng {', '.join(applied)})" if applied else ""))
-    for name, count in problems.items():
-        print(f"{'OK ' if not count else 'LỖI'} {name}: {count}")
-    return 1 if any(problems.values()) else 0
+    """The file read whole, its schema against its version, what sign-in relies on (chibo.integrity, as a
+    restore checks a backup), and rows whose parent is gone. Read-only: nothing is migrated or repaired."""
+    path = Path(args.db or args.settings.db_path)
+    found = integrity.examine(path)
+    print(f"Lược đồ: {_version_said(found.version)}")
+    if found.blank:
+        print(f"CHÚ Ý {found.problems[0]}")
+        return 0
+    for problem in found.problems:
+        print(f"LỖI {problem}")
+    if not found.problems:
+        print("OK  Đọc được toàn bộ dữ liệu; lược đồ đúng phiên bản; có quản trị viên, hồ sơ chi bộ, cài đặt hợp lệ.")
+    for label, count in found.orphans.items():
+        print(f"{'OK ' if not count else 'LỖI'} {label}: {count}")
+    return 1 if found.problems or any(found.orphans.values()) else 0
+
+
+def _version_said(version: int | None) -> str:
+    if version is None:
+        return "không xác định"
+    if version < latest_version():
+        return f"phiên bản {version} (chibo nâng cấp lên {latest_version()} khi mở tệp, sau khi giữ một bản sao)"
+    return f"phiên bản {version}"
 
 
 def cmd_bench(args) -> int:

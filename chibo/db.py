@@ -4,11 +4,14 @@ and numbered SQL migrations."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import subprocess
 import threading
 import time
+import uuid
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
@@ -24,6 +27,9 @@ WRITE_RETRIES = 20
 MEMO_SIZE = 512
 MEMO_ROWS = 5000
 MEMO_BYTES = 64 * 1024 * 1024  # what kept answers may hold at most, roughly; the oldest go first
+BACKUP_PREFIX = "chibo-"  # every copy chibo keeps of a database: daily, on demand, before a restore or an upgrade
+SCHEMA_MIGRATIONS = ("CREATE TABLE IF NOT EXISTS schema_migrations ("
+                     " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)")
 
 
 def migration_files() -> list[tuple[int, str, str]]:
@@ -39,13 +45,13 @@ def latest_version() -> int:
     return migration_files()[-1][0]
 
 
-def connect_file(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+def connect_file(path: str | Path, read_only: bool = False, config: dict | None = None) -> duckdb.DuckDBPyConnection:
     """Open the file, turning DuckDB's lock failure into one clear sentence."""
     path = Path(path)
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        return duckdb.connect(str(path), read_only=read_only)
+        return duckdb.connect(str(path), read_only=read_only, config=config or {})
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
             raise DatabaseInUse(str(path)) from None
@@ -65,18 +71,23 @@ class _Reads:
 
 
 class Database(_Reads):
-    """A chibo database file, migrated on open."""
+    """A chibo database file, migrated on open; a file with data is copied into `backup_dir` (by default
+    `backups/` beside it) before any migration touches it."""
 
-    def __init__(self, path: str | Path, migrate: bool = True):
+    def __init__(self, path: str | Path, migrate: bool = True, backup_dir: str | Path | None = None):
         self.path = Path(path)
         self._root = connect_file(self.path)
         self._write_lock = threading.RLock()
+        # Which opening of the file this is: a restore reopens it under a new identity, and a session signed in
+        # before (a user id of the old file) is signed out rather than taken for whoever has that id now.
+        self.identity = uuid.uuid4().hex
         # Bumped by every committed write: this process owns the file, so nothing else changes it.
         self.generation = 0
         # key -> (generation, answer). Its own lock: a long write (an import, a restore) must not hold
         # up the reads of other sessions.
         self._memo = Store(MEMO_SIZE, MEMO_BYTES)
         if migrate:
+            self.keep_before_migrating(Path(backup_dir) if backup_dir else self.path.parent / "backups")
             apply_migrations(self)
 
     # -- reads: materialised, never a lazy relation, kept until the next write --
@@ -163,14 +174,47 @@ class Database(_Reads):
         """The write lock itself, for work that must see no writer (backups)."""
         return self._write_lock
 
+    def copy_to(self, out: Path) -> Path:
+        """A consistent copy of the file: under the write lock no transaction is open, and after a forced
+        checkpoint the file alone is complete.
+
+        The copy is made by a child process: DuckDB's lock on the file is a POSIX record lock, which this
+        process would silently drop the moment it closed any other descriptor of the same file."""
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with self._write_lock:
+            self.checkpoint()
+            tmp = out.with_suffix(out.suffix + ".part")
+            subprocess.run(["cp", str(self.path), str(tmp)], check=True, capture_output=True)
+            tmp.replace(out)  # atomic: a crash never leaves a half-written backup under the real name
+        return out
+
+    def keep_before_migrating(self, folder: Path) -> Path | None:
+        """Copy the file into `folder` if a migration is about to change a database that holds data: a
+        migration that fails half-way, or does what nobody wanted, leaves the old file to go back to."""
+        cur = self._root.cursor()  # closed at once: a result left open on the root would hold its transaction
+        try:
+            version = schema_version(cur)
+        finally:
+            cur.close()
+        if not version or version >= latest_version():
+            return None  # a new file, or nothing to apply
+        rows = self.scalar("SELECT coalesce(sum(estimated_size), 0) FROM duckdb_tables()"
+                           " WHERE schema_name = 'main' AND table_name <> 'schema_migrations'")
+        if not rows:
+            return None
+        stamp = f"{datetime.now():%Y-%m-%d-%H%M%S}"
+        return self.copy_to(folder / f"{BACKUP_PREFIX}{stamp}-truoc-nang-cap-v{version}.duckdb")
+
     def close(self) -> None:
         with self._write_lock:
             self._root.close()
 
     def reopen(self) -> None:
-        """After a restore swapped the file: a new root connection, migrated, nothing remembered."""
+        """After a restore swapped the file: a new root connection under a new identity, migrated, nothing
+        remembered."""
         with self._write_lock:
             self._root = connect_file(self.path)
+            self.identity = uuid.uuid4().hex
             self.generation += 1
             self._memo.clear()
             apply_migrations(self)
@@ -244,6 +288,19 @@ def _rollback(cur: duckdb.DuckDBPyConnection) -> None:
         pass  # the transaction was already aborted
 
 
+@contextlib.contextmanager
+def registered(cur: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame):
+    """`frame` as the relation `name` on this cursor, for the block: a write of many rows in a few statements.
+    A caller may have left a result unread (a fetchone); DuckDB refuses to register beside one, so it is run
+    to its end first."""
+    cur.complete()
+    cur.register(name, frame)
+    try:
+        yield
+    finally:
+        cur.unregister(name)
+
+
 def schema_version(con: duckdb.DuckDBPyConnection) -> int | None:
     """The newest migration applied to an open file; None if it is no chibo database."""
     has_table = con.execute(
@@ -256,10 +313,7 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> int | None:
 
 def apply_migrations(db: Database) -> list[str]:
     """Apply every migration not yet recorded, each in its own transaction."""
-    db.write(lambda cur: cur.execute(
-        "CREATE TABLE IF NOT EXISTS schema_migrations ("
-        " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
-    ))
+    db.write(lambda cur: cur.execute(SCHEMA_MIGRATIONS))
     done = {row[0] for row in db.rows("SELECT version FROM schema_migrations")}
     applied = []
     for version, name, sql in migration_files():

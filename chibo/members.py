@@ -8,7 +8,7 @@ from datetime import date
 import pandas as pd
 
 from chibo import audit, validate, versions
-from chibo.db import Database, memoised
+from chibo.db import Database, memoised, registered
 from chibo.errors import InputError
 from chibo.labels import GENDERS, MEMBER_STATUSES, MEMBERSHIP, PARTY_ROLES, UNIT_KINDS
 from chibo.permissions import Actor, require
@@ -163,33 +163,68 @@ def clean_member(values: dict, today: date, unit_ids_by_name: dict[str, int] | N
 
 
 def _check_duplicate(cur, values: dict, member_id: int | None = None) -> None:
-    clash = cur.execute(
-        "SELECT count(*) FROM members WHERE lower(full_name) = lower(?) AND birth_year = ? AND id <> ?",
-        [values["full_name"], values["birth_year"], member_id or -1]).fetchone()[0]
-    if clash:
-        raise InputError(f"Đã có đảng viên «{values['full_name']}» sinh năm {values['birth_year']}.")
+    _raise_first(_name_clashes(cur, [values], [member_id]))
 
 
 def _check_single_secretary(cur, values: dict, member_id: int | None = None) -> None:
-    if values["party_role"] not in ("bi_thu", "pho_bi_thu"):
-        return
-    holder = cur.execute("SELECT full_name FROM members WHERE party_role = ? AND status <> 'inactive'"
-                         " AND id <> ?", [values["party_role"], member_id or -1]).fetchone()
-    if holder:
-        raise InputError(f"Chi bộ đã có {PARTY_ROLES[values['party_role']]} là {holder[0]}; "
-                         "hãy đổi chức vụ người đó trước.")
+    _raise_first(_office_clashes(cur, [values], [member_id]))
+
+
+def _raise_first(clashes: dict[int, str]) -> None:
+    if clashes:
+        raise InputError(next(iter(clashes.values())))
+
+
+def _incoming(rows: list[dict], ids: list[int | None]) -> pd.DataFrame:
+    """`rows` as a frame (pos, member_id, the fields) for the rules below; `member_id` is the member being
+    saved (-1 for a new one), so a member never clashes with itself."""
+    return pd.DataFrame([{"pos": pos, "member_id": -1 if ids[pos] is None else ids[pos], **row}
+                         for pos, row in enumerate(rows)], dtype=object)
+
+
+def _name_clashes(cur, rows: list[dict], ids: list[int | None]) -> dict[int, str]:
+    """Which of `rows` would be a second member of the same name and birth year; one query however many rows
+    (the rows among themselves are compared by the import, before)."""
+    with registered(cur, "incoming", _incoming(rows, ids)):
+        found = cur.execute(
+            "SELECT i.pos, i.full_name, i.birth_year FROM incoming i JOIN members m ON lower(m.full_name) ="
+            " lower(i.full_name) AND m.birth_year = i.birth_year AND m.id <> i.member_id ORDER BY i.pos").fetchall()
+    return {pos: f"Đã có đảng viên «{name}» sinh năm {year}." for pos, name, year in found}
+
+
+def _office_clashes(cur, rows: list[dict], ids: list[int | None]) -> dict[int, str]:
+    """Which of `rows` would be a second secretary (or deputy) still in the cell: one already on file, or
+    an earlier row of the same batch."""
+    with registered(cur, "incoming", _incoming(rows, ids)):
+        found = cur.execute(
+            "SELECT i.pos, i.party_role, coalesce("
+            " (SELECT min(m.full_name) FROM members m WHERE m.party_role = i.party_role AND m.status <> 'inactive'"
+            "  AND m.id <> i.member_id),"
+            " (SELECT min(e.full_name) FROM incoming e WHERE e.party_role = i.party_role AND e.status <> 'inactive'"
+            "  AND e.pos < i.pos)) AS holder"
+            " FROM incoming i WHERE i.party_role IN ('bi_thu', 'pho_bi_thu') AND holder IS NOT NULL"
+            " ORDER BY i.pos").fetchall()
+    return {pos: f"Chi bộ đã có {PARTY_ROLES[role]} là {holder}; hãy đổi chức vụ người đó trước."
+            for pos, role, holder in found}
 
 
 def _insert_member(cur, actor: Actor, values: dict) -> int:
     validate.existing_id(cur, "units", values["unit_id"])
     _check_duplicate(cur, values)
     _check_single_secretary(cur, values)
-    member_id = cur.execute(
-        "INSERT INTO members (full_name, gender, birth_year, membership, party_role, job_title, unit_id,"
-        " joined_on, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        list(values.values())).fetchone()[0]
-    audit.log(cur, actor, "thêm đảng viên", "members", member_id, None, values)
-    return member_id
+    return _insert_members(cur, actor, [values])[0]
+
+
+def _insert_members(cur, actor: Actor, rows: list[dict]) -> list[int]:
+    """Insert members already checked, each audited: a few statements whatever their number, so an import
+    of thousands holds the write lock for a moment, not for a statement per row."""
+    ids = [r[0] for r in cur.execute("SELECT nextval('seq_id') FROM range(?) ORDER BY ALL", [len(rows)]).fetchall()]
+    with registered(cur, "new_members", pd.DataFrame([{"id": i, **row} for i, row in zip(ids, rows)], dtype=object)):
+        cur.execute("INSERT INTO members (id, full_name, gender, birth_year, membership, party_role, job_title,"
+                    " unit_id, joined_on, status) SELECT id, full_name, gender, birth_year, membership, party_role,"
+                    " job_title, unit_id, joined_on, status FROM new_members")
+    audit.log_many(cur, actor, "thêm đảng viên", "members", [(i, None, row) for i, row in zip(ids, rows)])
+    return ids
 
 
 def add_member(db: Database, actor: Actor, *, today: date, **fields) -> int:
@@ -305,10 +340,28 @@ def _refused(errors: list[str]) -> InputError:
 
 
 def import_members(db: Database, actor: Actor, data: bytes, filename: str, today: date, progress=None) -> int:
-    """Import every row or none: the errors are reported together, with their row numbers."""
+    """Import every row or none: all errors are reported together, with their row numbers. The sheet is read
+    and checked before the write; the write itself, its checks against the members on file included, is one
+    short transaction, so other users' saves do not wait for a long import."""
     require(actor, "edit_members")
     sheet = read_sheet(data, filename)
-    unit_ids = {name.lower(): uid for uid, name in unit_choices(db).items()}
+    cleaned = _clean_sheet(sheet, today, {name.lower(): uid for uid, name in unit_choices(db).items()}, progress)
+    rows = [values for _, values in cleaned]
+
+    def work(cur):
+        clashes = _name_clashes(cur, rows, [None] * len(rows)) | _office_clashes(cur, rows, [None] * len(rows))
+        if clashes:
+            raise _refused([f"Dòng {cleaned[pos][0]}: {clashes[pos]}" for pos in sorted(clashes)])
+        _insert_members(cur, actor, rows)
+        return len(rows)
+    imported = db.write(work)
+    if progress:
+        progress(1.0)
+    return imported
+
+
+def _clean_sheet(sheet: pd.DataFrame, today: date, unit_ids: dict[str, int], progress=None) -> list[tuple[int, dict]]:
+    """(spreadsheet row number, clean values) of every filled row, or one InputError naming every bad row."""
     cleaned, errors, seen = [], [], set()
     step = max(len(sheet) // 100, 1)  # a hundred progress updates at most: each one is a message to the browser
     for index, raw in enumerate(sheet.to_dict("records")):
@@ -327,20 +380,8 @@ def import_members(db: Database, actor: Actor, data: bytes, filename: str, today
             errors.append(f"Dòng {row_number}: {exc.message}")
         if progress and (index + 1) % step == 0:
             progress((index + 1) / max(len(sheet), 1) / 2)
-    if not cleaned and not errors:
-        raise InputError("Tệp không có dòng dữ liệu nào.")
     if errors:
         raise _refused(errors)
-
-    def work(cur):
-        for done, (row_number, values) in enumerate(cleaned, start=1):
-            try:
-                _insert_member(cur, actor, values)
-            except InputError as exc:
-                errors.append(f"Dòng {row_number}: {exc.message}")
-            if progress and (done % step == 0 or done == len(cleaned)):
-                progress(0.5 + done / len(cleaned) / 2)
-        if errors:
-            raise _refused(errors)
-        return len(cleaned)
-    return db.write(work)
+    if not cleaned:
+        raise InputError("Tệp không có dòng dữ liệu nào.")
+    return cleaned

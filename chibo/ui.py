@@ -22,7 +22,11 @@ from chibo.permissions import Actor
 
 @st.cache_resource(show_spinner=False)
 def _database(path: str) -> Database:
-    return Database(path)
+    """Opened once per server: an older file is copied to the backup folder, then migrated; what a restore
+    cut off by a crash left beside it is removed."""
+    db = Database(path, backup_dir=settings().backup_dir)
+    backup.clear_stale_restores(db.path.parent)
+    return db
 
 
 def settings() -> config.Config:
@@ -60,8 +64,13 @@ def now() -> datetime:
 
 
 # -- the signed-in user -------------------------------------------------------------
+RESTORED = "Dữ liệu vừa được khôi phục từ bản sao lưu; mọi người cần đăng nhập lại."
+
+
 def sign_in(actor: Actor) -> None:
     st.session_state["user_id"] = actor.user_id
+    # The user id means this person only in the database as it was opened now (Database.identity).
+    st.session_state["db_identity"] = database().identity
     st.session_state["last_seen"] = time.time()
 
 
@@ -79,10 +88,13 @@ def client_address() -> str | None:
 
 
 def current_actor(db: Database, activity: bool = True) -> Actor | None:
-    """The actor of this browser session; None after logout, idle timeout or a disabled account.
+    """The actor of this browser session; None after logout, a restore, idle timeout or a disabled account.
     `activity`: this run is the person's doing (a click), which keeps the session alive."""
     user_id = st.session_state.get("user_id")
     if user_id is None:
+        return None
+    if st.session_state.get("db_identity") != db.identity:  # a restore replaced the accounts since sign-in
+        sign_out(RESTORED)
         return None
     idle_limit = settings().idle_minutes * 60
     if time.time() - st.session_state.get("last_seen", 0) > idle_limit:

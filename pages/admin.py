@@ -82,12 +82,13 @@ if backup_tab.open:
         kept = backup.list_backups(cfg.backup_dir)
         if kept:
             st.write("Các bản sao lưu trên máy chủ: " + ", ".join(p.name for p in kept[:10]))
-        st.markdown("**Khôi phục**: dữ liệu hiện tại sẽ được giữ lại thành một bản sao lưu trước khi thay thế.")
+        st.markdown("**Khôi phục**: tệp được kiểm tra toàn bộ trước; dữ liệu hiện tại được giữ lại thành một bản sao lưu "
+                    "trước khi thay thế. Sau khi khôi phục, mọi người (cả bạn) cần đăng nhập lại.")
         upload = st.file_uploader("Tệp sao lưu (.duckdb)", type=["duckdb"])
         if upload and st.checkbox("Tôi hiểu dữ liệu hiện tại sẽ được thay bằng bản sao lưu này"):
             if st.button("Khôi phục", type="primary"):
                 with tempfile.TemporaryDirectory() as folder:
                     source = Path(folder) / "upload.duckdb"
                     source.write_bytes(upload.getvalue())
-                    ui.attempt(backup.restore_running, db, actor, source, cfg.backup_dir,
-                               success="Đã khôi phục dữ liệu từ bản sao lưu.")
+                    with st.spinner("Đang kiểm tra tệp…"):
+                        ui.attempt(backup.restore_running, db, actor, source, cfg.backup_dir)  # then: signed out

@@ -69,3 +69,25 @@ def actor_of(role: str, member_id: int | None = None) -> auth.Actor:
 @pytest.fixture
 def committee():
     return actor_of("chi_uy")
+
+
+@pytest.fixture(scope="session")
+def cell_template(tmp_path_factory, demo_template):
+    """The demo cell with an administrator's account: what a backup of a cell in use holds (the demo alone
+    has no account, and a file nobody can sign in to is refused by a restore)."""
+    path = tmp_path_factory.mktemp("cell") / "cell.duckdb"
+    shutil.copyfile(demo_template, path)
+    db = Database(path)
+    auth.add_user(db, auth.SYSTEM, "quantri", "mat-khau-quan-tri", "quan_tri")
+    db.checkpoint()
+    db.close()
+    return path
+
+
+@pytest.fixture
+def cell_db(tmp_path, cell_template):
+    path = tmp_path / "cell.duckdb"
+    shutil.copyfile(cell_template, path)
+    db = Database(path)
+    yield db
+    db.close()

@@ -7,11 +7,12 @@ import time
 from datetime import date
 from pathlib import Path
 
+import duckdb
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from chibo import auth, meetings, members, resets, tasks, ui
+from chibo import auth, backup, config, meetings, members, resets, tasks, ui
 from chibo.db import Database
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -59,6 +60,7 @@ def demo_app(tmp_path, demo_template):
 def signed_in(user_id: int) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
     at.session_state["user_id"] = user_id
+    at.session_state["db_identity"] = ui._database(str(config.load().db_path)).identity  # as ui.sign_in stamps it
     at.session_state["last_seen"] = time.time()
     return at
 
@@ -584,3 +586,31 @@ def test_each_role_is_shown_of_each_kind_of_personal_data_what_the_matrix_says(p
     wanted = {"all": (True, True), "own": (True, False), "none": (False, False)}
     expected = {kind: wanted[row[list(auth.PERMISSIONS).index(role)]] for kind, row in PAGE_MATRIX.items()}
     assert seen == expected
+
+
+def test_a_restore_signs_every_session_out_so_an_old_user_id_is_nobody_else(demo_app, tmp_path):
+    member = demo_app["dang_vien"]
+    before = signed_in(member).run()
+    assert before.title[0].value == "Tổng quan"
+    live = ui._database(str(tmp_path / "app.duckdb"))
+    out = backup.backup_to(live, auth.SYSTEM, tmp_path / "b" / "backup.duckdb")
+    con = duckdb.connect(str(out))  # in the backup, the member's user id is an administrator of another name
+    con.execute("UPDATE users SET username = 'nguoikhac', role = 'quan_tri' WHERE id = ?", [member])
+    con.close()
+    backup.restore_running(live, auth.SYSTEM, out, tmp_path / "backups")
+    # The member's open tab reruns with the session it had. (A fresh AppTest carrying that session: AppTest's
+    # own rerun loops when the page it last ran leaves the navigation, as it does on every sign-out.)
+    after = AppTest.from_file(APP, default_timeout=60)
+    for key in ("user_id", "db_identity", "last_seen"):
+        after.session_state[key] = before.session_state[key]
+    after.run()
+    assert not after.exception
+    assert after.title[0].value == "Đăng nhập chibo" and [i.value for i in after.info] == [ui.RESTORED]
+    assert "nguoikhac" not in texts(after) + "".join(str(m.value) for m in after.sidebar.markdown)
+
+
+def test_a_start_removes_what_a_restore_cut_off_by_a_crash_left(demo_app, tmp_path):
+    stale = tmp_path / ".restore-999999999-abc.duckdb"  # beyond any pid: its process is gone
+    stale.write_bytes(b"half a database")
+    AppTest.from_file(APP, default_timeout=60).run()
+    assert not stale.exists()

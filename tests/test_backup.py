@@ -1,14 +1,19 @@
+import gzip
+import os
+import subprocess
+import sys
 import threading
 import time
 from datetime import date
 from pathlib import Path
 
-import duckdb
 import pytest
 
-from chibo import auth, backup, config, members
+from chibo import auth, backup, config, integrity, members
+from chibo import db as dbmod
 from chibo.db import Database
 from chibo.errors import InputError
+from tests.test_integrity import DAMAGES, OLD, damaged_copy, english_in
 
 A = auth.SYSTEM
 
@@ -20,12 +25,12 @@ def content(db: Database) -> dict:
     return {t: db.rows(f"SELECT * FROM {t} ORDER BY ALL") for t in tables}
 
 
-def test_restoring_a_backup_gives_identical_content(demo_db, tmp_path):
-    out = backup.backup_to(demo_db, A, tmp_path / "copy.duckdb")
-    expected = content(demo_db)
-    members.add_unit(demo_db, A, "Đơn vị thêm sau sao lưu", "khac")
-    target = demo_db.path
-    demo_db.close()
+def test_restoring_a_backup_gives_identical_content(cell_db, tmp_path):
+    out = backup.backup_to(cell_db, A, tmp_path / "copy.duckdb")
+    expected = content(cell_db)
+    members.add_unit(cell_db, A, "Đơn vị thêm sau sao lưu", "khac")
+    target = cell_db.path
+    cell_db.close()
     kept = backup.restore_file(target, out, tmp_path / "backups")
     restored = Database(target)
     assert content(restored) == expected
@@ -36,13 +41,14 @@ def test_restoring_a_backup_gives_identical_content(demo_db, tmp_path):
     restored.close()
 
 
-def test_a_restore_while_running_swaps_the_data_and_keeps_the_old(demo_db, tmp_path):
-    out = backup.backup_to(demo_db, A, tmp_path / "copy.duckdb")
-    expected = content(demo_db)
-    members.add_unit(demo_db, A, "Sau sao lưu", "khac")
-    kept = backup.restore_running(demo_db, A, out, tmp_path / "backups")
-    assert content(demo_db) == expected
+def test_a_restore_while_running_swaps_the_data_and_keeps_the_old(cell_db, tmp_path):
+    out = backup.backup_to(cell_db, A, tmp_path / "copy.duckdb")
+    expected = content(cell_db)
+    members.add_unit(cell_db, A, "Sau sao lưu", "khac")
+    kept = backup.restore_running(cell_db, A, out, tmp_path / "backups")
+    assert content(cell_db) == expected
     assert kept.exists()
+    assert not list(tmp_path.glob(".restore-*"))
 
 
 WRITERS = 4
@@ -95,7 +101,7 @@ def ledger_of(db: Database) -> dict[int, tuple[int, list[int]]]:
 
 def test_a_backup_taken_during_writes_is_consistent(demo_db, tmp_path, monkeypatch):
     commits_while_copying = []
-    copy_file = backup.subprocess.run
+    copy_file = subprocess.run
 
     def watched_copy(*args, **kwargs):
         start = demo_db.generation
@@ -103,7 +109,7 @@ def test_a_backup_taken_during_writes_is_consistent(demo_db, tmp_path, monkeypat
         done = copy_file(*args, **kwargs)
         commits_while_copying.append(demo_db.generation - start)
         return done
-    monkeypatch.setattr(backup.subprocess, "run", watched_copy)
+    monkeypatch.setattr(subprocess, "run", watched_copy)
     stop, committed, failures = threading.Event(), [0] * WRITERS, []
     threads = start_writers(demo_db, stop, committed, failures)
     try:
@@ -142,43 +148,80 @@ def test_a_downloaded_backup_is_the_same_database_down_to_the_last_write(demo_db
     downloaded.close()
 
 
-@pytest.mark.parametrize("payload,message", [
-    (b"not a database at all", "không phải cơ sở dữ liệu chibo"),
-    (None, "không phải bản sao lưu của chibo"),
-])
-def test_foreign_or_tampered_files_are_refused_and_data_untouched(demo_db, tmp_path, payload, message):
-    bad = tmp_path / "bad.duckdb"
-    if payload is None:
-        con = duckdb.connect(str(bad))
-        con.execute("CREATE TABLE something (x INTEGER)")
-        con.close()
-    else:
-        bad.write_bytes(payload)
-    before = content(demo_db)
-    with pytest.raises(InputError, match=message):
-        backup.restore_running(demo_db, A, bad, tmp_path / "backups")
-    assert content(demo_db) == before
+def live_bytes(db: Database) -> bytes:
+    db.checkpoint()  # all of it in the file: what a restore must leave exactly as it was
+    return db.path.read_bytes()
 
 
-def test_a_backup_from_a_newer_version_is_refused(demo_db, tmp_path):
-    out = backup.backup_to(demo_db, A, tmp_path / "newer.duckdb")
-    newer = Database(out)
-    newer.write(lambda cur: cur.execute("INSERT INTO schema_migrations VALUES (999, '0999_future.sql', now())"))
-    newer.close()
-    with pytest.raises(InputError, match="phiên bản chibo mới hơn"):
-        backup.inspect(out)
+@pytest.mark.parametrize("kind", list(DAMAGES))
+def test_a_damaged_backup_is_refused_in_vietnamese_and_the_live_file_is_untouched(cell_db, cell_template, tmp_path,
+                                                                                     kind):
+    bad = damaged_copy(cell_template, tmp_path / "upload", kind)
+    before = live_bytes(cell_db)
+    with pytest.raises(InputError) as refused:
+        backup.restore_running(cell_db, A, bad, tmp_path / "backups")
+    assert DAMAGES[kind][1] in str(refused.value) and not english_in(str(refused.value))
+    assert live_bytes(cell_db) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cell.duckdb", "upload"]  # no stray copy, nothing kept
 
 
-def test_an_older_backup_is_migrated_on_restore(demo_db, tmp_path, monkeypatch):
-    from chibo import db as dbmod
-    out = backup.backup_to(demo_db, A, tmp_path / "old.duckdb")
+def test_a_file_with_nothing_in_it_is_refused(cell_db, tmp_path):
+    Database(tmp_path / "new.duckdb").close()
+    with pytest.raises(InputError, match="^Tệp chưa có dữ liệu nào"):
+        backup.restore_running(cell_db, A, tmp_path / "new.duckdb", tmp_path / "backups")
+    assert cell_db.scalar("SELECT count(*) FROM members") > 0
+
+
+def test_an_interrupted_restore_leaves_no_copy_behind_and_the_data_untouched(cell_db, tmp_path, monkeypatch):
+    out = backup.backup_to(cell_db, A, tmp_path / "good" / "copy.duckdb")
+    before = live_bytes(cell_db)
+
+    def interrupted(path):
+        assert path.name.startswith(".restore-") and path.exists()  # cut off with the staged copy made
+        raise KeyboardInterrupt
+    monkeypatch.setattr(integrity, "verify", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        backup.restore_running(cell_db, A, out, tmp_path / "backups")
+    assert not list(tmp_path.glob(".restore-*"))
+    assert live_bytes(cell_db) == before
+
+
+def test_copies_left_by_a_restore_cut_off_by_a_crash_are_removed_at_the_next_start(tmp_path):
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead = tmp_path / f".restore-{gone.stdout.strip()}-abc.duckdb"
+    ours = tmp_path / f".restore-{os.getpid()}-def.duckdb"  # a restore this process is preparing right now
+    for path in (dead, Path(str(dead) + ".wal"), ours):
+        path.write_bytes(b"x")
+    assert sorted(backup.clear_stale_restores(tmp_path)) == [dead, Path(str(dead) + ".wal")]
+    assert [p.name for p in tmp_path.iterdir()] == [ours.name]
+
+
+def test_a_damaged_live_database_is_still_replaced_and_kept_as_it_was(cell_template, tmp_path):
+    live = damaged_copy(cell_template, tmp_path / "data", "truncated to 50%")
+    damaged = live.read_bytes()
+    kept = backup.restore_file(live, cell_template, tmp_path / "backups")
+    assert kept.read_bytes() == damaged
+    assert integrity.examine(live).problems == []
+
+
+def test_an_old_backup_of_schema_0001_is_migrated_and_restored(cell_db, tmp_path):
+    old = tmp_path / "old.duckdb"
+    old.write_bytes(gzip.decompress(OLD.read_bytes()))
+    backup.restore_running(cell_db, A, old, tmp_path / "backups")
+    assert cell_db.scalar("SELECT max(version) FROM schema_migrations") == dbmod.latest_version()
+    assert cell_db.scalar("SELECT count(*) FROM users") == 3  # the old file's accounts, not the live one's
+    assert old.read_bytes() == gzip.decompress(OLD.read_bytes())  # the upload itself is never changed
+
+
+def test_an_older_backup_is_migrated_on_restore(cell_db, tmp_path, monkeypatch):
+    out = backup.backup_to(cell_db, A, tmp_path / "old.duckdb")
     extra = (dbmod.latest_version() + 1, f"{dbmod.latest_version() + 1:04d}_test.sql",
              "CREATE TABLE migrated_marker (x INTEGER);")
     monkeypatch.setattr(dbmod, "migration_files", lambda original=dbmod.migration_files: [*original(), extra])
     kept_dir = tmp_path / "backups"
-    backup.restore_running(demo_db, A, out, kept_dir)
-    assert demo_db.scalar("SELECT count(*) FROM migrated_marker") == 0
-    assert demo_db.scalar("SELECT max(version) FROM schema_migrations") == extra[0]
+    backup.restore_running(cell_db, A, out, kept_dir)
+    assert cell_db.scalar("SELECT count(*) FROM migrated_marker") == 0
+    assert cell_db.scalar("SELECT max(version) FROM schema_migrations") == extra[0]
 
 
 def test_the_daily_backup_runs_once_a_day_and_keeps_the_newest_n(demo_db, tmp_path):
@@ -197,8 +240,6 @@ def test_an_empty_database_is_not_backed_up(fresh_db, tmp_path):
 
 
 def test_a_backup_keeps_the_database_locked_against_other_processes(demo_db, tmp_path):
-    import subprocess
-    import sys
     root = Path(__file__).resolve().parent.parent
     backup.backup_to(demo_db, A, tmp_path / "copy.duckdb")
     result = subprocess.run([sys.executable, "-m", "chibo", "check", "--db", str(demo_db.path)], cwd=root,

@@ -1,6 +1,7 @@
 """python -m chibo: every command run in this process (cli.main, output captured), and one run as a real
 process to prove that a failure reaches the shell as one line and an exit code, never a traceback."""
 
+import gzip
 import io
 import re
 import shutil
@@ -13,11 +14,12 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from chibo import auth, cli, documents, queries, resets
+from chibo import auth, cli, documents, integrity, queries, resets
 from chibo.db import Database, latest_version
 from chibo.errors import InputError
 from tests.conftest import TODAY
 from tests.test_backup import content
+from tests.test_integrity import DAMAGES, OLD, damaged_copy, english_in
 
 ROOT = Path(__file__).resolve().parent.parent
 COMMANDS = ["demo", "users", "backup", "restore", "export", "query", "calendar", "check", "bench"]
@@ -155,13 +157,20 @@ def test_a_request_someone_else_could_write_is_not_applied(tmp_path):
     db.close()
 
 
-def test_a_backup_restored_elsewhere_holds_the_same_cell(chibo, demo_file, tmp_path):
+@pytest.fixture
+def cell_file(tmp_path, cell_template) -> str:
+    path = tmp_path / "cell.duckdb"
+    shutil.copyfile(cell_template, path)
+    return str(path)
+
+
+def test_a_backup_restored_elsewhere_holds_the_same_cell(chibo, cell_file, tmp_path):
     copy, restored = tmp_path / "b.duckdb", tmp_path / "r.duckdb"
-    backed_up = chibo("backup", "--db", demo_file, "--out", str(copy))
+    backed_up = chibo("backup", "--db", cell_file, "--out", str(copy))
     assert (backed_up.code, backed_up.out) == (0, f"Đã sao lưu vào {copy}.\n"), backed_up.err
     ran = chibo("restore", "--db", str(restored), "--from", str(copy))
     assert (ran.code, ran.out) == (0, f"Đã khôi phục {restored} từ {copy}.\n"), ran.err
-    original, back = opened(demo_file), opened(str(restored))
+    original, back = opened(cell_file), opened(str(restored))
     assert content(back) == content(original)
     original.close()
     back.close()
@@ -246,21 +255,63 @@ def test_a_failure_reaches_the_shell_as_one_line_never_a_traceback(tmp_path):
     assert "Traceback" not in result.stderr and result.stderr.count("\n") == 1
 
 
-def test_check_reports_a_clean_database(chibo, demo_file):
-    ran = chibo("check", "--db", demo_file)
-    assert ran.code == 0
-    lines = ran.out.splitlines()
-    assert lines[0] == f"Lược đồ: phiên bản {latest_version()}"
-    assert len(lines) == 6 and all(line.startswith("OK ") and line.endswith(": 0") for line in lines[1:])
+ORPHAN_LINES = [f"OK  {label}: 0" for label in integrity.ORPHANS]
 
 
-def test_check_finds_rows_whose_parent_is_gone(chibo, demo_file):
-    db = opened(demo_file)
+def test_check_reports_a_clean_database(chibo, cell_file):
+    ran = chibo("check", "--db", cell_file)
+    assert (ran.code, ran.err) == (0, "")
+    assert ran.out.splitlines() == [
+        f"Lược đồ: phiên bản {latest_version()}",
+        "OK  Đọc được toàn bộ dữ liệu; lược đồ đúng phiên bản; có quản trị viên, hồ sơ chi bộ, cài đặt hợp lệ.",
+        *ORPHAN_LINES]
+
+
+def test_check_finds_rows_whose_parent_is_gone(chibo, cell_file):
+    db = opened(cell_file)
     db.write(lambda cur: cur.execute("INSERT INTO task_partners (task_id, member_id) VALUES (999999, 1)"))
     db.close()
-    ran = chibo("check", "--db", demo_file)
+    ran = chibo("check", "--db", cell_file)
     assert ran.code == 1
-    assert "LỖI partners without task: 1" in ran.out.splitlines()
+    assert "LỖI người, đơn vị phối hợp không thuộc nhiệm vụ nào: 1" in ran.out.splitlines()
+
+
+@pytest.mark.parametrize("kind", list(DAMAGES))
+def test_check_reports_each_kind_of_damage_and_changes_nothing(chibo, cell_template, tmp_path, kind):
+    bad = damaged_copy(cell_template, tmp_path / "bad", kind)
+    before = bad.read_bytes()
+    ran = chibo("check", "--db", str(bad))
+    assert (ran.code, ran.err) == (1, "")
+    problems = [line for line in ran.out.splitlines() if line.startswith("LỖI ")]
+    assert problems and DAMAGES[kind][1] in problems[0] and not english_in(ran.out), ran.out
+    assert bad.read_bytes() == before  # read-only: nothing migrated, nothing repaired
+    assert sorted(p.name for p in bad.parent.iterdir()) == ["damaged.duckdb"]
+
+
+def test_check_says_an_older_file_will_be_migrated_and_leaves_it_as_it_is(chibo, tmp_path):
+    old = tmp_path / "old.duckdb"
+    old.write_bytes(gzip.decompress(OLD.read_bytes()))
+    ran = chibo("check", "--db", str(old))
+    assert ran.code == 0 and ran.out.splitlines()[0] == (
+        f"Lược đồ: phiên bản 1 (chibo nâng cấp lên {latest_version()} khi mở tệp, sau khi giữ một bản sao)")
+    assert old.read_bytes() == gzip.decompress(OLD.read_bytes())
+
+
+def test_check_calls_a_new_database_not_set_up_yet_not_broken(chibo, tmp_path):
+    Database(tmp_path / "new.duckdb").close()
+    ran = chibo("check", "--db", str(tmp_path / "new.duckdb"))
+    assert (ran.code, ran.out.splitlines()[1:]) == (0, [f"CHÚ Ý {integrity.BLANK}"])
+
+
+@pytest.mark.parametrize("kind", ["truncated to 90%", "users replaced by a view", "empty schema_migrations"])
+def test_restore_refuses_a_damaged_file_in_one_line_and_keeps_the_database(chibo, cell_file, cell_template, tmp_path,
+                                                                           kind):
+    bad = damaged_copy(cell_template, tmp_path / "bad", kind)
+    before = Path(cell_file).read_bytes()
+    ran = chibo("restore", "--db", cell_file, "--from", str(bad))
+    assert (ran.code, ran.out) == (2, "") and ran.err.count("\n") == 1 and DAMAGES[kind][1] in ran.err
+    assert Path(cell_file).read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad", "cell.duckdb"]
 
 
 def test_export_writes_a_pdf_when_asked(chibo, demo_file, tmp_path):

@@ -174,3 +174,74 @@ def test_a_file_of_ten_thousand_bad_rows_is_refused_with_the_first_fifty_errors_
     assert last == "… và 9950 dòng lỗi khác."
     assert len(updates) <= 100  # each progress update is a message to the browser
     assert fresh_db.scalar("SELECT count(*) FROM members") == 0
+
+
+def people(count: int, start: int = 0) -> list[dict]:
+    return [{"Họ và tên": f"Người Số {i}", "Giới tính": "Nữ", "Năm sinh": 1960 + i % 30} for i in range(start, start + count)]
+
+
+class CountingCursor:
+    """The write's cursor, counting the statements run on it while the write lock is held."""
+
+    def __init__(self, cur, counts: list[int]):
+        self._cur, self._counts = cur, counts
+
+    def execute(self, *args, **kwargs):
+        self._counts[-1] += 1
+        return self._cur.execute(*args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self._cur, name)
+
+
+def statements_under_the_lock(db, monkeypatch) -> list[int]:
+    counts: list[int] = []
+    write = db.write
+
+    def counted(work):
+        counts.append(0)
+        return write(lambda cur: work(CountingCursor(cur, counts)))
+    monkeypatch.setattr(db, "write", counted)
+    return counts
+
+
+def test_an_import_holds_the_write_lock_for_the_same_few_statements_whatever_its_size(fresh_db, monkeypatch):
+    counts = statements_under_the_lock(fresh_db, monkeypatch)
+    for start, size in ((0, 5), (100, 300)):
+        data, name = sheet(people(size, start), "csv")
+        assert members.import_members(fresh_db, A, data, name, TODAY) == size
+    assert len(counts) == 2 and counts[0] == counts[1] <= 10
+    assert fresh_db.scalar("SELECT count(*) FROM members") == 305
+
+
+def test_an_import_audits_every_member_it_adds(fresh_db):
+    data, name = sheet(people(40), "csv")
+    members.import_members(fresh_db, A, data, name, TODAY)
+    audited = fresh_db.rows("SELECT entity_id, after FROM audit_log WHERE action = 'thêm đảng viên' ORDER BY entity_id")
+    assert [i for i, _ in audited] == [r[0] for r in fresh_db.rows("SELECT id FROM members ORDER BY id")]
+    assert all(f'"full_name": "Người Số {n}"' in after for n, (_, after) in enumerate(audited))
+
+
+def test_an_import_names_the_rows_already_on_file_and_imports_nothing(fresh_db):
+    members.add_member(fresh_db, A, today=TODAY, full_name="Người Số 3", gender="nu", birth_year=1963)
+    data, name = sheet(people(6), "csv")
+    with pytest.raises(InputError) as error:
+        members.import_members(fresh_db, A, data, name, TODAY)
+    assert str(error.value) == "Không nhập dòng nào vì có lỗi:\nDòng 5: Đã có đảng viên «Người Số 3» sinh năm 1963."
+    assert fresh_db.scalar("SELECT count(*) FROM members") == 1
+
+
+def test_an_import_refuses_a_second_secretary_on_file_or_in_the_sheet(fresh_db):
+    members.add_member(fresh_db, A, today=TODAY, full_name="Lê Văn B", gender="nam", birth_year=1980, party_role="bi_thu")
+    rows = people(4)
+    rows[1]["Chức vụ Đảng"] = "Bí thư"
+    rows[2]["Chức vụ Đảng"] = "Phó Bí thư"
+    rows[3]["Chức vụ Đảng"] = "Phó Bí thư"
+    data, name = sheet(rows, "csv")
+    with pytest.raises(InputError) as error:
+        members.import_members(fresh_db, A, data, name, TODAY)
+    assert str(error.value).splitlines() == [
+        "Không nhập dòng nào vì có lỗi:",
+        "Dòng 3: Chi bộ đã có Bí thư là Lê Văn B; hãy đổi chức vụ người đó trước.",
+        "Dòng 5: Chi bộ đã có Phó Bí thư là Người Số 2; hãy đổi chức vụ người đó trước."]
+    assert fresh_db.scalar("SELECT count(*) FROM members") == 1

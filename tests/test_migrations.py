@@ -199,3 +199,36 @@ def test_a_pending_migration_runs_on_the_old_database_and_keeps_its_rows(copy, m
         assert apply_migrations(db) == []
     finally:
         db.close()
+
+
+def test_an_old_database_with_data_is_copied_before_it_is_migrated(old, copy):
+    Database(copy, backup_dir=copy.parent / "kept").close()
+    [kept] = (copy.parent / "kept").iterdir()
+    assert kept.name.startswith("chibo-") and kept.name.endswith(f"-truoc-nang-cap-v{OLD_VERSION}.duckdb")
+    con = duckdb.connect(str(kept), read_only=True)
+    try:
+        assert schema_version(con) == OLD_VERSION
+        assert {t: _rows(con, t, old["columns"][t]) for t in old["tables"]} == old["rows"]
+    finally:
+        con.close()
+
+
+def test_a_database_at_the_latest_version_is_not_copied_again_on_open(copy):
+    Database(copy).close()  # migrates, after one copy beside it (backups/, the default)
+    Database(copy).close()
+    assert len(list((copy.parent / "backups").iterdir())) == 1
+
+
+def test_an_old_database_without_data_is_migrated_without_a_copy(tmp_path):
+    path = tmp_path / "empty-0001.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute(chibo.db.SCHEMA_MIGRATIONS)
+    version, name, sql = migration_files()[0]
+    con.execute(sql)
+    con.execute("DELETE FROM fields")  # what 0001 seeds: a file holding nothing at all
+    con.execute("INSERT INTO schema_migrations VALUES (?, ?, TIMESTAMP '2026-11-21 08:00')", [version, name])
+    con.close()
+    db = Database(path)
+    assert db.scalar("SELECT max(version) FROM schema_migrations") == chibo.db.latest_version()
+    db.close()
+    assert not (tmp_path / "backups").exists()

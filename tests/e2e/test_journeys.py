@@ -318,3 +318,40 @@ def test_a_member_adds_their_deadlines_to_their_phones_calendar(seeded, server, 
         p.get_by_label("Mở nhiệm vụ").first.click()
         listed = p.get_by_role("option").all_inner_texts()
         assert all(any(listed_one.startswith(title) for listed_one in listed) for title in deadlines), (deadlines, listed)
+
+
+def upload_and_restore(page, path) -> None:
+    from playwright.sync_api import expect
+    page.locator("input[type=file]").set_input_files(str(path))
+    confirm = page.get_by_role("checkbox", name="Tôi hiểu dữ liệu hiện tại sẽ được thay bằng bản sao lưu này")
+    expect(confirm).not_to_be_checked(timeout=TIMEOUT)  # each new file is confirmed anew, once its upload has run
+    confirm.check(force=True)
+    page.get_by_role("button", name="Khôi phục", exact=True).click()
+
+
+def test_a_restore_refuses_a_damaged_backup_then_signs_everyone_out(seeded, server, browser):
+    admin = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True).new_page()
+    member = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    journey = Journey(admin, "restore")
+    with journey.step("một đảng viên đang làm việc ở máy khác") as _:
+        login(member, server["url"], "dangvien")
+        see(member, "Tổng quan")
+    with journey.step("quản trị tải một bản sao lưu") as p:
+        login(p, server["url"], "quantri")
+        open_page(p, "Tài khoản, nhật ký, sao lưu")
+        p.get_by_role("tab", name="Sao lưu và khôi phục").click()
+        good = download(p, "Tạo bản sao lưu để tải về", "⬇️ Tải bản sao lưu")
+        (server["tmp"] / "good.duckdb").write_bytes(good)
+        (server["tmp"] / "cut.duckdb").write_bytes(good[:int(len(good) * 0.9)])
+    with journey.step("một bản sao lưu bị cắt cụt bị từ chối") as p:
+        upload_and_restore(p, server["tmp"] / "cut.duckdb")
+        see(p, "Tệp bị hỏng hoặc không đầy đủ")
+    with journey.step("khôi phục bản tốt: quản trị phải đăng nhập lại") as p:
+        upload_and_restore(p, server["tmp"] / "good.duckdb")
+        see(p, "Dữ liệu vừa được khôi phục từ bản sao lưu; mọi người cần đăng nhập lại.", timeout=60_000)
+        see(p, "Đăng nhập chibo")
+    with journey.step("đảng viên ở máy khác cũng phải đăng nhập lại") as _:
+        open_page(member, "Việc của tôi")
+        see(member, "Dữ liệu vừa được khôi phục từ bản sao lưu")
+        see(member, "Đăng nhập chibo")
+    assert not list(server["tmp"].glob(".restore-*"))
