@@ -227,7 +227,7 @@ def test_an_import_names_the_rows_already_on_file_and_imports_nothing(fresh_db):
     data, name = sheet(people(6), "csv")
     with pytest.raises(InputError) as error:
         members.import_members(fresh_db, A, data, name, TODAY)
-    assert str(error.value) == "Không nhập dòng nào vì có lỗi:\nDòng 5: Đã có đảng viên «Người Số 3» sinh năm 1963."
+    assert str(error.value) == "Không nhập dòng nào vì có lỗi ở 1 dòng:\nDòng 5: Đã có đảng viên «Người Số 3» sinh năm 1963."
     assert fresh_db.scalar("SELECT count(*) FROM members") == 1
 
 
@@ -241,7 +241,7 @@ def test_an_import_refuses_a_second_secretary_on_file_or_in_the_sheet(fresh_db):
     with pytest.raises(InputError) as error:
         members.import_members(fresh_db, A, data, name, TODAY)
     assert str(error.value).splitlines() == [
-        "Không nhập dòng nào vì có lỗi:",
+        "Không nhập dòng nào vì có lỗi ở 2 dòng:",
         "Dòng 3: Chi bộ đã có Bí thư là Lê Văn B; hãy đổi chức vụ người đó trước.",
         "Dòng 5: Chi bộ đã có Phó Bí thư là Người Số 2; hãy đổi chức vụ người đó trước."]
     assert fresh_db.scalar("SELECT count(*) FROM members") == 1
