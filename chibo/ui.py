@@ -240,6 +240,71 @@ def _stale_choice(form: Edit, stale: dict, keep_label: str, take_label: str) -> 
     return None
 
 
+# -- grids and forms that keep what was typed ---------------------------------------
+NO_CHOICE = 0  # an editor's "nothing picked" option (shown "—"): a missing value would show the grid's "None"
+
+
+def editor_frame(frame: pd.DataFrame, dates: tuple = (), lists: tuple = (), choices: tuple = (),
+                 texts: tuple = ()) -> pd.DataFrame:
+    """A frame as a data editor edits it: dates as dates, lists as lists of text (the grid edits nothing else),
+    an empty pick as NO_CHOICE, empty text as an empty string."""
+    frame = frame.copy()
+    for column in dates:
+        frame[column] = pd.to_datetime(frame[column]).dt.date
+    for column in lists:
+        frame[column] = frame[column].map(lambda v: [] if labels.missing(v) else [str(x) for x in v]).astype(object)
+    for column in choices:
+        frame[column] = frame[column].astype("Int64").fillna(NO_CHOICE)
+    for column in texts:
+        frame[column] = frame[column].fillna("").astype(str)
+    return frame
+
+
+def editor_rows(edited: pd.DataFrame, choices: tuple = ()) -> list[dict]:
+    """What an editor holds, as rows for the domain: NO_CHOICE back to nothing picked."""
+    rows = edited.to_dict("records")
+    for row in rows:
+        for column in choices:
+            if row.get(column) == NO_CHOICE:
+                row[column] = None
+    return rows
+
+
+def tick_all(all_key: str, keys: list[str]) -> None:
+    """«Chọn tất cả»: a callback that sets every checkbox of `keys` to the state of `all_key`."""
+    for key in keys:
+        st.session_state[key] = st.session_state[all_key]
+
+
+def field_problem(problems: dict[str, str], field: str) -> None:
+    """The message of one field of a form, shown right under it."""
+    if field in problems:
+        st.error(plain(problems[field]))
+
+
+def add_with_field_problems(problems_key: str, action: Callable, *args, success: str, then_reopen: str,
+                            **kwargs) -> None:
+    """Run a form's save; on FieldErrors keep each field's sentence for the next run (shown under its field,
+    the form keeps what was typed); on success empty the form and reopen the edit form `then_reopen`."""
+    from chibo.errors import FieldErrors
+    try:
+        action(*args, **kwargs)
+    except FieldErrors as exc:
+        st.session_state[problems_key] = exc.fields
+        st.session_state.pop("success", None)
+        st.rerun()
+    except InputError as exc:
+        st.error(plain(str(exc)))
+        return
+    st.session_state.pop(problems_key, None)
+    prefix = problems_key.removesuffix("problems")
+    for key in [k for k in st.session_state.keys() if isinstance(k, str) and k.startswith(prefix)]:
+        del st.session_state[key]
+    reopen(then_reopen)
+    success_later(success)
+    st.rerun()
+
+
 # -- display helpers ----------------------------------------------------------------
 def vn_dates(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
     frame = frame.copy()
