@@ -338,7 +338,8 @@ def table(frame: pd.DataFrame, columns: dict[str, str], empty: str, height: int 
     if frame.empty:
         st.info(empty)
         return
-    st.dataframe(shown_table(frame, columns, dates, codes), hide_index=True, width="stretch", height=height or "auto")
+    st.dataframe(shown_table(frame, columns, dates, codes), hide_index=True, width="stretch", height=height or "auto",
+                 placeholder="")  # an empty cell is empty, not "None"
 
 
 def shown_table(frame: pd.DataFrame, columns: dict[str, str], dates: tuple[str, ...] = (),
@@ -375,7 +376,7 @@ def wording_form(db: Database, actor: Actor, kind: str, document_id: int, today:
     from chibo import docs  # local: python-docx only where documents are worked on
     st.markdown(f"**{title}**")
     form = edit(f"wording_{kind}_{document_id}", lambda: docs.wording_form(db, actor, kind, document_id, today))
-    with st.form(f"wording_{kind}_{document_id}"):
+    with st.form(f"wording_{kind}_{document_id}", enter_to_submit=False):
         edited = {part.key: st.text_area(part.label, part.text, height=120, disabled=not editable,
                                          key=form.widget(part.key)) for part in form.values}
         saved = st.form_submit_button("Lưu lời văn", disabled=not editable)
@@ -415,7 +416,7 @@ def upload_pack(db: Database, actor: Actor, month: date, today: date) -> None:
     rows = docs.deliveries(db, month)
     for row in rows.itertuples():
         st.write(f"- {row.label}: {row.said}")
-    with st.form("deliveries"):
+    with st.form("deliveries", enter_to_submit=False):
         names = dict(zip(rows["id"].astype(int), rows["label"]))
         picked = st.selectbox("Văn bản", list(names), format_func=names.get)
         channel = st.radio("Việc đã làm", list(docs.DELIVERY_CHANNELS), format_func=docs.DELIVERY_CHANNELS.get,
@@ -498,7 +499,7 @@ def task_panel(db: Database, found_actor: Actor, task_id: int) -> None:
 def _progress_form(db: Database, found_actor: Actor, task_id: int) -> None:
     from chibo import tasks
     form = edit(f"progress_{task_id}", lambda: tasks.progress_form(db, task_id, today()))
-    with st.form(f"progress_{task_id}"):
+    with st.form(f"progress_{task_id}", enter_to_submit=False):
         st.markdown("**Cập nhật tiến độ**")
         percent = st.slider("Tiến độ (%)", 0, 100, int(form.values["progress"]), step=5, key=form.widget("percent"))
         finished = st.checkbox("Đã hoàn thành", value=form.values["status"] == "done", key=form.widget("finished"))
@@ -515,7 +516,7 @@ def _progress_form(db: Database, found_actor: Actor, task_id: int) -> None:
 def _extension_form(db: Database, found_actor: Actor, task_id: int) -> None:
     from chibo import tasks
     form = edit(f"extend_{task_id}", lambda: tasks.deadline_form(db, task_id, today()))
-    with st.form(f"extend_{task_id}"):
+    with st.form(f"extend_{task_id}", enter_to_submit=False):
         st.markdown("**Xin gia hạn**")
         new_deadline = st.date_input("Hạn mới", form.values["deadline"], format="DD/MM/YYYY",
                                      key=form.widget("deadline"))
@@ -530,7 +531,7 @@ def task_list(frame: pd.DataFrame, key: str) -> int | None:
     columns = {"title": "Nhiệm vụ", "field_label": "Lĩnh vực", "lead": "Chủ trì", "partners": "Phối hợp",
                "channel_label": "Kênh", "deadline_shown": "Hạn", "status_label": "Trạng thái", "progress": "Tiến độ (%)"}
     event = st.dataframe(
-        shown_table(frame, columns), hide_index=True, width="stretch", key=key, on_select="rerun",
+        shown_table(frame, columns), hide_index=True, width="stretch", key=key, on_select="rerun", placeholder="",
         selection_mode="single-row",
         column_config={"Tiến độ (%)": st.column_config.ProgressColumn(min_value=0, max_value=100, format="%d%%")})
     rows = event.selection.rows if event else []

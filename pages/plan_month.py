@@ -102,7 +102,8 @@ bases_tab, tasks_tab, adopt_tab, wording_tab, export_tab, steps_tab = ui.tabs(
 if bases_tab.open:
     with bases_tab:
         opened_bases = ui.edit(f"bases_{doc.id}", lambda: plans.bases_form(db, doc.id))
-        edited = st.data_editor(opened_bases.values[["kind", "text"]], num_rows="dynamic" if "edit" in steps else "fixed",
+        edited = st.data_editor(opened_bases.values[["kind", "text"]], placeholder="",
+                                num_rows="dynamic" if "edit" in steps else "fixed",
                                 disabled="edit" not in steps, hide_index=True,
                                 width="stretch", key=opened_bases.widget("grid"), column_config={
                                     "kind": st.column_config.SelectboxColumn("Loại căn cứ", options=list(BASE_KINDS),
@@ -184,7 +185,7 @@ if adopt_tab.open:
                          f"có mặt **{summary['present']}** đồng chí.")
                 if not summary["total"] and st.button("Điểm danh: tất cả có mặt (sửa người vắng ở trang Trình chiếu)"):
                     ui.attempt(meetings.mark_all_present, db, actor, meeting_id, success="Đã điểm danh.")
-                with st.form("adopt"):
+                with st.form("adopt", enter_to_submit=False):
                     votes = st.number_input("Số đồng chí tán thành", 0, 200, summary["present"])
                     number = st.number_input("Số nghị quyết (để trống = số tiếp theo)", 0, 999, doc.number or 0)
                     if st.form_submit_button("Chi bộ thông qua nghị quyết", type="primary"):
@@ -193,7 +194,7 @@ if adopt_tab.open:
         if "start_work" in steps and st.button("Bắt đầu triển khai"):
             ui.attempt(documents.start_work, db, actor, doc.id, success="Nghị quyết chuyển sang đang thực hiện.")
         if "reopen" in steps:
-            with st.form("reopen"):
+            with st.form("reopen", enter_to_submit=False):
                 reason = st.text_input("Lý do mở lại để sửa (ghi vào nhật ký)")
                 if st.form_submit_button("Mở lại để sửa"):
                     ui.attempt(documents.reopen, db, actor, doc.id, reason, success="Đã mở lại nghị quyết để sửa.")
@@ -247,7 +248,7 @@ if steps_tab.open:
                    "văn bản và chốt tháng theo dữ liệu của các trang khác.")
         ui.month_checklist(checklist.month_checklist(db, month, today))
         if can_edit:
-            with st.form("mark_step"):
+            with st.form("mark_step", enter_to_submit=False):
                 st.markdown("**Ghi nhận một bước đã làm** — ghi lại để sửa ngày đã ghi.")
                 left, right = st.columns(2)
                 step = left.selectbox("Bước", checklist.MARKED, format_func=MONTH_STEPS.get)
