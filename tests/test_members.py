@@ -174,3 +174,12 @@ def test_a_file_of_ten_thousand_bad_rows_is_refused_with_the_first_fifty_errors_
     assert last == "… và 9950 dòng lỗi khác."
     assert len(updates) <= 100  # each progress update is a message to the browser
     assert fresh_db.scalar("SELECT count(*) FROM members") == 0
+
+
+def test_members_are_listed_in_vietnamese_alphabetical_order(fresh_db):
+    from chibo import auth as _auth
+    from tests.conftest import TODAY as _TODAY
+    for name in ("Vũ Văn Tư", "Đỗ Thị Lan", "Dương Văn An", "Ánh Thị Mai", "An Văn Bình"):
+        members.add_member(fresh_db, _auth.SYSTEM, today=_TODAY, full_name=name, gender="nam", birth_year=1980)
+    assert list(members.member_choices(fresh_db).values()) == ["An Văn Bình", "Ánh Thị Mai", "Dương Văn An",
+                                                                "Đỗ Thị Lan", "Vũ Văn Tư"]
