@@ -5,6 +5,7 @@ from datetime import datetime
 
 import pandas as pd
 
+from chibo import labels
 from chibo.db import Database, registered
 from chibo.permissions import Actor, require
 
@@ -66,7 +67,27 @@ def entries(db: Database, actor: Actor, username: str = "", entity: str = "",
         params.append(until)
     sql += " ORDER BY id DESC LIMIT ?"
     params.append(limit)
-    return db.query(sql, params)
+    found = db.query(sql, params)
+    found["Đối tượng"] = found["Đối tượng"].map(lambda e: labels.ENTITIES.get(e, e))
+    for column in ("Trước", "Sau"):
+        found[column] = found[column].map(readable)
+    return found
+
+
+def readable(stored: str | None) -> str:
+    """A stored before/after value (JSON) as a line a person reads: «column: value; …» with codes as labels."""
+    if labels.missing(stored):
+        return ""
+    try:
+        values = json.loads(stored)
+    except ValueError:
+        return stored
+    if isinstance(values, dict):
+        return "; ".join(f"{labels.COLUMNS.get(k, k.replace('_', ' '))}: {labels.vn_value(v)}" for k, v in values.items()
+                         if k not in ("created_at", "updated_at", "password_hash"))
+    if isinstance(values, list):
+        return "; ".join(labels.vn_value(v) for v in values)
+    return labels.vn_value(values)
 
 
 def entity_names(db: Database) -> list[str]:

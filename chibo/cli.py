@@ -180,7 +180,37 @@ def cmd_bench(args) -> int:
 
 
 # -- parser --------------------------------------------------------------------------------------
+# argparse's own words (its help headings and refusals) in Vietnamese: argparse asks gettext for each of them,
+# and chibo ships no .mo catalogue, so the module's lookup is pointed at this table (anything else stays as is).
+ARGPARSE_WORDS = {
+    "usage: ": "Cách dùng: ",
+    "positional arguments": "tham số",
+    "options": "tùy chọn",
+    "optional arguments": "tùy chọn",
+    "show this help message and exit": "in hướng dẫn này rồi thoát",
+    "the following arguments are required: %s": "còn thiếu các tham số bắt buộc: %s",
+    "%(prog)s: error: %(message)s\n": "%(prog)s: lỗi: %(message)s\n",
+    "invalid choice: %(value)r (choose from %(choices)s)": "lựa chọn không hợp lệ: %(value)r (chọn một trong %(choices)s)",
+    "invalid %(type)s value: %(value)r": "giá trị %(type)s không hợp lệ: %(value)r",
+    "unrecognized arguments: %s": "tham số không nhận ra: %s",
+    "expected one argument": "cần một giá trị",
+    "ambiguous option: %(option)s could match %(matches)s": "tùy chọn mơ hồ: %(option)s có thể là %(matches)s",
+}
+
+
+def _vietnamese_argparse() -> None:
+    if getattr(argparse._, "chibo", False):
+        return
+    english = argparse._
+
+    def words(text: str) -> str:
+        return ARGPARSE_WORDS.get(text, english(text))
+    words.chibo = True
+    argparse._ = words
+
+
 def parser() -> argparse.ArgumentParser:
+    _vietnamese_argparse()
     root = argparse.ArgumentParser(prog="python -m chibo", description="chibo: công cụ quản trị dòng lệnh.")
     sub = root.add_subparsers(dest="command", required=True, metavar="LỆNH")
 

@@ -53,3 +53,12 @@ class StaleEdit(InputError):
         self.headline = headline
         self.version = version
         self.changes = changes
+
+
+class FieldErrors(InputError):
+    """Bad input in a form of several fields: `fields` maps each field to its own sentence, so the form can show
+    every message beside its field. Nothing was written."""
+
+    def __init__(self, message: str, fields: dict[str, str]):
+        super().__init__(message)
+        self.fields = fields

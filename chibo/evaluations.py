@@ -193,7 +193,7 @@ _MENTIONS = ("SELECT mn.id, mn.member_id, m.full_name, mn.kind, mn.reason FROM e
 def mentions(db: Database, actor: Actor, month: date) -> pd.DataFrame:
     """The month's commendations, and of its reminders those the actor may read (a member their own)."""
     everyone, member = actor.whose("reminders")
-    return db.query(_MENTIONS + " AND (mn.kind = 'bieu_duong' OR ? OR mn.member_id = ?) ORDER BY mn.kind, m.full_name",
+    return db.query(_MENTIONS + " AND (mn.kind = 'bieu_duong' OR ? OR mn.member_id = ?) ORDER BY mn.kind, m.full_name COLLATE vi",
                     [months.month_start(month), everyone, member])
 
 
@@ -201,7 +201,7 @@ def mentions(db: Database, actor: Actor, month: date) -> pd.DataFrame:
 def mentions_for_documents(db: Database, month: date) -> pd.DataFrame:
     """Every commendation and reminder, as the resolution and the report state them: for the documents, which only
     those who may export make (docs.export_bytes requires it); screens read `mentions`."""
-    return db.query(_MENTIONS + " ORDER BY mn.kind, m.full_name", [months.month_start(month)])
+    return db.query(_MENTIONS + " ORDER BY mn.kind, m.full_name COLLATE vi", [months.month_start(month)])
 
 
 def close_month(db: Database, actor: Actor, month: date, today: date) -> None:
@@ -314,6 +314,6 @@ def ratings_with_evidence(db: Database, actor: Actor, year: int, today: date) ->
         " FROM members m LEFT JOIN ratings r ON r.member_id = m.id AND r.year = $2"
         " LEFT JOIN led ON led.member_id = m.id LEFT JOIN att ON att.member_id = m.id"
         " LEFT JOIN men ON men.member_id = m.id WHERE m.status <> 'inactive' AND ($3 OR m.id = $4)"
-        " ORDER BY m.full_name", [today, year, everyone, member])
+        " ORDER BY m.full_name COLLATE vi", [today, year, everyone, member])
     frame["band"] = frame["score"].map(lambda s: rating_band(s) if not missing(s) and s is not None else "")
     return frame

@@ -151,3 +151,50 @@ def vn_number(value: float, decimals: int = 1) -> str:
     if decimals and "," in text:
         text = text.rstrip("0").rstrip(",")
     return text
+
+
+def vn_plain_number(value) -> str:
+    """A value typed back into an editor: a number with a decimal comma and no thousands dot ("210", "14,5"), so
+    reading it back is unambiguous; text stays as it is."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return "" if missing(value) else str(value)
+    return f"{value:.4f}".rstrip("0").rstrip(".").replace(".", ",")
+
+
+# The audit log's tables and columns as a person names them (the log stores the database's names).
+ENTITIES = {"tasks": "Nhiệm vụ", "documents": "Văn bản", "members": "Đảng viên", "units": "Đơn vị", "users": "Tài khoản",
+            "meetings": "Cuộc họp", "targets": "Chỉ tiêu", "goals": "Mục tiêu", "measures": "Giải pháp",
+            "evaluations": "Đánh giá tháng", "settings": "Cài đặt", "cell": "Chi bộ", "terms": "Nhiệm kỳ",
+            "higher_docs": "Văn bản cấp trên", "supervisions": "Kiểm tra, giám sát", "mentions": "Biểu dương, nhắc nhở",
+            "attendance": "Điểm danh", "target_values": "Số liệu chỉ tiêu", "program_sections": "Mục chương trình",
+            "ratings": "Xếp loại", "month_steps": "Các bước trong tháng", "document_deliveries": "Gửi, đăng văn bản",
+            "backups": "Sao lưu"}
+COLUMNS = {"status": "trạng thái", "title": "nội dung", "deadline": "hạn", "field": "lĩnh vực", "channel": "kênh",
+           "lead_member_id": "chủ trì (mã đảng viên)", "lead_unit_id": "chủ trì (mã đơn vị)", "progress": "tiến độ",
+           "partner_ids": "phối hợp", "report_at": "báo cáo tại", "recurring": "lặp lại", "measure_id": "giải pháp",
+           "done_on": "ngày hoàn thành", "full_name": "họ và tên", "number": "số", "month": "tháng", "note": "ghi chú",
+           "from_task": "từ nhiệm vụ", "reason": "lý do", "role": "vai trò", "username": "tên đăng nhập",
+           "issued_on": "ngày ban hành", "kind": "loại", "summary": "trích yếu", "closed": "đã chốt",
+           "members": "số đảng viên", "months": "số tháng", "text": "nội dung", "value": "giá trị"}
+# Every stored code with its label, for texts that hold codes of several kinds (the audit log's values).
+ALL_CODES = {**FIELDS, **CHANNELS, **TASK_STATUSES, **DOC_STATUSES, **DOC_KINDS, **ROLES, **ATTENDANCE,
+             **CONCLUSIONS, **MEMBER_STATUSES, **MEMBERSHIP, **UNIT_KINDS, **MEETING_KINDS}
+
+
+def vn_value(value) -> str:
+    """A stored value as a person reads it: codes by their label, yes/no, dates dd/mm/yyyy, nothing as empty."""
+    if isinstance(value, bool):
+        return "có" if value else "không"
+    if value is None:
+        return "—"
+    if isinstance(value, list):
+        return ", ".join(vn_value(v) for v in value)
+    if isinstance(value, (int, float)):
+        return vn_number(value, 2)
+    text = str(value)
+    if len(text) >= 10 and text[4:5] == "-" and text[7:8] == "-" and text[:4].isdigit():
+        try:
+            return vn_date(text)
+        except ValueError:
+            return text
+    return ALL_CODES.get(text, text)

@@ -125,7 +125,8 @@ def attendance(db: Database, actor: Actor, meeting_id: int) -> pd.DataFrame:
         "SELECT m.id AS member_id, m.full_name, m.membership, a.status,"
         " CASE WHEN ? OR m.id = ? THEN coalesce(a.reason, '') ELSE '' END AS reason"
         " FROM members m LEFT JOIN attendance a ON a.member_id = m.id AND a.meeting_id = ?"
-        " WHERE m.status <> 'inactive' OR a.member_id IS NOT NULL ORDER BY m.full_name", [everyone, member, meeting_id])
+        " WHERE m.status <> 'inactive' OR a.member_id IS NOT NULL ORDER BY m.full_name COLLATE vi",
+        [everyone, member, meeting_id])
 
 
 @memoised
@@ -153,7 +154,7 @@ def attendance_for_documents(db: Database, meeting_id: int) -> dict:
 
 def _absentees(db: Database, meeting_id: int) -> dict[str, list[tuple]]:
     sql = ("SELECT m.full_name, a.status, a.reason FROM attendance a JOIN members m ON m.id = a.member_id"
-           " WHERE a.meeting_id = ? AND list_contains(?::VARCHAR[], a.status) ORDER BY m.full_name")
+           " WHERE a.meeting_id = ? AND list_contains(?::VARCHAR[], a.status) ORDER BY m.full_name COLLATE vi")
     return {"absent_names": db.rows(sql, [meeting_id, ["absent_excused", "absent_unexcused"]]),
             "exempt_names": db.rows(sql, [meeting_id, ["exempt"]])}
 

@@ -117,7 +117,7 @@ def members(db: Database, include_inactive: bool = False) -> pd.DataFrame:
 @memoised
 def member_choices(db: Database, active_only: bool = True) -> dict[int, str]:
     where = " WHERE status = 'active'" if active_only else ""
-    return dict(db.rows(f"SELECT id, full_name FROM members{where} ORDER BY full_name"))
+    return dict(db.rows(f"SELECT id, full_name FROM members{where} ORDER BY full_name COLLATE vi"))
 
 
 def committee(db: Database) -> pd.DataFrame:

@@ -10,7 +10,7 @@ import pandas as pd
 
 from chibo import audit, cell, documents, members, program, tasks, validate, versions
 from chibo.db import Database, memoised
-from chibo.errors import InputError, StaleEdit
+from chibo.errors import FieldErrors, InputError, StaleEdit
 from chibo.labels import BASE_KINDS, CHANNELS, FIELDS, missing
 from chibo.months import meeting_date, month_end, month_start, next_month, previous_month, report_meeting
 from chibo.permissions import Actor, require
@@ -31,6 +31,14 @@ def standing_duties(db: Database) -> list[str]:
 def month_to_draft(resolved: list[date], today: date) -> date:
     """The month a new draft is offered for: the one after the newest resolution, or this month for the first."""
     return next_month(resolved[0]) if resolved else month_start(today)
+
+
+def months_to_draft(resolved: list[date], today: date) -> list[date]:
+    """The months a new draft may be made for, the offered one first: after the newest resolution the next two
+    months; for the first resolution in chibo also last month (a cell starting mid-month may still write it)."""
+    offered = month_to_draft(resolved, today)
+    ahead = [offered, next_month(offered), next_month(next_month(offered))]
+    return ahead if resolved else [*ahead[:2], previous_month(offered)]
 
 
 def draft_bases(db: Database, month: date) -> list[dict]:
@@ -203,13 +211,59 @@ def _refuse_repeated_titles(cur, previous: date, month: date, task_ids: list[int
                          f"{month.month}/{month.year}; chỉ chọn chuyển tiếp một lần.")
 
 
-def _clean_task_row(row: dict, month: date, term: cell.Term, active_members: set[int], measures: set[int],
-                    units: set[int]) -> dict:
-    deadline = validate.a_date(row.get("deadline"), "Hạn hoàn thành")
+# The task table's columns as a person reads them: each message of a row names the column to fix.
+TASK_FIELD_LABELS = {"field": "Lĩnh vực", "title": "Nội dung nhiệm vụ", "lead": "Chủ trì", "partner_ids": "Phối hợp",
+                     "channel": "Kênh triển khai", "deadline": "Hạn", "report_at": "Báo cáo tại",
+                     "measure_id": "Thuộc giải pháp"}
+
+
+def task_row_problems(row: dict, month: date, term: cell.Term, active_members: set[int], measures: set[int],
+                      units: set[int]) -> tuple[dict | None, dict[str, str]]:
+    """One row of the task table (or the one-task form) checked field by field: the clean row, or None and what
+    is wrong with each field (key of TASK_FIELD_LABELS → a sentence), so a person sees every problem at once."""
+    problems: dict[str, str] = {}
+    clean: dict = {"id": None}
+
+    def check(key: str, read) -> None:
+        try:
+            clean.update(read())
+        except InputError as exc:
+            problems[key] = exc.message
+
+    check("id", lambda: {"id": validate.optional_id(row.get("id"))})
+    check("field", lambda: {"field": _field_of(row.get("field"))})
+    check("title", lambda: {"title": validate.text(row.get("title"), "Nội dung nhiệm vụ", max_len=500)})
+    check("deadline", lambda: {"deadline": _deadline_of(row.get("deadline"), month, term)})
+    check("lead", lambda: _lead_of(row, active_members, units))
+    check("partner_ids", lambda: {"partner_ids": _partners_of(row, clean.get("lead_member_id"), active_members)})
+    check("channel", lambda: {"channel": validate.choice(row.get("channel") or "cuoc_hop", CHANNELS,
+                                                         "Kênh triển khai")})
+    # Every task reports back somewhere: by default at the meeting that evaluates its month.
+    check("report_at", lambda: {"report_at": validate.text(row.get("report_at"), "Báo cáo tại", required=False)
+                                or report_meeting(month)})
+    check("measure_id", lambda: _measure_of(row, measures))
+    clean["recurring"] = bool(row.get("recurring")) if not missing(row.get("recurring")) else False
+    return (None, problems) if problems else (clean, {})
+
+
+def _field_of(value) -> str:
+    if _blank(value):
+        raise InputError("Chưa chọn lĩnh vực.")
+    return validate.choice(value, FIELDS, "Lĩnh vực")
+
+
+def _deadline_of(value, month: date, term: cell.Term) -> date:
+    if _blank(value):
+        raise InputError("Chưa nhập hạn hoàn thành.")
+    deadline = validate.a_date(value, "Hạn hoàn thành")
     if not month_start(month) <= deadline <= month_end(month):
         raise InputError(f"Hạn {deadline:%d/%m/%Y} nằm ngoài tháng {month.month}/{month.year}.")
     if not term.start_date <= deadline <= term.end_date:
         raise InputError(f"Hạn {deadline:%d/%m/%Y} nằm ngoài nhiệm kỳ {term.name}.")
+    return deadline
+
+
+def _lead_of(row: dict, active_members: set[int], units: set[int]) -> dict:
     lead_member = validate.optional_id(row.get("lead_member_id"))
     lead_unit = validate.optional_id(row.get("lead_unit_id"))
     if lead_member is None and lead_unit is None:
@@ -218,25 +272,24 @@ def _clean_task_row(row: dict, month: date, term: cell.Term, active_members: set
         raise InputError("Người chủ trì không còn sinh hoạt; hãy chọn đồng chí khác.")
     if lead_unit is not None and lead_unit not in units:
         raise InputError(f"Không có đơn vị nào mang mã {lead_unit}.")
+    return {"lead_member_id": lead_member, "lead_unit_id": lead_unit}
+
+
+def _partners_of(row: dict, lead_member: int | None, active_members: set[int]) -> list[int]:
     raw_partners = row.get("partner_ids")
     partners = [] if _blank(raw_partners) else [int(p) for p in raw_partners if not missing(p)]
     if any(p not in active_members for p in partners):
         raise InputError("Có người phối hợp không còn sinh hoạt.")
     if lead_member is not None and lead_member in partners:
         raise InputError("Đồng chí chủ trì không đồng thời là người phối hợp; hãy bỏ tên đồng chí ở cột «Phối hợp».")
-    return {
-        "id": validate.optional_id(row.get("id")),
-        "field": validate.choice(row.get("field"), FIELDS, "Lĩnh vực"),
-        "title": validate.text(row.get("title"), "Nội dung nhiệm vụ", max_len=500),
-        "lead_member_id": lead_member,
-        "lead_unit_id": lead_unit,
-        "partner_ids": sorted(set(partners)),
-        "channel": validate.choice(row.get("channel") or "cuoc_hop", CHANNELS, "Kênh triển khai"),
-        "deadline": deadline,
-        # Every task reports back somewhere: by default at the meeting that evaluates its month.
-        "report_at": validate.text(row.get("report_at"), "Báo cáo tại", required=False) or report_meeting(month),
-        "recurring": bool(row.get("recurring")) if row.get("recurring") == row.get("recurring") else False,
-    } | _measure_of(row, measures)
+    return sorted(set(partners))
+
+
+def _row_message(row: dict, problems: dict[str, str]) -> str:
+    """What is wrong with one row, naming the task (when it has a title) and each column to fix."""
+    title = validate.clean(row.get("title") or "").strip() if isinstance(row.get("title"), str) else ""
+    named = f"nhiệm vụ «{title}» — " if title else ""
+    return named + " ".join(f"Cột «{TASK_FIELD_LABELS[key]}»: {message}" for key, message in problems.items())
 
 
 def _measure_of(row: dict, measures: set[int]) -> dict:
@@ -247,6 +300,12 @@ def _measure_of(row: dict, measures: set[int]) -> dict:
     if measure is not None and measure not in measures:
         raise InputError("Giải pháp được chọn không có trong chương trình hành động.")
     return {"measure_id": measure}
+
+
+def _untouched(row: dict) -> bool:
+    """A row with nothing typed in it: every cell blank or the default the editor puts in a new row."""
+    defaults = {"id": None, "recurring": False, "channel": "cuoc_hop"}
+    return all(_blank(value) or (key in defaults and value == defaults[key]) for key, value in row.items())
 
 
 def _blank(value) -> bool:
@@ -272,14 +331,19 @@ def save_task_table(db: Database, actor: Actor, document_id: int, rows: list[dic
     active = set(members.member_choices(db))
     measures = {r[0] for r in db.rows("SELECT id FROM measures")}
     units = {r[0] for r in db.rows("SELECT id FROM units")}
-    cleaned = []
+    cleaned, refused = [], []
     for index, row in enumerate(rows, start=1):
-        if all(_blank(v) for k, v in row.items() if k not in ("id", "recurring")):
-            continue  # an empty line left by the editor
-        try:
-            cleaned.append(_clean_task_row(row, doc.month, term, active, measures, units))
-        except InputError as exc:
-            raise InputError(exc.message, row=index) from None
+        if _untouched(row):
+            continue  # a line the editor added and nobody typed in: only its defaults
+        clean, problems = task_row_problems(row, doc.month, term, active, measures, units)
+        if problems:
+            refused.append((index, _row_message(row, problems)))
+        else:
+            cleaned.append(clean)
+    if refused:  # nothing is saved and every incomplete row is named; the page keeps what was typed
+        first, message = refused[0]
+        others = "".join(f" Dòng {index}: {text}" for index, text in refused[1:])
+        raise InputError(f"{message}{others} Chưa lưu dòng nào; sửa các dòng trên rồi bấm lưu lại.", row=first)
     return db.write(lambda cur: _apply_task_table(cur, actor, document_id, doc.issued_on or doc.month, cleaned,
                                                   opened))
 
@@ -306,11 +370,7 @@ def _apply_task_table(cur, actor, document_id, start_on, cleaned: list[dict], op
         values = [row["field"], row["title"], row["lead_member_id"], row["lead_unit_id"], row["channel"],
                   row["deadline"], row["report_at"], row["recurring"]]
         if row["id"] is None:
-            task_id = cur.execute(
-                "INSERT INTO tasks (document_id, field, title, lead_member_id, lead_unit_id, channel, deadline,"
-                " report_at, recurring, start_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                [document_id, *values, min(start_on, row["deadline"])]).fetchone()[0]
-            audit.log(cur, actor, "thêm nhiệm vụ", "tasks", task_id, None, row)
+            task_id = _insert_task(cur, actor, document_id, start_on, row)
             added += 1
         else:
             task_id = row["id"]
@@ -321,12 +381,49 @@ def _apply_task_table(cur, actor, document_id, start_on, cleaned: list[dict], op
                 audit.log(cur, actor, "sửa nhiệm vụ", "tasks", task_id,
                           {k: before[k] for k in row if k in before}, row)
                 updated += 1
-        if "measure_id" in row:
-            cur.execute("UPDATE tasks SET measure_id = ? WHERE id = ?", [row["measure_id"], task_id])
-        cur.execute("DELETE FROM task_partners WHERE task_id = ? AND member_id IS NOT NULL", [task_id])
-        for partner in row["partner_ids"]:
-            cur.execute("INSERT INTO task_partners VALUES (?, ?, NULL)", [task_id, partner])
+        _write_links(cur, task_id, row)
     return {"added": added, "updated": updated, "deleted": len(existing - kept)}
+
+
+def _insert_task(cur, actor, document_id: int, start_on: date, row: dict) -> int:
+    task_id = cur.execute(
+        "INSERT INTO tasks (document_id, field, title, lead_member_id, lead_unit_id, channel, deadline,"
+        " report_at, recurring, start_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        [document_id, row["field"], row["title"], row["lead_member_id"], row["lead_unit_id"], row["channel"],
+         row["deadline"], row["report_at"], row["recurring"], min(start_on, row["deadline"])]).fetchone()[0]
+    audit.log(cur, actor, "thêm nhiệm vụ", "tasks", task_id, None, row)
+    return task_id
+
+
+def _write_links(cur, task_id: int, row: dict) -> None:
+    """A task's program measure (when the row says) and its partners."""
+    if "measure_id" in row:
+        cur.execute("UPDATE tasks SET measure_id = ? WHERE id = ?", [row["measure_id"], task_id])
+    cur.execute("DELETE FROM task_partners WHERE task_id = ? AND member_id IS NOT NULL", [task_id])
+    for partner in row["partner_ids"]:
+        cur.execute("INSERT INTO task_partners VALUES (?, ?, NULL)", [task_id, partner])
+
+
+def add_task(db: Database, actor: Actor, document_id: int, values: dict) -> int:
+    """One task added to the month's draft from the one-task form (for those who prefer a form to the table).
+    Every field is checked; any problem refuses the whole task with a sentence per field (FieldErrors)."""
+    require(actor, "edit_plans")
+    doc = documents.get(db, document_id)
+    documents.refuse_locked(doc)
+    term = next(t for t in cell.terms(db) if t.id == doc.term_id)
+    measures = {r[0] for r in db.rows("SELECT id FROM measures")}
+    units = {r[0] for r in db.rows("SELECT id FROM units")}
+    clean, problems = task_row_problems({**values, "id": None}, doc.month, term, set(members.member_choices(db)),
+                                        measures, units)
+    if problems:
+        raise FieldErrors(_row_message(values, problems) + " Chưa lưu nhiệm vụ.", problems)
+
+    def work(cur):
+        documents.refuse_locked(documents.get_in(cur, document_id))
+        task_id = _insert_task(cur, actor, document_id, doc.issued_on or doc.month, clean)
+        _write_links(cur, task_id, clean)
+        return task_id
+    return db.write(work)
 
 
 def _refuse_rows_changed_since(cur, document_id: int, opened: dict[int, str], kept: dict[int, str]) -> None:

@@ -22,7 +22,7 @@ RECORDABLE_STATUSES = ("not_started", "in_progress", "done", "not_done", "paused
 _BOARD_SELECT = (
     "SELECT t.id, t.month, t.field, t.title, t.lead_member_id, t.lead_unit_id, t.lead, t.channel, t.start_on,"
     " t.deadline, t.status, t.effective_status, t.overdue, t.progress, t.done_on, t.extensions, t.carried_from_id, t.report_at,"
-    " (SELECT string_agg(pm.full_name, ', ' ORDER BY pm.full_name) FROM task_partners p"
+    " (SELECT string_agg(pm.full_name, ', ' ORDER BY pm.full_name COLLATE vi) FROM task_partners p"
     "  JOIN members pm ON pm.id = p.member_id WHERE p.task_id = t.id) AS partners"
     " FROM resolution_tasks(?) t"
 )

@@ -274,6 +274,71 @@ def _stale_choice(form: Edit, stale: dict, keep_label: str, take_label: str) -> 
     return None
 
 
+# -- grids and forms that keep what was typed ---------------------------------------
+NO_CHOICE = 0  # an editor's "nothing picked" option (shown "—"): a missing value would show the grid's "None"
+
+
+def editor_frame(frame: pd.DataFrame, dates: tuple = (), lists: tuple = (), choices: tuple = (),
+                 texts: tuple = ()) -> pd.DataFrame:
+    """A frame as a data editor edits it: dates as dates, lists as lists of text (the grid edits nothing else),
+    an empty pick as NO_CHOICE, empty text as an empty string."""
+    frame = frame.copy()
+    for column in dates:
+        frame[column] = pd.to_datetime(frame[column]).dt.date
+    for column in lists:
+        frame[column] = frame[column].map(lambda v: [] if labels.missing(v) else [str(x) for x in v]).astype(object)
+    for column in choices:
+        frame[column] = frame[column].astype("Int64").fillna(NO_CHOICE)
+    for column in texts:
+        frame[column] = frame[column].fillna("").astype(str)
+    return frame
+
+
+def editor_rows(edited: pd.DataFrame, choices: tuple = ()) -> list[dict]:
+    """What an editor holds, as rows for the domain: NO_CHOICE back to nothing picked."""
+    rows = edited.to_dict("records")
+    for row in rows:
+        for column in choices:
+            if row.get(column) == NO_CHOICE:
+                row[column] = None
+    return rows
+
+
+def tick_all(all_key: str, keys: list[str]) -> None:
+    """«Chọn tất cả»: a callback that sets every checkbox of `keys` to the state of `all_key`."""
+    for key in keys:
+        st.session_state[key] = st.session_state[all_key]
+
+
+def field_problem(problems: dict[str, str], field: str) -> None:
+    """The message of one field of a form, shown right under it."""
+    if field in problems:
+        st.error(plain(problems[field]))
+
+
+def add_with_field_problems(problems_key: str, action: Callable, *args, success: str, then_reopen: str,
+                            **kwargs) -> None:
+    """Run a form's save; on FieldErrors keep each field's sentence for the next run (shown under its field,
+    the form keeps what was typed); on success empty the form and reopen the edit form `then_reopen`."""
+    from chibo.errors import FieldErrors
+    try:
+        action(*args, **kwargs)
+    except FieldErrors as exc:
+        st.session_state[problems_key] = exc.fields
+        st.session_state.pop("success", None)
+        st.rerun()
+    except InputError as exc:
+        st.error(plain(str(exc)))
+        return
+    st.session_state.pop(problems_key, None)
+    prefix = problems_key.removesuffix("problems")
+    for key in [k for k in st.session_state.keys() if isinstance(k, str) and k.startswith(prefix)]:
+        del st.session_state[key]
+    reopen(then_reopen)
+    success_later(success)
+    st.rerun()
+
+
 # -- display helpers ----------------------------------------------------------------
 def vn_dates(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
     frame = frame.copy()
@@ -307,7 +372,8 @@ def table(frame: pd.DataFrame, columns: dict[str, str], empty: str, height: int 
     if frame.empty:
         st.info(empty)
         return
-    st.dataframe(shown_table(frame, columns, dates, codes), hide_index=True, width="stretch", height=height or "auto")
+    st.dataframe(shown_table(frame, columns, dates, codes), hide_index=True, width="stretch", height=height or "auto",
+                 placeholder="")  # an empty cell is empty, not "None"
 
 
 def shown_table(frame: pd.DataFrame, columns: dict[str, str], dates: tuple[str, ...] = (),
@@ -344,7 +410,7 @@ def wording_form(db: Database, actor: Actor, kind: str, document_id: int, today:
     from chibo import docs  # local: python-docx only where documents are worked on
     st.markdown(f"**{title}**")
     form = edit(f"wording_{kind}_{document_id}", lambda: docs.wording_form(db, actor, kind, document_id, today))
-    with st.form(f"wording_{kind}_{document_id}"):
+    with st.form(f"wording_{kind}_{document_id}", enter_to_submit=False):
         edited = {part.key: st.text_area(part.label, part.text, height=120, disabled=not editable,
                                          key=form.widget(part.key)) for part in form.values}
         saved = st.form_submit_button("Lưu lời văn", disabled=not editable)
@@ -384,7 +450,7 @@ def upload_pack(db: Database, actor: Actor, month: date, today: date) -> None:
     rows = docs.deliveries(db, month)
     for row in rows.itertuples():
         st.write(f"- {row.label}: {row.said}")
-    with st.form("deliveries"):
+    with st.form("deliveries", enter_to_submit=False):
         names = dict(zip(rows["id"].astype(int), rows["label"]))
         picked = st.selectbox("Văn bản", list(names), format_func=names.get)
         channel = st.radio("Việc đã làm", list(docs.DELIVERY_CHANNELS), format_func=docs.DELIVERY_CHANNELS.get,
@@ -467,7 +533,7 @@ def task_panel(db: Database, found_actor: Actor, task_id: int) -> None:
 def _progress_form(db: Database, found_actor: Actor, task_id: int) -> None:
     from chibo import tasks
     form = edit(f"progress_{task_id}", lambda: tasks.progress_form(db, task_id, today()))
-    with st.form(f"progress_{task_id}"):
+    with st.form(f"progress_{task_id}", enter_to_submit=False):
         st.markdown("**Cập nhật tiến độ**")
         percent = st.slider("Tiến độ (%)", 0, 100, int(form.values["progress"]), step=5, key=form.widget("percent"))
         finished = st.checkbox("Đã hoàn thành", value=form.values["status"] == "done", key=form.widget("finished"))
@@ -484,7 +550,7 @@ def _progress_form(db: Database, found_actor: Actor, task_id: int) -> None:
 def _extension_form(db: Database, found_actor: Actor, task_id: int) -> None:
     from chibo import tasks
     form = edit(f"extend_{task_id}", lambda: tasks.deadline_form(db, task_id, today()))
-    with st.form(f"extend_{task_id}"):
+    with st.form(f"extend_{task_id}", enter_to_submit=False):
         st.markdown("**Xin gia hạn**")
         new_deadline = st.date_input("Hạn mới", form.values["deadline"], format="DD/MM/YYYY",
                                      key=form.widget("deadline"))
@@ -499,7 +565,7 @@ def task_list(frame: pd.DataFrame, key: str) -> int | None:
     columns = {"title": "Nhiệm vụ", "field_label": "Lĩnh vực", "lead": "Chủ trì", "partners": "Phối hợp",
                "channel_label": "Kênh", "deadline_shown": "Hạn", "status_label": "Trạng thái", "progress": "Tiến độ (%)"}
     event = st.dataframe(
-        shown_table(frame, columns), hide_index=True, width="stretch", key=key, on_select="rerun",
+        shown_table(frame, columns), hide_index=True, width="stretch", key=key, on_select="rerun", placeholder="",
         selection_mode="single-row",
         column_config={"Tiến độ (%)": st.column_config.ProgressColumn(min_value=0, max_value=100, format="%d%%")})
     rows = event.selection.rows if event else []

@@ -6,7 +6,7 @@ from pathlib import Path
 import streamlit as st
 
 from chibo import audit, auth, backup, members, ui
-from chibo.labels import ROLES, missing
+from chibo.labels import ENTITIES, ROLES, missing
 from chibo.permissions import SYSTEM
 
 db = ui.database()
@@ -26,7 +26,7 @@ if accounts_tab.open:
                          "member": "Gắn với đảng viên", "active": "Tình trạng"}, "Chưa có tài khoản.",
                  codes={"role": ROLES, "active": {True: "Hoạt động", False: "Đã khóa"}})
         people = {None: "— không gắn —"} | members.member_choices(db)
-        with st.form("add_user", clear_on_submit=True):
+        with st.form("add_user", clear_on_submit=True, enter_to_submit=False):
             st.markdown("**Thêm tài khoản**")
             left, right = st.columns(2)
             username = left.text_input("Tên đăng nhập (không dấu)")
@@ -41,7 +41,7 @@ if accounts_tab.open:
             st.markdown("**Sửa tài khoản**")
             name = st.selectbox("Tài khoản", list(users["username"]))
             row = users.set_index("username").loc[name]
-            with st.form("edit_user"):
+            with st.form("edit_user", enter_to_submit=False):
                 left, right = st.columns(2)
                 role = left.selectbox("Vai trò", list(ROLES), format_func=ROLES.get, index=list(ROLES).index(row["role"]))
                 current_member = None if missing(row["member_id"]) else int(row["member_id"])
@@ -49,7 +49,7 @@ if accounts_tab.open:
                                          index=list(people).index(current_member) if current_member in people else 0)
                 if st.form_submit_button("Lưu vai trò"):
                     ui.attempt(auth.set_role, db, actor, name, role, member, success="Đã lưu.")
-            with st.form("password"):
+            with st.form("password", enter_to_submit=False):
                 password = st.text_input("Mật khẩu mới", type="password")
                 if st.form_submit_button("Đặt lại mật khẩu"):
                     ui.attempt(auth.set_password, db, actor, name, password, success="Đã đặt lại mật khẩu.")
@@ -64,7 +64,8 @@ if audit_tab.open:
         left, middle, right = st.columns(3)
         who = left.selectbox("Người dùng", ["", *auth.list_users(db, actor)["username"], SYSTEM.username],
                              format_func=lambda u: u or "Tất cả")
-        entity = middle.selectbox("Đối tượng", ["", *audit.entity_names(db)], format_func=lambda e: e or "Tất cả")
+        entity = middle.selectbox("Đối tượng", ["", *audit.entity_names(db)],
+                                  format_func=lambda e: ENTITIES.get(e, e) if e else "Tất cả")
         since = right.date_input("Từ ngày", None, format="DD/MM/YYYY")
         entries = audit.entries(db, actor, who, entity, since)
         st.caption(f"{audit.count(db)} thay đổi đã ghi; hiện {len(entries)} mới nhất.")

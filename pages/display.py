@@ -81,7 +81,7 @@ if actor.can("run_meeting"):
             saved = st.button("Lưu điểm danh")
             ui.save_edit(opened_roll, saved, lambda version: meetings.record_attendance(
                 db, actor, meeting["id"], edited.to_dict("records"), opened=version), success="Đã lưu điểm danh.")
-            with st.form("remark", clear_on_submit=True):
+            with st.form("remark", clear_on_submit=True, enter_to_submit=False):
                 section = st.selectbox("Mục", [k for k, _ in SECTIONS], format_func=dict(SECTIONS).get,
                                        index=st.session_state.get("display_section", 0))
                 people = dict(zip(roll["member_id"], roll["full_name"]))
@@ -93,7 +93,7 @@ if actor.can("run_meeting"):
                                success="Đã ghi ý kiến.")
             facts = ui.edit(f"minutes_facts_{meeting['id']}",
                             lambda: docs.minutes_facts_form(db, context["month"], meeting["id"]))
-            with st.form("minutes_facts"):
+            with st.form("minutes_facts", enter_to_submit=False):
                 st.markdown("**Cho biên bản**")
                 start_col, end_col = st.columns(2)
                 starts = start_col.time_input("Giờ bắt đầu", facts.values["starts_at"], step=300, key=facts.widget("starts"))
@@ -115,7 +115,7 @@ if actor.can("run_meeting"):
                 db, actor, context["month"], starts, ends, guests, conclusion, today, opened=version,
                 presenters=presenters), success="Đã ghi vào biên bản.")
             vote = ui.edit(f"vote_{meeting['id']}", lambda: meetings.vote_form(db, meeting["id"]))
-            with st.form("vote"):
+            with st.form("vote", enter_to_submit=False):
                 votes = st.number_input("Số đồng chí tán thành", 0, 200, int(vote.values["votes_for"] or 0),
                                         key=vote.widget("votes"))
                 saved = st.form_submit_button("Ghi kết quả biểu quyết")

@@ -49,7 +49,7 @@ if month_tab.open:
             st.write("**Kiểm tra, giám sát:** " + ", ".join(f"{CONCLUSIONS[k]} {v}" for k, v in figures["supervision"].items()))
 
         written = ui.edit(f"evaluation_{month:%Y%m}", lambda: evaluations.texts_form(db, month))
-        with st.form("evaluation"):
+        with st.form("evaluation", enter_to_submit=False):
             texts = {key: st.text_area(label, written.values[key], height=90, disabled=closed or not can_edit,
                                        key=written.widget(key))
                      for key, label in evaluations.TEXT_FIELDS.items()}
@@ -64,7 +64,7 @@ if month_tab.open:
                  codes={"kind": {"bieu_duong": "Biểu dương", "nhac_nho": "Nhắc nhở"}})
         if can_edit and not closed:
             people = members.member_choices(db)
-            with st.form("mention", clear_on_submit=True):
+            with st.form("mention", clear_on_submit=True, enter_to_submit=False):
                 left, middle, right = st.columns([2, 1, 3])
                 member = left.selectbox("Đảng viên", list(people), format_func=people.get)
                 kind = middle.selectbox("Hình thức", ["bieu_duong", "nhac_nho"],
@@ -75,7 +75,7 @@ if month_tab.open:
 
         st.markdown("**Chốt tháng**")
         if closed and actor.can("reopen_month"):
-            with st.form("reopen_month"):
+            with st.form("reopen_month", enter_to_submit=False):
                 reason = st.text_input("Lý do mở lại tháng")
                 if st.form_submit_button("Mở lại tháng"):
                     ui.attempt(evaluations.reopen_month, db, actor, month, reason, success="Đã mở lại tháng.")
@@ -98,7 +98,7 @@ if quality_tab.open:
             criteria = meetings.rubric(db)
             given = ui.edit(f"scores_{meeting_id}", lambda: meetings.scores_form(db, meeting_id))
             measured = meetings.measured_quality(db, meeting_id)
-            with st.form("scores"):
+            with st.form("scores", enter_to_submit=False):
                 st.caption("Các tiêu chí đo được từ số liệu (giờ sinh hoạt, điểm danh, thông báo và tài liệu đăng trước "
                            "buổi sinh hoạt, ngày đăng Sổ tay và gửi Đảng ủy) "
                            "được gợi ý sẵn điểm khi chưa chấm; Chi ủy vẫn chấm lại được.")
@@ -150,7 +150,7 @@ if term_tab.open:
                  "Đồng chí chỉ xem được xếp loại của mình; tài khoản chưa gắn với đảng viên nào, hoặc chưa có."
                  if actor.member_id is None else "Chưa có xếp loại của đồng chí trong năm này.")
         if can_edit:
-            with st.form("rating", clear_on_submit=True):
+            with st.form("rating", clear_on_submit=True, enter_to_submit=False):
                 people = {None: "Chi bộ (tập thể)"} | members.member_choices(db)
                 left, right = st.columns(2)
                 who = left.selectbox("Đối tượng", list(people), format_func=people.get)

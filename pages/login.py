@@ -10,7 +10,7 @@ _, middle, _ = st.columns([1, 2, 1])
 with middle:
     st.title("Đăng nhập chibo")
     ui.flash()
-    with st.form("login"):
+    with st.form("login", enter_to_submit=False):
         username = st.text_input("Tên đăng nhập")
         password = st.text_input("Mật khẩu", type="password")
         submitted = st.form_submit_button("Đăng nhập", type="primary")

@@ -37,7 +37,7 @@ if people_tab.open:
             picked = st.selectbox("Thêm hoặc sửa", list(choices), format_func=choices.get, key="member_pick")
             form = ui.edit(f"member_{picked or 'new'}", lambda: members.member_form(db, picked))
             current = form.values
-            with st.form(f"member_{picked}"):
+            with st.form(f"member_{picked}", enter_to_submit=False):
                 left, right = st.columns(2)
                 name = left.text_input("Họ và tên", current.get("full_name", ""), key=form.widget("name"))
                 birth = right.number_input("Năm sinh", 1930, 2010, int(current.get("birth_year", 1985)),
@@ -75,7 +75,7 @@ if units_tab.open:
         ui.table(members.units(db), {"name": "Tên đơn vị", "kind": "Loại", "members": "Số đảng viên",
                                      "active": "Đang hoạt động"}, "Chưa có đơn vị nào.", codes={"kind": UNIT_KINDS})
         if can_edit:
-            with st.form("add_unit", clear_on_submit=True):
+            with st.form("add_unit", clear_on_submit=True, enter_to_submit=False):
                 left, right = st.columns(2)
                 unit_name = left.text_input("Tên đơn vị mới", placeholder="ví dụ: Tổ khối 1")
                 kind = right.selectbox("Loại", list(UNIT_KINDS), format_func=UNIT_KINDS.get)

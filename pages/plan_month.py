@@ -1,7 +1,6 @@
 """Nghị quyết tháng: new month draft with its bases and carry-over, the task table, and the lifecycle."""
 
 
-import pandas as pd
 import streamlit as st
 
 from chibo import calendar_ics, checklist, documents, meetings, months, plans, ui
@@ -14,6 +13,51 @@ can_edit = actor.can("edit_plans")
 ui.show_success()
 st.title("Nghị quyết thường kỳ")
 
+# The grid shows what a person checks first — the task, its deadline, who leads it — before the rest.
+TASK_GRID_ORDER = ["title", "deadline", "lead_member_id", "lead_unit_id", "partner_ids", "field", "channel",
+                   "report_at", "recurring", "measure_id"]
+
+
+def one_task_form(doc, month, table_key: str, people: dict, units: dict, measures: dict) -> None:
+    """One task at a time, for those who prefer a form to the grid; each field shows its own message."""
+    box = ui.expander("➕ Thêm một nhiệm vụ bằng biểu mẫu (không dùng bảng)", key="one_task_box")
+    if not box.open:
+        return
+    problems = st.session_state.get("one_task_problems", {})
+    with box, st.form("one_task", enter_to_submit=False):
+        st.caption("Thêm xong, bảng phía trên tải lại; hãy lưu bảng trước nếu đang sửa dở.")
+        values = {"title": st.text_area("Nội dung nhiệm vụ", height=80, key="one_task_title")}
+        ui.field_problem(problems, "title")
+        values["field"] = st.selectbox("Lĩnh vực", list(FIELDS), index=None, format_func=FIELDS.get,
+                                       placeholder="Chọn lĩnh vực", key="one_task_field")
+        ui.field_problem(problems, "field")
+        left, right = st.columns(2)
+        values["lead_member_id"] = left.selectbox("Chủ trì (đảng viên)", list(people), index=None,
+                                                  format_func=people.get, placeholder="Chọn đồng chí",
+                                                  key="one_task_lead")
+        values["lead_unit_id"] = right.selectbox("hoặc đơn vị chủ trì", list(units), index=None, format_func=units.get,
+                                                 placeholder="Chọn đơn vị", key="one_task_unit")
+        ui.field_problem(problems, "lead")
+        values["partner_ids"] = st.multiselect("Phối hợp", list(people), format_func=people.get,
+                                               placeholder="Chọn các đồng chí phối hợp", key="one_task_partners")
+        ui.field_problem(problems, "partner_ids")
+        values["deadline"] = left.date_input("Hạn", None, min_value=month, max_value=months.month_end(month),
+                                             format="DD/MM/YYYY", key="one_task_deadline")
+        values["channel"] = right.selectbox("Kênh triển khai", list(CHANNELS), format_func=CHANNELS.get,
+                                            key="one_task_channel")
+        ui.field_problem(problems, "deadline")
+        values["report_at"] = st.text_input("Báo cáo tại (để trống: buổi sinh hoạt tháng sau)", key="one_task_report")
+        values["measure_id"] = st.selectbox("Thuộc giải pháp của chương trình", list(measures), index=None,
+                                            format_func=measures.get, placeholder="Không thuộc giải pháp nào",
+                                            key="one_task_measure")
+        ui.field_problem(problems, "measure_id")
+        values["recurring"] = st.checkbox("Lặp lại hằng tháng", key="one_task_recurring")
+        added = st.form_submit_button("Thêm nhiệm vụ", type="primary")
+    if added:
+        ui.add_with_field_problems("one_task_problems", plans.add_task, db, actor, doc.id, values,
+                                   success="Đã thêm nhiệm vụ.", then_reopen=table_key)
+
+
 resolved = documents.resolution_months(db)
 new_month_box = ui.expander("➕ Lập nghị quyết tháng mới", key="new_resolution", expanded=not resolved)
 if new_month_box.open:  # its draft preview and carry-over list run only when opened
@@ -21,8 +65,8 @@ if new_month_box.open:  # its draft preview and carry-over list run only when op
         if not can_edit:
             st.info("Chỉ chi ủy lập được nghị quyết.")
         else:
-            upcoming = plans.month_to_draft(resolved, today)
-            new_month = months.month_start(st.date_input("Tháng", upcoming, format="DD/MM/YYYY"))
+            offered = plans.months_to_draft(resolved, today)
+            new_month = st.selectbox("Tháng", offered, format_func=ui.month_label, key="new_resolution_month")
             st.write("**Căn cứ sẽ được điền sẵn:**")
             for base in plans.draft_bases(db, new_month):
                 st.write(f"- {ui.plain(base['text'])}")
@@ -30,6 +74,8 @@ if new_month_box.open:  # its draft preview and carry-over list run only when op
             picked = []
             if not candidates.empty:
                 st.write("**Nhiệm vụ tháng trước chưa hoàn thành** — chọn việc chuyển tiếp:")
+                carry_keys = [f"carry_{task_id}" for task_id in candidates["id"]]
+                st.checkbox("Chọn tất cả", key="carry_all", on_change=ui.tick_all, args=("carry_all", carry_keys))
                 for row in candidates.itertuples():
                     if st.checkbox(f"{ui.plain(row.title)} — {ui.plain(row.lead)} ({row.progress}%)", key=f"carry_{row.id}"):
                         picked.append(int(row.id))
@@ -56,7 +102,8 @@ bases_tab, tasks_tab, adopt_tab, wording_tab, export_tab, steps_tab = ui.tabs(
 if bases_tab.open:
     with bases_tab:
         opened_bases = ui.edit(f"bases_{doc.id}", lambda: plans.bases_form(db, doc.id))
-        edited = st.data_editor(opened_bases.values[["kind", "text"]], num_rows="dynamic" if "edit" in steps else "fixed",
+        edited = st.data_editor(opened_bases.values[["kind", "text"]], placeholder="",
+                                num_rows="dynamic" if "edit" in steps else "fixed",
                                 disabled="edit" not in steps, hide_index=True,
                                 width="stretch", key=opened_bases.widget("grid"), column_config={
                                     "kind": st.column_config.SelectboxColumn("Loại căn cứ", options=list(BASE_KINDS),
@@ -73,41 +120,47 @@ if tasks_tab.open:
         opened_table = ui.edit(f"tasks_{doc.id}", lambda: plans.task_table_form(db, doc.id))
         people, units, measures = (opened_table.values[k] for k in ("people", "units", "measures"))
         table = opened_table.values["table"]
-        editable = table[plans.TASK_TABLE_COLUMNS].copy()
-        editable["deadline"] = pd.to_datetime(editable["deadline"]).dt.date
+        editable = ui.editor_frame(table[plans.TASK_TABLE_COLUMNS], dates=("deadline",), lists=("partner_ids",),
+                                   choices=("lead_member_id", "lead_unit_id", "measure_id"), texts=("report_at",))
         if "edit" in steps:
             st.caption("Mỗi dòng một nhiệm vụ. Chọn chủ trì là một đồng chí hoặc một đơn vị; hạn phải trong "
-                       "tháng. Bấm «Lưu bảng nhiệm vụ» để lưu cả bảng một lần.")
+                       "tháng. Bấm «Lưu bảng nhiệm vụ» để lưu cả bảng một lần; dòng nào thiếu thì chưa lưu gì và "
+                       "thông báo nói dòng nào, cột nào — các dòng đã nhập vẫn giữ nguyên trong bảng.")
+        # No column is `required`: the grid would silently drop a new row with an empty required cell. Every row
+        # reaches plans.save_task_table, which names each incomplete row and its column and saves nothing.
         edited = st.data_editor(
             editable, num_rows="dynamic" if "edit" in steps else "fixed", disabled="edit" not in steps,
-            width="stretch", hide_index=True,
-            key=opened_table.widget("grid"), column_order=plans.TASK_TABLE_COLUMNS[1:],
+            width="stretch", hide_index=True, placeholder="",
+            key=opened_table.widget("grid"), column_order=TASK_GRID_ORDER,
             column_config={
-                "field": st.column_config.SelectboxColumn("Lĩnh vực", options=list(FIELDS), required=True,
-                                                          format_func=FIELDS.get),
-                "title": st.column_config.TextColumn("Nội dung nhiệm vụ", width="large", required=True, max_chars=500),
-                "lead_member_id": st.column_config.SelectboxColumn("Chủ trì (đảng viên)", options=list(people),
-                                                                   format_func=lambda m: people.get(m, "")),
-                "lead_unit_id": st.column_config.SelectboxColumn("hoặc đơn vị", options=list(units),
-                                                                 format_func=lambda u: units.get(u, "")),
+                "field": st.column_config.SelectboxColumn("Lĩnh vực", options=list(FIELDS), format_func=FIELDS.get),
+                "title": st.column_config.TextColumn("Nội dung nhiệm vụ", width="large", max_chars=500, pinned=True),
+                "lead_member_id": st.column_config.SelectboxColumn("Chủ trì (đảng viên)", options=[0, *people],
+                                                                   format_func=lambda m: people.get(m, "—")),
+                "lead_unit_id": st.column_config.SelectboxColumn("hoặc đơn vị", options=[0, *units],
+                                                                 format_func=lambda u: units.get(u, "—")),
                 "partner_ids": st.column_config.MultiselectColumn("Phối hợp", options=[str(m) for m in people],
                                                                   format_func=lambda m: people.get(int(m), "")),
-                "channel": st.column_config.SelectboxColumn("Kênh triển khai", options=list(CHANNELS), required=True,
+                "channel": st.column_config.SelectboxColumn("Kênh triển khai", options=list(CHANNELS),
                                                             default="cuoc_hop", format_func=CHANNELS.get),
-                "deadline": st.column_config.DateColumn("Hạn", format="DD/MM/YYYY", required=True,
+                "deadline": st.column_config.DateColumn("Hạn", format="DD/MM/YYYY", width="small",
                                                         min_value=month, max_value=months.month_end(month)),
                 "report_at": st.column_config.TextColumn("Báo cáo tại"),
                 "recurring": st.column_config.CheckboxColumn("Lặp lại hằng tháng", default=False),
-                "measure_id": st.column_config.SelectboxColumn("Thuộc giải pháp của chương trình", options=list(measures),
-                                                               format_func=lambda m: measures.get(m, "")),
+                "measure_id": st.column_config.SelectboxColumn("Thuộc giải pháp của chương trình",
+                                                               options=[0, *measures],
+                                                               format_func=lambda m: measures.get(m, "—")),
             })
         saved = "edit" in steps and st.button("Lưu bảng nhiệm vụ", type="primary")
+        rows = ui.editor_rows(edited, choices=("lead_member_id", "lead_unit_id", "measure_id"))
         ui.save_edit(opened_table, saved,
-                     lambda version: plans.save_task_table(db, actor, doc.id, edited.to_dict("records"), opened=version),
+                     lambda version: plans.save_task_table(db, actor, doc.id, rows, opened=version),
                      success=lambda result: f"Đã lưu: thêm {result['added']}, sửa {result['updated']}, "
                                             f"xóa {result['deleted']} nhiệm vụ.",
                      keep_label="Lưu bảng của tôi (thay các dòng trên)",
                      take_label="Tải bảng đã lưu (bỏ thay đổi của tôi)")
+        if "edit" in steps:
+            one_task_form(doc, month, opened_table.key, people, units, measures)
         st.caption(f"{len(table)} nhiệm vụ.")
 
 if adopt_tab.open:
@@ -132,7 +185,7 @@ if adopt_tab.open:
                          f"có mặt **{summary['present']}** đồng chí.")
                 if not summary["total"] and st.button("Điểm danh: tất cả có mặt (sửa người vắng ở trang Trình chiếu)"):
                     ui.attempt(meetings.mark_all_present, db, actor, meeting_id, success="Đã điểm danh.")
-                with st.form("adopt"):
+                with st.form("adopt", enter_to_submit=False):
                     votes = st.number_input("Số đồng chí tán thành", 0, 200, summary["present"])
                     number = st.number_input("Số nghị quyết (để trống = số tiếp theo)", 0, 999, doc.number or 0)
                     if st.form_submit_button("Chi bộ thông qua nghị quyết", type="primary"):
@@ -141,7 +194,7 @@ if adopt_tab.open:
         if "start_work" in steps and st.button("Bắt đầu triển khai"):
             ui.attempt(documents.start_work, db, actor, doc.id, success="Nghị quyết chuyển sang đang thực hiện.")
         if "reopen" in steps:
-            with st.form("reopen"):
+            with st.form("reopen", enter_to_submit=False):
                 reason = st.text_input("Lý do mở lại để sửa (ghi vào nhật ký)")
                 if st.form_submit_button("Mở lại để sửa"):
                     ui.attempt(documents.reopen, db, actor, doc.id, reason, success="Đã mở lại nghị quyết để sửa.")
@@ -195,7 +248,7 @@ if steps_tab.open:
                    "văn bản và chốt tháng theo dữ liệu của các trang khác.")
         ui.month_checklist(checklist.month_checklist(db, month, today))
         if can_edit:
-            with st.form("mark_step"):
+            with st.form("mark_step", enter_to_submit=False):
                 st.markdown("**Ghi nhận một bước đã làm** — ghi lại để sửa ngày đã ghi.")
                 left, right = st.columns(2)
                 step = left.selectbox("Bước", checklist.MARKED, format_func=MONTH_STEPS.get)

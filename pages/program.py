@@ -33,7 +33,7 @@ if sections_tab.open:
                   for key, title in program.section_titles(documents.sections(db, doc.id), program.headings(db),
                                                            printed=False).items()}
         written = ui.edit(f"sections_{doc.id}", lambda: documents.sections_form(db, doc.id, titles))
-        with st.form("sections"):
+        with st.form("sections", enter_to_submit=False):
             edited = {key: st.text_area(ui.plain(title), written.values.get(key, ""), height=100, disabled=not editable,
                                         key=written.widget(key))
                       for key, title in titles.items()}
@@ -47,7 +47,7 @@ if targets_tab.open:
         for goal in goals.itertuples():
             st.markdown(f"**Mục tiêu:** {ui.plain(goal.title)} — _{ui.plain(goal.expected_result)}_")
         if editable:
-            with st.form("add_goal", clear_on_submit=True):
+            with st.form("add_goal", clear_on_submit=True, enter_to_submit=False):
                 left, right = st.columns(2)
                 goal_title = left.text_input("Mục tiêu mới")
                 expected = right.text_input("Kết quả mong đợi")
@@ -59,7 +59,7 @@ if targets_tab.open:
                         "attainment_shown": "Đạt (%)"}, "Chưa có chỉ tiêu nào.",
                  codes={"field": FIELDS, "kind": TARGET_KINDS, "direction": DIRECTIONS})
         if actor.can("edit_tasks") and not card.empty:
-            with st.form("target_value", clear_on_submit=True):
+            with st.form("target_value", clear_on_submit=True, enter_to_submit=False):
                 st.markdown("**Ghi giá trị thực hiện**")
                 names = dict(zip(card["id"], card["name"]))
                 target_id = st.selectbox("Chỉ tiêu", list(names), format_func=names.get)
@@ -71,7 +71,7 @@ if targets_tab.open:
                     ui.attempt(targets.record_value, db, actor, int(target_id), recorded_on, value, note=note,
                                today=today, success="Đã ghi giá trị.")
         if editable:
-            with st.form("add_target", clear_on_submit=True):
+            with st.form("add_target", clear_on_submit=True, enter_to_submit=False):
                 st.markdown("**Thêm chỉ tiêu**")
                 left, right = st.columns(2)
                 name = left.text_input("Tên chỉ tiêu")
@@ -95,7 +95,7 @@ if measures_tab.open:
                  dates=("deadline",), codes={"field": FIELDS})
         if editable:
             people = members.member_choices(db)
-            with st.form("add_measure", clear_on_submit=True):
+            with st.form("add_measure", clear_on_submit=True, enter_to_submit=False):
                 st.markdown("**Thêm giải pháp**")
                 field = st.selectbox("Lĩnh vực", list(FIELDS), format_func=FIELDS.get, key="measure_field")
                 title = st.text_input("Giải pháp")

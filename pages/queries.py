@@ -27,7 +27,7 @@ def show(result: queries.Result | None, key: str) -> None:
         st.warning(f"Có {result.total} dòng; chỉ hiện {len(result.frame)} dòng đầu.")
     else:
         st.caption(f"{result.total} dòng.")
-    st.dataframe(ui.vn_dates_everywhere(result.frame), hide_index=True, width="stretch")
+    st.dataframe(ui.vn_dates_everywhere(result.frame), hide_index=True, width="stretch", placeholder="")
     spec = queries.chart_spec(result.frame)
     if spec:
         label, number = spec

@@ -4,7 +4,7 @@ the register of higher-level documents, and the document format profile."""
 import pandas as pd
 import streamlit as st
 
-from chibo import cell, dashboard, docs, meetings, months, plans, program, ui
+from chibo import cell, dashboard, docs, labels, meetings, months, plans, program, ui
 from chibo.labels import MONTH_STEPS
 
 db = ui.database()
@@ -19,7 +19,7 @@ if cell_tab.open:
     with cell_tab:
         form = ui.edit("profile", lambda: cell.profile_form(db, plans.DEFAULT_STANDING_DUTIES))
         stored = form.values
-        with st.form("profile"):
+        with st.form("profile", enter_to_submit=False):
             name = st.text_input("Tên chi bộ", stored["name"], key=form.widget("name"))
             superior = st.text_input("Đảng bộ cấp trên", stored["superior_name"], key=form.widget("superior"))
             committee = st.text_input("Đảng ủy nhận báo cáo", stored["superior_committee"], key=form.widget("committee"))
@@ -37,7 +37,7 @@ if terms_tab.open:
         terms = pd.DataFrame([t.__dict__ for t in cell.terms(db)])
         ui.table(terms, {"name": "Nhiệm kỳ", "start_date": "Bắt đầu", "end_date": "Kết thúc"}, "Chưa có nhiệm kỳ.",
                  dates=("start_date", "end_date"))
-        with st.form("term", clear_on_submit=True):
+        with st.form("term", clear_on_submit=True, enter_to_submit=False):
             left, middle, right = st.columns(3)
             term_name = left.text_input("Tên nhiệm kỳ", placeholder="Nhiệm kỳ 2027–2030")
             start = middle.date_input("Bắt đầu", None, format="DD/MM/YYYY")
@@ -50,7 +50,7 @@ if higher_tab.open:
         ui.table(program.higher_docs(db), {"number": "Số, ký hiệu", "issuer": "Cơ quan ban hành",
                                            "issued_on": "Ngày ban hành", "title": "Trích yếu", "received_on": "Ngày nhận"},
                  "Sổ văn bản cấp trên đang trống.", dates=("issued_on", "received_on"))
-        with st.form("higher_doc", clear_on_submit=True):
+        with st.form("higher_doc", clear_on_submit=True, enter_to_submit=False):
             left, right = st.columns(2)
             number = left.text_input("Số, ký hiệu", placeholder="14-HD/BTCTU")
             issuer = right.text_input("Cơ quan ban hành", placeholder="Ban Tổ chức Tỉnh ủy")
@@ -64,7 +64,7 @@ if higher_tab.open:
 if rules_tab.open:
     with rules_tab:
         limits = ui.edit("thresholds", lambda: dashboard.thresholds_form(db))
-        with st.form("thresholds"):
+        with st.form("thresholds", enter_to_submit=False):
             st.markdown("**Đèn tín hiệu của bảng chỉ tiêu** (tỷ lệ đạt, %)")
             green = st.number_input("Xanh từ", 0, 100, int(limits.values["green"]), key=limits.widget("green"))
             yellow = st.number_input("Vàng từ", 0, 100, int(limits.values["yellow"]), key=limits.widget("yellow"))
@@ -77,7 +77,7 @@ if rules_tab.open:
         saved = st.button("Lưu thang điểm chất lượng sinh hoạt")
         ui.save_edit(rubric, saved, lambda version: meetings.save_rubric(
             db, actor, dict(zip(edited["Tiêu chí"], edited["Điểm tối đa"])), opened=version), success="Đã lưu thang điểm.")
-        with st.form("meeting_rules"):
+        with st.form("meeting_rules", enter_to_submit=False):
             st.markdown("**Các bước công việc trong tháng, thời gian sinh hoạt** — mặc định theo Chỉ thị 50-CT/TW và "
                         "Hướng dẫn 42-HD/BTCTW; sửa theo hướng dẫn của Đảng ủy cấp trên. Hạn của mỗi bước tính từ ngày "
                         "sinh hoạt chi bộ (tab «Hồ sơ chi bộ»).")
@@ -99,16 +99,17 @@ if format_tab.open:
     with format_tab:
         st.write("Mọi thông số thể thức văn bản (Hướng dẫn 36-HD/VPTW) nằm ở đây, để khi có hướng dẫn mới chỉ cần sửa số.")
         layout = ui.edit("format_profile", lambda: docs.profile_form(db))
-        edited = st.data_editor(pd.DataFrame({"Thông số": list(layout.values), "Giá trị": [str(v) for v in
-                                                                                       layout.values.values()],
-                                              "Ý nghĩa": [docs.PROFILE_LABELS.get(k, "") for k in layout.values]}),
-                                disabled=["Thông số", "Ý nghĩa"], hide_index=True, key=layout.widget("grid"), height=500)
+        edited = st.data_editor(pd.DataFrame({"key": list(layout.values),
+                                              "Thông số": [docs.PROFILE_LABELS.get(k, k) for k in layout.values],
+                                              "Giá trị": [labels.vn_plain_number(v) for v in layout.values.values()]}),
+                                column_config={"key": None}, disabled=["Thông số"], hide_index=True,
+                                key=layout.widget("grid"), height=500, placeholder="")
         saved = st.button("Lưu thể thức")
         ui.save_edit(layout, saved, lambda version: docs.save_profile(
-            db, actor, dict(zip(edited["Thông số"], edited["Giá trị"])), opened=version),
+            db, actor, dict(zip(edited["key"], edited["Giá trị"])), opened=version),
             success="Đã lưu thể thức văn bản.")
         template = ui.edit("implementation_text", lambda: docs.implementation_form(db))
-        with st.form("implementation_text"):
+        with st.form("implementation_text", enter_to_submit=False):
             st.markdown("**Mục «Tổ chức thực hiện» của nghị quyết tháng** — lời văn điền sẵn cho mỗi nghị quyết mới; "
                         "«{committee}» được thay bằng tên Đảng ủy cấp trên.")
             text = st.text_area("Tổ chức thực hiện", template.values, height=220, key=template.widget("text"))
@@ -116,7 +117,7 @@ if format_tab.open:
         ui.save_edit(template, saved, lambda version: docs.save_implementation_template(db, actor, text, opened=version),
                      success="Đã lưu lời văn mẫu.")
         current = ui.edit("program_headings", lambda: program.headings_form(db))
-        with st.form("program_headings"):
+        with st.form("program_headings", enter_to_submit=False):
             st.markdown("**Đề mục của chương trình hành động** — mặc định theo mẫu của Đảng. Sửa tên mục, thêm mục ở "
                         "dòng cuối, bỏ mục bằng cách chọn dòng rồi bấm 🗑; chương trình đã lập theo các đề mục cũ vẫn "
                         "xuất theo đề mục cũ.")

@@ -8,7 +8,7 @@ db = ui.database()
 st.title("Chào mừng đến với chibo")
 st.write("Đây là lần khởi động đầu tiên. Hãy tạo **tài khoản quản trị** — tài khoản này quản lý người dùng, "
          "cài đặt, sao lưu và khôi phục dữ liệu của chi bộ.")
-with st.form("setup_admin"):
+with st.form("setup_admin", enter_to_submit=False):
     username = st.text_input("Tên đăng nhập", placeholder="ví dụ: bithu")
     display_name = st.text_input("Họ và tên", placeholder="ví dụ: Nguyễn Thị Lan")
     password = st.text_input("Mật khẩu (ít nhất 10 ký tự)", type="password")

@@ -42,7 +42,7 @@ if units_tab.open:
             st.markdown("**Kế hoạch riêng của đơn vị** (nội dung hoặc đường dẫn)")
             if actor.can("edit_tasks"):
                 plan = ui.edit(f"unit_plan_{unit_id}", lambda: tasks.unit_plan_form(db, int(unit_id)))
-                with st.form(f"unit_plan_{unit_id}"):
+                with st.form(f"unit_plan_{unit_id}", enter_to_submit=False):
                     text = st.text_area("Kế hoạch", plan.values["sub_plan"], height=120, label_visibility="collapsed",
                                         key=plan.widget("text"))
                     saved = st.form_submit_button("Lưu kế hoạch đơn vị")
@@ -63,7 +63,7 @@ if supervision_tab.open:
             people = members.member_choices(db)
             unit_names = members.unit_choices(db)
             open_tasks = tasks.board(db, today, month=months.month_start(today))
-            with st.form("supervision", clear_on_submit=True):
+            with st.form("supervision", clear_on_submit=True, enter_to_submit=False):
                 st.markdown("**Ghi cuộc kiểm tra, giám sát**")
                 left, right = st.columns(2)
                 held_on = left.date_input("Ngày", today, format="DD/MM/YYYY")

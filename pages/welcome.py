@@ -18,7 +18,7 @@ if not actor.can("settings"):
 
 own, sample = st.tabs(["Nhập hồ sơ chi bộ của mình", "Dùng thử với chi bộ mẫu"])
 with own:
-    with st.form("cell_profile"):
+    with st.form("cell_profile", enter_to_submit=False):
         name = st.text_input("Tên chi bộ", placeholder="Chi bộ Trường Tiểu học ...")
         superior = st.text_input("Đảng bộ cấp trên", placeholder="Đảng bộ xã ... (hoặc phường ...)")
         committee = st.text_input("Đảng ủy nhận báo cáo", placeholder="Đảng ủy xã ... (hoặc phường ...)")

@@ -43,7 +43,7 @@ def test_the_opening_shows_the_roll_call_the_chair_and_who_is_absent_but_never_w
     chair, secretary = demo_db.one("SELECT c.full_name, s.full_name FROM meetings mt JOIN members c ON c.id ="
                                    " mt.chair_id JOIN members s ON s.id = mt.secretary_id WHERE mt.id = ?", [meeting_id])
     absent = demo_db.rows("SELECT m.full_name, a.status, a.reason FROM attendance a JOIN members m ON m.id = a.member_id"
-                          " WHERE a.meeting_id = ? AND a.status LIKE 'absent%' ORDER BY 1", [meeting_id])
+                          " WHERE a.meeting_id = ? AND a.status LIKE 'absent%' ORDER BY m.full_name COLLATE vi", [meeting_id])
     html = agenda.section_html(demo_db, TODAY, 0, 5)
     assert len({roll["present"], roll["absent_excused"], roll["absent_unexcused"]}) == 3
     assert (f"{sum(roll.values())} Tổng số đảng viên {roll['present']} Có mặt {roll.get('absent_excused', 0)} Vắng có "

@@ -234,6 +234,7 @@ WRITES = {
     "documents.adopt": ("edit_plans", lambda db, a: documents.adopt(db, a, _resolution(db), -1, 1)),
     "documents.reopen": ("edit_plans", lambda db, a: documents.reopen(db, a, _resolution(db), "sửa lỗi")),
     "plans.save_task_table": ("edit_plans", lambda db, a: plans.save_task_table(db, a, _resolution(db), [])),
+    "plans.add_task": ("edit_plans", lambda db, a: plans.add_task(db, a, _resolution(db), {})),
     "documents.delete_document": ("edit_plans", lambda db, a: documents.delete_document(db, a, _resolution(db))),
     "program.create_program": ("edit_plans", lambda db, a: program.create_program(db, a, -1, "2026-01-01")),
     "program.add_goal": ("edit_plans", lambda db, a: program.add_goal(db, a, -1, "Mục tiêu")),

@@ -64,7 +64,13 @@ def opened(path: str) -> Database:
 def test_every_command_has_help(chibo, command):
     ran = chibo(command, "--help")
     assert ran.code == 0 and ran.err == ""
-    assert ran.out.startswith(f"usage: python -m chibo {command} [-h]")
+    assert ran.out.startswith(f"Cách dùng: python -m chibo {command} [-h]")
+    assert not [w for w in ("usage:", "positional arguments", "options:", "show this help") if w in ran.out]
+
+
+def test_argparse_refuses_in_vietnamese(chibo):
+    ran = chibo("users")
+    assert ran.code == 2 and "lỗi: còn thiếu các tham số bắt buộc: action" in ran.err and "error" not in ran.err
 
 
 def test_every_command_is_documented_in_the_readme():

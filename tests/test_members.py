@@ -245,3 +245,12 @@ def test_an_import_refuses_a_second_secretary_on_file_or_in_the_sheet(fresh_db):
         "Dòng 3: Chi bộ đã có Bí thư là Lê Văn B; hãy đổi chức vụ người đó trước.",
         "Dòng 5: Chi bộ đã có Phó Bí thư là Người Số 2; hãy đổi chức vụ người đó trước."]
     assert fresh_db.scalar("SELECT count(*) FROM members") == 1
+
+
+def test_members_are_listed_in_vietnamese_alphabetical_order(fresh_db):
+    from chibo import auth as _auth
+    from tests.conftest import TODAY as _TODAY
+    for name in ("Vũ Văn Tư", "Đỗ Thị Lan", "Dương Văn An", "Ánh Thị Mai", "An Văn Bình"):
+        members.add_member(fresh_db, _auth.SYSTEM, today=_TODAY, full_name=name, gender="nam", birth_year=1980)
+    assert list(members.member_choices(fresh_db).values()) == ["An Văn Bình", "Ánh Thị Mai", "Dương Văn An",
+                                                                "Đỗ Thị Lan", "Vũ Văn Tư"]

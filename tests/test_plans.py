@@ -113,7 +113,7 @@ def test_the_whole_task_table_saves_in_one_go(small_cell):
     ({"title": "  "}, "Nội dung nhiệm vụ không được để trống"),
     ({"lead_member_id": None}, "Chưa chọn người hoặc đơn vị chủ trì"),
     ({"field": "khac"}, "Lĩnh vực không hợp lệ"),
-    ({"deadline": None}, "Hạn hoàn thành không được để trống"),
+    ({"deadline": None}, "Cột «Hạn»: Chưa nhập hạn hoàn thành"),
 ])
 def test_a_bad_row_is_named_and_nothing_is_written(small_cell, bad, message):
     db, lead, *_ = small_cell
@@ -295,7 +295,8 @@ def test_no_page_decides_the_lifecycle_itself():
 def test_a_lead_listed_among_the_partners_is_refused_with_its_row(small_cell):
     db, lead, other, _ = small_cell
     doc_id = plans.new_monthly_draft(db, A, DEC)
-    with pytest.raises(InputError, match="Dòng 2: Đồng chí chủ trì không đồng thời là người phối hợp"):
+    refused = "Dòng 2: nhiệm vụ «Việc hai» — Cột «Phối hợp»: Đồng chí chủ trì không đồng thời là người phối hợp"
+    with pytest.raises(InputError, match=refused):
         plans.save_task_table(db, A, doc_id, [row(lead), row(lead, "Việc hai", partner_ids=[other, lead])])
     assert plans.task_table(db, doc_id).empty  # nothing half-written
 
@@ -322,3 +323,58 @@ def test_carrying_over_the_same_task_twice_into_a_month_is_refused(demo_db):
 def test_the_demo_lists_no_lead_among_its_partners(demo_db):
     assert demo_db.scalar("SELECT count(*) FROM tasks t JOIN task_partners p ON p.task_id = t.id"
                           " AND p.member_id = t.lead_member_id") == 0
+
+
+def test_a_row_without_a_deadline_is_named_with_its_column_and_nothing_is_saved(small_cell):
+    db, lead, *_ = small_cell
+    doc_id = plans.new_monthly_draft(db, A, DEC)
+    rows = [row(lead, "Việc đủ"), row(lead, "Họp tổ khối 5", deadline=None)]
+    with pytest.raises(InputError) as error:
+        plans.save_task_table(db, A, doc_id, rows)
+    assert str(error.value).startswith("Dòng 2: nhiệm vụ «Họp tổ khối 5» — Cột «Hạn»: Chưa nhập hạn hoàn thành")
+    assert db.scalar("SELECT count(*) FROM tasks") == 0
+
+
+def test_every_incomplete_row_is_named_not_only_the_first(small_cell):
+    db, lead, *_ = small_cell
+    doc_id = plans.new_monthly_draft(db, A, DEC)
+    rows = [row(lead, "Một", field=None), row(lead, "Hai"), {"title": "Ba", "channel": "cuoc_hop", "recurring": False}]
+    with pytest.raises(InputError) as error:
+        plans.save_task_table(db, A, doc_id, rows)
+    message = str(error.value)
+    assert "Dòng 1: nhiệm vụ «Một» — Cột «Lĩnh vực»: Chưa chọn lĩnh vực." in message
+    assert "Dòng 3: nhiệm vụ «Ba» — Cột «Lĩnh vực»" in message and "Cột «Hạn»" in message and "Cột «Chủ trì»" in message
+    assert db.scalar("SELECT count(*) FROM tasks") == 0
+
+
+def test_a_row_the_editor_added_with_only_its_defaults_is_skipped(small_cell):
+    db, lead, *_ = small_cell
+    doc_id = plans.new_monthly_draft(db, A, DEC)
+    untouched = {"id": None, "field": None, "title": None, "lead_member_id": None, "lead_unit_id": None,
+                 "partner_ids": None, "channel": "cuoc_hop", "deadline": None, "report_at": None, "recurring": False,
+                 "measure_id": None}
+    assert plans.save_task_table(db, A, doc_id, [row(lead), untouched])["added"] == 1
+
+
+def test_the_one_task_form_says_what_is_wrong_with_each_field(small_cell):
+    from chibo.errors import FieldErrors
+    db, lead, *_ = small_cell
+    doc_id = plans.new_monthly_draft(db, A, DEC)
+    with pytest.raises(FieldErrors) as error:
+        plans.add_task(db, A, doc_id, {"title": " ", "deadline": date(2027, 1, 5), "channel": "cuoc_hop"})
+    assert set(error.value.fields) == {"field", "title", "deadline", "lead"}
+    assert "nằm ngoài tháng 12/2026" in error.value.fields["deadline"]
+    assert db.scalar("SELECT count(*) FROM tasks") == 0
+
+
+def test_the_one_task_form_adds_a_task_with_its_partners(small_cell):
+    db, lead, other, _ = small_cell
+    doc_id = plans.new_monthly_draft(db, A, DEC)
+    plans.add_task(db, A, doc_id, row(lead, "Việc từ biểu mẫu", partner_ids=[str(other)]))
+    table = plans.task_table(db, doc_id)
+    assert list(table["title"]) == ["Việc từ biểu mẫu"] and list(table.iloc[0]["partner_ids"]) == [str(other)]
+
+
+def test_the_month_of_a_new_draft_is_offered_as_a_month_after_the_newest_resolution():
+    assert plans.months_to_draft([NOV], TODAY) == [DEC, date(2027, 1, 1), date(2027, 2, 1)]
+    assert plans.months_to_draft([], TODAY) == [NOV, DEC, date(2026, 10, 1)]
