@@ -6,8 +6,8 @@ from datetime import datetime
 import pandas as pd
 
 from chibo import labels
-from chibo.db import Database, registered
-from chibo.permissions import Actor, require
+from chibo.db import Database, memoised, registered
+from chibo.permissions import SYSTEM, Actor, require
 
 
 def _dump(values) -> str | None:
@@ -110,3 +110,12 @@ def last_change(cur, entity: str, entity_id=None, setting: str | None = None) ->
         sql += " AND json_extract_string(a.after, '$.key') = ?"
         params.append(setting)
     return cur.execute(sql + " ORDER BY a.id DESC LIMIT 1", params).fetchone()
+
+
+@memoised
+def shown_names(db: Database) -> dict[str, str]:
+    """How the person behind each account is named on screen: the member's name, else the account's display name;
+    what chibo did by itself (the demo, the command line) «hệ thống». Screens never show a bare username."""
+    rows = db.rows("SELECT u.username, coalesce(m.full_name, CASE WHEN u.display_name <> '' THEN u.display_name END, u.username)"
+                   " FROM users u LEFT JOIN members m ON m.id = u.member_id")
+    return {SYSTEM.username: "hệ thống"} | dict(rows)

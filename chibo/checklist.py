@@ -11,7 +11,7 @@ secretary marks them (month_steps)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 import pandas as pd
@@ -164,6 +164,8 @@ def month_checklist(db: Database, month: date, today: date) -> list[Step]:
     """The month's steps in order, each with its day and its state on `today`."""
     month = months.month_start(month)
     rules, dates, facts = meetings.meeting_rules(db), step_dates(db, month), done_facts(db, month, today)
+    names = audit.shown_names(db)
+    facts = {key: replace(done, by=names.get(done.by, done.by)) for key, done in facts.items()}
     return [_step(key, month, dates[key], facts.get(key), rules, today) for key in MONTH_STEPS]
 
 
