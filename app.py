@@ -51,4 +51,5 @@ else:
         if st.button("Đăng xuất", key="logout", width="stretch"):
             ui.sign_out("Đã đăng xuất.")
             st.rerun()
+ui.streamlit_in_vietnamese()
 navigation.run()

@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -576,3 +577,12 @@ def task_list(frame: pd.DataFrame, key: str) -> int | None:
     chosen = st.selectbox("Mở nhiệm vụ", options, index=options.index(picked) if picked in names else 0,
                           format_func=lambda i: "— chọn một nhiệm vụ —" if i is None else names[i], key=f"{key}_open")
     return chosen
+
+
+_STREAMLIT_IN_VIETNAMESE = (Path(__file__).parent / "streamlit_vi.js").read_text(encoding="utf-8")
+
+
+def streamlit_in_vietnamese() -> None:
+    """Streamlit's own texts (the uploader's «Drag and drop», the choosers' «Select...», «Page not found») in
+    Vietnamese: a small script of chibo's own, run on every page; its element hides itself, taking no room."""
+    st.html(f"<span id='chibo-vi'></span><script>{_STREAMLIT_IN_VIETNAMESE}</script>", unsafe_allow_javascript=True)

@@ -70,7 +70,7 @@ def test_states_come_from_the_demo_cells_own_records(demo_db):
     assert {key: step.state for key, step in november.items()} == {
         "draft": "done", "agree": "done", "notice": "done", "uploaded_before": "done", "meeting": "done",
         "issued": "late", "closed": "due"}
-    assert (november["notice"].done_on, november["notice"].done_by) == (date(2026, 10, 31), "hệ thống")  # a person is named, never an account
+    assert (november["notice"].done_on, november["notice"].done_by) == (date(2026, 10, 31), "hệ thống")
     chair = meetings.get(demo_db, meetings.meeting_for_month(demo_db, NOV))["chair"]
     assert november["meeting"].said == f"ngày 03/11/2026 ({chair}) · sinh hoạt 125 phút (tối thiểu 90 phút)"
     # The demo's slips: October's documents went up on the meeting day, August's notice was never recorded,

@@ -355,3 +355,17 @@ def test_a_restore_refuses_a_damaged_backup_then_signs_everyone_out(seeded, serv
         see(member, "Dữ liệu vừa được khôi phục từ bản sao lưu")
         see(member, "Đăng nhập chibo")
     assert not list(server["tmp"].glob(".restore-*"))
+
+
+def test_streamlits_own_words_are_vietnamese_too(seeded, server, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    journey = Journey(page, "streamlit-vietnamese")
+    with journey.step("quản trị mở Nhập từ Excel/CSV") as p:
+        login(p, server["url"], "quantri")
+        open_page(p, "Đảng viên")
+        p.get_by_role("tab", name="Nhập từ Excel/CSV").click()
+        see(p, "Tối đa 200 MB mỗi tệp • XLSX, CSV")
+    with journey.step("ô tải tệp không còn chữ tiếng Anh") as p:
+        body = p.inner_text("body")
+        assert "Tải lên" in body
+        assert not any(word in body for word in ("Upload", "per file", "Drag and drop", "Browse files")), body
