@@ -262,8 +262,13 @@ def main(args) -> int:
     if not 1 <= args.scale <= 1000:
         print("Lỗi: --scale phải từ 1 đến 1000.", file=sys.stderr)
         return 2
-    result = measure(args.scale, getattr(args, "runs", 5))
-    print(report(result))
+    if getattr(args, "browser", False):
+        from chibo import bench_browser
+        result = bench_browser.measure(args.scale, max(getattr(args, "runs", 7), 1))
+        print(bench_browser.report(result))
+    else:
+        result = measure(args.scale, getattr(args, "runs", 5))
+        print(report(result))
     if args.json:
         Path(args.json).write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
     return 0

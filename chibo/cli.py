@@ -207,6 +207,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--scale", type=int, default=1, help="1 = một chi bộ trong hai nhiệm kỳ; 100 = gấp trăm lần")
     p.add_argument("--runs", type=int, default=5, help="số lần đo mỗi mục (lấy trung vị)")
     p.add_argument("--json", default=None, help="ghi kết quả ra tệp JSON")
+    p.add_argument("--browser", action="store_true",
+                   help="đo trong trình duyệt thật (Chromium): từ cú nhấp đến trang vẽ xong, so với Streamlit trần")
     p.set_defaults(run=cmd_bench)
     return root
 
