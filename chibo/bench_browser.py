@@ -35,16 +35,15 @@ ROLE_PAGES = {"quan_tri": list(TITLES), "dang_vien": ["overview", "my_tasks", "t
               "trinh_chieu": ["display", "overview"]}
 PASSWORD = "bench-mat-khau-dai"
 
-# Counts the script runs the page starts (the app root's data-test-script-state turning "running"), so a wait
-# after a click only ends once a run that began after the click has finished.
+# Counts the script runs that ended (the app root's data-test-script-state leaving "running"), so a wait after a
+# click only ends once a run that the click started has finished. Read from the mutation records, not the
+# attribute: a fast run goes running → notRunning before the observer is called.
 RUN_COUNTER = """
 window.__benchRuns = 0;
-new MutationObserver(() => {
-  const app = document.querySelector('[data-testid="stApp"]');
-  if (app && app.getAttribute('data-test-script-state') === 'running' && !window.__benchRunning) {
-    window.__benchRuns += 1; window.__benchRunning = true;
-  } else if (app && app.getAttribute('data-test-script-state') !== 'running') { window.__benchRunning = false; }
-}).observe(document, {subtree: true, attributes: true, attributeFilter: ['data-test-script-state']});
+new MutationObserver(records => {
+  for (const record of records) if (record.oldValue === 'running') window.__benchRuns += 1;
+}).observe(document, {subtree: true, attributes: true, attributeOldValue: true,
+                      attributeFilter: ['data-test-script-state']});
 """
 # Fully drawn: a run that began after `since` has ended, nothing stale, the expected heading shown, every chart
 # and table drawn.
@@ -60,6 +59,13 @@ DRAWN = """([since, heading]) => {
     if (!table.querySelector('canvas, table')) return false;
   return true;
 }"""
+
+STATE = """() => ({runs: window.__benchRuns,
+  state: document.querySelector('[data-testid="stApp"]')?.getAttribute('data-test-script-state'),
+  stale: document.querySelectorAll('[data-stale="true"]').length,
+  headings: Array.from(document.querySelectorAll('h1, h2, h3')).map(h => h.textContent),
+  charts: Array.from(document.querySelectorAll('[data-testid="stVegaLiteChart"]')).map(c => !!c.querySelector('canvas, svg')),
+  tables: Array.from(document.querySelectorAll('[data-testid="stDataFrame"]')).map(t => !!t.querySelector('canvas, table'))})"""
 
 
 # -- the page's element list, and the floor drawn from it -----------------------------------------
@@ -312,7 +318,8 @@ def click_and_wait(page, title: str, heading: str | None) -> float:
     try:
         wait_drawn(page, since, heading)
     except Exception as exc:
-        raise RuntimeError(f"«{title}» was not drawn: {exc}") from exc
+        state = page.evaluate(STATE)
+        raise RuntimeError(f"«{title}» was not drawn ({state}): {exc}") from exc
     return time.perf_counter() - started
 
 
@@ -353,7 +360,10 @@ def cycle(page, names: list[str], headings: dict[str, str | None], runs: int) ->
 
 
 def export_seconds(page, label: str, runs: int) -> float:
-    """The program page's «Chuẩn bị … — Word (.docx)» click until the download button is offered."""
+    """The program page's «Chuẩn bị … — Word (.docx)» click (tab Xuất văn bản) until the download is offered."""
+    since = _runs(page)
+    page.get_by_role("tab", name="Xuất văn bản").click()
+    wait_drawn(page, since, None)
     samples = []
     for _ in range(runs):
         since = _runs(page)
@@ -421,7 +431,7 @@ def measure_chibo(browser, url: str, prepared: dict, runs: int) -> dict:
         result[role] = {"first_load": first, "pages": {n: statistics.median(s) for n, s in samples.items()}}
         if role == "quan_tri":
             click_and_wait(page, TITLES["program"], headings["program"])
-            result[role]["export_program_docx"] = export_seconds(page, "chương trình", runs)
+            result[role]["export_program_docx"] = export_seconds(page, "chương trình hành động", runs)
             result[role]["reload"] = statistics.median(reload(page) for _ in range(runs))
         context.close()
     return result
