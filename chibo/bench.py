@@ -54,6 +54,8 @@ def generate(db: Database, scale: int, today: date) -> dict:
                     " (SELECT min(id) + 2 FROM members), 35 FROM bench_months")
         cur.execute("INSERT INTO attendance SELECT mt.id, m.id, CASE WHEN random() < 0.05 THEN 'absent_excused'"
                     " ELSE 'present' END, '' FROM meetings mt, (SELECT id FROM members LIMIT 40) m")
+        # An excused absence has its reason, as the roll call requires (meetings.record_attendance).
+        cur.execute("UPDATE attendance SET reason = 'Đi công tác' WHERE status = 'absent_excused'")
         cur.execute("INSERT INTO documents (kind, term_id, number, month, summary, issued_on, place, status, meeting_id)"
                     " SELECT 'nq_thang', (SELECT id FROM terms WHERE plus_days(bm.month, 2) BETWEEN start_date AND end_date),"
                     " NULL, bm.month, 'về lãnh đạo thực hiện nhiệm vụ tháng ' || month(bm.month) || ' năm '"
@@ -262,7 +264,11 @@ def main(args) -> int:
     if not 1 <= args.scale <= 1000:
         print("Lỗi: --scale phải từ 1 đến 1000.", file=sys.stderr)
         return 2
-    if getattr(args, "browser", False):
+    if getattr(args, "meeting", False):
+        from chibo import bench_meeting
+        result = bench_meeting.measure(args.scale, args.seconds)
+        print(bench_meeting.report(result))
+    elif getattr(args, "browser", False):
         from chibo import bench_browser
         result = bench_browser.measure(args.scale, max(getattr(args, "runs", 7), 1))
         print(bench_browser.report(result))

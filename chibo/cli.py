@@ -209,6 +209,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--json", default=None, help="ghi kết quả ra tệp JSON")
     p.add_argument("--browser", action="store_true",
                    help="đo trong trình duyệt thật (Chromium): từ cú nhấp đến trang vẽ xong, so với Streamlit trần")
+    p.add_argument("--meeting", action="store_true",
+                   help="tải buổi sinh hoạt: 35 phiên cùng lúc (33 đảng viên, máy chiếu, thư ký)")
+    p.add_argument("--seconds", type=float, default=60, help="thời gian tải buổi sinh hoạt, giây")
     p.set_defaults(run=cmd_bench)
     return root
 
