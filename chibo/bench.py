@@ -261,6 +261,12 @@ def report(result: dict) -> str:
 
 
 def main(args) -> int:
+    if getattr(args, "readme", False):
+        from chibo import bench_readme
+        files = sorted((config.PROJECT_DIR / "docs" / "bench").glob("*.json"))
+        written = bench_readme.update(config.PROJECT_DIR / "README.md", files)
+        print(f"Đã ghi lại {len(written)} bảng trong README.md từ {len(files)} tệp JSON: {', '.join(written)}.")
+        return 0
     if not 1 <= args.scale <= 1000:
         print("Lỗi: --scale phải từ 1 đến 1000.", file=sys.stderr)
         return 2

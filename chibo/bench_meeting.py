@@ -164,6 +164,7 @@ async def member(url: str, username: str, record: Record, rng: random.Random) ->
     await session.open()
     await session.sign_in(username)
     until = await record.ready()
+    await asyncio.sleep(rng.uniform(0, 5))  # not all at the same instant: members look up when they are asked to
     await session.go("Việc của tôi")
     count = 0
     while time.perf_counter() < until:

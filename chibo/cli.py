@@ -212,6 +212,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--meeting", action="store_true",
                    help="tải buổi sinh hoạt: 35 phiên cùng lúc (33 đảng viên, máy chiếu, thư ký)")
     p.add_argument("--seconds", type=float, default=60, help="thời gian tải buổi sinh hoạt, giây")
+    p.add_argument("--readme", action="store_true",
+                   help="ghi lại các bảng hiệu năng trong README.md từ các tệp JSON trong docs/bench/")
     p.set_defaults(run=cmd_bench)
     return root
 
