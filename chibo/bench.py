@@ -274,6 +274,12 @@ def main(args) -> int:
         from chibo import bench_meeting
         result = bench_meeting.measure(args.scale, args.seconds)
         print(bench_meeting.report(result))
+        lost = result["lost_writes"]["progress"] + result["lost_writes"]["remark"]
+        if lost:  # not a timing: a save the server acknowledged and the database does not hold is a bug
+            print(f"Lỗi: {lost} lần lưu đã được báo thành công nhưng không có trong cơ sở dữ liệu.", file=sys.stderr)
+            if args.json:
+                Path(args.json).write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
+            return 1
     elif getattr(args, "browser", False):
         from chibo import bench_browser
         result = bench_browser.measure(args.scale, max(getattr(args, "runs", 7), 1))
