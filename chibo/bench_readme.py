@@ -19,7 +19,8 @@ PAGE_NAMES = {"overview": "Tổng quan", "my_tasks": "Việc của tôi", "tasks
               "program": "Chương trình hành động", "evaluation": "Đánh giá tháng", "members": "Đảng viên",
               "display": "Trình chiếu", "settings": "Cài đặt", "admin": "Quản trị",
               "first_load": "first page after sign-in", "reload": "reload (F5)",
-              "export_program_docx": "prepare the action program .docx (click → download offered)"}
+              "export_program_docx": "prepare the action program .docx (click → download offered)",
+              "export_program_docx_first": "the same, the server's first export"}
 ROLE_NAMES = {"quan_tri": "quản trị", "dang_vien": "đảng viên", "trinh_chieu": "trình chiếu"}
 
 
