@@ -331,7 +331,10 @@ def measure(scale: int, seconds: float) -> dict:
             "lost_writes": _lost(db_path, record),
             "server_rss_mb_max": round(max(sampler.rss_mb["meeting"], default=0), 1),
             "server_rss_mb_max_sign_in": round(max(sampler.rss_mb["sign_in"], default=0), 1),
-            "server_cpu_cores": None if sampler.cpu is None else round(sampler.cpu, 2)}
+            "server_cpu_cores": None if sampler.cpu is None else round(sampler.cpu, 2),
+            # what one interaction costs the server's one process (CPU time over the meeting / interactions)
+            "server_cpu_ms_per_interaction": None if sampler.cpu is None or not every else
+            round(sampler.cpu * seconds * 1000 / len(every), 1)}
 
 
 def _summary(values: list[float]) -> dict:
@@ -353,7 +356,8 @@ def report(result: dict) -> str:
              f"errors {result['errors']} · lost writes {lost['progress'] + lost['remark']} (progress saved "
              f"{lost['progress_saved']}, remarks saved {lost['remarks_saved']}) · server RSS max "
              f"{result['server_rss_mb_max']} MB (signing in "
-             f"{result['server_rss_mb_max_sign_in']} MB) · server CPU {result['server_cpu_cores']} cores"]
+             f"{result['server_rss_mb_max_sign_in']} MB) · server CPU {result['server_cpu_cores']} cores, "
+             f"{result['server_cpu_ms_per_interaction']} ms CPU per interaction"]
     for what, summary in result["by_kind"].items():
         lines.append(f"  {what:<18} n {summary['n']:>4} · p50 {summary.get('p50_ms')} · p95 {summary.get('p95_ms')}"
                      f" · max {summary.get('max_ms')} ms")

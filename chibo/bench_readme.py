@@ -62,7 +62,8 @@ def meeting_table(result: dict) -> str:
     lines += ["", f"Errors {result['errors']} · lost writes {lost['progress'] + lost['remark']} "
                   f"({lost['progress_saved']} progress updates and {lost['remarks_saved']} remarks saved) · server "
                   f"RSS max {result['server_rss_mb_max']} MB during the meeting, {result['server_rss_mb_max_sign_in']}"
-                  f" MB while 35 people sign in · server CPU {result['server_cpu_cores']} cores."]
+                  f" MB while 35 people sign in · server CPU {result['server_cpu_cores']} cores "
+                  f"({result['server_cpu_ms_per_interaction']} ms of CPU per interaction)."]
     return "\n".join(lines)
 
 
