@@ -35,13 +35,14 @@ ROLE_PAGES = {"quan_tri": list(TITLES), "dang_vien": ["overview", "my_tasks", "t
               "trinh_chieu": ["display", "overview"]}
 PASSWORD = "bench-mat-khau-dai"
 
-# Counts the script runs that ended (the app root's data-test-script-state leaving "running"), so a wait after a
-# click only ends once a run that the click started has finished. Read from the mutation records, not the
-# attribute: a fast run goes running → notRunning before the observer is called.
+# Counts the script runs that ended: each change of the app root's data-test-script-state back from a busy state
+# ("running", or "rerunRequested" when React drew no "running" in between), so a wait after a click only ends once
+# a run the click started has finished. Read from the mutation records, not the attribute: a fast run goes busy →
+# notRunning before the observer is called.
 RUN_COUNTER = """
 window.__benchRuns = 0;
 new MutationObserver(records => {
-  for (const record of records) if (record.oldValue === 'running') window.__benchRuns += 1;
+  for (const record of records) if (record.oldValue && record.oldValue !== 'notRunning') window.__benchRuns += 1;
 }).observe(document, {subtree: true, attributes: true, attributeOldValue: true,
                       attributeFilter: ['data-test-script-state']});
 """
@@ -302,8 +303,8 @@ def _runs(page) -> int:
     return page.evaluate("window.__benchRuns")
 
 
-def wait_drawn(page, since: int, heading: str | None) -> None:
-    page.wait_for_function(DRAWN, arg=[since, heading], polling="raf", timeout=60_000)
+def wait_drawn(page, since: int, heading: str | None, timeout_ms: int = 60_000) -> None:
+    page.wait_for_function(DRAWN, arg=[since, heading], polling="raf", timeout=timeout_ms)
 
 
 def click_and_wait(page, title: str, heading: str | None) -> float:
@@ -316,7 +317,7 @@ def click_and_wait(page, title: str, heading: str | None) -> float:
     # A click in the page's own script, not the mouse's: the projector's display hides the sidebar.
     link.evaluate("link => link.click()")
     try:
-        wait_drawn(page, since, heading)
+        wait_drawn(page, since, heading, 20_000)
     except Exception as exc:
         state = page.evaluate(STATE)
         raise RuntimeError(f"«{title}» was not drawn ({state}): {exc}") from exc
