@@ -411,9 +411,10 @@ def prepare(folder: Path, scale: int, today) -> dict:
     config.load.cache_clear()
     db = Database(db_path)
     bench.generate(db, scale, today)
-    # The member leading most open tasks: Việc của tôi shows a full list.
-    member = db.scalar("SELECT lead_member_id FROM tasks WHERE status IN ('not_started', 'in_progress')"
-                           " GROUP BY 1 ORDER BY count(*) DESC LIMIT 1")
+    # The member leading most tasks of the month in progress: Việc của tôi shows a list of open work.
+    member = db.scalar("SELECT t.lead_member_id FROM tasks t JOIN documents d ON d.id = t.document_id"
+                       " WHERE d.status = 'in_progress' AND t.lead_member_id IS NOT NULL"
+                       " GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1")
     users = {"quan_tri": auth.add_user(db, SYSTEM, "bench", PASSWORD, "quan_tri", member_id=member),
              "dang_vien": auth.add_user(db, SYSTEM, "dangvien", PASSWORD, "dang_vien", member_id=member),
              "trinh_chieu": auth.add_user(db, SYSTEM, "chieu", PASSWORD, "trinh_chieu")}
