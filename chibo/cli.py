@@ -269,6 +269,13 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--scale", type=int, default=1, help="1 = một chi bộ trong hai nhiệm kỳ; 100 = gấp trăm lần")
     p.add_argument("--runs", type=int, default=5, help="số lần đo mỗi mục (lấy trung vị)")
     p.add_argument("--json", default=None, help="ghi kết quả ra tệp JSON")
+    p.add_argument("--browser", action="store_true",
+                   help="đo trong trình duyệt thật (Chromium): từ cú nhấp đến trang vẽ xong, so với Streamlit trần")
+    p.add_argument("--meeting", action="store_true",
+                   help="tải buổi sinh hoạt: 35 phiên cùng lúc (33 đảng viên, máy chiếu, thư ký)")
+    p.add_argument("--seconds", type=float, default=60, help="thời gian tải buổi sinh hoạt, giây")
+    p.add_argument("--readme", action="store_true",
+                   help="ghi lại các bảng hiệu năng trong README.md từ các tệp JSON trong docs/bench/")
     p.set_defaults(run=cmd_bench)
     return root
 
