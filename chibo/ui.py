@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from chibo import auth, backup, config, kept, labels, resets, versions
+from chibo import auth, backup, config, kept, labels, resets, sessions, versions
 from chibo.db import Database
 from chibo.errors import ConfigError, DatabaseInUse, InputError, StaleEdit
 from chibo.permissions import Actor
@@ -60,16 +60,50 @@ def now() -> datetime:
 
 
 # -- the signed-in user -------------------------------------------------------------
-def sign_in(actor: Actor) -> None:
+def sign_in(db: Database, actor: Actor, remember: bool = True) -> None:
+    """This browser session is the actor's; remembered (a token in a cookie) for CHIBO_REMEMBER_DAYS, so a reload,
+    a second tab, a deep link or a phone coming back to the browser finds the user still signed in."""
     st.session_state["user_id"] = actor.user_id
     st.session_state["last_seen"] = time.time()
+    st.session_state.pop("clear_cookie", None)
+    days = settings().remember_days if remember else 0
+    token = sessions.open_session(db, actor.user_id, days, now())
+    if token:
+        st.session_state["session_token"] = token
+        st.session_state["cookie"] = (token, days * 86400)
 
 
-def sign_out(message: str | None = None) -> None:
+def sign_out(message: str | None = None, db: Database | None = None) -> None:
+    """End this browser's session; with `db`, its remembered token ends too (the cookie is cleared as well)."""
+    if db is not None:
+        sessions.close(db, st.session_state.get("session_token") or _cookie_token(), now())
     for key in list(st.session_state.keys()):
         del st.session_state[key]
+    st.session_state["clear_cookie"] = True
     if message:
         st.session_state["flash"] = message
+
+
+def _cookie_token() -> str | None:
+    """The token the browser sent when this session's connection opened (Streamlit reads cookies then only)."""
+    try:
+        return st.context.cookies.get(sessions.COOKIE)
+    except Exception:  # no browser (AppTest)
+        return None
+
+
+def browser_cookie() -> None:
+    """Write (or clear) the remembered sign-in's cookie in the browser: Streamlit cannot set one from the server, so
+    a script on the page does, SameSite=Strict (never sent by another site's link or form), Secure over https.
+    Rendered on every run while it applies: the same element is not run twice, and a rerun cannot lose it."""
+    if "cookie" in st.session_state:
+        token, seconds = st.session_state["cookie"]
+    elif st.session_state.get("clear_cookie"):
+        token, seconds = "", 0
+    else:
+        return
+    st.html(f"""<script>document.cookie = "{sessions.COOKIE}={token}; Max-Age={seconds}; Path=/; SameSite=Strict"
+            + (location.protocol === "https:" ? "; Secure" : "");</script>""", unsafe_allow_javascript=True)
 
 
 def client_address() -> str | None:
@@ -78,16 +112,32 @@ def client_address() -> str | None:
     return st.context.ip_address
 
 
+def _remembered(db: Database) -> int | None:
+    """The account this browser's cookie still signs in (not after a sign-out in this session)."""
+    if st.session_state.get("clear_cookie"):
+        return None
+    token = _cookie_token()
+    user_id = sessions.user_for(db, token, now())
+    if user_id is not None:
+        st.session_state["session_token"] = token
+    return user_id
+
+
 def current_actor(db: Database, activity: bool = True) -> Actor | None:
     """The actor of this browser session; None after logout, idle timeout or a disabled account.
-    `activity`: this run is the person's doing (a click), which keeps the session alive."""
+    `activity`: this run is the person's doing (a click), which keeps the session alive. A remembered browser
+    (its cookie's token still open) is signed in again instead of ending."""
     user_id = st.session_state.get("user_id")
-    if user_id is None:
-        return None
     idle_limit = settings().idle_minutes * 60
-    if time.time() - st.session_state.get("last_seen", 0) > idle_limit:
-        sign_out("Phiên làm việc đã hết hạn do không hoạt động; hãy đăng nhập lại.")
-        return None
+    idle = user_id is not None and time.time() - st.session_state.get("last_seen", 0) > idle_limit
+    if user_id is None or idle:
+        remembered = _remembered(db)
+        if remembered is None:
+            if idle:
+                sign_out("Phiên làm việc đã hết hạn do không hoạt động; hãy đăng nhập lại.")
+            return None
+        user_id = st.session_state["user_id"] = remembered
+        st.session_state["last_seen"] = time.time()
     actor = auth.actor_for(db, user_id)
     if actor is None:
         sign_out("Tài khoản đã bị vô hiệu hóa.")
@@ -95,6 +145,21 @@ def current_actor(db: Database, activity: bool = True) -> Actor | None:
     if activity:
         st.session_state["last_seen"] = time.time()
     return actor
+
+
+def change_password(db: Database, actor: Actor) -> None:
+    """The sidebar's «Đổi mật khẩu»: the current password and the new one twice. Every remembered sign-in of the
+    account ends; this browser stays signed in with a new token."""
+    with st.popover("Đổi mật khẩu", width="stretch"):
+        with st.form("own_password", clear_on_submit=True):
+            old = st.text_input("Mật khẩu hiện tại", type="password")
+            new = st.text_input("Mật khẩu mới", type="password")
+            repeated = st.text_input("Nhập lại mật khẩu mới", type="password")
+            submitted = st.form_submit_button("Đổi mật khẩu", type="primary")
+        if submitted and attempt(auth.change_own_password, db, actor, old, new, repeated, rerun=False):
+            sign_in(db, actor, remember="session_token" in st.session_state)
+            success_later("Đã đổi mật khẩu; các phiên đăng nhập khác đã kết thúc.")
+            st.rerun()
 
 
 def still_signed_in(db: Database) -> Actor:

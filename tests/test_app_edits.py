@@ -22,7 +22,7 @@ def a_members_task(path, today) -> tuple[int, int]:
 def open_progress_form(tmp_path, today):
     member, task_id = a_members_task(tmp_path / "app.duckdb", today)
     at = signed_in(member_account(tmp_path / "app.duckdb", member)).run()
-    at.switch_page("pages/my_tasks.py").run()
+    at.switch_page("screens/my_tasks.py").run()
     at.selectbox(key="mine_open").set_value(task_id).run()
     return at, task_id
 
@@ -82,7 +82,7 @@ def test_taking_the_stored_value_reopens_the_form_on_it_and_saves_nothing(demo_a
 def test_the_written_judgement_opened_before_another_save_is_refused(demo_app, tmp_path, today):  # noqa: F811 (the fixture)
     november = date(2026, 11, 1)
     at = signed_in(demo_app["quan_tri"]).run()
-    at.switch_page("pages/evaluation.py").run()
+    at.switch_page("screens/evaluation.py").run()
     at.selectbox[1].set_value(november).run()
     db = ui._database(str(tmp_path / "app.duckdb"))
     evaluations.save(db, auth.SYSTEM, november, results="Kết quả do người khác ghi.")
@@ -101,7 +101,7 @@ def test_a_task_table_opened_before_someone_added_a_task_does_not_delete_it(demo
     db = ui._database(str(tmp_path / "app.duckdb"))
     draft = plans.new_monthly_draft(db, auth.SYSTEM, date(2026, 12, 1))
     at = signed_in(demo_app["quan_tri"]).run()
-    at.switch_page("pages/plan_month.py").run()
+    at.switch_page("screens/plan_month.py").run()
     at.session_state["plan_month_tab"] = "Phương hướng, nhiệm vụ"
     at.run()
     assert documents.get(db, draft).status == "draft"
@@ -124,7 +124,7 @@ def test_a_task_table_opened_before_someone_added_a_task_does_not_delete_it(demo
 def test_a_member_added_elsewhere_does_not_switch_the_member_form_being_filled(demo_app, tmp_path, today):  # noqa: F811
     from chibo import members
     at = signed_in(demo_app["quan_tri"]).run()
-    at.switch_page("pages/members.py").run()
+    at.switch_page("screens/members.py").run()
     db = ui._database(str(tmp_path / "app.duckdb"))
     member = db.scalar("SELECT max(id) FROM members WHERE status = 'active'")
     next(s for s in at.selectbox if s.label == "Thêm hoặc sửa").set_value(member).run()

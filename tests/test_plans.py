@@ -285,7 +285,7 @@ def test_a_step_the_page_does_not_offer_is_refused_by_the_domain(small_cell):
 
 def test_no_page_decides_the_lifecycle_itself():
     from pathlib import Path
-    pages = Path(__file__).resolve().parent.parent / "pages"
+    pages = Path(__file__).resolve().parent.parent / "screens"
     for page in pages.glob("*.py"):
         text = page.read_text(encoding="utf-8")
         assert "status ==" not in text and "status in (" not in text and "status !=" not in text, page.name
