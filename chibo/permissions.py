@@ -12,9 +12,9 @@ from chibo.labels import ROLES
 PERMISSIONS = {
     "quan_tri": {"manage_users", "settings", "backup", "view_audit", "edit_members", "edit_plans",
                  "edit_tasks", "edit_evaluations", "export", "record_progress", "run_meeting",
-                 "reopen_month", "query"},
+                 "reopen_month", "query", "decide_extensions"},
     "chi_uy": {"edit_members", "edit_plans", "edit_tasks", "edit_evaluations", "export",
-               "record_progress", "run_meeting", "query"},
+               "record_progress", "run_meeting", "query", "decide_extensions"},
     "dang_vien": {"record_progress", "query"},
     "trinh_chieu": set(),
 }

@@ -535,16 +535,44 @@ def _progress_form(db: Database, found_actor: Actor, task_id: int) -> None:
 
 
 def _extension_form(db: Database, found_actor: Actor, task_id: int) -> None:
+    """A member asks for a new deadline (the committee decides); the committee decides what is asked."""
     from chibo import tasks
+    asked = tasks.pending_extensions(db, task_id)
+    if not asked.empty:
+        extension_requests(db, found_actor, asked)
+        return
     form = edit(f"extend_{task_id}", lambda: tasks.deadline_form(db, task_id, today()))
     with st.form(f"extend_{task_id}"):
         st.markdown("**Xin gia hạn**")
+        st.caption("Hạn chỉ đổi khi chi ủy duyệt đề nghị.")
         new_deadline = st.date_input("Hạn mới", form.values["deadline"], format="DD/MM/YYYY",
                                      key=form.widget("deadline"))
         reason = st.text_input("Lý do gia hạn", key=form.widget("reason"))
-        extend = st.form_submit_button("Gia hạn")
-    save_edit(form, extend, lambda version: tasks.extend_deadline(db, found_actor, task_id, new_deadline, reason,
-                                                                  opened=version), success="Đã gia hạn nhiệm vụ.")
+        extend = st.form_submit_button("Gửi đề nghị gia hạn")
+    save_edit(form, extend, lambda version: tasks.request_extension(db, found_actor, task_id, new_deadline, reason,
+                                                                    opened=version),
+              success="Đã gửi đề nghị gia hạn; hạn cũ giữ nguyên đến khi chi ủy duyệt.")
+
+
+def extension_requests(db: Database, found_actor: Actor, asked: pd.DataFrame) -> None:
+    """Extension requests waiting for the committee: each with its reason; the committee approves or refuses."""
+    from chibo import tasks
+    for row in asked.itertuples():
+        # The reason may be personal (health, family): the committee and the one who asked read it.
+        told = found_actor.can("decide_extensions") or row.username == found_actor.username
+        st.warning(f"**Đề nghị gia hạn chờ chi ủy:** {plain(row.title)} — {labels.vn_date(row.old_deadline)} → "
+                   f"{labels.vn_date(row.new_deadline)} · {plain(row.username)}"
+                   + (f": «{plain(row.reason)}»" if told else ""))
+        if not found_actor.can("decide_extensions"):
+            continue
+        with st.form(f"decide_{row.id}"):
+            note = st.text_input("Ghi chú của chi ủy (bắt buộc khi không duyệt)", key=f"decide_note_{row.id}")
+            approve, refuse = st.columns(2)
+            approved = approve.form_submit_button("Duyệt gia hạn", type="primary")
+            refused = refuse.form_submit_button("Không duyệt")
+        if approved or refused:
+            attempt(tasks.decide_extension, db, found_actor, int(row.id), approved, note,
+                    success="Đã duyệt gia hạn." if approved else "Đã ghi: không duyệt gia hạn.")
 
 
 def task_list(frame: pd.DataFrame, key: str) -> int | None:

@@ -244,8 +244,11 @@ WRITES = {
         db, a, "01-CV/ĐU", "Đảng ủy", "2026-10-01", "về việc thử", today=TODAY)),
     "tasks.record_progress": ("record_progress", lambda db, a: tasks.record_progress(
         db, a, _task_id(db), 50, today=TODAY)),
-    "tasks.extend_deadline": ("record_progress", lambda db, a: tasks.extend_deadline(
+    "tasks.extend_deadline": ("decide_extensions", lambda db, a: tasks.extend_deadline(
         db, a, _task_id(db), "2026-11-30", "Chờ số liệu")),
+    "tasks.request_extension": ("record_progress", lambda db, a: tasks.request_extension(
+        db, a, _task_id(db), "2026-11-30", "Chờ số liệu")),
+    "tasks.decide_extension": ("decide_extensions", lambda db, a: tasks.decide_extension(db, a, -1, True)),
     "tasks.set_unit_plan": ("edit_tasks", lambda db, a: tasks.set_unit_plan(db, a, -1, "")),
     "tasks.add_supervision": ("edit_tasks", lambda db, a: tasks.add_supervision(
         db, a, "2026-11-10", "kiem_tra", "Nội dung", "nhac_nho", member_id=None, today=TODAY)),

@@ -9,3 +9,20 @@ CREATE TABLE sessions (
     last_used   TIMESTAMP NOT NULL,
     revoked_at  TIMESTAMP
 );
+
+-- Extensions are requests (issue 19): a member asks for a new deadline with a reason; the chi ủy approves or refuses
+-- with a note. The task keeps its deadline until approved; an approval writes the extension (task_extensions).
+CREATE TABLE extension_requests (
+    id             INTEGER PRIMARY KEY DEFAULT nextval('seq_id'),
+    task_id        INTEGER NOT NULL,
+    old_deadline   DATE NOT NULL,
+    new_deadline   DATE NOT NULL,
+    reason         VARCHAR NOT NULL,
+    requested_at   TIMESTAMP NOT NULL,
+    user_id        INTEGER,
+    username       VARCHAR NOT NULL,
+    state          VARCHAR NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'approved', 'refused')),
+    decided_at     TIMESTAMP,
+    decided_by     VARCHAR,
+    decision_note  VARCHAR NOT NULL DEFAULT ''
+);
