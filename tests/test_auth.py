@@ -277,7 +277,7 @@ WRITES = {
     "evaluations.add_mention": ("edit_evaluations", lambda db, a: evaluations.add_mention(
         db, a, date(2026, 11, 1), 1, "bieu_duong", "Tốt")),
     "evaluations.close_month": ("edit_evaluations", lambda db, a: evaluations.close_month(
-        db, a, date(2026, 11, 1), TODAY)),
+        db, a, date(2026, 11, 1), date(2026, 12, 2))),
     "evaluations.reopen_month": ("reopen_month", lambda db, a: evaluations.reopen_month(
         db, a, date(2026, 10, 1), "Sửa số liệu")),
     "evaluations.save_rating": ("edit_evaluations", lambda db, a: evaluations.save_rating(db, a, 2025, 80)),

@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from chibo import auth, cell, documents, meetings, members, months, plans, program
+from chibo import auth, cell, documents, evaluations, meetings, members, months, plans, program
 from chibo.errors import InputError
 from tests.conftest import TODAY, actor_of
 
@@ -28,6 +28,8 @@ def row(lead, title="Nhiệm vụ thử", deadline="2026-12-20", **extra):
 
 
 def adopt_now(db, doc_id, month=DEC):
+    if documents.monthly_resolution(db, months.previous_month(month)):  # the month before is evaluated first
+        evaluations.save(db, A, months.previous_month(month))
     meeting = meetings.create_meeting(db, A, months.meeting_date(db, month))
     roll = [{"member_id": m, "status": "present"} for m in members.member_choices(db)]
     meetings.record_attendance(db, A, meeting, roll)
@@ -322,3 +324,25 @@ def test_carrying_over_the_same_task_twice_into_a_month_is_refused(demo_db):
 def test_the_demo_lists_no_lead_among_its_partners(demo_db):
     assert demo_db.scalar("SELECT count(*) FROM tasks t JOIN task_partners p ON p.task_id = t.id"
                           " AND p.member_id = t.lead_member_id") == 0
+
+
+def test_next_months_resolution_waits_for_this_months_evaluation(small_cell):
+    db, lead, *_ = small_cell
+    plans.new_monthly_draft(db, A, NOV)
+    december = plans.new_monthly_draft(db, A, DEC)
+    plans.save_task_table(db, A, december, [row(lead)])
+    meeting = meetings.create_meeting(db, A, months.meeting_date(db, DEC))
+    roll = [{"member_id": m, "status": "present"} for m in members.member_choices(db)]
+    meetings.record_attendance(db, A, meeting, roll)
+    with pytest.raises(InputError, match="Tháng 11/2026 chưa có đánh giá"):
+        documents.adopt(db, A, december, meeting, len(roll))
+    assert documents.get(db, december).status == "draft"
+    cell.save_setting(db, A, documents.ADOPT_NEEDS_EVALUATION, False)
+    documents.adopt(db, A, december, meeting, len(roll), chair_id=lead)
+    assert meetings.get(db, meeting)["chair_id"] == lead
+
+
+def test_a_new_draft_is_not_offered_for_the_month_after_next():
+    assert plans.month_to_draft([date(2026, 12, 1), date(2026, 11, 1)], date(2026, 11, 21)) is None
+    assert plans.month_to_draft([date(2026, 11, 1)], date(2026, 11, 21)) == date(2026, 12, 1)
+    assert plans.month_to_draft([], date(2026, 11, 21)) == date(2026, 11, 1)

@@ -164,7 +164,7 @@ def test_the_board_filters_and_sorts_by_deadline(month):
 
 def test_no_update_lands_on_a_closed_month(month):
     db, _, _, ids, _ = month
-    evaluations.close_month(db, A, date(2026, 12, 1), today=TODAY)
+    evaluations.close_month(db, A, date(2026, 12, 1), today=TODAY, early=True)
     with pytest.raises(InputError, match="đã chốt"):
         tasks.record_progress(db, A, ids["Việc cuối tháng"], 50, today=TODAY)
 
@@ -321,7 +321,7 @@ def test_board_totals_count_overdue_over_every_match_not_the_shown_rows(month):
 def test_a_members_own_list_leaves_out_work_of_a_closed_month_they_can_no_longer_update(month):
     db, hoa, _, ids, _ = month
     assert len(tasks.my_tasks(db, hoa, TODAY)) == 3
-    evaluations.close_month(db, A, date(2026, 12, 1), TODAY)
+    evaluations.close_month(db, A, date(2026, 12, 1), TODAY, early=True)
     assert tasks.my_tasks(db, hoa, TODAY).empty
     with pytest.raises(InputError, match="đã chốt"):
         tasks.record_progress(db, A, ids["Việc cuối tháng"], 50, today=TODAY)
