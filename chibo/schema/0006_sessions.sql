@@ -26,3 +26,12 @@ CREATE TABLE extension_requests (
     decided_by     VARCHAR,
     decision_note  VARCHAR NOT NULL DEFAULT ''
 );
+
+-- The projector follows the secretary (issue 19): the agenda item on screen, per meeting, held on the server; every
+-- screen showing the meeting reads it on each refresh.
+CREATE TABLE meeting_display (
+    meeting_id  INTEGER PRIMARY KEY,
+    item        INTEGER NOT NULL,
+    moved_at    TIMESTAMP NOT NULL,
+    username    VARCHAR NOT NULL
+);
