@@ -155,13 +155,24 @@ def my_tasks(db: Database, member_id: int, today: date) -> pd.DataFrame:
     return open_tasks.sort_values(["due_soon", "deadline"], ascending=[False, True])
 
 
+_PARTICIPANT_SQL = ("SELECT count(*) FROM tasks t WHERE t.id = ? AND (t.lead_member_id = ? OR EXISTS (SELECT 1 FROM"
+                    " task_partners p WHERE p.task_id = t.id AND p.member_id = ?))")
+
+
 def _is_participant(cur, task_id: int, member_id: int | None) -> bool:
     if member_id is None:
         return False
-    return bool(cur.execute(
-        "SELECT count(*) FROM tasks t WHERE t.id = ? AND (t.lead_member_id = ? OR EXISTS (SELECT 1 FROM"
-        " task_partners p WHERE p.task_id = t.id AND p.member_id = ?))", [task_id, member_id, member_id]
-    ).fetchone()[0])
+    return bool(cur.execute(_PARTICIPANT_SQL, [task_id, member_id, member_id]).fetchone()[0])
+
+
+def may_update(db: Database, actor: Actor, task_id: int) -> bool:
+    """Whether the progress and extension forms are offered: the committee on every task, a member on the tasks
+    they lead or take part in (the same rule record_progress enforces)."""
+    if not actor.can("record_progress"):
+        return False
+    return actor.can("edit_tasks") or (actor.member_id is not None and bool(db.scalar(_PARTICIPANT_SQL,
+                                                                                     [task_id, actor.member_id,
+                                                                                      actor.member_id])))
 
 
 def _month_closed(cur, task_id: int) -> bool:

@@ -508,7 +508,7 @@ def task_panel(db: Database, found_actor: Actor, task_id: int) -> None:
     table(history.assign(happened_at=history["happened_at"].map(labels.vn_date)),
           {"happened_at": "Thời điểm", "kind": "Loại", "detail": "Nội dung", "note": "Ghi chú", "evidence_url": "Minh chứng",
            "username": "Người cập nhật"}, "Chưa có cập nhật nào.")
-    if not found_actor.can("record_progress"):
+    if not tasks.may_update(db, found_actor, task_id):
         return
     left, right = st.columns(2)
     with left:
@@ -517,21 +517,42 @@ def task_panel(db: Database, found_actor: Actor, task_id: int) -> None:
         _extension_form(db, found_actor, task_id)
 
 
+QUICK_PERCENTS = [25, 50, 75, 100]
+
+
 def _progress_form(db: Database, found_actor: Actor, task_id: int) -> None:
+    """Made for a thumb: a number box with quick buttons (no 12-px slider); the completion date only once
+    «Đã hoàn thành» is ticked; the confirmation beside the button pressed; the form empty again after a save."""
     from chibo import tasks
     form = edit(f"progress_{task_id}", lambda: tasks.progress_form(db, task_id, today()))
-    with st.form(f"progress_{task_id}"):
-        st.markdown("**Cập nhật tiến độ**")
-        percent = st.slider("Tiến độ (%)", 0, 100, int(form.values["progress"]), step=5, key=form.widget("percent"))
-        finished = st.checkbox("Đã hoàn thành", value=form.values["status"] == "done", key=form.widget("finished"))
-        done_on = st.date_input("Ngày hoàn thành", form.values["done_on"] or today(), format="DD/MM/YYYY",
-                                key=form.widget("done_on"))
-        note = st.text_area("Ghi chú", height=80, key=form.widget("note"))
-        link = st.text_input("Đường dẫn minh chứng (nếu có)", key=form.widget("link"))
-        saved = st.form_submit_button("Lưu tiến độ", type="primary")
-    save_edit(form, saved, lambda version: tasks.record_progress(
-        db, found_actor, task_id, 100 if finished else percent, note, link, status="done" if finished else None,
-        done_on=done_on if finished else None, today=today(), opened=version), success="Đã lưu tiến độ.")
+    percent_key = form.widget("percent")
+    st.markdown("**Cập nhật tiến độ**")
+    percent = st.number_input("Tiến độ (%)", 0, 100, int(form.values["progress"]), step=5, key=percent_key)
+
+    def quick() -> None:  # a quick button fills the box, which stays editable
+        chosen = st.session_state.get(form.widget("quick"))
+        if chosen is not None:
+            st.session_state[percent_key] = int(chosen)
+    st.pills("Chọn nhanh", QUICK_PERCENTS, format_func=lambda v: f"{v}%", key=form.widget("quick"), on_change=quick)
+    finished = st.checkbox("Đã hoàn thành", value=form.values["status"] == "done", key=form.widget("finished"))
+    done_on = st.date_input("Ngày hoàn thành", form.values["done_on"] or today(), format="DD/MM/YYYY",
+                            key=form.widget("done_on")) if finished else None
+    note = st.text_area("Ghi chú", height=80, key=form.widget("note"))
+    link = st.text_input("Đường dẫn minh chứng (nếu có)", key=form.widget("link"))
+    saved = st.button("Lưu tiến độ", type="primary", key=form.widget("save"))
+    just_saved = st.session_state.pop(f"progress_saved_{task_id}", None)
+    if just_saved:
+        st.success(just_saved)  # where the thumb is, not at the top of a long page
+    save_edit(form, saved, lambda version: _record_progress(db, found_actor, task_id, percent, finished, done_on, note,
+                                                            link, version), success="")  # said here, not on top
+
+
+def _record_progress(db, found_actor, task_id, percent, finished, done_on, note, link, version):
+    from chibo import tasks
+    tasks.record_progress(db, found_actor, task_id, 100 if finished else percent, note, link,
+                          status="done" if finished else None, done_on=done_on if finished else None, today=today(),
+                          opened=version)
+    st.session_state[f"progress_saved_{task_id}"] = "Đã lưu tiến độ."
 
 
 def _extension_form(db: Database, found_actor: Actor, task_id: int) -> None:

@@ -37,8 +37,12 @@ def stored_progress(db, task_id) -> int:
     return db.scalar("SELECT progress FROM tasks WHERE id = ?", [task_id])
 
 
+def percent_box(at):
+    return next(n for n in at.number_input if n.label == "Tiến độ (%)")
+
+
 def save_progress(at, percent: int, note: str):
-    at.slider[0].set_value(percent)
+    percent_box(at).set_value(percent)
     next(t for t in at.text_area if t.label == "Ghi chú").input(note)
     next(b for b in at.button if b.label == "Lưu tiến độ").click().run()
 
@@ -52,7 +56,7 @@ def test_a_progress_form_opened_before_someone_elses_save_shows_both_values_and_
     assert [w.value for w in at.warning][0].startswith("Đồng chí he_thong đã lưu tiến độ nhiệm vụ «")
     assert [t.value for t in at.text] == ["Tiến độ: giá trị hiện tại 80%; giá trị của đồng chí: 20%"]
     assert stored_progress(db, task_id) == 80
-    assert at.slider[0].value == 20  # nothing typed is lost
+    assert percent_box(at).value == 20  # nothing typed is lost
     assert next(t for t in at.text_area if t.label == "Ghi chú").value == "Mới làm được một phần"
 
 
@@ -75,7 +79,7 @@ def test_taking_the_stored_value_reopens_the_form_on_it_and_saves_nothing(demo_a
     save_progress(at, 20, "Ghi chú của tôi")
     next(b for b in at.button if b.label == ui.TAKE_STORED).click().run()
     assert not at.exception and not at.warning
-    assert at.slider[0].value == 80
+    assert percent_box(at).value == 80
     assert stored_progress(db, task_id) == 80
 
 
@@ -135,3 +139,22 @@ def test_a_member_added_elsewhere_does_not_switch_the_member_form_being_filled(d
     next(b for b in at.button if b.label == "Lưu").click().run()
     assert not at.exception and not at.error and not at.warning
     assert db.scalar("SELECT job_title FROM members WHERE id = ?", [member]) == "Tổ trưởng tổ 3"
+
+
+def test_a_quick_button_fills_the_progress_box_and_the_date_shows_only_once_finished(demo_app, tmp_path, today):  # noqa: F811 (the fixture)
+    at, task_id = open_progress_form(tmp_path, today)
+    assert not any(d.label == "Ngày hoàn thành" for d in at.date_input)
+    assert not at.slider  # a number box and quick buttons instead of a 12-px slider
+    at.button_group[0].set_value(75).run()
+    assert percent_box(at).value == 75
+    next(c for c in at.checkbox if c.label == "Đã hoàn thành").check().run()
+    assert any(d.label == "Ngày hoàn thành" for d in at.date_input)
+
+
+def test_after_a_save_the_confirmation_is_beside_the_form_and_the_form_is_empty(demo_app, tmp_path, today):  # noqa: F811 (the fixture)
+    at, task_id = open_progress_form(tmp_path, today)
+    save_progress(at, 40, "Đã họp tổ")
+    assert not at.exception
+    assert [s.value for s in at.success] == ["Đã lưu tiến độ."]
+    assert next(t for t in at.text_area if t.label == "Ghi chú").value == ""
+    assert percent_box(at).value == 40  # the box reopens on what is stored now

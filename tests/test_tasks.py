@@ -325,3 +325,12 @@ def test_a_members_own_list_leaves_out_work_of_a_closed_month_they_can_no_longer
     assert tasks.my_tasks(db, hoa, TODAY).empty
     with pytest.raises(InputError, match="đã chốt"):
         tasks.record_progress(db, A, ids["Việc cuối tháng"], 50, today=TODAY)
+
+
+def test_the_update_forms_are_offered_to_a_member_only_on_their_own_tasks(month):
+    db, hoa, nam, ids, _ = month
+    assert tasks.may_update(db, actor_of("dang_vien", nam), ids["Việc đã qua hạn"])  # a partner
+    assert not tasks.may_update(db, actor_of("dang_vien", nam), ids["Việc cuối tháng"])
+    assert not tasks.may_update(db, actor_of("dang_vien"), ids["Việc cuối tháng"])  # an account linked to nobody
+    assert tasks.may_update(db, actor_of("chi_uy"), ids["Việc cuối tháng"])
+    assert not tasks.may_update(db, actor_of("trinh_chieu"), ids["Việc cuối tháng"])

@@ -104,14 +104,15 @@ def test_a_member_records_progress_on_their_task(seeded, server, browser):
         p.get_by_label("Mở nhiệm vụ").first.click()
         p.get_by_role("option").nth(1).click()
         see(p, "Cập nhật tiến độ")
-    with journey.step("ghi tiến độ") as p:
-        slider = p.get_by_role("slider").first
-        slider.focus()
-        for _ in range(4):
-            slider.press("ArrowRight")  # +20 %, by keyboard
+    with journey.step("ghi tiến độ bằng nút chọn nhanh") as p:
+        assert p.get_by_role("slider").count() == 0
+        assert p.get_by_text("Ngày hoàn thành").count() == 0  # only once «Đã hoàn thành» is ticked
+        p.get_by_text("75%", exact=True).click()
+        p.wait_for_function("() => [...document.querySelectorAll('input')].some(i => i.value === '75')")
         p.get_by_label("Ghi chú").fill("Đã họp tổ, xong phần lớn")
         p.get_by_role("button", name="Lưu tiến độ").click()
         see(p, "Đã lưu tiến độ")
+        assert p.get_by_label("Ghi chú").input_value() == ""  # the form is empty again
 
 
 def test_the_committee_evaluates_and_closes_the_month(seeded, server, browser):
