@@ -606,9 +606,13 @@ def task_list(frame: pd.DataFrame, key: str) -> int | None:
         column_config={"Tiến độ (%)": st.column_config.ProgressColumn(min_value=0, max_value=100, format="%d%%")})
     rows = event.selection.rows if event else []
     picked = int(frame["id"].iat[rows[0]]) if rows else None
-    # The same choice from a list: reachable by keyboard and screen readers.
+    # The same choice from a list: reachable by keyboard and screen readers. A keyed selectbox ignores `index` once
+    # it has a value, so a row tapped in the table is written into it: tapping a row opens the task.
     names = dict(zip(frame["id"].tolist(), frame["open_label"].tolist()))
+    if picked in names and picked != st.session_state.get(f"{key}_tapped"):
+        st.session_state[f"{key}_open"] = picked
+    st.session_state[f"{key}_tapped"] = picked
     options = [None, *names]
-    chosen = st.selectbox("Mở nhiệm vụ", options, index=options.index(picked) if picked in names else 0,
+    chosen = st.selectbox("Mở nhiệm vụ", options,
                           format_func=lambda i: "— chọn một nhiệm vụ —" if i is None else names[i], key=f"{key}_open")
     return chosen

@@ -78,6 +78,12 @@ def test_a_member_lands_on_their_own_tasks(seeded, server, browser):
     with journey.step("đảng viên đăng nhập trên điện thoại") as p:
         login(p, server["url"], "dangvien")
         p.get_by_role("heading", name="Việc của tôi").first.wait_for(timeout=TIMEOUT)
+    with journey.step("chạm vào một dòng để mở nhiệm vụ") as p:
+        grid = p.locator("[data-testid='stDataFrame']").first
+        grid.wait_for(timeout=TIMEOUT)
+        box = grid.bounding_box()
+        p.mouse.click(box["x"] + 16, box["y"] + 36 + 18)  # the first row's selection cell, under the header
+        see(p, "Cập nhật tiến độ")
 
 
 def test_a_user_changes_their_own_password_from_the_sidebar(seeded, server, browser):
