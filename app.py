@@ -15,41 +15,52 @@ def page(path: str, title: str, icon: str, default: bool = False) -> st.Page:
 
 
 def pages_for(actor: Actor) -> dict[str, list[st.Page]]:
+    """The pages a role sees; its first screen is the default: a member's is their own tasks."""
+    member = actor.role == "dang_vien"
     if actor.role == "trinh_chieu":
-        return {"": [page("pages/display.py", "Trình chiếu", "📽️", default=True),
-                     page("pages/overview.py", "Tổng quan", "📊")]}
+        return {"": [page("screens/display.py", "Trình chiếu", "📽️", default=True),
+                     page("screens/overview.py", "Tổng quan", "📊")]}
     sections = {
-        "Theo dõi": [page("pages/overview.py", "Tổng quan", "📊", default=True),
-                     page("pages/my_tasks.py", "Việc của tôi", "✅"),
-                     page("pages/tasks.py", "Bảng nhiệm vụ", "🗂️"),
-                     page("pages/units.py", "Đơn vị và giám sát", "🏫"),
-                     page("pages/queries.py", "Tra cứu", "🔎")],
-        "Kế hoạch": [page("pages/plan_month.py", "Nghị quyết tháng", "📝"),
-                     page("pages/program.py", "Chương trình hành động", "🎯"),
-                     page("pages/evaluation.py", "Đánh giá tháng", "📋")],
-        "Sinh hoạt": [page("pages/display.py", "Trình chiếu", "📽️"),
-                      page("pages/members.py", "Đảng viên", "👥")],
+        "Theo dõi": [page("screens/overview.py", "Tổng quan", "📊", default=not member),
+                     page("screens/my_tasks.py", "Việc của tôi", "✅", default=member),
+                     page("screens/tasks.py", "Bảng nhiệm vụ", "🗂️"),
+                     page("screens/units.py", "Đơn vị và giám sát", "🏫"),
+                     page("screens/queries.py", "Tra cứu", "🔎")],
+        "Kế hoạch": [page("screens/plan_month.py", "Nghị quyết tháng", "📝"),
+                     page("screens/program.py", "Chương trình hành động", "🎯"),
+                     page("screens/evaluation.py", "Đánh giá tháng", "📋")],
+        "Sinh hoạt": [page("screens/display.py", "Trình chiếu", "📽️"),
+                      page("screens/members.py", "Đảng viên", "👥")],
     }
     if actor.role == "quan_tri":
-        sections["Quản trị"] = [page("pages/settings.py", "Cài đặt", "⚙️"),
-                                page("pages/admin.py", "Tài khoản, nhật ký, sao lưu", "🔐")]
+        sections["Quản trị"] = [page("screens/settings.py", "Cài đặt", "⚙️"),
+                                page("screens/admin.py", "Tài khoản, nhật ký, sao lưu", "🔐")]
     return sections
 
 
 actor = ui.current_actor(db)
 if not auth.has_users(db):
-    navigation = st.navigation([page("pages/setup_admin.py", "Tạo tài khoản quản trị", "🔑")], position="hidden")
+    navigation = st.navigation([page("screens/setup_admin.py", "Tạo tài khoản quản trị", "🔑")], position="hidden")
 elif actor is None:
-    navigation = st.navigation([page("pages/login.py", "Đăng nhập", "🔑")], position="hidden")
+    # Every page's address opens the sign-in (a deep link, a reload after the session ended), and the page asked
+    # for is the one that runs once signed in: the address stays, and a page is known by its address.
+    asked = {p.url_path for role in ("quan_tri", "dang_vien") for pages in pages_for(Actor(None, "", role)).values()
+             for p in pages} - {""}
+    navigation = st.navigation([page("screens/login.py", "Đăng nhập", "🔑", default=True),
+                                *(st.Page("screens/login.py", title="Đăng nhập", url_path=path) for path in sorted(asked))],
+                               position="hidden")
 elif not cell.exists(db):
-    navigation = st.navigation([page("pages/welcome.py", "Chào mừng", "👋")], position="hidden")
+    navigation = st.navigation([page("screens/welcome.py", "Chào mừng", "👋")], position="hidden")
 else:
     navigation = st.navigation(pages_for(actor))
     with st.sidebar:
         st.caption(ui.plain(cell.get(db).name))
         st.write(f"👤 **{ui.plain(actor.username)}** · {actor.role_label}")
+        if actor.role != "trinh_chieu":  # a device in the meeting room, not a person: its password is the admin's
+            ui.change_password(db, actor)
         if st.button("Đăng xuất", key="logout", width="stretch"):
-            ui.sign_out("Đã đăng xuất.")
+            ui.sign_out("Đã đăng xuất.", db)
             st.rerun()
+ui.browser_cookie()
 ui.streamlit_in_vietnamese()
 navigation.run()

@@ -12,7 +12,7 @@ import pandas as pd
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from chibo import audit, validate
+from chibo import audit, sessions, validate
 from chibo.db import Database, memoised
 from chibo.errors import InputError
 from chibo.labels import ROLES
@@ -102,9 +102,11 @@ LAST_ADMIN = ("«{}» là quản trị viên cuối cùng còn hoạt động: h
               "trước, để chibo luôn có người quản trị.")
 
 
-def _update_user(db, actor, username, action, sql_set, params, after, ends_admin: bool = False) -> None:
+def _update_user(db, actor, username, action, sql_set, params, after, ends_admin: bool = False,
+                 ends_sessions: bool = False) -> None:
     """`ends_admin`: the change leaves the account no active administrator (demoted, disabled); refused
-    for the last one, decided inside the transaction so two administrators cannot demote each other."""
+    for the last one, decided inside the transaction so two administrators cannot demote each other.
+    `ends_sessions`: every remembered sign-in of the account ends with the change (a new password, disabled)."""
     def work(cur):
         before = cur.execute("SELECT id, role, active FROM users WHERE username = ?", [username]).fetchone()
         if not before:
@@ -115,6 +117,8 @@ def _update_user(db, actor, username, action, sql_set, params, after, ends_admin
                 "SELECT count(*) FROM users WHERE role = 'quan_tri' AND active AND id <> ?", [before[0]]).fetchone()[0]:
             raise InputError(LAST_ADMIN.format(username))
         cur.execute(f"UPDATE users SET {sql_set} WHERE id = ?", [*params, before[0]])
+        if ends_sessions:
+            sessions.end_all(cur, before[0], datetime.now())
         audit.log(cur, actor, action, "users", before[0],
                   {"role": before[1], "active": before[2]}, after)
     db.write(work)
@@ -125,6 +129,22 @@ def set_password(db: Database, actor: Actor, username: str, password: str) -> No
         require(actor, "manage_users")
     role = db.scalar("SELECT role FROM users WHERE username = ?", [username]) or "quan_tri"
     set_password_hash(db, actor, username, new_password_hash(password, role))
+
+
+def change_own_password(db: Database, actor: Actor, old: str, new: str, repeated: str) -> bool:
+    """Every user changes their own password: the current one first, the new one twice, the same rules as an
+    administrator's. Every remembered sign-in of the account ends (the caller signs this browser in again)."""
+    if actor is None or actor.user_id is None:
+        raise InputError("Hãy đăng nhập trước khi đổi mật khẩu.")
+    stored = db.scalar("SELECT password_hash FROM users WHERE id = ?", [actor.user_id])
+    if not stored or not _verify(stored, old or ""):
+        raise InputError("Mật khẩu hiện tại không đúng.")
+    if new != repeated:
+        raise InputError("Hai lần nhập mật khẩu mới không giống nhau.")
+    if new == old:
+        raise InputError("Mật khẩu mới phải khác mật khẩu hiện tại.")
+    set_password_hash(db, actor, actor.username, new_password_hash(new, actor.role))
+    return True
 
 
 def new_password_hash(password: str, role: str = "quan_tri") -> str:
@@ -140,7 +160,7 @@ def set_password_hash(db: Database, actor: Actor, username: str, password_hash: 
         raise InputError("Mật khẩu mới không hợp lệ.")
     _update_user(db, actor, username, "đổi mật khẩu",
                  "password_hash = ?, failed_logins = 0, locked_until = NULL",
-                 [password_hash], {"password": "(đã đổi)"})
+                 [password_hash], {"password": "(đã đổi)"}, ends_sessions=True)
 
 
 def set_active(db: Database, actor: Actor, username: str, active: bool) -> None:
@@ -148,7 +168,7 @@ def set_active(db: Database, actor: Actor, username: str, active: bool) -> None:
     if not active and username == actor.username:
         raise InputError("Không thể tự khóa tài khoản của chính mình.")
     _update_user(db, actor, username, "mở khóa tài khoản" if active else "khóa tài khoản",
-                 "active = ?", [active], {"active": active}, ends_admin=not active)
+                 "active = ?", [active], {"active": active}, ends_admin=not active, ends_sessions=not active)
 
 
 def set_role(db: Database, actor: Actor, username: str, role: str, member_id: int | None) -> None:

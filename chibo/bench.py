@@ -136,7 +136,7 @@ def _apptest(script: str, user_id: int | None = None, page: str | None = None):
         at.session_state["last_seen"] = time.time()
     at.run()
     if page:
-        at.switch_page(f"pages/{page}.py")
+        at.switch_page(f"screens/{page}.py")
         at.run()
     if at.exception:
         raise RuntimeError(f"{page}: {at.exception[0].value}")

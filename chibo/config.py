@@ -23,6 +23,16 @@ def _positive_int(name: str, default: int) -> int:
     return int(raw)
 
 
+def _whole_days(name: str, default: int) -> int:
+    """A number of days where 0 means «never» (CHIBO_REMEMBER_DAYS)."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    if not re.fullmatch(r"[0-9]+", raw) or int(raw) > 3650:
+        raise ConfigError(f"Biến môi trường {name} phải là số ngày từ 0 đến 3650 (đang là «{raw}»).")
+    return int(raw)
+
+
 def _day(name: str) -> date | None:
     raw = os.environ.get(name, "").strip()
     if not raw:
@@ -47,6 +57,7 @@ class Config:
     max_failed_logins_per_address: int = 20
     query_memory_mb: int = 256
     query_threads: int = 1
+    remember_days: int = 30  # CHIBO_REMEMBER_DAYS: a signed-in browser stays signed in this long; 0 = never
     fixed_day: date | None = None  # CHIBO_TODAY: the app lives on this day (demonstrations, browser tests)
 
     def today(self) -> date:
@@ -77,5 +88,6 @@ def load() -> Config:
         max_failed_logins_per_address=_positive_int("CHIBO_MAX_FAILED_LOGINS_PER_ADDRESS", 20),
         query_memory_mb=_positive_int("CHIBO_QUERY_MEMORY_MB", 256),
         query_threads=_positive_int("CHIBO_QUERY_THREADS", 1),
+        remember_days=_whole_days("CHIBO_REMEMBER_DAYS", 30),
         fixed_day=_day("CHIBO_TODAY"),
     )

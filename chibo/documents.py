@@ -254,15 +254,44 @@ def _move(db, actor, document_id, step, target, action) -> None:
     db.write(work)
 
 
+# A month's resolution is adopted only once the month before it has its evaluation (the cell's setting, on by
+# default): the meeting that adopts month M+1 is the one that evaluates month M.
+ADOPT_NEEDS_EVALUATION = "adopt_needs_previous_evaluation"
+
+
+def _refuse_unevaluated_previous(cur, doc: Document) -> None:
+    before = previous_month(doc.month)
+    has_resolution = cur.execute("SELECT count(*) FROM documents WHERE kind = 'nq_thang' AND month = ?",
+                                 [before]).fetchone()[0]
+    if has_resolution and not cur.execute("SELECT count(*) FROM evaluations WHERE month = ?", [before]).fetchone()[0]:
+        raise InputError(f"Tháng {before.month}/{before.year} chưa có đánh giá: hãy đánh giá tháng trước (trang "
+                         f"«Đánh giá tháng») rồi mới thông qua nghị quyết tháng {doc.month.month}/{doc.month.year}.")
+
+
+def adopt_consequence(doc: Document) -> str:
+    """What adopting does, said before the button is pressed."""
+    return (f"Thông qua {doc.kind_label.lower()}: văn bản nhận số và bị khóa; nhiệm vụ bắt đầu được theo dõi; "
+            "muốn sửa phải mở lại (ghi vào nhật ký).")
+
+
 def adopt(db: Database, actor: Actor, document_id: int, meeting_id: int, votes_for: int,
-          number: int | None = None) -> int:
-    """The cell adopts the document at a meeting; it gets its number and is locked."""
+          number: int | None = None, chair_id: int | None = None, secretary_id: int | None = None) -> int:
+    """The cell adopts the document at a meeting; it gets its number and is locked. The meeting's chair and
+    secretary, when given, are recorded on the meeting (the documents name them)."""
     require(actor, "edit_plans")
+    needs_evaluation = cell.setting(db, ADOPT_NEEDS_EVALUATION, True)
 
     def work(cur):
         doc = get_in(cur, document_id)
         if doc.status not in STEPS_FROM["adopt"]:
             raise InputError(f"Văn bản đang ở trạng thái «{doc.status_label}»; không thể thông qua lần nữa.")
+        if doc.kind == "nq_thang" and doc.month and needs_evaluation:
+            _refuse_unevaluated_previous(cur, doc)
+        for person in (chair_id, secretary_id):
+            validate.existing_id(cur, "members", person)
+        if chair_id or secretary_id:
+            cur.execute("UPDATE meetings SET chair_id = coalesce(?, chair_id), secretary_id = coalesce(?, secretary_id)"
+                        " WHERE id = ?", [chair_id, secretary_id, meeting_id])
         if doc.kind == "nq_thang" and not cur.execute("SELECT count(*) FROM tasks WHERE document_id = ?",
                                                       [document_id]).fetchone()[0]:
             raise InputError("Nghị quyết chưa có nhiệm vụ nào; hãy nhập phương hướng, nhiệm vụ trước khi thông qua.")

@@ -67,13 +67,21 @@ def task_results(db: Database, month: date, today: date) -> pd.DataFrame:
 
 
 def month_to_evaluate(resolved: list[date], today: date) -> date | None:
-    """The month an evaluation screen opens on: the month just ended, since the current one is still running
+    """The month an evaluation screen opens on: the newest month that has ended (the current one is still running,
+    a next month's draft has not begun); the current one only when no earlier month has a resolution
     (`resolved` are the months that have a resolution, newest first)."""
-    if not resolved:
-        return None
-    if len(resolved) > 1 and resolved[0] == months.month_start(today):
-        return resolved[1]
-    return resolved[0]
+    current = months.month_start(today)
+    ended = [m for m in resolved if m < current]
+    if ended:
+        return ended[0]
+    started = [m for m in resolved if m <= current]
+    return started[0] if started else (resolved[-1] if resolved else None)
+
+
+def close_consequence(month: date) -> str:
+    """What closing a month does, said before the button is pressed."""
+    return (f"Chốt tháng {month.month}/{month.year}: các nhiệm vụ và số liệu chỉ tiêu của tháng sẽ bị khóa ở giá trị "
+            "hiện tại; báo cáo tháng lấy số liệu đã chốt; chỉ quản trị viên mở lại được.")
 
 
 def task_counts(results: pd.DataFrame) -> dict:
@@ -204,14 +212,25 @@ def mentions_for_documents(db: Database, month: date) -> pd.DataFrame:
     return db.query(_MENTIONS + " ORDER BY mn.kind, m.full_name COLLATE vi", [months.month_start(month)])
 
 
-def close_month(db: Database, actor: Actor, month: date, today: date) -> None:
-    """Freeze the month's task statuses and target values; later edits do not change its figures."""
+def close_month(db: Database, actor: Actor, month: date, today: date, early: bool = False) -> None:
+    """Freeze the month's task statuses and target values; later edits do not change its figures. Not before the
+    month has ended: its work is still being done; an administrator may (`early`), and the audit log says so."""
     require(actor, "edit_evaluations")
     month = months.month_start(validate.a_date(month, "Tháng"))
     _resolution_or_fail(db, month)
+    if today <= months.month_end(month):
+        if not early:
+            raise InputError(f"Tháng {month.month}/{month.year} chưa kết thúc (đến hết ngày "
+                             f"{months.month_end(month):%d/%m/%Y}); chưa thể chốt tháng.")
+        require(actor, "reopen_month")  # the administrator's override
     existing = get(db, month)
     evaluation_id = existing["id"] if existing else save(db, actor, month)
-    db.write(lambda cur: close_month_in(cur, actor, evaluation_id, month, today, datetime.now()))
+
+    def work(cur):
+        close_month_in(cur, actor, evaluation_id, month, today, datetime.now())
+        if early:
+            audit.log(cur, actor, "chốt tháng sớm", "evaluations", evaluation_id, None, {"on": today})
+    db.write(work)
 
 
 def close_month_in(cur, actor: Actor, evaluation_id: int, month: date, today: date, closed_at: datetime) -> None:

@@ -9,7 +9,7 @@ import pandas as pd
 
 from chibo import audit, cell, documents, months, validate, versions
 from chibo.db import Database, memoised
-from chibo.errors import InputError
+from chibo.errors import InputError, PermissionDenied
 from chibo.labels import ATTENDANCE, MEETING_KINDS, MONTH_STEPS, missing, vn_date, vn_number
 from chibo.permissions import Actor, require
 
@@ -643,3 +643,39 @@ def mark_all_present(db: Database, actor: Actor, meeting_id: int) -> int:
         audit.log(cur, actor, "điểm danh: tất cả có mặt", "meetings", meeting_id, None, {"members": count})
         return count
     return db.write(work)
+
+
+# -- the projector follows the secretary ------------------------------------------------
+# Whether the projector's own account may move the display too (the operator beside the screen); the secretary always
+# may. A setting of the cell, on by default: a cell without a secretary's device drives it from the projector.
+PROJECTOR_MOVES = "projector_moves_display"
+
+
+def display_item(db: Database, meeting_id: int) -> int:
+    """The agenda item every screen of this meeting shows (its index in AGENDA): where the secretary left it."""
+    return int(db.scalar("SELECT item FROM meeting_display WHERE meeting_id = ?", [meeting_id]) or 0)
+
+
+def may_move_display(db: Database, actor: Actor) -> bool:
+    if actor.role == "trinh_chieu" and not cell.setting(db, PROJECTOR_MOVES, True):
+        return False
+    return actor.can("move_display")
+
+
+def move_display(db: Database, actor: Actor, meeting_id: int, step: int, now: datetime) -> int:
+    """Move the meeting's display by `step` items (kept within the agenda); the new index. The secretary's move
+    while the meeting runs also records when the item began (record_item_start)."""
+    require(actor, "move_display")
+    if not may_move_display(db, actor):
+        raise PermissionDenied("Theo cài đặt của chi bộ, chỉ thư ký chuyển mục trình chiếu; máy chiếu đi theo.")
+
+    def work(cur):
+        validate.existing_id(cur, "meetings", meeting_id)
+        found = cur.execute("SELECT item FROM meeting_display WHERE meeting_id = ?", [meeting_id]).fetchone()
+        item = min(max((found[0] if found else 0) + step, 0), len(AGENDA) - 1)
+        cur.execute("INSERT OR REPLACE INTO meeting_display VALUES (?, ?, ?, ?)", [meeting_id, item, now, actor.username])
+        return item
+    item = db.write(work)
+    if actor.can("run_meeting"):
+        record_item_start(db, actor, meeting_id, AGENDA[item][0], now)
+    return item

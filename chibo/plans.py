@@ -28,9 +28,14 @@ def standing_duties(db: Database) -> list[str]:
     return cell.setting(db, "standing_duties", DEFAULT_STANDING_DUTIES)
 
 
-def month_to_draft(resolved: list[date], today: date) -> date:
-    """The month a new draft is offered for: the one after the newest resolution, or this month for the first."""
-    return next_month(resolved[0]) if resolved else month_start(today)
+def month_to_draft(resolved: list[date], today: date) -> date | None:
+    """The month a new draft is offered for: the one after the newest resolution, or this month for the first.
+    None once next month's draft exists: a draft two months ahead is a click made twice, not a plan."""
+    if not resolved:
+        return month_start(today)
+    if resolved[0] > month_start(today):
+        return None
+    return next_month(resolved[0])
 
 
 def months_to_draft(resolved: list[date], today: date) -> list[date]:

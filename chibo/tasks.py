@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 import pandas as pd
 
-from chibo import audit, validate, versions
+from chibo import audit, months, validate, versions
 from chibo.db import Database, memoised
 from chibo.errors import InputError
 from chibo.labels import CHANNELS, CONCLUSIONS, FIELDS, SUPERVISION_KINDS, TASK_STATUSES, vn_date
@@ -135,7 +135,12 @@ def history(db: Database, task_id: int) -> pd.DataFrame:
         " UNION ALL SELECT e.created_at, 'Gia hạn', strftime(e.old_deadline, '%d/%m/%Y') || ' → '"
         " || strftime(e.new_deadline, '%d/%m/%Y'), e.reason, '', u.username"
         " FROM task_extensions e LEFT JOIN users u ON u.id = e.user_id WHERE e.task_id = ?"
-        " ORDER BY happened_at DESC", [task_id, task_id])
+        " UNION ALL SELECT r.requested_at, CASE r.state WHEN 'pending' THEN 'Xin gia hạn (chờ chi ủy)'"
+        " WHEN 'approved' THEN 'Xin gia hạn (đã duyệt)' ELSE 'Xin gia hạn (không duyệt)' END,"
+        " strftime(r.old_deadline, '%d/%m/%Y') || ' → ' || strftime(r.new_deadline, '%d/%m/%Y'),"
+        " r.reason || CASE WHEN r.decision_note <> '' THEN ' — chi ủy: ' || r.decision_note ELSE '' END, '', r.username"
+        " FROM extension_requests r WHERE r.task_id = ?"
+        " ORDER BY happened_at DESC", [task_id, task_id, task_id])
 
 
 @memoised
@@ -150,13 +155,24 @@ def my_tasks(db: Database, member_id: int, today: date) -> pd.DataFrame:
     return open_tasks.sort_values(["due_soon", "deadline"], ascending=[False, True])
 
 
+_PARTICIPANT_SQL = ("SELECT count(*) FROM tasks t WHERE t.id = ? AND (t.lead_member_id = ? OR EXISTS (SELECT 1 FROM"
+                    " task_partners p WHERE p.task_id = t.id AND p.member_id = ?))")
+
+
 def _is_participant(cur, task_id: int, member_id: int | None) -> bool:
     if member_id is None:
         return False
-    return bool(cur.execute(
-        "SELECT count(*) FROM tasks t WHERE t.id = ? AND (t.lead_member_id = ? OR EXISTS (SELECT 1 FROM"
-        " task_partners p WHERE p.task_id = t.id AND p.member_id = ?))", [task_id, member_id, member_id]
-    ).fetchone()[0])
+    return bool(cur.execute(_PARTICIPANT_SQL, [task_id, member_id, member_id]).fetchone()[0])
+
+
+def may_update(db: Database, actor: Actor, task_id: int) -> bool:
+    """Whether the progress and extension forms are offered: the committee on every task, a member on the tasks
+    they lead or take part in (the same rule record_progress enforces)."""
+    if not actor.can("record_progress"):
+        return False
+    return actor.can("edit_tasks") or (actor.member_id is not None and bool(db.scalar(_PARTICIPANT_SQL,
+                                                                                     [task_id, actor.member_id,
+                                                                                      actor.member_id])))
 
 
 def _month_closed(cur, task_id: int) -> bool:
@@ -211,40 +227,120 @@ def record_progress(db: Database, actor: Actor, task_id: int, progress, note: st
     db.write(work)
 
 
+def _apply_extension(cur, actor: Actor, before: dict, new_deadline: date, reason: str) -> None:
+    """The deadline moves: the task takes it, the extension is kept with its reason, the audit log says who."""
+    cur.execute("UPDATE tasks SET deadline = ?, extensions = extensions + 1, updated_at = current_timestamp"
+                " WHERE id = ?", [new_deadline, before["id"]])
+    cur.execute("INSERT INTO task_extensions (task_id, old_deadline, new_deadline, reason, created_at, user_id)"
+                " VALUES (?, ?, ?, ?, ?, ?)", [before["id"], before["deadline"], new_deadline, reason,
+                                              datetime.now(), actor.user_id])
+    audit.log(cur, actor, "gia hạn nhiệm vụ", "tasks", before["id"], {"deadline": before["deadline"]},
+              {"deadline": new_deadline, "reason": reason})
+
+
+def _extendable(cur, task_id: int, new_deadline: date, verb: str) -> dict:
+    """The task, once it may still move its deadline to `new_deadline`; else the sentence that says why not."""
+    before = audit.row(cur, "tasks", task_id)
+    if not before:
+        raise InputError("Không tìm thấy nhiệm vụ.")
+    if before["status"] in CLOSED_STATUSES:
+        raise InputError(f"Nhiệm vụ đã kết thúc; không {verb} được.")
+    if _month_closed(cur, task_id):
+        raise InputError(f"Tháng của nhiệm vụ này đã chốt; không thể {verb}.")
+    if new_deadline <= before["deadline"]:
+        raise InputError(f"Hạn mới phải sau hạn hiện tại ({before['deadline']:%d/%m/%Y}).")
+    return before
+
+
 def extend_deadline(db: Database, actor: Actor, task_id: int, new_deadline, reason: str,
                     opened: str | None = None) -> None:
-    """Extensions are recorded with their reason; from the second one on, only the committee may grant.
-    `opened`: the version the form was opened on (deadline_form): a deadline moved since refuses this one."""
-    require(actor, "record_progress")
+    """The committee moves a deadline itself (a member asks: request_extension). The extension is kept with its
+    reason. `opened`: the version the form was opened on (deadline_form): a deadline moved since refuses this one."""
+    require(actor, "decide_extensions")
     new_deadline = validate.a_date(new_deadline, "Hạn mới")
     reason = validate.text(reason, "Lý do gia hạn", max_len=400)
 
     def work(cur):
         before = audit.row(cur, "tasks", task_id)
-        if not before:
-            raise InputError("Không tìm thấy nhiệm vụ.")
-        if not actor.can("edit_tasks"):
-            if not _is_participant(cur, task_id, actor.member_id):
-                raise InputError("Đồng chí chỉ xin gia hạn được nhiệm vụ mình chủ trì hoặc phối hợp.")
-            if before["extensions"] >= 1:
-                raise InputError("Nhiệm vụ đã gia hạn một lần; lần gia hạn thứ hai phải do chi ủy quyết định.")
-        if before["status"] in CLOSED_STATUSES:
-            raise InputError("Nhiệm vụ đã kết thúc; không gia hạn được.")
-        if _month_closed(cur, task_id):
-            raise InputError("Tháng của nhiệm vụ này đã chốt; không thể gia hạn.")
+        if before:
+            versions.check(cur, opened, {"deadline": before["deadline"]}, {"deadline": new_deadline},
+                           what=f"hạn của nhiệm vụ «{before['title']}»", labels={"deadline": "Hạn"}, entity="tasks",
+                           entity_id=task_id)
+        _apply_extension(cur, actor, _extendable(cur, task_id, new_deadline, "gia hạn"), new_deadline, reason)
+    db.write(work)
+
+
+# A new deadline past the meeting that hears the task's report needs a reason that says why: «Bận» is not one.
+REASON_PAST_REPORT = 30
+
+
+def report_day(db: Database, task_month: date) -> date:
+    """The day of the meeting that hears a month's tasks report back: the next month's regular meeting."""
+    return months.meeting_date(db, months.next_month(task_month))
+
+
+def request_extension(db: Database, actor: Actor, task_id: int, new_deadline, reason: str,
+                      opened: str | None = None) -> int:
+    """A member asks for a new deadline; the task keeps its deadline until the committee decides
+    (decide_extension). One open request per task. Past the reporting meeting the reason must say why."""
+    require(actor, "record_progress")
+    new_deadline = validate.a_date(new_deadline, "Hạn mới")
+    reason = validate.text(reason, "Lý do gia hạn", max_len=400)
+    month = db.scalar("SELECT d.month FROM tasks t JOIN documents d ON d.id = t.document_id WHERE t.id = ?", [task_id])
+    reported = report_day(db, month) if month else None
+
+    def work(cur):
+        before = _extendable(cur, task_id, new_deadline, "xin gia hạn")
+        if not actor.can("edit_tasks") and not _is_participant(cur, task_id, actor.member_id):
+            raise InputError("Đồng chí chỉ xin gia hạn được nhiệm vụ mình chủ trì hoặc phối hợp.")
         versions.check(cur, opened, {"deadline": before["deadline"]}, {"deadline": new_deadline},
                        what=f"hạn của nhiệm vụ «{before['title']}»", labels={"deadline": "Hạn"}, entity="tasks",
                        entity_id=task_id)
-        if new_deadline <= before["deadline"]:
-            raise InputError(f"Hạn mới phải sau hạn hiện tại ({before['deadline']:%d/%m/%Y}).")
-        cur.execute("UPDATE tasks SET deadline = ?, extensions = extensions + 1, updated_at = current_timestamp"
-                    " WHERE id = ?", [new_deadline, task_id])
-        cur.execute("INSERT INTO task_extensions (task_id, old_deadline, new_deadline, reason, created_at, user_id)"
-                    " VALUES (?, ?, ?, ?, ?, ?)", [task_id, before["deadline"], new_deadline, reason,
-                                                  datetime.now(), actor.user_id])
-        audit.log(cur, actor, "gia hạn nhiệm vụ", "tasks", task_id, {"deadline": before["deadline"]},
-                  {"deadline": new_deadline, "reason": reason})
+        if cur.execute("SELECT count(*) FROM extension_requests WHERE task_id = ? AND state = 'pending'",
+                       [task_id]).fetchone()[0]:
+            raise InputError("Nhiệm vụ này đang có một đề nghị gia hạn chờ chi ủy quyết định.")
+        if reported and new_deadline > reported and len(reason) < REASON_PAST_REPORT:
+            raise InputError(f"Hạn mới ({vn_date(new_deadline)}) sau buổi sinh hoạt nghe báo cáo nhiệm vụ "
+                             f"({vn_date(reported)}): lý do cần nói rõ vì sao (ít nhất {REASON_PAST_REPORT} ký tự).")
+        new_id = cur.execute(
+            "INSERT INTO extension_requests (task_id, old_deadline, new_deadline, reason, requested_at, user_id,"
+            " username) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            [task_id, before["deadline"], new_deadline, reason, datetime.now(), actor.user_id, actor.username],
+        ).fetchone()[0]
+        audit.log(cur, actor, "xin gia hạn nhiệm vụ", "extension_requests", new_id, None,
+                  {"task_id": task_id, "new_deadline": new_deadline, "reason": reason})
+        return new_id
+    return db.write(work)
+
+
+def decide_extension(db: Database, actor: Actor, request_id: int, approve: bool, note: str = "") -> None:
+    """The committee approves (the deadline moves) or refuses (a note says why) an extension request."""
+    require(actor, "decide_extensions")
+    note = validate.text(note, "Ghi chú của chi ủy", required=not approve, max_len=400)
+
+    def work(cur):
+        found = audit.row(cur, "extension_requests", request_id)
+        if not found:
+            raise InputError("Không tìm thấy đề nghị gia hạn.")
+        if found["state"] != "pending":
+            raise InputError("Đề nghị gia hạn này đã được quyết định.")
+        if approve:
+            before = _extendable(cur, found["task_id"], found["new_deadline"], "gia hạn")
+            _apply_extension(cur, actor, before, found["new_deadline"], found["reason"])
+        cur.execute("UPDATE extension_requests SET state = ?, decided_at = ?, decided_by = ?, decision_note = ?"
+                    " WHERE id = ?", ["approved" if approve else "refused", datetime.now(), actor.username, note,
+                                      request_id])
+        audit.log(cur, actor, "duyệt gia hạn" if approve else "không duyệt gia hạn", "extension_requests",
+                  request_id, {"state": "pending"}, {"state": "approved" if approve else "refused", "note": note})
     db.write(work)
+
+
+def pending_extensions(db: Database, task_id: int | None = None) -> pd.DataFrame:
+    """Extension requests waiting for the committee, oldest first (of one task, with `task_id`)."""
+    return db.query(
+        "SELECT r.id, r.task_id, t.title, r.old_deadline, r.new_deadline, r.reason, r.username, r.requested_at"
+        " FROM extension_requests r JOIN tasks t ON t.id = r.task_id WHERE r.state = 'pending'"
+        " AND (? IS NULL OR r.task_id = ?) ORDER BY r.requested_at", [task_id, task_id])
 
 
 def status_counts(db: Database, today: date, month: date | None = None) -> dict[str, int]:
@@ -256,7 +352,7 @@ def status_counts(db: Database, today: date, month: date | None = None) -> dict[
 
 def delete_rows(cur, task_id: int) -> None:
     """DuckDB does not cascade: children first, in the caller's transaction."""
-    for table in ("task_partners", "progress_updates", "task_extensions", "supervision_tasks"):
+    for table in ("task_partners", "progress_updates", "task_extensions", "extension_requests", "supervision_tasks"):
         cur.execute(f"DELETE FROM {table} WHERE task_id = ?", [task_id])
     cur.execute("UPDATE tasks SET carried_from_id = NULL WHERE carried_from_id = ?", [task_id])
     cur.execute("DELETE FROM tasks WHERE id = ?", [task_id])

@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from chibo import auth, backup, config, kept, labels, resets, versions
+from chibo import auth, backup, config, kept, labels, resets, sessions, versions
 from chibo.db import Database
 from chibo.errors import ConfigError, DatabaseInUse, InputError, StaleEdit
 from chibo.permissions import Actor
@@ -68,18 +68,52 @@ def now() -> datetime:
 RESTORED = "Dữ liệu vừa được khôi phục từ bản sao lưu; mọi người cần đăng nhập lại."
 
 
-def sign_in(actor: Actor) -> None:
+def sign_in(db: Database, actor: Actor, remember: bool = True) -> None:
+    """This browser session is the actor's; remembered (a token in a cookie) for CHIBO_REMEMBER_DAYS, so a reload,
+    a second tab, a deep link or a phone coming back to the browser finds the user still signed in."""
     st.session_state["user_id"] = actor.user_id
     # The user id means this person only in the database as it was opened now (Database.identity).
     st.session_state["db_identity"] = database().identity
     st.session_state["last_seen"] = time.time()
+    st.session_state.pop("clear_cookie", None)
+    days = settings().remember_days if remember else 0
+    token = sessions.open_session(db, actor.user_id, days, now())
+    if token:
+        st.session_state["session_token"] = token
+        st.session_state["cookie"] = (token, days * 86400)
 
 
-def sign_out(message: str | None = None) -> None:
+def sign_out(message: str | None = None, db: Database | None = None) -> None:
+    """End this browser's session; with `db`, its remembered token ends too (the cookie is cleared as well)."""
+    if db is not None:
+        sessions.close(db, st.session_state.get("session_token") or _cookie_token(), now())
     for key in list(st.session_state.keys()):
         del st.session_state[key]
+    st.session_state["clear_cookie"] = True
     if message:
         st.session_state["flash"] = message
+
+
+def _cookie_token() -> str | None:
+    """The token the browser sent when this session's connection opened (Streamlit reads cookies then only)."""
+    try:
+        return st.context.cookies.get(sessions.COOKIE)
+    except Exception:  # no browser (AppTest)
+        return None
+
+
+def browser_cookie() -> None:
+    """Write (or clear) the remembered sign-in's cookie in the browser: Streamlit cannot set one from the server, so
+    a script on the page does, SameSite=Strict (never sent by another site's link or form), Secure over https.
+    Rendered on every run while it applies: the same element is not run twice, and a rerun cannot lose it."""
+    if "cookie" in st.session_state:
+        token, seconds = st.session_state["cookie"]
+    elif st.session_state.get("clear_cookie"):
+        token, seconds = "", 0
+    else:
+        return
+    st.html(f"""<script>document.cookie = "{sessions.COOKIE}={token}; Max-Age={seconds}; Path=/; SameSite=Strict"
+            + (location.protocol === "https:" ? "; Secure" : "");</script>""", unsafe_allow_javascript=True)
 
 
 def client_address() -> str | None:
@@ -88,19 +122,36 @@ def client_address() -> str | None:
     return st.context.ip_address
 
 
+def _remembered(db: Database) -> int | None:
+    """The account this browser's cookie still signs in (not after a sign-out in this session)."""
+    if st.session_state.get("clear_cookie"):
+        return None
+    token = _cookie_token()
+    user_id = sessions.user_for(db, token, now())
+    if user_id is not None:
+        st.session_state["session_token"] = token
+    return user_id
+
+
 def current_actor(db: Database, activity: bool = True) -> Actor | None:
     """The actor of this browser session; None after logout, a restore, idle timeout or a disabled account.
-    `activity`: this run is the person's doing (a click), which keeps the session alive."""
+    `activity`: this run is the person's doing (a click), which keeps the session alive. A remembered browser
+    (its cookie's token still open) is signed in again instead of ending."""
     user_id = st.session_state.get("user_id")
-    if user_id is None:
-        return None
-    if st.session_state.get("db_identity") != db.identity:  # a restore replaced the accounts since sign-in
+    if user_id is not None and st.session_state.get("db_identity") != db.identity:  # a restore since sign-in
         sign_out(RESTORED)
         return None
     idle_limit = settings().idle_minutes * 60
-    if time.time() - st.session_state.get("last_seen", 0) > idle_limit:
-        sign_out("Phiên làm việc đã hết hạn do không hoạt động; hãy đăng nhập lại.")
-        return None
+    idle = user_id is not None and time.time() - st.session_state.get("last_seen", 0) > idle_limit
+    if user_id is None or idle:
+        remembered = _remembered(db)
+        if remembered is None:
+            if idle:
+                sign_out("Phiên làm việc đã hết hạn do không hoạt động; hãy đăng nhập lại.")
+            return None
+        user_id = st.session_state["user_id"] = remembered
+        st.session_state["db_identity"] = db.identity
+        st.session_state["last_seen"] = time.time()
     actor = auth.actor_for(db, user_id)
     if actor is None:
         sign_out("Tài khoản đã bị vô hiệu hóa.")
@@ -108,6 +159,21 @@ def current_actor(db: Database, activity: bool = True) -> Actor | None:
     if activity:
         st.session_state["last_seen"] = time.time()
     return actor
+
+
+def change_password(db: Database, actor: Actor) -> None:
+    """The sidebar's «Đổi mật khẩu»: the current password and the new one twice. Every remembered sign-in of the
+    account ends; this browser stays signed in with a new token."""
+    with st.popover("Đổi mật khẩu", width="stretch"):
+        with st.form("own_password", clear_on_submit=True):
+            old = st.text_input("Mật khẩu hiện tại", type="password")
+            new = st.text_input("Mật khẩu mới", type="password")
+            repeated = st.text_input("Nhập lại mật khẩu mới", type="password")
+            submitted = st.form_submit_button("Đổi mật khẩu", type="primary")
+        if submitted and attempt(auth.change_own_password, db, actor, old, new, repeated, rerun=False):
+            sign_in(db, actor, remember="session_token" in st.session_state)
+            success_later("Đã đổi mật khẩu; các phiên đăng nhập khác đã kết thúc.")
+            st.rerun()
 
 
 def still_signed_in(db: Database) -> Actor:
@@ -522,7 +588,7 @@ def task_panel(db: Database, found_actor: Actor, task_id: int) -> None:
     table(history.assign(happened_at=history["happened_at"].map(labels.vn_date)),
           {"happened_at": "Thời điểm", "kind": "Loại", "detail": "Nội dung", "note": "Ghi chú", "evidence_url": "Minh chứng",
            "username": "Người cập nhật"}, "Chưa có cập nhật nào.")
-    if not found_actor.can("record_progress"):
+    if not tasks.may_update(db, found_actor, task_id):
         return
     left, right = st.columns(2)
     with left:
@@ -531,34 +597,83 @@ def task_panel(db: Database, found_actor: Actor, task_id: int) -> None:
         _extension_form(db, found_actor, task_id)
 
 
+QUICK_PERCENTS = [25, 50, 75, 100]
+
+
 def _progress_form(db: Database, found_actor: Actor, task_id: int) -> None:
+    """Made for a thumb: a number box with quick buttons (no 12-px slider); the completion date only once
+    «Đã hoàn thành» is ticked; the confirmation beside the button pressed; the form empty again after a save."""
     from chibo import tasks
     form = edit(f"progress_{task_id}", lambda: tasks.progress_form(db, task_id, today()))
-    with st.form(f"progress_{task_id}", enter_to_submit=False):
-        st.markdown("**Cập nhật tiến độ**")
-        percent = st.slider("Tiến độ (%)", 0, 100, int(form.values["progress"]), step=5, key=form.widget("percent"))
-        finished = st.checkbox("Đã hoàn thành", value=form.values["status"] == "done", key=form.widget("finished"))
-        done_on = st.date_input("Ngày hoàn thành", form.values["done_on"] or today(), format="DD/MM/YYYY",
-                                key=form.widget("done_on"))
-        note = st.text_area("Ghi chú", height=80, key=form.widget("note"))
-        link = st.text_input("Đường dẫn minh chứng (nếu có)", key=form.widget("link"))
-        saved = st.form_submit_button("Lưu tiến độ", type="primary")
-    save_edit(form, saved, lambda version: tasks.record_progress(
-        db, found_actor, task_id, 100 if finished else percent, note, link, status="done" if finished else None,
-        done_on=done_on if finished else None, today=today(), opened=version), success="Đã lưu tiến độ.")
+    percent_key = form.widget("percent")
+    st.markdown("**Cập nhật tiến độ**")
+    percent = st.number_input("Tiến độ (%)", 0, 100, int(form.values["progress"]), step=5, key=percent_key)
+
+    def quick() -> None:  # a quick button fills the box, which stays editable
+        chosen = st.session_state.get(form.widget("quick"))
+        if chosen is not None:
+            st.session_state[percent_key] = int(chosen)
+    st.pills("Chọn nhanh", QUICK_PERCENTS, format_func=lambda v: f"{v}%", key=form.widget("quick"), on_change=quick)
+    finished = st.checkbox("Đã hoàn thành", value=form.values["status"] == "done", key=form.widget("finished"))
+    done_on = st.date_input("Ngày hoàn thành", form.values["done_on"] or today(), format="DD/MM/YYYY",
+                            key=form.widget("done_on")) if finished else None
+    note = st.text_area("Ghi chú", height=80, key=form.widget("note"))
+    link = st.text_input("Đường dẫn minh chứng (nếu có)", key=form.widget("link"))
+    saved = st.button("Lưu tiến độ", type="primary", key=form.widget("save"))
+    just_saved = st.session_state.pop(f"progress_saved_{task_id}", None)
+    if just_saved:
+        st.success(just_saved)  # where the thumb is, not at the top of a long page
+    save_edit(form, saved, lambda version: _record_progress(db, found_actor, task_id, percent, finished, done_on, note,
+                                                            link, version), success="")  # said here, not on top
+
+
+def _record_progress(db, found_actor, task_id, percent, finished, done_on, note, link, version):
+    from chibo import tasks
+    tasks.record_progress(db, found_actor, task_id, 100 if finished else percent, note, link,
+                          status="done" if finished else None, done_on=done_on if finished else None, today=today(),
+                          opened=version)
+    st.session_state[f"progress_saved_{task_id}"] = "Đã lưu tiến độ."
 
 
 def _extension_form(db: Database, found_actor: Actor, task_id: int) -> None:
+    """A member asks for a new deadline (the committee decides); the committee decides what is asked."""
     from chibo import tasks
+    asked = tasks.pending_extensions(db, task_id)
+    if not asked.empty:
+        extension_requests(db, found_actor, asked)
+        return
     form = edit(f"extend_{task_id}", lambda: tasks.deadline_form(db, task_id, today()))
     with st.form(f"extend_{task_id}", enter_to_submit=False):
         st.markdown("**Xin gia hạn**")
+        st.caption("Hạn chỉ đổi khi chi ủy duyệt đề nghị.")
         new_deadline = st.date_input("Hạn mới", form.values["deadline"], format="DD/MM/YYYY",
                                      key=form.widget("deadline"))
         reason = st.text_input("Lý do gia hạn", key=form.widget("reason"))
-        extend = st.form_submit_button("Gia hạn")
-    save_edit(form, extend, lambda version: tasks.extend_deadline(db, found_actor, task_id, new_deadline, reason,
-                                                                  opened=version), success="Đã gia hạn nhiệm vụ.")
+        extend = st.form_submit_button("Gửi đề nghị gia hạn")
+    save_edit(form, extend, lambda version: tasks.request_extension(db, found_actor, task_id, new_deadline, reason,
+                                                                    opened=version),
+              success="Đã gửi đề nghị gia hạn; hạn cũ giữ nguyên đến khi chi ủy duyệt.")
+
+
+def extension_requests(db: Database, found_actor: Actor, asked: pd.DataFrame) -> None:
+    """Extension requests waiting for the committee: each with its reason; the committee approves or refuses."""
+    from chibo import tasks
+    for row in asked.itertuples():
+        # The reason may be personal (health, family): the committee and the one who asked read it.
+        told = found_actor.can("decide_extensions") or row.username == found_actor.username
+        st.warning(f"**Đề nghị gia hạn chờ chi ủy:** {plain(row.title)} — {labels.vn_date(row.old_deadline)} → "
+                   f"{labels.vn_date(row.new_deadline)} · {plain(row.username)}"
+                   + (f": «{plain(row.reason)}»" if told else ""))
+        if not found_actor.can("decide_extensions"):
+            continue
+        with st.form(f"decide_{row.id}"):
+            note = st.text_input("Ghi chú của chi ủy (bắt buộc khi không duyệt)", key=f"decide_note_{row.id}")
+            approve, refuse = st.columns(2)
+            approved = approve.form_submit_button("Duyệt gia hạn", type="primary")
+            refused = refuse.form_submit_button("Không duyệt")
+        if approved or refused:
+            attempt(tasks.decide_extension, db, found_actor, int(row.id), approved, note,
+                    success="Đã duyệt gia hạn." if approved else "Đã ghi: không duyệt gia hạn.")
 
 
 def task_list(frame: pd.DataFrame, key: str) -> int | None:
@@ -571,10 +686,14 @@ def task_list(frame: pd.DataFrame, key: str) -> int | None:
         column_config={"Tiến độ (%)": st.column_config.ProgressColumn(min_value=0, max_value=100, format="%d%%")})
     rows = event.selection.rows if event else []
     picked = int(frame["id"].iat[rows[0]]) if rows else None
-    # The same choice from a list: reachable by keyboard and screen readers.
+    # The same choice from a list: reachable by keyboard and screen readers. A keyed selectbox ignores `index` once
+    # it has a value, so a row tapped in the table is written into it: tapping a row opens the task.
     names = dict(zip(frame["id"].tolist(), frame["open_label"].tolist()))
+    if picked in names and picked != st.session_state.get(f"{key}_tapped"):
+        st.session_state[f"{key}_open"] = picked
+    st.session_state[f"{key}_tapped"] = picked
     options = [None, *names]
-    chosen = st.selectbox("Mở nhiệm vụ", options, index=options.index(picked) if picked in names else 0,
+    chosen = st.selectbox("Mở nhiệm vụ", options,
                           format_func=lambda i: "— chọn một nhiệm vụ —" if i is None else names[i], key=f"{key}_open")
     return chosen
 

@@ -137,7 +137,7 @@ def run_app(db_path: Path, shared: list[int], accounts: dict[str, int], rounds: 
         at.session_state["user_id"] = user_id
         at.session_state["last_seen"] = time.time()
         at.run()
-        at.switch_page("pages/tasks.py").run()
+        at.switch_page("screens/tasks.py").run()
         return at
 
     sessions = {name: {"at": signed_in(user_id), "task": None, "seen": None, "left": rounds, "kept": False}

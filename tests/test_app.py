@@ -18,17 +18,17 @@ from chibo.db import Database
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
 PAGES = {
-    "pages/overview.py": "Tổng quan",
-    "pages/my_tasks.py": "Việc của tôi",
-    "pages/tasks.py": "Bảng nhiệm vụ",
-    "pages/units.py": "Đơn vị và kiểm tra, giám sát",
-    "pages/queries.py": "Tra cứu",
-    "pages/plan_month.py": "Nghị quyết thường kỳ",
-    "pages/program.py": "Chương trình hành động",
-    "pages/evaluation.py": "Đánh giá tháng",
-    "pages/members.py": "Đảng viên và đơn vị",
-    "pages/settings.py": "Cài đặt",
-    "pages/admin.py": "Quản trị",
+    "screens/overview.py": "Tổng quan",
+    "screens/my_tasks.py": "Việc của tôi",
+    "screens/tasks.py": "Bảng nhiệm vụ",
+    "screens/units.py": "Đơn vị và kiểm tra, giám sát",
+    "screens/queries.py": "Tra cứu",
+    "screens/plan_month.py": "Nghị quyết thường kỳ",
+    "screens/program.py": "Chương trình hành động",
+    "screens/evaluation.py": "Đánh giá tháng",
+    "screens/members.py": "Đảng viên và đơn vị",
+    "screens/settings.py": "Cài đặt",
+    "screens/admin.py": "Quản trị",
 }
 
 
@@ -163,9 +163,9 @@ def test_every_page_runs_and_shows_real_content(demo_app, page, title):
     assert not at.error
 
 
-TABBED = {"pages/admin.py": "admin_tab", "pages/evaluation.py": "evaluation_tab", "pages/members.py": "members_tab",
-          "pages/plan_month.py": "plan_month_tab", "pages/program.py": "program_tab", "pages/queries.py": "queries_tab",
-          "pages/settings.py": "settings_tab", "pages/units.py": "units_tab"}
+TABBED = {"screens/admin.py": "admin_tab", "screens/evaluation.py": "evaluation_tab", "screens/members.py": "members_tab",
+          "screens/plan_month.py": "plan_month_tab", "screens/program.py": "program_tab", "screens/queries.py": "queries_tab",
+          "screens/settings.py": "settings_tab", "screens/units.py": "units_tab"}
 
 
 @pytest.mark.parametrize("page,key", list(TABBED.items()))
@@ -184,7 +184,7 @@ def test_every_tab_runs_only_when_open_and_shows_content(demo_app, page, key):
 
 def test_a_failed_query_shows_a_vietnamese_sentence_and_keeps_the_original_folded(demo_app):
     at = signed_in(demo_app["dang_vien"]).run()
-    at.switch_page("pages/queries.py").run()
+    at.switch_page("screens/queries.py").run()
     at.session_state["queries_tab"] = "SQL nâng cao"
     at.run()
     at.text_area[0].input("SELECT khong_co FROM nhiem_vu -- thử")
@@ -196,7 +196,7 @@ def test_a_failed_query_shows_a_vietnamese_sentence_and_keeps_the_original_folde
 
 def test_a_month_is_chosen_as_year_then_month_so_the_lists_stay_short(demo_app):
     at = signed_in(demo_app["quan_tri"]).run()
-    at.switch_page("pages/tasks.py").run()
+    at.switch_page("screens/tasks.py").run()
     year, month = at.selectbox[0], at.selectbox[1]
     assert year.label == "Năm" and year.options[-1] == "Tất cả các năm" and len(year.options) <= 3
     assert month.label == "Tháng" and 1 <= len(month.options) <= 12 and month.index == 0  # the newest month
@@ -206,7 +206,7 @@ def test_a_month_is_chosen_as_year_then_month_so_the_lists_stay_short(demo_app):
 
 def test_the_new_month_expander_runs_its_content_only_when_opened(demo_app):
     at = signed_in(demo_app["quan_tri"]).run()
-    at.switch_page("pages/plan_month.py").run()
+    at.switch_page("screens/plan_month.py").run()
     assert not at.exception and "Tạo dự thảo" not in [b.label for b in at.button]
     at.session_state["new_resolution"] = True
     at.run()
@@ -236,7 +236,7 @@ def test_a_member_sees_their_own_tasks(demo_app, tmp_path, today):
     busiest = max((r[0] for r in db.rows("SELECT id FROM members ORDER BY id")), key=lambda m: len(tasks.my_tasks(db, m, today)))
     db.close()
     at = signed_in(member_account(tmp_path / "app.duckdb", busiest)).run()
-    at.switch_page("pages/my_tasks.py").run()
+    at.switch_page("screens/my_tasks.py").run()
     assert not at.exception and not at.success
     db = ui._database(str(tmp_path / "app.duckdb"))
     name = db.scalar("SELECT full_name FROM members WHERE id = ?", [busiest])
@@ -251,13 +251,23 @@ def test_a_member_sees_their_own_tasks(demo_app, tmp_path, today):
     assert at.caption[0].value == f"Đồng chí {name} · các nhiệm vụ chủ trì hoặc phối hợp chưa kết thúc"
 
 
+def test_a_member_lands_on_their_own_tasks_and_the_committee_on_the_overview(demo_app, tmp_path, today):
+    db = Database(tmp_path / "app.duckdb")
+    busiest = max((r[0] for r in db.rows("SELECT id FROM members ORDER BY id")), key=lambda m: len(tasks.my_tasks(db, m, today)))
+    db.close()
+    member = signed_in(member_account(tmp_path / "app.duckdb", busiest)).run()
+    assert [t.value for t in member.title] == ["Việc của tôi"]
+    admin = signed_in(demo_app["quan_tri"]).run()
+    assert [t.value for t in admin.title] == ["Tổng quan"]
+
+
 def test_a_member_with_nothing_open_is_told_so(demo_app, tmp_path, today):
     db = Database(tmp_path / "app.duckdb")
     newcomer = members.add_member(db, auth.SYSTEM, today=today, full_name="Nguyễn Văn Mới", gender="nam",
                                   birth_year=1995)
     db.close()
     at = signed_in(member_account(tmp_path / "app.duckdb", newcomer)).run()
-    at.switch_page("pages/my_tasks.py").run()
+    at.switch_page("screens/my_tasks.py").run()
     assert not at.exception
     assert [s.value for s in at.success] == ["Đồng chí không có nhiệm vụ nào đang mở."]
     assert not at.metric and not at.dataframe
@@ -316,7 +326,7 @@ def refresh_display(at: AppTest) -> AppTest:
     def served_pages(manager, *args, **kwargs):
         # AppTest forgets, on each run, that the router uses st.navigation, and a run of the fragment alone
         # never tells it; the server learns it once for good. Without this, the full rerun an ended session
-        # asks for would run pages/display.py as a page of its own instead of the router.
+        # asks for would run screens/display.py as a page of its own instead of the router.
         plain_init(manager, *args, **kwargs)
         PagesManager.uses_pages_directory = False
     local_script_runner.RerunData = functools.partial(
@@ -365,7 +375,7 @@ def test_an_empty_cell_says_so_plainly(tmp_path):
     admin_id = auth.add_user(db, auth.SYSTEM, "quantri", "mat-khau-quan-tri", "quan_tri")
     cell.create(db, auth.SYSTEM, "Chi bộ Mới", "Đảng bộ Mới", "Đảng ủy Mới", "Mới", 3, "", "2026-01-01", "2028-12-31")
     db.close()
-    for page in ["pages/overview.py", *PAGES]:
+    for page in ["screens/overview.py", *PAGES]:
         at = signed_in(admin_id).run()
         at.switch_page(page).run()
         assert not at.exception, (page, at.exception)
@@ -377,7 +387,7 @@ def test_an_empty_cell_says_so_plainly(tmp_path):
 
 def test_creating_a_draft_closes_the_new_month_box_so_a_second_click_cannot_make_another(demo_app, tmp_path):
     at = signed_in(demo_app["quan_tri"]).run()
-    at.switch_page("pages/plan_month.py").run()
+    at.switch_page("screens/plan_month.py").run()
     at.session_state["new_resolution"] = True
     at.run()
     next(b for b in at.button if b.label == "Tạo dự thảo").click().run()
@@ -393,7 +403,7 @@ def test_the_export_tab_lists_the_months_documents_and_records_an_upload(demo_ap
     november = documents.monthly_resolution(db, today.replace(day=1))
     docs.export_bytes(db, auth.SYSTEM, "minutes", november.id, today)  # the minutes exist, without a number
     at = signed_in(demo_app["quan_tri"]).run()
-    at.switch_page("pages/plan_month.py").run()
+    at.switch_page("screens/plan_month.py").run()
     at.session_state["plan_month_tab"] = "Xuất văn bản"
     at.run()
     assert not at.exception, at.exception
@@ -403,13 +413,13 @@ def test_the_export_tab_lists_the_months_documents_and_records_an_upload(demo_ap
     assert not at.exception and not at.error
     again = signed_in(demo_app["quan_tri"])
     again.session_state["plan_month_tab"] = "Xuất văn bản"
-    again.run().switch_page("pages/plan_month.py").run()
+    again.run().switch_page("screens/plan_month.py").run()
     assert any(m.value.startswith("- Nghị quyết thường kỳ số 06: đăng Sổ tay ngày 21/11/2026") for m in again.markdown)
 
 
 def test_the_secretary_records_the_minutes_facts_and_a_named_speaker_from_the_display(demo_app, tmp_path, today):
     at = signed_in(demo_app["quan_tri"]).run()
-    at.switch_page("pages/display.py").run()
+    at.switch_page("screens/display.py").run()
     at.session_state["display_secretary"] = True
     at.run()
     assert not at.exception, at.exception
@@ -429,7 +439,7 @@ def test_the_secretary_records_the_minutes_facts_and_a_named_speaker_from_the_di
 
 def test_a_success_message_survives_the_extra_rerun_that_closing_a_box_asks_for(demo_app):
     at = signed_in(demo_app["quan_tri"]).run()
-    at.switch_page("pages/plan_month.py").run()
+    at.switch_page("screens/plan_month.py").run()
     at.session_state["new_resolution"] = True
     at.run()
     next(b for b in at.button if b.label == "Tạo dự thảo").click().run()
@@ -465,7 +475,7 @@ def test_markup_in_a_task_title_is_shown_as_text_where_the_task_opens(demo_app, 
                                                     "deadline": "2026-12-20"}])
     task_id = db.scalar("SELECT id FROM tasks WHERE document_id = ?", [draft])
     at = signed_in(demo_app["quan_tri"]).run()
-    at.switch_page("pages/tasks.py").run()
+    at.switch_page("screens/tasks.py").run()
     at.selectbox(key="board_open").select(task_id).run()
     assert not at.exception
     assert f"### {ui.plain(MARKUP)}" in shown_markdown(at)
@@ -477,14 +487,14 @@ def test_markup_in_a_units_plan_is_shown_as_text_to_a_member(demo_app, tmp_path)
     unit = db.scalar("SELECT id FROM units WHERE active ORDER BY kind = 'to_chuyen_mon', name LIMIT 1")
     tasks.set_unit_plan(db, auth.SYSTEM, unit, MARKUP)
     at = signed_in(demo_app["dang_vien"]).run()
-    at.switch_page("pages/units.py").run()
+    at.switch_page("screens/units.py").run()
     assert not at.exception
     assert shown_as_text(at, MARKUP)
 
 
 def test_a_message_quoting_what_was_typed_shows_it_as_text(demo_app):
     at = signed_in(demo_app["quan_tri"]).run()
-    at.switch_page("pages/members.py").run()
+    at.switch_page("screens/members.py").run()
     at.session_state["members_tab"] = "Đơn vị, đoàn thể"
     at.run()
     for _ in range(2):  # the second time it is a duplicate, refused with its name quoted
@@ -546,14 +556,14 @@ def run_sql(at: AppTest) -> None:
 def everything_a_role_is_shown(user_id: int) -> str:
     at = signed_in(user_id).run()
     return "\n".join([
-        visit(at, "pages/overview.py"),
-        visit(at, "pages/evaluation.py", {"evaluation_tab": "Đánh giá tháng"}, november),
-        visit(at, "pages/evaluation.py", {"evaluation_tab": "Đánh giá nhiệm kỳ"}),
-        visit(at, "pages/units.py", {"units_tab": "Kiểm tra, giám sát"}),
-        visit(at, "pages/queries.py", {"queries_tab": "SQL nâng cao"}, run_sql),
-        visit(at, "pages/display.py", {"display_secretary": True}),
-        visit(at, "pages/admin.py", {"admin_tab": "Tài khoản"}),
-        visit(at, "pages/plan_month.py", {"plan_month_tab": "Lời văn"}),
+        visit(at, "screens/overview.py"),
+        visit(at, "screens/evaluation.py", {"evaluation_tab": "Đánh giá tháng"}, november),
+        visit(at, "screens/evaluation.py", {"evaluation_tab": "Đánh giá nhiệm kỳ"}),
+        visit(at, "screens/units.py", {"units_tab": "Kiểm tra, giám sát"}),
+        visit(at, "screens/queries.py", {"queries_tab": "SQL nâng cao"}, run_sql),
+        visit(at, "screens/display.py", {"display_secretary": True}),
+        visit(at, "screens/admin.py", {"admin_tab": "Tài khoản"}),
+        visit(at, "screens/plan_month.py", {"plan_month_tab": "Lời văn"}),
     ])
 
 

@@ -22,7 +22,7 @@ def a_members_task(path, today) -> tuple[int, int]:
 def open_progress_form(tmp_path, today):
     member, task_id = a_members_task(tmp_path / "app.duckdb", today)
     at = signed_in(member_account(tmp_path / "app.duckdb", member)).run()
-    at.switch_page("pages/my_tasks.py").run()
+    at.switch_page("screens/my_tasks.py").run()
     at.selectbox(key="mine_open").set_value(task_id).run()
     return at, task_id
 
@@ -37,8 +37,12 @@ def stored_progress(db, task_id) -> int:
     return db.scalar("SELECT progress FROM tasks WHERE id = ?", [task_id])
 
 
+def percent_box(at):
+    return next(n for n in at.number_input if n.label == "Tiến độ (%)")
+
+
 def save_progress(at, percent: int, note: str):
-    at.slider[0].set_value(percent)
+    percent_box(at).set_value(percent)
     next(t for t in at.text_area if t.label == "Ghi chú").input(note)
     next(b for b in at.button if b.label == "Lưu tiến độ").click().run()
 
@@ -52,7 +56,7 @@ def test_a_progress_form_opened_before_someone_elses_save_shows_both_values_and_
     assert [w.value for w in at.warning][0].startswith("Đồng chí he_thong đã lưu tiến độ nhiệm vụ «")
     assert [t.value for t in at.text] == ["Tiến độ: giá trị hiện tại 80%; giá trị của đồng chí: 20%"]
     assert stored_progress(db, task_id) == 80
-    assert at.slider[0].value == 20  # nothing typed is lost
+    assert percent_box(at).value == 20  # nothing typed is lost
     assert next(t for t in at.text_area if t.label == "Ghi chú").value == "Mới làm được một phần"
 
 
@@ -75,14 +79,14 @@ def test_taking_the_stored_value_reopens_the_form_on_it_and_saves_nothing(demo_a
     save_progress(at, 20, "Ghi chú của tôi")
     next(b for b in at.button if b.label == ui.TAKE_STORED).click().run()
     assert not at.exception and not at.warning
-    assert at.slider[0].value == 80
+    assert percent_box(at).value == 80
     assert stored_progress(db, task_id) == 80
 
 
 def test_the_written_judgement_opened_before_another_save_is_refused(demo_app, tmp_path, today):  # noqa: F811 (the fixture)
     november = date(2026, 11, 1)
     at = signed_in(demo_app["quan_tri"]).run()
-    at.switch_page("pages/evaluation.py").run()
+    at.switch_page("screens/evaluation.py").run()
     at.selectbox[1].set_value(november).run()
     db = ui._database(str(tmp_path / "app.duckdb"))
     evaluations.save(db, auth.SYSTEM, november, results="Kết quả do người khác ghi.")
@@ -101,7 +105,7 @@ def test_a_task_table_opened_before_someone_added_a_task_does_not_delete_it(demo
     db = ui._database(str(tmp_path / "app.duckdb"))
     draft = plans.new_monthly_draft(db, auth.SYSTEM, date(2026, 12, 1))
     at = signed_in(demo_app["quan_tri"]).run()
-    at.switch_page("pages/plan_month.py").run()
+    at.switch_page("screens/plan_month.py").run()
     at.session_state["plan_month_tab"] = "Phương hướng, nhiệm vụ"
     at.run()
     assert documents.get(db, draft).status == "draft"
@@ -124,7 +128,7 @@ def test_a_task_table_opened_before_someone_added_a_task_does_not_delete_it(demo
 def test_a_member_added_elsewhere_does_not_switch_the_member_form_being_filled(demo_app, tmp_path, today):  # noqa: F811
     from chibo import members
     at = signed_in(demo_app["quan_tri"]).run()
-    at.switch_page("pages/members.py").run()
+    at.switch_page("screens/members.py").run()
     db = ui._database(str(tmp_path / "app.duckdb"))
     member = db.scalar("SELECT max(id) FROM members WHERE status = 'active'")
     next(s for s in at.selectbox if s.label == "Thêm hoặc sửa").set_value(member).run()
@@ -135,3 +139,22 @@ def test_a_member_added_elsewhere_does_not_switch_the_member_form_being_filled(d
     next(b for b in at.button if b.label == "Lưu").click().run()
     assert not at.exception and not at.error and not at.warning
     assert db.scalar("SELECT job_title FROM members WHERE id = ?", [member]) == "Tổ trưởng tổ 3"
+
+
+def test_a_quick_button_fills_the_progress_box_and_the_date_shows_only_once_finished(demo_app, tmp_path, today):  # noqa: F811 (the fixture)
+    at, task_id = open_progress_form(tmp_path, today)
+    assert not any(d.label == "Ngày hoàn thành" for d in at.date_input)
+    assert not at.slider  # a number box and quick buttons instead of a 12-px slider
+    at.button_group[0].set_value(75).run()
+    assert percent_box(at).value == 75
+    next(c for c in at.checkbox if c.label == "Đã hoàn thành").check().run()
+    assert any(d.label == "Ngày hoàn thành" for d in at.date_input)
+
+
+def test_after_a_save_the_confirmation_is_beside_the_form_and_the_form_is_empty(demo_app, tmp_path, today):  # noqa: F811 (the fixture)
+    at, task_id = open_progress_form(tmp_path, today)
+    save_progress(at, 40, "Đã họp tổ")
+    assert not at.exception
+    assert [s.value for s in at.success] == ["Đã lưu tiến độ."]
+    assert next(t for t in at.text_area if t.label == "Ghi chú").value == ""
+    assert percent_box(at).value == 40  # the box reopens on what is stored now

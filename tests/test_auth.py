@@ -245,14 +245,19 @@ WRITES = {
         db, a, "01-CV/ĐU", "Đảng ủy", "2026-10-01", "về việc thử", today=TODAY)),
     "tasks.record_progress": ("record_progress", lambda db, a: tasks.record_progress(
         db, a, _task_id(db), 50, today=TODAY)),
-    "tasks.extend_deadline": ("record_progress", lambda db, a: tasks.extend_deadline(
+    "tasks.extend_deadline": ("decide_extensions", lambda db, a: tasks.extend_deadline(
         db, a, _task_id(db), "2026-11-30", "Chờ số liệu")),
+    "tasks.request_extension": ("record_progress", lambda db, a: tasks.request_extension(
+        db, a, _task_id(db), "2026-11-30", "Chờ số liệu")),
+    "tasks.decide_extension": ("decide_extensions", lambda db, a: tasks.decide_extension(db, a, -1, True)),
     "tasks.set_unit_plan": ("edit_tasks", lambda db, a: tasks.set_unit_plan(db, a, -1, "")),
     "tasks.add_supervision": ("edit_tasks", lambda db, a: tasks.add_supervision(
         db, a, "2026-11-10", "kiem_tra", "Nội dung", "nhac_nho", member_id=None, today=TODAY)),
     "targets.record_value": ("edit_tasks", lambda db, a: targets.record_value(db, a, -1, "2026-11-01", 1, today=TODAY)),
     "meetings.create_meeting": ("run_meeting", lambda db, a: meetings.create_meeting(db, a, "2026-12-03")),
     "meetings.record_attendance": ("run_meeting", lambda db, a: meetings.record_attendance(db, a, -1, [])),
+    "meetings.move_display": ("move_display", lambda db, a: meetings.move_display(
+        db, a, -1, 1, datetime(2026, 11, 21, 14, 0))),
     "meetings.add_remark": ("run_meeting", lambda db, a: meetings.add_remark(db, a, -1, "khai_mac", "Ý kiến")),
     "meetings.record_vote": ("run_meeting", lambda db, a: meetings.record_vote(db, a, -1, 0)),
     "meetings.record_times": ("run_meeting", lambda db, a: meetings.record_times(db, a, -1, "14:00", "16:00")),
@@ -275,7 +280,7 @@ WRITES = {
     "evaluations.add_mention": ("edit_evaluations", lambda db, a: evaluations.add_mention(
         db, a, date(2026, 11, 1), 1, "bieu_duong", "Tốt")),
     "evaluations.close_month": ("edit_evaluations", lambda db, a: evaluations.close_month(
-        db, a, date(2026, 11, 1), TODAY)),
+        db, a, date(2026, 11, 1), date(2026, 12, 2))),
     "evaluations.reopen_month": ("reopen_month", lambda db, a: evaluations.reopen_month(
         db, a, date(2026, 10, 1), "Sửa số liệu")),
     "evaluations.save_rating": ("edit_evaluations", lambda db, a: evaluations.save_rating(db, a, 2025, 80)),

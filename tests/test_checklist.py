@@ -227,17 +227,18 @@ def test_the_first_screen_reminds_the_committee_and_not_a_member_or_the_projecto
     assert [w.value for w in at.warning] == [f"**Việc chi ủy cần làm trong tháng**\n\n- {LATE_NOVEMBER}"]
     assert any(e.label == "Các bước công việc tháng 11/2026" for e in at.expander)
     member = signed_in(demo_app["dang_vien"]).run()
+    member.switch_page("screens/overview.py").run()  # a member lands on their own tasks (issue 19)
     assert member.title[0].value == "Tổng quan" and not member.warning
     assert not any(e.label.startswith("Các bước công việc") for e in member.expander)
     projector = signed_in(demo_app["trinh_chieu"]).run()
-    projector.switch_page("pages/overview.py").run()
+    projector.switch_page("screens/overview.py").run()
     assert projector.title[0].value == "Tổng quan" and not projector.warning
 
 
 def test_the_months_steps_tab_lists_the_steps_and_marks_one_done(demo_app, tmp_path, today):
     from chibo import ui
     at = signed_in(demo_app["quan_tri"]).run()
-    at.switch_page("pages/plan_month.py").run()
+    at.switch_page("screens/plan_month.py").run()
     at.session_state["plan_month_tab"] = "Các bước trong tháng"
     at.run()
     assert not at.exception, at.exception
@@ -255,7 +256,7 @@ def test_the_months_steps_tab_lists_the_steps_and_marks_one_done(demo_app, tmp_p
 def test_the_settings_form_saves_the_rules_or_says_what_is_wrong(demo_app, tmp_path):
     from chibo import ui
     at = signed_in(demo_app["quan_tri"]).run()
-    at.switch_page("pages/settings.py").run()
+    at.switch_page("screens/settings.py").run()
     at.session_state["settings_tab"] = "Ngưỡng và thang điểm"
     at.run()
     at.number_input(key="rule_draft_days_before").set_value(3)
@@ -277,7 +278,7 @@ def test_the_display_shows_the_meetings_clock(demo_app):
 
 def test_the_term_review_shows_the_months_checklist_history(demo_app):
     at = signed_in(demo_app["quan_tri"]).run()
-    at.switch_page("pages/evaluation.py").run()
+    at.switch_page("screens/evaluation.py").run()
     at.session_state["evaluation_tab"] = "Đánh giá nhiệm kỳ"
     at.run()
     assert not at.exception, at.exception
@@ -295,7 +296,7 @@ def test_the_secretary_starts_the_meeting_on_the_display_and_moving_on_records_t
     meetings.record_times(db, A, meeting_id, None, None)
     db.write(lambda cur: cur.execute("UPDATE meetings SET held_on = ? WHERE id = ?", [today, meeting_id]))  # today's
     at = signed_in(demo_app["quan_tri"]).run()
-    at.switch_page("pages/display.py").run()
+    at.switch_page("screens/display.py").run()
     assert "🕑 Chưa bắt đầu tính giờ · tối thiểu 90 phút" in "".join(h.value for h in at.get("html"))
     at.session_state["display_secretary"] = True
     at.run()

@@ -68,7 +68,7 @@ def test_settings_are_read_once_until_the_cache_is_cleared(monkeypatch):
 
 
 def test_the_app_and_the_cli_each_read_settings_in_one_place():
-    sources = [*ROOT.glob("chibo/**/*.py"), *ROOT.glob("pages/*.py"), ROOT / "app.py"]
+    sources = [*ROOT.glob("chibo/**/*.py"), *ROOT.glob("screens/*.py"), ROOT / "app.py"]
     readers = {str(path.relative_to(ROOT)): count for path in sources
                if (count := path.read_text(encoding="utf-8").count("config.load()"))}
     assert readers == {"chibo/ui.py": 1, "chibo/cli.py": 1}
@@ -82,4 +82,18 @@ def test_a_fixed_day_is_the_apps_today_and_a_bad_one_is_refused(monkeypatch):
     monkeypatch.setenv("CHIBO_TODAY", "21/11/2026")
     config.load.cache_clear()
     with pytest.raises(ConfigError, match="CHIBO_TODAY phải là một ngày dạng năm-tháng-ngày.*«21/11/2026»"):
+        config.load()
+
+
+def test_remembering_defaults_to_thirty_days_and_zero_means_never(monkeypatch):
+    assert config.load().remember_days == 30
+    monkeypatch.setenv("CHIBO_REMEMBER_DAYS", "0")
+    config.load.cache_clear()
+    assert config.load().remember_days == 0
+
+
+@pytest.mark.parametrize("bad", ["abc", "-1", "4000"])
+def test_a_bad_remember_days_stops_the_start_with_a_sentence(monkeypatch, bad):
+    monkeypatch.setenv("CHIBO_REMEMBER_DAYS", bad)
+    with pytest.raises(ConfigError, match="CHIBO_REMEMBER_DAYS"):
         config.load()

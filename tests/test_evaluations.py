@@ -4,6 +4,7 @@ import pytest
 
 from chibo import auth, cell, documents, evaluations, meetings, members, plans, tasks
 from chibo.errors import InputError, PermissionDenied
+from tests.conftest import actor_of
 
 A = auth.SYSTEM
 DEC = date(2026, 12, 1)
@@ -173,6 +174,31 @@ def test_month_over_month_compares_closed_and_open_months(december):
     ([date(2026, 12, 1), date(2026, 11, 1)], date(2027, 1, 5), date(2026, 12, 1)),   # no January plan yet
     ([date(2026, 12, 1)], date(2026, 12, 15), date(2026, 12, 1)),                    # the only month there is
     ([], date(2026, 12, 15), None),
+    # a draft for next month already made: the evaluation still opens on the month that ended (issue 19)
+    ([date(2026, 12, 1), date(2026, 11, 1), date(2026, 10, 1)], date(2026, 11, 21), date(2026, 10, 1)),
 ])
 def test_the_evaluation_opens_on_the_month_just_ended(resolved, today, expected):
     assert evaluations.month_to_evaluate(resolved, today) == expected
+
+
+def test_a_month_cannot_be_closed_before_it_has_ended(december):
+    db, _, _ = december
+    with pytest.raises(InputError, match="chưa kết thúc"):
+        evaluations.close_month(db, actor_of("chi_uy"), DEC, date(2026, 12, 31))
+    assert not db.scalar("SELECT count(*) FROM evaluations WHERE closed_at IS NOT NULL")
+    evaluations.close_month(db, actor_of("chi_uy"), DEC, date(2027, 1, 1))
+    assert evaluations.get(db, DEC)["closed_at"] is not None
+
+
+def test_only_an_administrator_closes_a_month_early_and_the_log_says_so(december):
+    db, _, _ = december
+    mid_december = date(2026, 12, 20)
+    with pytest.raises(PermissionDenied):
+        evaluations.close_month(db, actor_of("chi_uy"), DEC, mid_december, early=True)
+    evaluations.close_month(db, A, DEC, mid_december, early=True)
+    assert db.scalar("SELECT count(*) FROM audit_log WHERE action = 'chốt tháng sớm'") == 1
+
+
+def test_the_close_confirmation_names_what_follows():
+    assert evaluations.close_consequence(date(2026, 11, 1)).startswith(
+        "Chốt tháng 11/2026: các nhiệm vụ và số liệu chỉ tiêu của tháng sẽ bị khóa")

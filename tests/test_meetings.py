@@ -89,3 +89,25 @@ def test_the_demo_meeting_held_weeks_ago_shows_its_recorded_length(demo_db):
     meeting_id = meetings.meeting_for_month(demo_db, date(2026, 11, 1))
     clock = meetings.clock(demo_db, meeting_id, datetime.combine(TODAY, time(9, 0)))
     assert (clock["elapsed"], clock["running"], clock["today"]) == (125, False, False)
+
+
+def test_the_display_item_is_held_per_meeting_on_the_server_and_kept_within_the_agenda(fresh_db, meeting_today):
+    secretary = actor_of("chi_uy")
+    assert meetings.display_item(fresh_db, meeting_today) == 0
+    assert meetings.move_display(fresh_db, secretary, meeting_today, 2, minutes_later(5)) == 2
+    assert meetings.display_item(fresh_db, meeting_today) == 2  # what every screen reads on its refresh
+    assert meetings.move_display(fresh_db, secretary, meeting_today, 99, minutes_later(6)) == len(meetings.AGENDA) - 1
+    assert meetings.move_display(fresh_db, secretary, meeting_today, -99, minutes_later(7)) == 0
+
+
+def test_the_projector_moves_the_display_only_while_the_setting_allows(fresh_db, meeting_today):
+    from chibo import cell
+    from chibo.errors import PermissionDenied
+    projector = actor_of("trinh_chieu")
+    assert meetings.move_display(fresh_db, projector, meeting_today, 1, minutes_later(1)) == 1
+    cell.save_setting(fresh_db, A, meetings.PROJECTOR_MOVES, False)
+    with pytest.raises(PermissionDenied):
+        meetings.move_display(fresh_db, projector, meeting_today, 1, minutes_later(2))
+    with pytest.raises(PermissionDenied):
+        meetings.move_display(fresh_db, actor_of("dang_vien"), meeting_today, 1, minutes_later(2))
+    assert meetings.display_item(fresh_db, meeting_today) == 1

@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from chibo import auth, cell, documents, meetings, members, months, plans, program
+from chibo import auth, cell, documents, evaluations, meetings, members, months, plans, program
 from chibo.errors import InputError
 from tests.conftest import TODAY, actor_of
 
@@ -28,6 +28,8 @@ def row(lead, title="Nhiệm vụ thử", deadline="2026-12-20", **extra):
 
 
 def adopt_now(db, doc_id, month=DEC):
+    if documents.monthly_resolution(db, months.previous_month(month)):  # the month before is evaluated first
+        evaluations.save(db, A, months.previous_month(month))
     meeting = meetings.create_meeting(db, A, months.meeting_date(db, month))
     roll = [{"member_id": m, "status": "present"} for m in members.member_choices(db)]
     meetings.record_attendance(db, A, meeting, roll)
@@ -285,7 +287,7 @@ def test_a_step_the_page_does_not_offer_is_refused_by_the_domain(small_cell):
 
 def test_no_page_decides_the_lifecycle_itself():
     from pathlib import Path
-    pages = Path(__file__).resolve().parent.parent / "pages"
+    pages = Path(__file__).resolve().parent.parent / "screens"
     for page in pages.glob("*.py"):
         text = page.read_text(encoding="utf-8")
         assert "status ==" not in text and "status in (" not in text and "status !=" not in text, page.name
@@ -378,3 +380,25 @@ def test_the_one_task_form_adds_a_task_with_its_partners(small_cell):
 def test_the_month_of_a_new_draft_is_offered_as_a_month_after_the_newest_resolution():
     assert plans.months_to_draft([NOV], TODAY) == [DEC, date(2027, 1, 1), date(2027, 2, 1)]
     assert plans.months_to_draft([], TODAY) == [NOV, DEC, date(2026, 10, 1)]
+
+
+def test_next_months_resolution_waits_for_this_months_evaluation(small_cell):
+    db, lead, *_ = small_cell
+    plans.new_monthly_draft(db, A, NOV)
+    december = plans.new_monthly_draft(db, A, DEC)
+    plans.save_task_table(db, A, december, [row(lead)])
+    meeting = meetings.create_meeting(db, A, months.meeting_date(db, DEC))
+    roll = [{"member_id": m, "status": "present"} for m in members.member_choices(db)]
+    meetings.record_attendance(db, A, meeting, roll)
+    with pytest.raises(InputError, match="Tháng 11/2026 chưa có đánh giá"):
+        documents.adopt(db, A, december, meeting, len(roll))
+    assert documents.get(db, december).status == "draft"
+    cell.save_setting(db, A, documents.ADOPT_NEEDS_EVALUATION, False)
+    documents.adopt(db, A, december, meeting, len(roll), chair_id=lead)
+    assert meetings.get(db, meeting)["chair_id"] == lead
+
+
+def test_a_new_draft_is_not_offered_for_the_month_after_next():
+    assert plans.month_to_draft([date(2026, 12, 1), date(2026, 11, 1)], date(2026, 11, 21)) is None
+    assert plans.month_to_draft([date(2026, 11, 1)], date(2026, 11, 21)) == date(2026, 12, 1)
+    assert plans.month_to_draft([], date(2026, 11, 21)) == date(2026, 11, 1)

@@ -7,7 +7,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_no_file_points_outside_the_repository():
-    for path in [*ROOT.glob("*.md"), *ROOT.glob("docs/*.md"), *ROOT.glob("chibo/**/*.py"), *ROOT.glob("pages/*.py")]:
+    for path in [*ROOT.glob("*.md"), *ROOT.glob("docs/*.md"), *ROOT.glob("chibo/**/*.py"), *ROOT.glob("screens/*.py")]:
         assert "../shared" not in path.read_text(encoding="utf-8"), path
 
 

@@ -3,7 +3,7 @@ from datetime import date
 import pytest
 
 from chibo import auth, cell, evaluations, members, plans, program, targets, tasks
-from chibo.errors import InputError
+from chibo.errors import InputError, PermissionDenied
 from tests.conftest import actor_of
 
 A = auth.SYSTEM
@@ -80,19 +80,63 @@ def test_bad_progress_is_refused_and_nothing_written(month, progress, extra, mes
     assert db.scalar("SELECT count(*) FROM progress_updates") == 0
 
 
-def test_an_extension_needs_a_reason_and_a_second_one_the_committee(month):
+def test_a_members_extension_is_a_request_the_task_keeps_its_deadline_until_the_committee_approves(month):
     db, hoa, _, ids, _ = month
     member = actor_of("dang_vien", hoa)
     task_id = ids["Việc sắp đến hạn"]
     with pytest.raises(InputError, match="Lý do gia hạn"):
-        tasks.extend_deadline(db, member, task_id, "2026-12-25", "  ")
-    tasks.extend_deadline(db, member, task_id, "2026-12-25", "Chờ số liệu của tổ")
-    with pytest.raises(InputError, match="chi ủy"):
-        tasks.extend_deadline(db, member, task_id, "2026-12-28", "Lại chờ")
-    tasks.extend_deadline(db, actor_of("chi_uy"), task_id, "2026-12-28", "Chi ủy đồng ý")
+        tasks.request_extension(db, member, task_id, "2026-12-25", "  ")
+    request_id = tasks.request_extension(db, member, task_id, "2026-12-25", "Chờ số liệu của tổ")
+    assert tasks.task(db, task_id, TODAY)["deadline"] == date(2026, 12, 20)
+    assert list(tasks.pending_extensions(db)["title"]) == ["Việc sắp đến hạn"]
+    with pytest.raises(InputError, match="đang có một đề nghị"):
+        tasks.request_extension(db, member, task_id, "2026-12-28", "Lại chờ số liệu")
+    tasks.decide_extension(db, actor_of("chi_uy"), request_id, True, "Đồng ý")
     record = tasks.task(db, task_id, TODAY)
-    assert record["extensions"] == 2 and record["deadline"] == date(2026, 12, 28)
-    assert len(tasks.history(db, task_id)) == 2
+    assert record["extensions"] == 1 and record["deadline"] == date(2026, 12, 25)
+    assert tasks.pending_extensions(db).empty
+    assert db.scalar("SELECT count(*) FROM audit_log WHERE action IN ('xin gia hạn nhiệm vụ', 'duyệt gia hạn',"
+                     " 'gia hạn nhiệm vụ')") == 3
+
+
+def test_a_refused_request_needs_a_note_and_leaves_the_deadline(month):
+    db, hoa, _, ids, _ = month
+    task_id = ids["Việc sắp đến hạn"]
+    request_id = tasks.request_extension(db, actor_of("dang_vien", hoa), task_id, "2026-12-25", "Chờ số liệu")
+    with pytest.raises(InputError, match="Ghi chú của chi ủy"):
+        tasks.decide_extension(db, actor_of("chi_uy"), request_id, False, "")
+    tasks.decide_extension(db, actor_of("chi_uy"), request_id, False, "Cần xong trước kỳ họp")
+    assert tasks.task(db, task_id, TODAY)["deadline"] == date(2026, 12, 20)
+    with pytest.raises(InputError, match="đã được quyết định"):
+        tasks.decide_extension(db, actor_of("chi_uy"), request_id, True)
+    assert "không duyệt" in tasks.history(db, task_id)["kind"].iat[0]
+
+
+def test_only_the_committee_decides_an_extension(month):
+    db, hoa, _, ids, _ = month
+    member = actor_of("dang_vien", hoa)
+    request_id = tasks.request_extension(db, member, ids["Việc sắp đến hạn"], "2026-12-25", "Chờ số liệu")
+    with pytest.raises(PermissionDenied):
+        tasks.decide_extension(db, member, request_id, True)
+    with pytest.raises(PermissionDenied):
+        tasks.extend_deadline(db, member, ids["Việc sắp đến hạn"], "2026-12-25", "Tự gia hạn")
+
+
+def test_a_new_date_past_the_reporting_meeting_needs_a_reason_that_says_why(month):
+    db, hoa, _, ids, _ = month
+    member = actor_of("dang_vien", hoa)
+    with pytest.raises(InputError, match="sau buổi sinh hoạt nghe báo cáo"):
+        tasks.request_extension(db, member, ids["Việc cuối tháng"], "2027-06-30", "Bận")
+    assert tasks.pending_extensions(db).empty
+    tasks.request_extension(db, member, ids["Việc cuối tháng"], "2027-06-30",
+                            "Chờ Sở công bố kết quả thi học sinh giỏi cấp tỉnh vào tháng 6")
+    assert len(tasks.pending_extensions(db)) == 1
+
+
+def test_a_member_asks_only_on_a_task_they_lead_or_take_part_in(month):
+    db, _, nam, ids, _ = month
+    with pytest.raises(InputError, match="chủ trì hoặc phối hợp"):
+        tasks.request_extension(db, actor_of("dang_vien", nam), ids["Việc cuối tháng"], "2027-01-02", "Chờ số liệu")
 
 
 def test_an_extension_must_move_the_deadline_later(month):
@@ -120,7 +164,7 @@ def test_the_board_filters_and_sorts_by_deadline(month):
 
 def test_no_update_lands_on_a_closed_month(month):
     db, _, _, ids, _ = month
-    evaluations.close_month(db, A, date(2026, 12, 1), today=TODAY)
+    evaluations.close_month(db, A, date(2026, 12, 1), today=TODAY, early=True)
     with pytest.raises(InputError, match="đã chốt"):
         tasks.record_progress(db, A, ids["Việc cuối tháng"], 50, today=TODAY)
 
@@ -277,7 +321,16 @@ def test_board_totals_count_overdue_over_every_match_not_the_shown_rows(month):
 def test_a_members_own_list_leaves_out_work_of_a_closed_month_they_can_no_longer_update(month):
     db, hoa, _, ids, _ = month
     assert len(tasks.my_tasks(db, hoa, TODAY)) == 3
-    evaluations.close_month(db, A, date(2026, 12, 1), TODAY)
+    evaluations.close_month(db, A, date(2026, 12, 1), TODAY, early=True)
     assert tasks.my_tasks(db, hoa, TODAY).empty
     with pytest.raises(InputError, match="đã chốt"):
         tasks.record_progress(db, A, ids["Việc cuối tháng"], 50, today=TODAY)
+
+
+def test_the_update_forms_are_offered_to_a_member_only_on_their_own_tasks(month):
+    db, hoa, nam, ids, _ = month
+    assert tasks.may_update(db, actor_of("dang_vien", nam), ids["Việc đã qua hạn"])  # a partner
+    assert not tasks.may_update(db, actor_of("dang_vien", nam), ids["Việc cuối tháng"])
+    assert not tasks.may_update(db, actor_of("dang_vien"), ids["Việc cuối tháng"])  # an account linked to nobody
+    assert tasks.may_update(db, actor_of("chi_uy"), ids["Việc cuối tháng"])
+    assert not tasks.may_update(db, actor_of("trinh_chieu"), ids["Việc cuối tháng"])

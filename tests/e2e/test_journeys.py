@@ -69,8 +69,25 @@ def test_the_committee_plans_a_month_carries_work_over_and_adopts_it(seeded, ser
         p.get_by_role("tab", name="Thông qua").click()
         p.get_by_role("button", name=re.compile("Điểm danh: tất cả có mặt")).click()
         see(p, "Đã điểm danh")
-    with journey.step("chi bộ biểu quyết thông qua") as p:
+    with journey.step("chưa thông qua được khi tháng 11 chưa đánh giá") as p:
         p.get_by_role("tab", name="Thông qua").click()
+        see(p, "văn bản nhận số và bị khóa")  # the confirmation names what follows
+        p.get_by_text("Tôi đã đọc và xác nhận").click()
+        p.get_by_role("button", name="Chi bộ thông qua nghị quyết").click()
+        see(p, "Tháng 11/2026 chưa có đánh giá")
+    with journey.step("đánh giá tháng 11") as p:
+        open_page(p, "Đánh giá tháng")
+        p.get_by_label("Tháng được đánh giá").click()
+        p.get_by_role("option", name="Tháng 11/2026").click()
+        p.get_by_label("Ưu điểm").fill("Hoàn thành phần lớn nhiệm vụ.")
+        p.get_by_role("button", name="Lưu đánh giá").click()
+        see(p, "Đã lưu đánh giá")
+    with journey.step("chi bộ biểu quyết thông qua, có chủ trì và thư ký") as p:
+        open_page(p, "Nghị quyết tháng")
+        p.get_by_role("tab", name="Thông qua").click()
+        p.get_by_label("Chủ trì buổi sinh hoạt").click()
+        p.get_by_role("option").nth(1).click()
+        p.get_by_text("Tôi đã đọc và xác nhận").click()
         p.get_by_role("button", name="Chi bộ thông qua nghị quyết").click()
         see(p, "Nghị quyết đã được thông qua và khóa")
         see(p, "đã khóa")
@@ -87,14 +104,15 @@ def test_a_member_records_progress_on_their_task(seeded, server, browser):
         p.get_by_label("Mở nhiệm vụ").first.click()
         p.get_by_role("option").nth(1).click()
         see(p, "Cập nhật tiến độ")
-    with journey.step("ghi tiến độ") as p:
-        slider = p.get_by_role("slider").first
-        slider.focus()
-        for _ in range(4):
-            slider.press("ArrowRight")  # +20 %, by keyboard
+    with journey.step("ghi tiến độ bằng nút chọn nhanh") as p:
+        assert p.get_by_role("slider").count() == 0
+        assert p.get_by_text("Ngày hoàn thành").count() == 0  # only once «Đã hoàn thành» is ticked
+        p.get_by_text("75%", exact=True).click()
+        p.wait_for_function("() => [...document.querySelectorAll('input')].some(i => i.value === '75')")
         p.get_by_label("Ghi chú").fill("Đã họp tổ, xong phần lớn")
         p.get_by_role("button", name="Lưu tiến độ").click()
         see(p, "Đã lưu tiến độ")
+        assert p.get_by_label("Ghi chú").input_value() == ""  # the form is empty again
 
 
 def test_the_committee_evaluates_and_closes_the_month(seeded, server, browser):
@@ -104,17 +122,29 @@ def test_the_committee_evaluates_and_closes_the_month(seeded, server, browser):
         login(p, server["url"], "bithu")
         open_page(p, "Đánh giá tháng")
         see(p, "Hoàn thành đúng hạn")
-    with journey.step("chọn tháng đang thực hiện") as p:
+    with journey.step("mở trên tháng đã kết thúc, chọn tháng đang thực hiện") as p:
         month = p.get_by_label("Tháng được đánh giá")
         month.click()
-        p.get_by_role("option").first.click()
+        p.get_by_role("option", name="Tháng 11/2026").click()
         see(p, "Lưu đánh giá")
     with journey.step("ghi đánh giá") as p:
         p.get_by_label("Ưu điểm").fill("Đảng viên gương mẫu, hoàn thành tốt nhiệm vụ.")
         p.get_by_role("button", name="Lưu đánh giá").click()
         see(p, "Đã lưu đánh giá")
-    with journey.step("chốt tháng") as p:
+    with journey.step("chốt tháng chưa kết thúc: xác nhận nêu hệ quả, rồi bị từ chối") as p:
         p.get_by_role("button", name="Chốt tháng").click()
+        see(p, "Chốt tháng 11/2026: các nhiệm vụ và số liệu chỉ tiêu của tháng sẽ bị khóa")
+        p.get_by_role("button", name="Xác nhận chốt tháng 11/2026").click()
+        see(p, "chưa kết thúc")
+    with journey.step("quản trị viên chốt sớm, ghi vào nhật ký") as p:
+        p.get_by_role("button", name="Đăng xuất").click()
+        login(p, server["url"], "quantri")
+        open_page(p, "Đánh giá tháng")
+        p.get_by_label("Tháng được đánh giá").click()
+        p.get_by_role("option", name="Tháng 11/2026").click()
+        p.get_by_role("button", name="Chốt tháng").click()
+        p.get_by_text("Chốt trước khi tháng kết thúc").click()
+        p.get_by_role("button", name="Xác nhận chốt tháng 11/2026").click()
         see(p, "Đã chốt tháng")
         see(p, "Tháng đã chốt")
 

@@ -20,6 +20,6 @@ if submitted:
     else:
         created = ui.attempt(auth.create_first_admin, db, username, password, display_name, rerun=False)
         if created:
-            ui.sign_in(created)
+            ui.sign_in(db, created)
             ui.success_later("Đã tạo tài khoản quản trị.")
             st.rerun()

@@ -3,7 +3,7 @@
 
 import streamlit as st
 
-from chibo import calendar_ics, checklist, documents, meetings, months, plans, ui
+from chibo import calendar_ics, checklist, documents, meetings, members, months, plans, ui
 from chibo.labels import BASE_KINDS, CHANNELS, FIELDS, MONTH_STEPS
 
 db = ui.database()
@@ -65,26 +65,31 @@ if new_month_box.open:  # its draft preview and carry-over list run only when op
         if not can_edit:
             st.info("Chỉ chi ủy lập được nghị quyết.")
         else:
-            offered = plans.months_to_draft(resolved, today)
-            new_month = st.selectbox("Tháng", offered, format_func=ui.month_label, key="new_resolution_month")
-            st.write("**Căn cứ sẽ được điền sẵn:**")
-            for base in plans.draft_bases(db, new_month):
-                st.write(f"- {ui.plain(base['text'])}")
-            candidates = plans.carry_over_candidates(db, new_month)
-            picked = []
-            if not candidates.empty:
-                st.write("**Nhiệm vụ tháng trước chưa hoàn thành** — chọn việc chuyển tiếp:")
-                carry_keys = [f"carry_{task_id}" for task_id in candidates["id"]]
-                st.checkbox("Chọn tất cả", key="carry_all", on_change=ui.tick_all, args=("carry_all", carry_keys))
-                for row in candidates.itertuples():
-                    if st.checkbox(f"{ui.plain(row.title)} — {ui.plain(row.lead)} ({row.progress}%)", key=f"carry_{row.id}"):
-                        picked.append(int(row.id))
-            if st.button("Tạo dự thảo", type="primary"):
-                created = ui.attempt(plans.new_monthly_draft, db, actor, new_month, picked, rerun=False,
-                                     success=f"Đã tạo dự thảo nghị quyết {ui.month_label(new_month).lower()}.")
-                if created is not None:  # done: the box closes, so a second click cannot make the next month too
-                    st.session_state.pop("new_resolution", None)
-                    st.rerun()
+            upcoming = plans.month_to_draft(resolved, today)
+            if upcoming is None:
+                st.info(f"Đã có dự thảo {ui.month_label(resolved[0]).lower()}; nghị quyết tháng sau đó được lập khi "
+                        "tháng này bắt đầu.")
+            else:
+                offered = plans.months_to_draft(resolved, today)
+                new_month = st.selectbox("Tháng", offered, format_func=ui.month_label, key="new_resolution_month")
+                st.write("**Căn cứ sẽ được điền sẵn:**")
+                for base in plans.draft_bases(db, new_month):
+                    st.write(f"- {ui.plain(base['text'])}")
+                candidates = plans.carry_over_candidates(db, new_month)
+                picked = []
+                if not candidates.empty:
+                    st.write("**Nhiệm vụ tháng trước chưa hoàn thành** — chọn việc chuyển tiếp:")
+                    carry_keys = [f"carry_{task_id}" for task_id in candidates["id"]]
+                    st.checkbox("Chọn tất cả", key="carry_all", on_change=ui.tick_all, args=("carry_all", carry_keys))
+                    for row in candidates.itertuples():
+                        if st.checkbox(f"{ui.plain(row.title)} — {ui.plain(row.lead)} ({row.progress}%)", key=f"carry_{row.id}"):
+                            picked.append(int(row.id))
+                if st.button("Tạo dự thảo", type="primary"):
+                    created = ui.attempt(plans.new_monthly_draft, db, actor, new_month, picked, rerun=False,
+                                         success=f"Đã tạo dự thảo nghị quyết {ui.month_label(new_month).lower()}.")
+                    if created is not None:  # done: the box closes, so a second click cannot make the next month too
+                        st.session_state.pop("new_resolution", None)
+                        st.rerun()
 
 if not resolved:
     st.stop()
@@ -185,22 +190,33 @@ if adopt_tab.open:
                          f"có mặt **{summary['present']}** đồng chí.")
                 if not summary["total"] and st.button("Điểm danh: tất cả có mặt (sửa người vắng ở trang Trình chiếu)"):
                     ui.attempt(meetings.mark_all_present, db, actor, meeting_id, success="Đã điểm danh.")
+                people = {None: "— chọn —"} | members.member_choices(db)
                 with st.form("adopt", enter_to_submit=False):
                     votes = st.number_input("Số đồng chí tán thành", 0, 200, summary["present"])
                     number = st.number_input("Số nghị quyết (để trống = số tiếp theo)", 0, 999, doc.number or 0)
+                    chair_box, secretary_box = st.columns(2)
+                    chair = chair_box.selectbox("Chủ trì buổi sinh hoạt", list(people), format_func=people.get)
+                    secretary = secretary_box.selectbox("Thư ký buổi sinh hoạt", list(people), format_func=people.get)
+                    st.warning(documents.adopt_consequence(doc))
+                    confirmed = st.checkbox("Tôi đã đọc và xác nhận")
                     if st.form_submit_button("Chi bộ thông qua nghị quyết", type="primary"):
-                        ui.attempt(documents.adopt, db, actor, doc.id, meeting_id, votes, number or None,
-                                   success="Nghị quyết đã được thông qua và khóa.")
+                        if not confirmed:
+                            st.error("Hãy đánh dấu «Tôi đã đọc và xác nhận» trước khi thông qua.")
+                        else:
+                            ui.attempt(documents.adopt, db, actor, doc.id, meeting_id, votes, number or None,
+                                       chair, secretary, success="Nghị quyết đã được thông qua và khóa.")
         if "start_work" in steps and st.button("Bắt đầu triển khai"):
             ui.attempt(documents.start_work, db, actor, doc.id, success="Nghị quyết chuyển sang đang thực hiện.")
         if "reopen" in steps:
             with st.form("reopen", enter_to_submit=False):
+                st.caption("Mở lại: nghị quyết thôi khóa để sửa; số giữ nguyên; việc mở lại và lý do ghi vào nhật ký.")
                 reason = st.text_input("Lý do mở lại để sửa (ghi vào nhật ký)")
                 if st.form_submit_button("Mở lại để sửa"):
                     ui.attempt(documents.reopen, db, actor, doc.id, reason, success="Đã mở lại nghị quyết để sửa.")
         if "delete" in steps:
             with st.popover("Xóa dự thảo"):
-                st.write("Xóa dự thảo cùng toàn bộ nhiệm vụ và căn cứ của nó?")
+                st.write(f"Xóa dự thảo {ui.month_label(month).lower()}: toàn bộ nhiệm vụ, tiến độ đã ghi và căn cứ "
+                         "của nó bị xóa hẳn, không khôi phục được.")
                 if st.button("Xóa hẳn", type="primary"):
                     ui.attempt(documents.delete_document, db, actor, doc.id, success="Đã xóa dự thảo.")
 

@@ -11,7 +11,8 @@ today = ui.today()
 refresh = ui.settings().display_refresh_seconds
 ui.show_success()
 
-if st.session_state.setdefault("display_fullscreen", actor.role == "trinh_chieu"):
+if st.session_state.setdefault("display_fullscreen", actor.role == "trinh_chieu") \
+        or st.session_state.get("display_mode") == "Màn chiếu":
     st.html("<style>[data-testid='stSidebar'], [data-testid='stSidebarCollapsedControl'] {display:none}"
             " [data-testid='stHeader'] {background: transparent; pointer-events: none}"
             " .block-container {padding-top: 3.5rem; max-width: 100%}</style>")
@@ -27,34 +28,39 @@ SECTIONS = agenda.SECTIONS
 
 
 def move(step: int) -> None:
-    """Button callback: runs before the rerun, so the new section shows at once. The secretary's move during the
-    meeting also records when the item began (meetings.record_item_start)."""
-    st.session_state["display_section"] = min(max(st.session_state["display_section"] + step, 0), len(SECTIONS) - 1)
-    if actor.can("run_meeting"):
-        meetings.record_item_start(db, actor, meeting["id"], SECTIONS[st.session_state["display_section"]][0], ui.now())
+    """Button callback: runs before the rerun, so the new section shows at once here; every other screen of the
+    meeting follows within its refresh (the item is held on the server: meetings.move_display)."""
+    ui.attempt(meetings.move_display, db, actor, meeting["id"], step, ui.now(), rerun=False)
 
 
-index = st.session_state.setdefault("display_section", 0)
-left, middle, right = st.columns([1, 6, 1])
-left.button("◀ Trước", disabled=index == 0, width="stretch", key="display_prev", on_click=move, args=(-1,))
-right.button("Tiếp ▶", disabled=index == len(SECTIONS) - 1, width="stretch", key="display_next",
-             on_click=move, args=(1,))
-middle.markdown(f"<div style='text-align:center'>Sinh hoạt chi bộ ngày {vn_date(meeting['held_on'])} · "
-                f"mục {index + 1}/{len(SECTIONS)}</div>", unsafe_allow_html=True)
+# The secretary's tools never go on the projected screen: a committee member's device is either the projector
+# («Màn chiếu»: the agenda only, full screen) or the secretary's own («Thư ký»: the tools under the agenda).
+secretary_view = actor.can("run_meeting") and st.segmented_control(
+    "Thiết bị này", ["Thư ký", "Màn chiếu"], default="Thư ký", key="display_mode") == "Thư ký"
+index = meetings.display_item(db, meeting["id"])
+if meetings.may_move_display(db, actor):
+    left, middle, right = st.columns([1, 6, 1])
+    left.button("◀ Trước", disabled=index == 0, width="stretch", key="display_prev", on_click=move, args=(-1,))
+    right.button("Tiếp ▶", disabled=index == len(SECTIONS) - 1, width="stretch", key="display_next",
+                 on_click=move, args=(1,))
 
 
 @st.fragment(run_every=refresh)
 def display() -> None:
     """What refreshes by itself: one block per agenda item, made once per write (chibo.agenda); shown only
-    while the session holds (a refresh reruns this function alone, not the page's sign-in check)."""
+    while the session holds (a refresh reruns this function alone, not the page's sign-in check). The item is
+    read from the server on each refresh: the screen follows the secretary."""
     ui.still_signed_in(db)
+    item = meetings.display_item(db, meeting["id"])
+    st.markdown(f"<div style='text-align:center'>Sinh hoạt chi bộ ngày {vn_date(meeting['held_on'])} · "
+                f"mục {item + 1}/{len(SECTIONS)}</div>", unsafe_allow_html=True)
     st.html(agenda.clock_html(meetings.clock(db, meeting["id"], ui.now()))
-            + agenda.section_html(db, ui.today(), st.session_state["display_section"], refresh))
+            + agenda.section_html(db, ui.today(), item, refresh))
 
 
 display()
 
-if actor.can("run_meeting"):
+if secretary_view:
     secretary = ui.expander("Thư ký: điểm danh, ghi ý kiến, biểu quyết", key="display_secretary")
     with secretary:
         st.toggle("Chế độ toàn màn hình (ẩn thanh bên)", key="display_fullscreen")
@@ -83,7 +89,7 @@ if actor.can("run_meeting"):
                 db, actor, meeting["id"], edited.to_dict("records"), opened=version), success="Đã lưu điểm danh.")
             with st.form("remark", clear_on_submit=True, enter_to_submit=False):
                 section = st.selectbox("Mục", [k for k, _ in SECTIONS], format_func=dict(SECTIONS).get,
-                                       index=st.session_state.get("display_section", 0))
+                                       index=meetings.display_item(db, meeting["id"]))
                 people = dict(zip(roll["member_id"], roll["full_name"]))
                 speaker = st.selectbox("Người phát biểu", list(people), index=None, format_func=people.get,
                                        placeholder="Chọn đồng chí phát biểu (nếu có)")

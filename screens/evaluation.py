@@ -80,9 +80,12 @@ if month_tab.open:
                 if st.form_submit_button("Mở lại tháng"):
                     ui.attempt(evaluations.reopen_month, db, actor, month, reason, success="Đã mở lại tháng.")
         elif not closed and can_edit:
-            st.caption("Chốt tháng sẽ lưu cố định trạng thái nhiệm vụ và giá trị chỉ tiêu của tháng.")
-            if st.button("Chốt tháng", type="primary"):
-                ui.attempt(evaluations.close_month, db, actor, month, today, success="Đã chốt tháng.")
+            with st.popover("Chốt tháng", type="primary"):
+                st.warning(evaluations.close_consequence(month))
+                early = actor.can("reopen_month") and st.checkbox(
+                    "Chốt trước khi tháng kết thúc (quyền quản trị, ghi vào nhật ký)")
+                if st.button(f"Xác nhận chốt {ui.month_label(month).lower()}", type="primary"):
+                    ui.attempt(evaluations.close_month, db, actor, month, today, early, success="Đã chốt tháng.")
         trend = evaluations.month_over_month(db, today)
         ui.table(trend.assign(month=trend["month"].map(ui.month_label)),
                  {"month": "Tháng", "tasks": "Nhiệm vụ", "done_on_time": "Đúng hạn", "done_late": "Trễ hạn",

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from chibo import audit, auth, backup, members, ui
+from chibo import audit, auth, backup, members, sessions, ui
 from chibo.labels import ENTITIES, ROLES, missing
 from chibo.permissions import SYSTEM
 
@@ -53,6 +53,9 @@ if accounts_tab.open:
                 password = st.text_input("Mật khẩu mới", type="password")
                 if st.form_submit_button("Đặt lại mật khẩu"):
                     ui.attempt(auth.set_password, db, actor, name, password, success="Đã đặt lại mật khẩu.")
+            if st.button(f"Đăng xuất {ui.plain(name)} trên mọi máy"):
+                ui.attempt(sessions.sign_out_everywhere, db, actor, name, ui.now(),
+                           success=f"Đã đăng xuất {name} trên mọi máy.")
             if row["active"]:
                 if st.button(f"Khóa tài khoản {ui.plain(name)}"):
                     ui.attempt(auth.set_active, db, actor, name, False, success=f"Đã khóa {name}.")
