@@ -111,10 +111,20 @@ def _prepared_copy(source: Path, folder: Path) -> Path:
         if version < dbmod.latest_version():
             _migrate(staged)
             integrity.verify(staged)
+        _end_remembered_sign_ins(staged)
     except BaseException:
         _remove_staged(staged)
         raise
     return staged
+
+
+def _end_remembered_sign_ins(staged: Path) -> None:
+    """After a restore everyone signs in again: the sign-ins the backup remembered end with it."""
+    con = duckdb.connect(str(staged))
+    try:
+        con.execute("DELETE FROM sessions")
+    finally:
+        con.close()
 
 
 def _migrate(staged: Path) -> None:

@@ -98,3 +98,13 @@ def test_no_folder_named_pages_sits_beside_the_router():
     """Streamlit runs a `pages/` folder as an app of its own until the router first runs in the process: a page
     asked for by its address (a tab left open across a restart) then reruns itself without end."""
     assert not (Path(__file__).resolve().parent.parent / "pages").exists()
+
+
+def test_a_restore_ends_the_sign_ins_the_backup_remembered(cell_db, tmp_path):
+    from chibo import backup
+    user_id = cell_db.scalar("SELECT min(id) FROM users WHERE role = 'quan_tri'")
+    token = sessions.open_session(cell_db, user_id, 30, NOW)
+    copy = backup.backup_to(cell_db, auth.SYSTEM, tmp_path / "b" / "with-session.duckdb")
+    assert sessions.user_for(cell_db, token, NOW) == user_id
+    backup.restore_running(cell_db, auth.SYSTEM, copy, tmp_path / "kept")
+    assert sessions.user_for(cell_db, token, NOW) is None  # the browser's cookie signs nobody in
