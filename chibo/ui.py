@@ -443,6 +443,14 @@ def table(frame: pd.DataFrame, columns: dict[str, str], empty: str, height: int 
                  placeholder="")  # an empty cell is empty, not "None"
 
 
+def vn_decimals(frame: pd.DataFrame) -> pd.DataFrame:
+    """Columns of decimals written as Vietnamese write them («93,3», not «93.3»), as the documents do (vn_number);
+    whole numbers stay numbers."""
+    decimals = [c for c in frame.columns if pd.api.types.is_float_dtype(frame[c])]
+    return frame.assign(**{c: frame[c].map(lambda v: "" if labels.missing(v) else labels.vn_number(v, 2))
+                           for c in decimals}) if decimals else frame
+
+
 def shown_table(frame: pd.DataFrame, columns: dict[str, str], dates: tuple[str, ...] = (),
                 codes: dict[str, dict] | None = None):
     """The frame as the browser receives it: chosen columns, formatted, renamed, in Arrow."""
@@ -450,7 +458,7 @@ def shown_table(frame: pd.DataFrame, columns: dict[str, str], dates: tuple[str, 
     codes = codes or {}
 
     def build():
-        shown = relabel(vn_dates(frame, *dates), codes)
+        shown = vn_decimals(relabel(vn_dates(frame, *dates), codes))
         shown = shown[[c for c in columns if c in shown]].rename(columns=columns)
         try:
             return pa.Table.from_pandas(shown, preserve_index=False)

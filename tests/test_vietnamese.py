@@ -93,3 +93,14 @@ def test_the_audit_log_shows_codes_as_labels_and_tables_by_their_names():
 def test_a_profile_value_is_typed_back_with_a_decimal_comma():
     from chibo import labels
     assert [labels.vn_plain_number(v) for v in (210.0, 14.5, "Times New Roman")] == ["210", "14,5", "Times New Roman"]
+
+
+def test_tables_write_decimals_with_a_comma_and_leave_whole_numbers_alone():
+    import pandas as pd
+
+    from chibo import ui
+    frame = pd.DataFrame({"name": ["Tổ 1", "Tổ 2"], "tasks": [3, 12], "rate": [93.3, None]})
+    shown = ui.shown_table(frame, {"name": "Đơn vị", "tasks": "Nhiệm vụ", "rate": "Tiến độ bình quân (%)"})
+    shown = shown.to_pandas() if hasattr(shown, "to_pandas") else shown
+    assert list(shown["Tiến độ bình quân (%)"]) == ["93,3", ""]
+    assert list(shown["Nhiệm vụ"]) == [3, 12]
