@@ -15,6 +15,7 @@ def test_an_incomplete_row_is_named_kept_in_the_grid_and_nothing_is_saved(seeded
         login(p, server["url"], "bithu")
         p.get_by_role("link", name="Nghị quyết tháng").first.click()
         p.get_by_text("Lập nghị quyết tháng mới").click()
+        p.get_by_text("Căn cứ sẽ được điền sẵn").wait_for(timeout=TIMEOUT)  # the box has run
         p.get_by_role("button", name="Tạo dự thảo").click()
         p.get_by_text("Đã tạo dự thảo nghị quyết").first.wait_for(timeout=TIMEOUT)
     with journey.step("gõ một dòng thiếu hạn") as p:
@@ -38,8 +39,10 @@ def test_an_incomplete_row_is_named_kept_in_the_grid_and_nothing_is_saved(seeded
         assert "Chưa lưu dòng nào" in alert.inner_text()
     with journey.step("dòng đã gõ vẫn còn trong bảng") as p:
         assert p.locator("[data-testid='stDataFrame']").first.get_by_text("Việc gõ thiếu hạn").count() == 1
-    with journey.step("không có nhiệm vụ nào được lưu") as p:
-        login(p, server["url"], "bithu")  # a new session: the table read afresh from the database
-        p.get_by_role("link", name="Nghị quyết tháng").first.click()
-        p.get_by_role("tab", name="Phương hướng, nhiệm vụ").click()
-        p.get_by_text("1 nhiệm vụ.").wait_for(timeout=TIMEOUT)  # the carried-over task only
+    with journey.step("không có nhiệm vụ nào được lưu") as _:
+        # Another browser, so a session of its own (this one stays signed in): the table read afresh.
+        fresh = browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
+        login(fresh, server["url"], "bithu")
+        fresh.get_by_role("link", name="Nghị quyết tháng").first.click()
+        fresh.get_by_role("tab", name="Phương hướng, nhiệm vụ").click()
+        fresh.get_by_text("1 nhiệm vụ.").wait_for(timeout=TIMEOUT)  # the carried-over task only
