@@ -173,12 +173,12 @@ async def member(url: str, username: str, record: Record, rng: random.Random) ->
             break
         session.set("Mở nhiệm vụ", string_value=rng.choice(options))
         await session.request("open_task")
-        slider = session.widgets.get("Tiến độ (%)")
-        if slider is not None:
+        box = session.widgets.get("Tiến độ (%)")  # the progress number box (whole percents)
+        if box is not None:
             count += 1
             note = f"tải họp {username} {count}"
-            now = (list(slider.value) or list(slider.default) or [0.0])[0]
-            session.set("Tiến độ (%)", double_array_value={"data": [min(95.0, now + 5)]})
+            now = box.value if box.set_value else box.default
+            session.set("Tiến độ (%)", int_value=int(min(95, now + 5)))
             session.set("Ghi chú", string_value=note)
             await session.press("record_progress", "Lưu tiến độ")
             if any("Đã lưu tiến độ" in text for text in session.texts):
