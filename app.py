@@ -2,12 +2,13 @@
 
 import streamlit as st
 
-from chibo import auth, cell, ui
+from chibo import auth, cell, resets, ui
 from chibo.permissions import Actor
 
 st.set_page_config(page_title="chibo — Chi bộ", page_icon="🏫", layout="wide")
 
 db = ui.database()
+resets.apply_pending(db)  # a password set from the command line while the app holds the file: once per page run
 
 
 def page(path: str, title: str, icon: str, default: bool = False) -> st.Page:

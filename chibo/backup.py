@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 
 from chibo import db as dbmod
-from chibo import integrity
+from chibo import integrity, sessions
 from chibo.config import Config
 from chibo.db import Database
 from chibo.errors import InputError
@@ -108,33 +108,28 @@ def _prepared_copy(source: Path, folder: Path) -> Path:
     try:
         shutil.copyfile(source, staged)
         version = integrity.verify(staged)  # the very bytes that will go live, not the file they came from
-        if version < dbmod.latest_version():
-            _migrate(staged)
-            integrity.verify(staged)
-        _end_remembered_sign_ins(staged)
+        older = version < dbmod.latest_version()
+        _bring_up_to_date(staged, migrate=older)
+        if older:
+            integrity.verify(staged)  # as migrated
     except BaseException:
         _remove_staged(staged)
         raise
     return staged
 
 
-def _end_remembered_sign_ins(staged: Path) -> None:
-    """After a restore everyone signs in again: the sign-ins the backup remembered end with it."""
-    con = duckdb.connect(str(staged))
-    try:
-        con.execute("DELETE FROM sessions")
-    finally:
-        con.close()
-
-
-def _migrate(staged: Path) -> None:
-    """Apply the migrations an older backup lacks (no copy kept first: the backup itself is the copy)."""
+def _bring_up_to_date(staged: Path, migrate: bool) -> None:
+    """Apply the migrations an older backup lacks (no copy kept first: the backup itself is the copy), and end the
+    sign-ins it remembered — after a restore everyone signs in again."""
     copy = Database(staged, migrate=False)
     try:
-        dbmod.apply_migrations(copy)
-    except duckdb.Error:
-        raise InputError("Không nâng cấp được bản sao lưu lên phiên bản chibo hiện tại; tệp có thể đã bị sửa "
-                         "ngoài chibo.") from None
+        if migrate:
+            try:
+                dbmod.apply_migrations(copy)
+            except duckdb.Error:
+                raise InputError("Không nâng cấp được bản sao lưu lên phiên bản chibo hiện tại; tệp có thể đã bị sửa "
+                                 "ngoài chibo.") from None
+        copy.write(sessions.end_every)
     finally:
         copy.close()
 

@@ -19,8 +19,13 @@ def _db_arg(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", default=None, help="tệp cơ sở dữ liệu (mặc định: CHIBO_DB hoặc data/chibo.duckdb)")
 
 
+def _db_path(args) -> Path:
+    """The database the command works on: --db, else CHIBO_DB."""
+    return Path(args.db or args.settings.db_path)
+
+
 def _open(args) -> Database:
-    return Database(args.db or args.settings.db_path, backup_dir=_backup_dir(args))
+    return Database(_db_path(args), backup_dir=_backup_dir(args))
 
 
 def _backup_dir(args) -> Path:
@@ -78,11 +83,10 @@ def _set_password(args) -> int:
     if not args.username:
         raise InputError("Thiếu tên đăng nhập.")
     password = _read_password()
-    path = Path(args.db or args.settings.db_path)
     try:
-        db = Database(path)
+        db = _open(args)
     except DatabaseInUse:
-        resets.request(path, args.username, password)
+        resets.request(_db_path(args), args.username, password)
         print(f"Ứng dụng chibo đang chạy nên mật khẩu mới của {args.username} được gửi cho ứng dụng: nó có hiệu "
               "lực, và tài khoản được mở khóa đăng nhập, ngay khi một trang chibo được mở hoặc tải lại "
               "(ví dụ trang đăng nhập).")
@@ -99,7 +103,7 @@ def cmd_backup(args) -> int:
 
 
 def cmd_restore(args) -> int:
-    target = Path(args.db or args.settings.db_path)
+    target = _db_path(args)
     kept = backup.restore_file(target, args.source, _backup_dir(args))
     print(f"Đã khôi phục {target} từ {args.source}." + (f" Dữ liệu cũ được giữ tại {kept}." if kept else ""))
     return 0
@@ -151,8 +155,7 @@ def cmd_calendar(args) -> int:
 def cmd_check(args) -> int:
     """The file read whole, its schema against its version, what sign-in relies on (chibo.integrity, as a
     restore checks a backup), and rows whose parent is gone. Read-only: nothing is migrated or repaired."""
-    path = Path(args.db or args.settings.db_path)
-    found = integrity.examine(path)
+    found = integrity.examine(_db_path(args))
     print(f"Lược đồ: {_version_said(found.version)}")
     if found.blank:
         print(f"CHÚ Ý {found.problems[0]}")

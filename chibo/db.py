@@ -32,13 +32,15 @@ SCHEMA_MIGRATIONS = ("CREATE TABLE IF NOT EXISTS schema_migrations ("
                      " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)")
 
 
-def migration_files() -> list[tuple[int, str, str]]:
-    """(version, name, sql) of every migration shipped with chibo, in order."""
+@functools.cache
+def migration_files() -> tuple[tuple[int, str, str], ...]:
+    """(version, name, sql) of every migration shipped with chibo, in order: read once per process (every open
+    and every examination of a file asks for them; the files ship with chibo and do not change while it runs)."""
     found = []
     for entry in resources.files("chibo.schema").iterdir():
         if entry.name.endswith(".sql") and entry.name[:4].isdigit():
             found.append((int(entry.name[:4]), entry.name, entry.read_text(encoding="utf-8")))
-    return sorted(found)
+    return tuple(sorted(found))
 
 
 def latest_version() -> int:

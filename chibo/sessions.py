@@ -32,16 +32,13 @@ def open_session(db: Database, user_id: int, days: int, now: datetime) -> str | 
 
 
 def user_for(db: Database, token: str | None, now: datetime) -> int | None:
-    """The account a cookie's token signs in: none when it is unknown, ended or expired. Its use is recorded."""
+    """The account a cookie's token signs in: none when it is unknown, ended or expired. A read only: a tab opened,
+    a reload, a phone coming back writes nothing (a write would drop every session's kept reads)."""
     if not isinstance(token, str) or not token or len(token) > 200:
         return None
-    digest = _digest(token)
     found = db.one("SELECT user_id FROM sessions WHERE token_hash = ? AND revoked_at IS NULL AND expires_at > ?",
-                   [digest, now])
-    if not found:
-        return None
-    db.write(lambda cur: cur.execute("UPDATE sessions SET last_used = ? WHERE token_hash = ?", [now, digest]))
-    return found[0]
+                   [_digest(token), now])
+    return found[0] if found else None
 
 
 def close(db: Database, token: str | None, now: datetime) -> None:
@@ -57,6 +54,11 @@ def end_all(cur, user_id: int, now: datetime) -> int:
                        " RETURNING token_hash", [now, user_id]).fetchall())
 
 
+def end_every(cur) -> None:
+    """Every remembered sign-in of a database ends (a restored file: everyone signs in again)."""
+    cur.execute("DELETE FROM sessions")
+
+
 def sign_out_everywhere(db: Database, actor: Actor, username: str, now: datetime) -> int:
     """An administrator ends every remembered session of an account; how many ended."""
     require(actor, "manage_users")
@@ -69,8 +71,3 @@ def sign_out_everywhere(db: Database, actor: Actor, username: str, now: datetime
         audit.log(cur, actor, "đăng xuất mọi phiên", "users", found[0], None, {"sessions": ended})
         return ended
     return db.write(work)
-
-
-def open_count(db: Database, user_id: int, now: datetime) -> int:
-    return db.scalar("SELECT count(*) FROM sessions WHERE user_id = ? AND revoked_at IS NULL AND expires_at > ?",
-                     [user_id, now])

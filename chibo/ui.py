@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from chibo import auth, backup, config, kept, labels, resets, sessions, versions
+from chibo import auth, backup, config, kept, labels, sessions, versions
 from chibo.db import Database
 from chibo.errors import ConfigError, DatabaseInUse, InputError, StaleEdit
 from chibo.permissions import Actor
@@ -52,7 +52,6 @@ def database() -> Database:
     if not st.session_state.get("backup_checked"):
         st.session_state["backup_checked"] = True
         backup.daily_backup(db, cfg, today())
-    resets.apply_pending(db)  # a password set from the command line while the app holds the file
     return db
 
 
@@ -71,16 +70,21 @@ RESTORED = "Dữ liệu vừa được khôi phục từ bản sao lưu; mọi n
 def sign_in(db: Database, actor: Actor, remember: bool = True) -> None:
     """This browser session is the actor's; remembered (a token in a cookie) for CHIBO_REMEMBER_DAYS, so a reload,
     a second tab, a deep link or a phone coming back to the browser finds the user still signed in."""
-    st.session_state["user_id"] = actor.user_id
-    # The user id means this person only in the database as it was opened now (Database.identity).
-    st.session_state["db_identity"] = database().identity
-    st.session_state["last_seen"] = time.time()
+    _hold(db, actor.user_id)
     st.session_state.pop("clear_cookie", None)
     days = settings().remember_days if remember else 0
     token = sessions.open_session(db, actor.user_id, days, now())
     if token:
         st.session_state["session_token"] = token
         st.session_state["cookie"] = (token, days * 86400)
+
+
+def _hold(db: Database, user_id: int) -> None:
+    """This browser session is the account's from now. The user id means this person only in the database as it
+    was opened now (Database.identity): a restore replaces it, and the session with it."""
+    st.session_state["user_id"] = user_id
+    st.session_state["db_identity"] = db.identity
+    st.session_state["last_seen"] = time.time()
 
 
 def sign_out(message: str | None = None, db: Database | None = None) -> None:
@@ -149,9 +153,8 @@ def current_actor(db: Database, activity: bool = True) -> Actor | None:
             if idle:
                 sign_out("Phiên làm việc đã hết hạn do không hoạt động; hãy đăng nhập lại.")
             return None
-        user_id = st.session_state["user_id"] = remembered
-        st.session_state["db_identity"] = db.identity
-        st.session_state["last_seen"] = time.time()
+        user_id = remembered
+        _hold(db, user_id)
     actor = auth.actor_for(db, user_id)
     if actor is None:
         sign_out("Tài khoản đã bị vô hiệu hóa.")
@@ -235,16 +238,22 @@ def show_success() -> None:
             st.session_state["success"] = (message, left - 1)
 
 
+def refused(exc: InputError) -> None:
+    """A domain refusal on screen: its sentence as text (it quotes what was typed), the database's own words folded
+    for whoever wants them (QueryError), and no older success beside it."""
+    st.session_state.pop("success", None)
+    st.error(plain(str(exc)))
+    if getattr(exc, "detail", ""):
+        with st.expander("Chi tiết"):
+            st.code(exc.detail, language=None)
+
+
 def attempt(action: Callable, *args, success: str | None = None, rerun: bool = True, **kwargs):
     """Run a domain action; show its Vietnamese error, or the success message after a rerun."""
     try:
         result = action(*args, **kwargs)
     except InputError as exc:
-        st.session_state.pop("success", None)  # an older success must not stand beside this error
-        st.error(plain(str(exc)))  # it quotes what was typed
-        if getattr(exc, "detail", ""):  # the database's own words, for whoever wants them (QueryError)
-            with st.expander("Chi tiết"):
-                st.code(exc.detail, language=None)
+        refused(exc)
         return None
     if success:
         success_later(success)
@@ -321,8 +330,7 @@ def save_edit(form: Edit, submitted: bool, save: Callable[[Any], Any], success: 
                                                  "version": exc.version}
         st.rerun()  # the next run shows the form as typed, then the refusal and the two choices
     except InputError as exc:
-        st.session_state.pop("success", None)
-        st.error(str(exc))
+        refused(exc)
         return None
     reopen(form.key)
     success_later(success(result) if callable(success) else success)
@@ -395,7 +403,7 @@ def add_with_field_problems(problems_key: str, action: Callable, *args, success:
         st.session_state.pop("success", None)
         st.rerun()
     except InputError as exc:
-        st.error(plain(str(exc)))
+        refused(exc)
         return
     st.session_state.pop(problems_key, None)
     prefix = problems_key.removesuffix("problems")
