@@ -289,7 +289,9 @@ def adopt(db: Database, actor: Actor, document_id: int, meeting_id: int, votes_f
             _refuse_unevaluated_previous(cur, doc)
         for person in (chair_id, secretary_id):
             validate.existing_id(cur, "members", person)
-        if chair_id or secretary_id:
+        held = audit.row(cur, "meetings", meeting_id) or {}
+        officers = {k: v for k, v in (("chair_id", chair_id), ("secretary_id", secretary_id)) if v}
+        if officers:
             cur.execute("UPDATE meetings SET chair_id = coalesce(?, chair_id), secretary_id = coalesce(?, secretary_id)"
                         " WHERE id = ?", [chair_id, secretary_id, meeting_id])
         if doc.kind == "nq_thang" and not cur.execute("SELECT count(*) FROM tasks WHERE document_id = ?",
@@ -307,9 +309,9 @@ def adopt(db: Database, actor: Actor, document_id: int, meeting_id: int, votes_f
         cur.execute("UPDATE meetings SET votes_for = ? WHERE id = ?", [votes, meeting_id])
         cur.execute("UPDATE documents SET status = 'adopted', number = ?, meeting_id = ?,"
                     " updated_at = current_timestamp WHERE id = ?", [chosen, meeting_id, document_id])
-        audit.log(cur, actor, "chi bộ thông qua", "documents", document_id,
-                  {"status": doc.status, "number": doc.number},
-                  {"status": "adopted", "number": chosen, "meeting_id": meeting_id, "votes_for": votes})
+        audit.log(cur, actor, "chi bộ thông qua", "documents", document_id,  # the officers it replaced kept too
+                  {"status": doc.status, "number": doc.number} | {k: held.get(k) for k in officers},
+                  {"status": "adopted", "number": chosen, "meeting_id": meeting_id, "votes_for": votes} | officers)
         return chosen
     return db.write(work)
 

@@ -70,12 +70,8 @@ def month_to_evaluate(resolved: list[date], today: date) -> date | None:
     """The month an evaluation screen opens on: the newest month that has ended (the current one is still running,
     a next month's draft has not begun); the current one only when no earlier month has a resolution
     (`resolved` are the months that have a resolution, newest first)."""
-    current = months.month_start(today)
-    ended = [m for m in resolved if m < current]
-    if ended:
-        return ended[0]
-    started = [m for m in resolved if m <= current]
-    return started[0] if started else (resolved[-1] if resolved else None)
+    ended = [m for m in resolved if m < months.month_start(today)]
+    return ended[0] if ended else (resolved[-1] if resolved else None)  # else the earliest: this month, if any
 
 
 def close_consequence(month: date) -> str:

@@ -159,13 +159,14 @@ def _absentees(db: Database, meeting_id: int) -> dict[str, list[tuple]]:
             "exempt_names": db.rows(sql, [meeting_id, ["exempt"]])}
 
 
-_ROLL_SQL = ("SELECT m.full_name, a.status, a.reason FROM attendance a JOIN members m ON m.id = a.member_id"
-             " WHERE a.meeting_id = ? ORDER BY a.member_id")
+_ROLL_SQL = "SELECT member_id, status, reason FROM attendance WHERE meeting_id = ? ORDER BY member_id"
 
 
-def _roll_of(rows: list[tuple]) -> dict[str, str]:
-    """The roll as a person reads it, by member: what a stale save would replace, and its version."""
-    return {name: ATTENDANCE.get(status, status) + (f" ({reason})" if reason else "") for name, status, reason in rows}
+def _roll_of(rows: list[tuple]) -> dict[int, str]:
+    """The roll as a person reads it, by member id (two members may share a name): what a stale save would replace,
+    and its version."""
+    return {member: ATTENDANCE.get(status, status) + (f" ({reason})" if reason else "")
+            for member, status, reason in rows}
 
 
 def roll_form(db: Database, actor: Actor, meeting_id: int) -> versions.Opened:
@@ -202,10 +203,9 @@ def record_attendance(db: Database, actor: Actor, meeting_id: int, rows: list[di
             validate.existing_id(cur, "members", member_id)
         if opened is not None:
             names = dict(cur.execute("SELECT id, full_name FROM members").fetchall())
-            stored = _roll_of(cur.execute(_ROLL_SQL, [meeting_id]).fetchall())
-            yours = _roll_of([(names.get(member), status, reason) for member, status, reason in cleaned])
-            versions.check(cur, opened, stored, {name: yours.get(name) for name in {*stored, *yours}},
-                           what="điểm danh", labels={}, entity="meetings", entity_id=meeting_id)
+            stored, yours = _roll_of(cur.execute(_ROLL_SQL, [meeting_id]).fetchall()), _roll_of(cleaned)
+            versions.check(cur, opened, stored, {member: yours.get(member) for member in sorted({*stored, *yours})},
+                           what="điểm danh", labels=names, entity="meetings", entity_id=meeting_id)
         before = cur.execute("SELECT member_id, status FROM attendance WHERE meeting_id = ?", [meeting_id]).fetchall()
         cur.execute("DELETE FROM attendance WHERE meeting_id = ?", [meeting_id])
         for member_id, status, reason in cleaned:
@@ -475,17 +475,20 @@ def record_item_start(db: Database, actor: Actor, meeting_id: int, item: str, no
     if item not in dict(AGENDA):
         raise InputError("Mục chương trình không hợp lệ.")
 
-    def work(cur):
-        try:
-            _running(cur, meeting_id, now)
-        except InputError:
-            return False
-        if cur.execute("SELECT count(*) FROM meeting_items WHERE meeting_id = ? AND item = ?",
-                       [meeting_id, item]).fetchone()[0]:
-            return False
-        _insert_item(cur, actor, meeting_id, item, now)
-        return True
-    return db.write(work)
+    return db.write(lambda cur: _reach_item(cur, actor, meeting_id, item, now))
+
+
+def _reach_item(cur, actor: Actor, meeting_id: int, item: str, now: datetime) -> bool:
+    """In the caller's transaction: keep when `item` began, the first time it is reached while the meeting runs."""
+    try:
+        _running(cur, meeting_id, now)
+    except InputError:
+        return False  # outside a running meeting the display only turns its page
+    if cur.execute("SELECT count(*) FROM meeting_items WHERE meeting_id = ? AND item = ?",
+                   [meeting_id, item]).fetchone()[0]:
+        return False
+    _insert_item(cur, actor, meeting_id, item, now)
+    return True
 
 
 def end_meeting(db: Database, actor: Actor, meeting_id: int, now: datetime) -> None:
@@ -674,8 +677,7 @@ def move_display(db: Database, actor: Actor, meeting_id: int, step: int, now: da
         found = cur.execute("SELECT item FROM meeting_display WHERE meeting_id = ?", [meeting_id]).fetchone()
         item = min(max((found[0] if found else 0) + step, 0), len(AGENDA) - 1)
         cur.execute("INSERT OR REPLACE INTO meeting_display VALUES (?, ?, ?, ?)", [meeting_id, item, now, actor.username])
+        if actor.can("run_meeting"):  # one write: every display drops its kept reads once per move
+            _reach_item(cur, actor, meeting_id, AGENDA[item][0], now)
         return item
-    item = db.write(work)
-    if actor.can("run_meeting"):
-        record_item_start(db, actor, meeting_id, AGENDA[item][0], now)
-    return item
+    return db.write(work)

@@ -42,21 +42,21 @@ EARLIER_SECTIONS = {
 }
 
 
+# The Party form's headings (the opening has none): the default list of the cell's sections.
+FORM_HEADINGS = {key: title for key, (title, _) in PROGRAM_SECTIONS.items() if title}
 # Sections the targets table and the measures go under: a program without them would lose its core.
 KEPT_SECTIONS = {"muc_tieu": "bảng mục tiêu, chỉ tiêu", "giai_phap": "các nhiệm vụ, giải pháp"}
 
 
-def section_titles(saved: dict[str, str], headings: dict[str, str] | None = None,
-                   printed: bool = True) -> dict[str, str]:
+def section_titles(saved: dict[str, str], headings: dict[str, str], printed: bool = True) -> dict[str, str]:
     """The headings a program is written under: the earlier list if it was made with it, else the cell's list
     (`headings`, see `headings`); a section that holds text but has since left the list keeps its place at the end
     under its last known title, so no written word drops out of the document. `printed`: only what the document
     prints (the cell's own sections once they have words); else every section, for the editing screen."""
     if "gioi_thieu" in saved and "mo_dau" not in saved:
         return EARLIER_SECTIONS
-    listed = headings or {key: title for key, (title, _) in PROGRAM_SECTIONS.items() if title}
     # A section of the cell's own is printed once it has words; the form's sections always (…… for the secretary).
-    titles = {"mo_dau": ""} | {key: title for key, title in listed.items()
+    titles = {"mo_dau": ""} | {key: title for key, title in headings.items()
                                if not printed or key in PROGRAM_SECTIONS or (saved.get(key) or "").strip()}
     orphans = {key: _default_title(key) for key, body in saved.items()
                if key not in titles and (body or "").strip()}
@@ -72,7 +72,7 @@ def headings(db: Database) -> dict[str, str]:
     default. Kept as [[key, title], ...]; the first version kept only rewordings, {key: title}."""
     saved = cell.setting(db, "program_headings", {})
     if isinstance(saved, dict):
-        return {key: saved.get(key) or title for key, (title, _) in PROGRAM_SECTIONS.items() if title}
+        return {key: saved.get(key) or title for key, title in FORM_HEADINGS.items()}
     return {key: title for key, title in saved}
 
 
@@ -98,12 +98,11 @@ def save_headings(db: Database, actor: Actor, rows: list[tuple[str | None, str]]
 
 
 def _cleaned_headings(rows) -> list[tuple[str, str]]:
-    known = {key for key, (title, _) in PROGRAM_SECTIONS.items() if title}
     used = {key for key, _ in rows if key}
     cleaned, fresh = [], (f"rieng_{n}" for n in range(1, 1000) if f"rieng_{n}" not in used)
     for key, title in rows:
         title = title if isinstance(title, str) else ""
-        if key and key not in known and not str(key).startswith("rieng_"):
+        if key and key not in FORM_HEADINGS and not str(key).startswith("rieng_"):
             raise InputError("Có đề mục không thuộc chương trình hành động; hãy tải lại trang.")
         if not key and not title.strip():
             continue  # an empty new row of the grid: nothing was typed

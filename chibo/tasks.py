@@ -238,8 +238,9 @@ def _apply_extension(cur, actor: Actor, before: dict, new_deadline: date, reason
               {"deadline": new_deadline, "reason": reason})
 
 
-def _extendable(cur, task_id: int, new_deadline: date, verb: str) -> dict:
-    """The task, once it may still move its deadline to `new_deadline`; else the sentence that says why not."""
+def _extendable(cur, task_id: int, new_deadline: date, verb: str, opened: str | None = None) -> dict:
+    """The task, once it may still move its deadline to `new_deadline`; else the sentence that says why not.
+    `opened`: the version of the deadline the form was opened on (deadline_form): one moved since refuses this."""
     before = audit.row(cur, "tasks", task_id)
     if not before:
         raise InputError("Không tìm thấy nhiệm vụ.")
@@ -247,6 +248,9 @@ def _extendable(cur, task_id: int, new_deadline: date, verb: str) -> dict:
         raise InputError(f"Nhiệm vụ đã kết thúc; không {verb} được.")
     if _month_closed(cur, task_id):
         raise InputError(f"Tháng của nhiệm vụ này đã chốt; không thể {verb}.")
+    versions.check(cur, opened, {"deadline": before["deadline"]}, {"deadline": new_deadline},
+                   what=f"hạn của nhiệm vụ «{before['title']}»", labels={"deadline": "Hạn"}, entity="tasks",
+                   entity_id=task_id)
     if new_deadline <= before["deadline"]:
         raise InputError(f"Hạn mới phải sau hạn hiện tại ({before['deadline']:%d/%m/%Y}).")
     return before
@@ -260,14 +264,8 @@ def extend_deadline(db: Database, actor: Actor, task_id: int, new_deadline, reas
     new_deadline = validate.a_date(new_deadline, "Hạn mới")
     reason = validate.text(reason, "Lý do gia hạn", max_len=400)
 
-    def work(cur):
-        before = audit.row(cur, "tasks", task_id)
-        if before:
-            versions.check(cur, opened, {"deadline": before["deadline"]}, {"deadline": new_deadline},
-                           what=f"hạn của nhiệm vụ «{before['title']}»", labels={"deadline": "Hạn"}, entity="tasks",
-                           entity_id=task_id)
-        _apply_extension(cur, actor, _extendable(cur, task_id, new_deadline, "gia hạn"), new_deadline, reason)
-    db.write(work)
+    db.write(lambda cur: _apply_extension(cur, actor, _extendable(cur, task_id, new_deadline, "gia hạn", opened),
+                                          new_deadline, reason))
 
 
 # A new deadline past the meeting that hears the task's report needs a reason that says why: «Bận» is not one.
@@ -290,12 +288,9 @@ def request_extension(db: Database, actor: Actor, task_id: int, new_deadline, re
     reported = report_day(db, month) if month else None
 
     def work(cur):
-        before = _extendable(cur, task_id, new_deadline, "xin gia hạn")
+        before = _extendable(cur, task_id, new_deadline, "xin gia hạn", opened)
         if not actor.can("edit_tasks") and not _is_participant(cur, task_id, actor.member_id):
             raise InputError("Đồng chí chỉ xin gia hạn được nhiệm vụ mình chủ trì hoặc phối hợp.")
-        versions.check(cur, opened, {"deadline": before["deadline"]}, {"deadline": new_deadline},
-                       what=f"hạn của nhiệm vụ «{before['title']}»", labels={"deadline": "Hạn"}, entity="tasks",
-                       entity_id=task_id)
         if cur.execute("SELECT count(*) FROM extension_requests WHERE task_id = ? AND state = 'pending'",
                        [task_id]).fetchone()[0]:
             raise InputError("Nhiệm vụ này đang có một đề nghị gia hạn chờ chi ủy quyết định.")
@@ -335,12 +330,15 @@ def decide_extension(db: Database, actor: Actor, request_id: int, approve: bool,
     db.write(work)
 
 
-def pending_extensions(db: Database, task_id: int | None = None) -> pd.DataFrame:
-    """Extension requests waiting for the committee, oldest first (of one task, with `task_id`)."""
+def pending_extensions(db: Database, actor: Actor, task_id: int | None = None) -> pd.DataFrame:
+    """Extension requests waiting for the committee, oldest first (of one task, with `task_id`). The reason may be
+    personal (health, family): only the committee and whoever asked read it; others get it empty."""
     return db.query(
-        "SELECT r.id, r.task_id, t.title, r.old_deadline, r.new_deadline, r.reason, r.username, r.requested_at"
+        "SELECT r.id, r.task_id, t.title, r.old_deadline, r.new_deadline,"
+        " CASE WHEN ? OR r.user_id = ? THEN r.reason ELSE '' END AS reason, r.username, r.requested_at"
         " FROM extension_requests r JOIN tasks t ON t.id = r.task_id WHERE r.state = 'pending'"
-        " AND (? IS NULL OR r.task_id = ?) ORDER BY r.requested_at", [task_id, task_id])
+        " AND (? IS NULL OR r.task_id = ?) ORDER BY r.requested_at",
+        [actor.can("decide_extensions"), actor.user_id, task_id, task_id])
 
 
 def status_counts(db: Database, today: date, month: date | None = None) -> dict[str, int]:

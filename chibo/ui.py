@@ -654,7 +654,7 @@ def _record_progress(db, found_actor, task_id, percent, finished, done_on, note,
 def _extension_form(db: Database, found_actor: Actor, task_id: int) -> None:
     """A member asks for a new deadline (the committee decides); the committee decides what is asked."""
     from chibo import tasks
-    asked = tasks.pending_extensions(db, task_id)
+    asked = tasks.pending_extensions(db, found_actor, task_id)
     if not asked.empty:
         extension_requests(db, found_actor, asked)
         return
@@ -675,11 +675,9 @@ def extension_requests(db: Database, found_actor: Actor, asked: pd.DataFrame) ->
     """Extension requests waiting for the committee: each with its reason; the committee approves or refuses."""
     from chibo import tasks
     for row in asked.itertuples():
-        # The reason may be personal (health, family): the committee and the one who asked read it.
-        told = found_actor.can("decide_extensions") or row.username == found_actor.username
         st.warning(f"**Đề nghị gia hạn chờ chi ủy:** {plain(row.title)} — {labels.vn_date(row.old_deadline)} → "
                    f"{labels.vn_date(row.new_deadline)} · {plain(row.username)}"
-                   + (f": «{plain(row.reason)}»" if told else ""))
+                   + (f": «{plain(row.reason)}»" if row.reason else ""))  # the domain gives it to whoever may read it
         if not found_actor.can("decide_extensions"):
             continue
         with st.form(f"decide_{row.id}"):

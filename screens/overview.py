@@ -13,7 +13,7 @@ figures = dashboard.tiles(db, today)
 st.title("Tổng quan")
 st.caption(f"Hôm nay {vn_date(today)} · {ui.month_label(figures['month'])}")
 ui.reminders(checklist.reminders(db, actor, today), today)  # empty for members and the projector
-ui.extension_requests(db, actor, tasks.pending_extensions(db))  # the committee decides them from here first
+ui.extension_requests(db, actor, tasks.pending_extensions(db, actor))  # the committee decides them from here first
 if checklist.sees_checklist(actor):
     steps_box = ui.expander(f"Các bước công việc {ui.month_label(figures['month']).lower()}", key="overview_steps")
     if steps_box.open:

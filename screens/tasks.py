@@ -35,7 +35,7 @@ totals = tasks.board_totals(db, today, month=month, field=field, unit_id=unit, m
 total = totals["total"]
 shown = f"{total} nhiệm vụ" if total == len(frame) else f"{total} nhiệm vụ (hiện {len(frame)} nhiệm vụ có hạn sớm nhất)"
 st.caption(f"{shown} · {totals['overdue']} quá hạn · sắp xếp theo hạn hoàn thành. Chọn một dòng để xem lịch sử.")
-asked = tasks.pending_extensions(db)
+asked = tasks.pending_extensions(db, actor)
 if not asked.empty:
     st.warning(f"{len(asked)} đề nghị gia hạn chờ chi ủy: " + "; ".join(ui.plain(t) for t in asked["title"]))
 if frame.empty:

@@ -88,13 +88,13 @@ def test_a_members_extension_is_a_request_the_task_keeps_its_deadline_until_the_
         tasks.request_extension(db, member, task_id, "2026-12-25", "  ")
     request_id = tasks.request_extension(db, member, task_id, "2026-12-25", "Chờ số liệu của tổ")
     assert tasks.task(db, task_id, TODAY)["deadline"] == date(2026, 12, 20)
-    assert list(tasks.pending_extensions(db)["title"]) == ["Việc sắp đến hạn"]
+    assert list(tasks.pending_extensions(db, A)["title"]) == ["Việc sắp đến hạn"]
     with pytest.raises(InputError, match="đang có một đề nghị"):
         tasks.request_extension(db, member, task_id, "2026-12-28", "Lại chờ số liệu")
     tasks.decide_extension(db, actor_of("chi_uy"), request_id, True, "Đồng ý")
     record = tasks.task(db, task_id, TODAY)
     assert record["extensions"] == 1 and record["deadline"] == date(2026, 12, 25)
-    assert tasks.pending_extensions(db).empty
+    assert tasks.pending_extensions(db, A).empty
     assert db.scalar("SELECT count(*) FROM audit_log WHERE action IN ('xin gia hạn nhiệm vụ', 'duyệt gia hạn',"
                      " 'gia hạn nhiệm vụ')") == 3
 
@@ -127,10 +127,10 @@ def test_a_new_date_past_the_reporting_meeting_needs_a_reason_that_says_why(mont
     member = actor_of("dang_vien", hoa)
     with pytest.raises(InputError, match="sau buổi sinh hoạt nghe báo cáo"):
         tasks.request_extension(db, member, ids["Việc cuối tháng"], "2027-06-30", "Bận")
-    assert tasks.pending_extensions(db).empty
+    assert tasks.pending_extensions(db, A).empty
     tasks.request_extension(db, member, ids["Việc cuối tháng"], "2027-06-30",
                             "Chờ Sở công bố kết quả thi học sinh giỏi cấp tỉnh vào tháng 6")
-    assert len(tasks.pending_extensions(db)) == 1
+    assert len(tasks.pending_extensions(db, A)) == 1
 
 
 def test_a_member_asks_only_on_a_task_they_lead_or_take_part_in(month):

@@ -93,15 +93,15 @@ def record_minutes_facts(db: Database, actor: Actor, month: date, starts_at, end
     minutes, in one transaction. `opened`: the version of the form
     (minutes_facts_form); facts recorded since by someone else refuse the save."""
     from chibo import validate
-    minutes_doc = documents.month_minutes(db, actor, month)
     notes = {"guests": validate.text(guests, "Đại biểu dự", required=False, max_len=400),
              "conclusion": validate.long_text(conclusion, "Kết luận của chủ trì")}
     notes = {key: value for key, value in notes.items() if value}  # left empty: what is recorded stays
     if "guests" in notes and not notes["guests"].lower().startswith("đại biểu"):
         notes["guests"] = f"Đại biểu dự: {notes['guests'].rstrip('.')}."
 
-    def work(cur):
+    def work(cur):  # checked first; the minutes made (the first time) in the same transaction as the facts
         inside = Transaction(cur, db.path)
+        minutes_doc = documents.month_minutes(inside, actor, month)
         versions.check(cur, opened, _facts(inside, month, minutes_doc.meeting_id),
                        {"starts_at": starts_at, "ends_at": ends_at} | notes, what="biên bản của buổi sinh hoạt",
                        labels=MINUTES_FACTS, entity="documents", entity_id=minutes_doc.id)
