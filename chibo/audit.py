@@ -98,11 +98,14 @@ def count(db: Database) -> int:
     return db.scalar("SELECT count(*) FROM audit_log")
 
 
+# How a person is named on screen (users u LEFT JOIN members m): their member name, else the account's display name.
+_SHOWN_NAME = "coalesce(m.full_name, CASE WHEN u.display_name <> '' THEN u.display_name END, {username})"
+
+
 def last_change(cur, entity: str, entity_id=None, setting: str | None = None) -> tuple[str, datetime] | None:
     """Who last changed a thing, by the name a colleague knows them by, and when; read in the caller's
     transaction. A setting (entity `settings`, no id) is found by its key."""
-    sql = ("SELECT coalesce(m.full_name, CASE WHEN u.display_name <> '' THEN u.display_name END, a.username),"
-           " a.logged_at FROM audit_log a"
+    sql = (f"SELECT {_SHOWN_NAME.format(username='a.username')}, a.logged_at FROM audit_log a"
            " LEFT JOIN users u ON u.id = a.user_id LEFT JOIN members m ON m.id = u.member_id"
            " WHERE a.entity = ? AND a.entity_id IS NOT DISTINCT FROM ?")
     params = [entity, entity_id]
@@ -116,6 +119,6 @@ def last_change(cur, entity: str, entity_id=None, setting: str | None = None) ->
 def shown_names(db: Database) -> dict[str, str]:
     """How the person behind each account is named on screen: the member's name, else the account's display name;
     what chibo did by itself (the demo, the command line) «hệ thống». Screens never show a bare username."""
-    rows = db.rows("SELECT u.username, coalesce(m.full_name, CASE WHEN u.display_name <> '' THEN u.display_name END, u.username)"
+    rows = db.rows(f"SELECT u.username, {_SHOWN_NAME.format(username='u.username')}"
                    " FROM users u LEFT JOIN members m ON m.id = u.member_id")
     return {SYSTEM.username: "hệ thống"} | dict(rows)

@@ -118,7 +118,7 @@ def _update_user(db, actor, username, action, sql_set, params, after, ends_admin
             raise InputError(LAST_ADMIN.format(username))
         cur.execute(f"UPDATE users SET {sql_set} WHERE id = ?", [*params, before[0]])
         if ends_sessions:
-            sessions.end_all(cur, before[0], datetime.now())
+            sessions.end_all(cur, before[0])
         audit.log(cur, actor, action, "users", before[0],
                   {"role": before[1], "active": before[2]}, after)
     db.write(work)
@@ -195,7 +195,6 @@ class _Locked(Exception):
 @dataclass
 class _Count:
     failures: int = 0
-    limit: int = 0
     locked_until: datetime | None = None
     since: datetime | None = None  # when the first failure still counted happened
 
@@ -226,7 +225,6 @@ class Lockout:
             if count.locked_until or stale:  # a lock that ended, or old failures: counting starts again
                 count.failures, count.locked_until, count.since = 0, None, None
             count.failures += 1
-            count.limit = limit
             count.since = count.since or now
             if count.failures >= limit:
                 count.locked_until = now + lock
@@ -237,9 +235,8 @@ class Lockout:
         with self._lock:
             count = self._items.get(key)
             if count:
-                count.failures = max(count.failures - 1, 0)
-                if count.failures < count.limit:
-                    count.locked_until = None
+                # never above the limit (admit refuses while locked), so one given back is always below it
+                count.failures, count.locked_until = max(count.failures - 1, 0), None
 
     def forget(self, db_key: str) -> None:
         """Every count kept for one database's sign-in."""

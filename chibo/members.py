@@ -253,6 +253,11 @@ def member_form(db: Database, member_id: int | None) -> versions.Opened:
     return versions.opened(_member_of(found[0]))
 
 
+def _unit_name(cur, unit_id) -> str:
+    found = cur.execute("SELECT name FROM units WHERE id = ?", [unit_id]).fetchone() if unit_id else None
+    return found[0] if found else "(trống)"
+
+
 def update_member(db: Database, actor: Actor, member_id: int, *, today: date, opened: str | None = None,
                   **fields) -> None:
     """A member's fields. `opened`: the version their form was opened on (member_form); other values saved since
@@ -265,10 +270,9 @@ def update_member(db: Database, actor: Actor, member_id: int, *, today: date, op
         if not before:
             raise InputError("Không tìm thấy đảng viên.")
         validate.existing_id(cur, "units", values["unit_id"])
-        unit_names = dict(cur.execute("SELECT id, name FROM units").fetchall())
         versions.check(cur, opened, _member_of(before), values, what=f"hồ sơ đảng viên {before['full_name']}",
-                       labels=MEMBER_LABELS, entity="members", entity_id=member_id,
-                       shown=lambda key, value: unit_names.get(value, "(trống)") if key == "unit_id"
+                       labels=MEMBER_LABELS, entity="members", entity_id=member_id,  # shown only on a refusal:
+                       shown=lambda key, value: _unit_name(cur, value) if key == "unit_id"
                        else _CODES[key].get(value, value) if key in _CODES else versions.as_read(value))
         _check_duplicate(cur, values, member_id)
         _check_single_secretary(cur, values, member_id)

@@ -457,9 +457,7 @@ def _refuse_rows_changed_since(cur, document_id: int, opened: dict[int, str], ke
     touched = (stored.keys() | opened.keys()) - {task_id for task_id in stored if stored[task_id] == opened.get(task_id)}
     latest = max((found for task_id in touched if (found := audit.last_change(cur, "tasks", task_id))),
                  key=lambda found: found[1], default=None)
-    who = (f"Đồng chí {latest[0]} đã sửa bảng nhiệm vụ lúc {latest[1]:%H:%M} ngày {latest[1]:%d/%m/%Y},"
-           if latest else "Đã có người sửa bảng nhiệm vụ")
-    raise StaleEdit(f"{who} sau khi đồng chí mở bảng, nên chưa lưu gì.", stored, changes)
+    raise StaleEdit(versions.headline(latest, "sửa bảng nhiệm vụ", "bảng"), stored, changes)
 
 
 def _changed(before: dict, row: dict) -> bool:

@@ -77,7 +77,7 @@ def _visible(view: str, frame: pd.DataFrame, actor: Actor) -> pd.DataFrame:
     for column, (kind, whose) in PRIVATE_COLUMNS.get(view, {}).items():
         everyone, member = actor.whose(kind)
         if not everyone:
-            frame[column] = frame[column].where(frame[whose] == member, None)
+            frame = frame.assign(**{column: frame[column].where(frame[whose] == member, None)})
     return frame
 
 
@@ -251,7 +251,7 @@ def _tables(db: Database, as_of: date, actor: Actor) -> dict[str, bytes]:
     overdue) and as the actor may see them, each as an Arrow stream for the sandbox."""
     tables = {}
     for name, (_, view_sql, _) in VIEWS.items():
-        visible = _visible(name, db.query(view_sql, [as_of] * view_sql.count("?")).copy(), actor)
+        visible = _visible(name, db.query(view_sql, [as_of] * view_sql.count("?")), actor)
         frame = pa.Table.from_pandas(visible, preserve_index=False)
         sink = pa.BufferOutputStream()
         with pa.ipc.new_stream(sink, frame.schema) as writer:

@@ -89,9 +89,7 @@ def _exchange(child, tables, count_sql, rows_sql, params, limits) -> tuple[int, 
     header = {"tables": list(tables), "count": count_sql, "rows": rows_sql, "params": _encode(params),
               "memory_mb": limits.memory_mb, "threads": limits.threads, "seconds": limits.seconds}
     try:
-        _send(child.stdin, json.dumps(header).encode())
-        for data in tables.values():
-            _send(child.stdin, data)
+        _write_frame(child.stdin, json.dumps(header).encode(), *tables.values())
         child.stdin.close()
         _receive(child, time.monotonic() + LOAD_SECONDS)  # "ready": the data is in, the clock starts
         deadline = time.monotonic() + limits.seconds
@@ -107,11 +105,6 @@ def _ended(child) -> str:
     child.kill()
     code = child.wait()
     return f"the query's process ended (exit code {code})"
-
-
-def _send(stream, data: bytes) -> None:
-    stream.write(struct.pack(">Q", len(data)))
-    stream.write(data)
 
 
 def _receive(child, deadline: float) -> bytes:

@@ -48,10 +48,11 @@ def close(db: Database, token: str | None, now: datetime) -> None:
                                          [now, _digest(token)]))
 
 
-def end_all(cur, user_id: int, now: datetime) -> int:
-    """Every open session of an account ends, in the caller's transaction (a password change, a disabled account)."""
-    return len(cur.execute("UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL"
-                       " RETURNING token_hash", [now, user_id]).fetchall())
+def end_all(cur, user_id: int, now: datetime | None = None) -> int:
+    """Every open session of an account ends, in the caller's transaction (a password change, a disabled account);
+    ended at `now`, else at the database's own time (the moment matters, not the day the app lives on)."""
+    return len(cur.execute("UPDATE sessions SET revoked_at = coalesce(?, current_localtimestamp()) WHERE user_id = ?"
+                           " AND revoked_at IS NULL RETURNING token_hash", [now, user_id]).fetchall())
 
 
 def end_every(cur) -> None:

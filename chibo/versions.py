@@ -57,13 +57,15 @@ def check(cur, opened_version, stored: dict, yours: dict, *, what: str, labels: 
 def refuse(cur, what: str, changes: list[tuple[str, str, str]], version, entity: str, entity_id=None,
            setting: str | None = None) -> None:
     """Raise the refusal: who saved `what` and when (from the audit log), and each value twice."""
-    found = audit.last_change(cur, entity, entity_id, setting)
-    if found:
-        name, at = found
-        who = f"Đồng chí {name} đã lưu {what} lúc {at:%H:%M} ngày {at:%d/%m/%Y},"
-    else:
-        who = f"Đã có người lưu {what}"
-    raise StaleEdit(f"{who} sau khi đồng chí mở biểu mẫu này, nên chưa lưu gì.", version, changes)
+    raise StaleEdit(headline(audit.last_change(cur, entity, entity_id, setting), f"lưu {what}", "biểu mẫu này"),
+                    version, changes)
+
+
+def headline(found: tuple[str, datetime] | None, did: str, opened: str) -> str:
+    """Who did what (audit.last_change) after the user opened `opened`: the first sentence of every refusal."""
+    who = (f"Đồng chí {found[0]} đã {did} lúc {found[1]:%H:%M} ngày {found[1]:%d/%m/%Y},"
+           if found else f"Đã có người {did}")
+    return f"{who} sau khi đồng chí mở {opened}, nên chưa lưu gì."
 
 
 def differs(stored, yours) -> bool:
