@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 import pandas as pd
 
 from chibo import audit, cell, documents, evaluations, meetings, months, validate
-from chibo.db import Database, memoised
+from chibo.db import Database, Transaction, memoised
 from chibo.errors import InputError
 from chibo.labels import MONTH_STEPS, STEP_STATES, vn_date
 from chibo.permissions import Actor, require
@@ -242,12 +242,11 @@ def mark_done(db: Database, actor: Actor, month, step: str, done_on, today: date
 
 
 def _require_lifecycle(cur, month: date, step: str) -> None:
-    found = cur.execute("SELECT id FROM documents WHERE kind = 'nq_thang' AND month = ?", [month]).fetchone()
-    if found is None:
+    inside = Transaction(cur)
+    resolution = documents.monthly_resolution(inside, month)
+    if resolution is None:
         raise InputError(f"Tháng {month.month}/{month.year} chưa có dự thảo nghị quyết; hãy lập dự thảo trước.")
-    if step == "agree" and not cur.execute(
-            "SELECT count(*) FROM audit_log WHERE entity = 'documents' AND entity_id = ? AND action = ?",
-            [found[0], _LIFECYCLE_ACTIONS["agree"]]).fetchone()[0]:
+    if step == "agree" and "agree" not in _lifecycle_facts(inside, resolution.id):
         raise InputError("Dự thảo chưa được ghi nhận chi ủy thống nhất; hãy bấm «Chi ủy đã thống nhất dự thảo» ở thẻ "
                          "«Thông qua» trước.")
 

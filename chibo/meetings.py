@@ -363,6 +363,21 @@ def thematic_same_day(db: Database, held_on: date) -> bool:
     return bool(db.scalar("SELECT count(*) FROM meetings WHERE kind = 'chuyen_de' AND held_on = ?", [held_on]))
 
 
+def thematic_to_add(db: Database, month: date) -> bool:
+    """Whether the month's regular meeting may still be marked as holding the thematic meeting in the same session."""
+    held = meeting_for_month(db, month)
+    return bool(held) and not thematic_same_day(db, get(db, held)["held_on"])
+
+
+def add_thematic(db: Database, actor: Actor, month: date) -> int:
+    """The thematic meeting held in the same session as the month's regular one: its day and place."""
+    held = meeting_for_month(db, month)
+    if not held:
+        raise InputError("Tháng này chưa có buổi sinh hoạt thường kỳ.")
+    regular = get(db, held)
+    return create_meeting(db, actor, regular["held_on"], "chuyen_de", regular["place"])
+
+
 def minimum_minutes(db: Database, meeting: dict) -> int:
     rules = meeting_rules(db)
     return rules["min_minutes_thematic"] if thematic_same_day(db, meeting["held_on"]) else rules["min_minutes"]
@@ -386,6 +401,12 @@ def measured_quality(db: Database, meeting_id: int) -> dict[str, tuple[float | N
                 "Kết thúc sinh hoạt": _sending_points(db, meeting, rules)}
     return {name: (None if fraction is None else round(2 * fraction * criteria[name]) / 2, said)
             for name, (fraction, said) in measured.items() if name in criteria}
+
+
+def starting_points(db: Database, given: dict[str, float], measured: dict) -> dict[str, float]:
+    """What each criterion's box opens on: the points the committee gave, else the data's suggestion, else 0."""
+    suggested = {name: points for name, (points, _) in measured.items() if points is not None}
+    return {name: given.get(name, suggested.get(name, 0)) for name in rubric(db)}
 
 
 def _duration_points(meeting: dict, minimum: int) -> tuple[float | None, str]:

@@ -101,6 +101,7 @@ if quality_tab.open:
             criteria = meetings.rubric(db)
             given = ui.edit(f"scores_{meeting_id}", lambda: meetings.scores_form(db, meeting_id))
             measured = meetings.measured_quality(db, meeting_id)
+            starts = meetings.starting_points(db, given.values, measured)
             with st.form("scores", enter_to_submit=False):
                 st.caption("Các tiêu chí đo được từ số liệu (giờ sinh hoạt, điểm danh, thông báo và tài liệu đăng trước "
                            "buổi sinh hoạt, ngày đăng Sổ tay và gửi Đảng ủy) "
@@ -108,9 +109,8 @@ if quality_tab.open:
                 points = {}
                 for name, maximum in criteria.items():
                     suggested, facts = measured.get(name, (None, ""))
-                    start = given.values.get(name, suggested if suggested is not None else 0)
                     points[name] = st.number_input(f"{ui.plain(name)} (tối đa {vn_number(maximum)})", 0.0,
-                                                   float(maximum), float(start), step=0.5, key=given.widget(name))
+                                                   float(maximum), float(starts[name]), step=0.5, key=given.widget(name))
                     if facts:
                         st.caption(facts + (f" Gợi ý: {vn_number(suggested)} điểm." if suggested is not None else ""))
                 saved = st.form_submit_button("Lưu điểm", disabled=not can_edit)

@@ -14,6 +14,7 @@ ui.show_success()
 st.title("Nghị quyết thường kỳ")
 
 # The grid shows what a person checks first — the task, its deadline, who leads it — before the rest.
+CHOICE_COLUMNS = ("lead_member_id", "lead_unit_id", "measure_id")  # picked from a list; «—» is ui.NO_CHOICE
 TASK_GRID_ORDER = ["title", "deadline", "lead_member_id", "lead_unit_id", "partner_ids", "field", "channel",
                    "report_at", "recurring", "measure_id"]
 
@@ -126,7 +127,7 @@ if tasks_tab.open:
         people, units, measures = (opened_table.values[k] for k in ("people", "units", "measures"))
         table = opened_table.values["table"]
         editable = ui.editor_frame(table[plans.TASK_TABLE_COLUMNS], dates=("deadline",), lists=("partner_ids",),
-                                   choices=("lead_member_id", "lead_unit_id", "measure_id"), texts=("report_at",))
+                                   choices=CHOICE_COLUMNS, texts=("report_at",))
         if "edit" in steps:
             st.caption("Mỗi dòng một nhiệm vụ. Chọn chủ trì là một đồng chí hoặc một đơn vị; hạn phải trong "
                        "tháng. Bấm «Lưu bảng nhiệm vụ» để lưu cả bảng một lần; dòng nào thiếu thì chưa lưu gì và "
@@ -140,9 +141,9 @@ if tasks_tab.open:
             column_config={
                 "field": st.column_config.SelectboxColumn("Lĩnh vực", options=list(FIELDS), format_func=FIELDS.get),
                 "title": st.column_config.TextColumn("Nội dung nhiệm vụ", width="large", max_chars=500, pinned=True),
-                "lead_member_id": st.column_config.SelectboxColumn("Chủ trì (đảng viên)", options=[0, *people],
+                "lead_member_id": st.column_config.SelectboxColumn("Chủ trì (đảng viên)", options=[ui.NO_CHOICE, *people],
                                                                    format_func=lambda m: people.get(m, "—")),
-                "lead_unit_id": st.column_config.SelectboxColumn("hoặc đơn vị", options=[0, *units],
+                "lead_unit_id": st.column_config.SelectboxColumn("hoặc đơn vị", options=[ui.NO_CHOICE, *units],
                                                                  format_func=lambda u: units.get(u, "—")),
                 "partner_ids": st.column_config.MultiselectColumn("Phối hợp", options=[str(m) for m in people],
                                                                   format_func=lambda m: people.get(int(m), "")),
@@ -153,11 +154,11 @@ if tasks_tab.open:
                 "report_at": st.column_config.TextColumn("Báo cáo tại"),
                 "recurring": st.column_config.CheckboxColumn("Lặp lại hằng tháng", default=False),
                 "measure_id": st.column_config.SelectboxColumn("Thuộc giải pháp của chương trình",
-                                                               options=[0, *measures],
+                                                               options=[ui.NO_CHOICE, *measures],
                                                                format_func=lambda m: measures.get(m, "—")),
             })
         saved = "edit" in steps and st.button("Lưu bảng nhiệm vụ", type="primary")
-        rows = ui.editor_rows(edited, choices=("lead_member_id", "lead_unit_id", "measure_id"))
+        rows = ui.editor_rows(edited, choices=CHOICE_COLUMNS)
         ui.save_edit(opened_table, saved,
                      lambda version: plans.save_task_table(db, actor, doc.id, rows, opened=version),
                      success=lambda result: f"Đã lưu: thêm {result['added']}, sửa {result['updated']}, "
@@ -236,14 +237,14 @@ if wording_tab.open:
         if report_doc is not None:
             ui.wording_form(db, actor, "report", report_doc.id, today, "edit" in documents.next_steps(report_doc, actor),
                             f"Báo cáo gửi Đảng ủy ({report_doc.number_shown})")
-        elif actor.can("export"):
+        else:
             st.info("Báo cáo gửi Đảng ủy về tháng trước được lập khi xuất lần đầu (thẻ «Xuất văn bản»); sau đó "
                     "lời văn của báo cáo hiện ở đây.")
         minutes_doc = documents.issued_with(db, doc, "minutes")
         if minutes_doc is not None:  # minutes stay editable after adoption: they record what was said
             ui.wording_form(db, actor, "minutes", minutes_doc.id, today,
                             "edit" in documents.next_steps(minutes_doc, actor), "Biên bản sinh hoạt (vẫn sửa được)")
-        elif actor.can("export") and doc.meeting_id:
+        elif doc.meeting_id:
             st.info("Biên bản buổi sinh hoạt được lập khi xuất lần đầu (thẻ «Xuất văn bản»); sau đó lời văn của biên "
                     "bản hiện ở đây và vẫn sửa được sau khi nghị quyết đã thông qua.")
 
@@ -271,11 +272,9 @@ if steps_tab.open:
                 day = right.date_input("Ngày thực hiện", today, format="DD/MM/YYYY")
                 if st.form_submit_button("Ghi nhận"):
                     ui.attempt(checklist.mark_done, db, actor, month, step, day, today, success="Đã ghi nhận.")
-            held = meetings.meeting_for_month(db, month)
-            if held and not meetings.thematic_same_day(db, meetings.get(db, held)["held_on"]):
-                if st.button("Buổi này có sinh hoạt chuyên đề (thời gian tối thiểu dài hơn)"):
-                    ui.attempt(meetings.create_meeting, db, actor, meetings.get(db, held)["held_on"], "chuyen_de",
-                               meetings.get(db, held)["place"], success="Đã ghi sinh hoạt chuyên đề cùng buổi.")
+            if meetings.thematic_to_add(db, month) and st.button(
+                    "Buổi này có sinh hoạt chuyên đề (thời gian tối thiểu dài hơn)"):
+                ui.attempt(meetings.add_thematic, db, actor, month, success="Đã ghi sinh hoạt chuyên đề cùng buổi.")
             now = ui.now()
             st.download_button("📅 Tải lịch chi bộ (.ics) — sinh hoạt, họp chi ủy, hạn các bước",
                                lambda: calendar_ics.cell_calendar(db, actor, today, now),
