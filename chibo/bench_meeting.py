@@ -22,8 +22,8 @@ from datetime import date
 from pathlib import Path
 
 from chibo import config
+from chibo.bench_browser import PASSWORD  # one bench password for the browser and the meeting
 
-PASSWORD = "bench-mat-khau-dai"
 MEMBERS = 33
 SECRETARY_TITLE = "Thư ký: điểm danh, ghi ý kiến, biểu quyết"
 

@@ -29,9 +29,9 @@ TIMED_ALARM, DAY_ALARM = timedelta(days=-1), timedelta(hours=-16)
 def cell_calendar(db: Database, actor: Actor, today: date, now: datetime) -> bytes:
     """The committee's calendar: meetings and the checklist's days, from last month to six months ahead."""
     require(actor, "edit_plans")
-    calendar = _calendar(db, f"Lịch công tác {cell.get(db).name}")
+    calendar = _calendar(f"Lịch công tác {cell.get(db).name}")
     window = _window(today)
-    stamp, host = _stamp(now), _host(db)
+    stamp, host = _utc(now), _host(db)
     for month in window:
         calendar.add_component(_regular_meeting(db, month, stamp, host))
         for step in checklist.month_checklist(db, month, today):
@@ -39,7 +39,7 @@ def cell_calendar(db: Database, actor: Actor, today: date, now: datetime) -> byt
                 calendar.add_component(_step_event(step, stamp, host))
     for meeting in _other_meetings(db, window[0], months.month_end(window[-1])):
         calendar.add_component(_meeting_event(db, meeting, stamp, host))
-    return _finished(calendar)
+    return calendar.to_ical()
 
 
 def member_calendar(db: Database, actor: Actor, member_id: int, today: date, now: datetime) -> bytes:
@@ -50,13 +50,13 @@ def member_calendar(db: Database, actor: Actor, member_id: int, today: date, now
     name = members.member_choices(db, active_only=False).get(member_id)
     if name is None:
         raise InputError(f"Không tìm thấy đảng viên mã {member_id}.")
-    calendar = _calendar(db, f"Việc của đồng chí {name}")
-    stamp, host = _stamp(now), _host(db)
+    calendar = _calendar(f"Việc của đồng chí {name}")
+    stamp, host = _utc(now), _host(db)
     for month in _window(today):
         calendar.add_component(_regular_meeting(db, month, stamp, host))
     for row in tasks.my_tasks(db, member_id, today).itertuples():
         calendar.add_component(_task_event(row, stamp, host))
-    return _finished(calendar)
+    return calendar.to_ical()
 
 
 def file_name(member_id: int | None = None) -> str:
@@ -64,7 +64,7 @@ def file_name(member_id: int | None = None) -> str:
 
 
 # -- pieces ---------------------------------------------------------------------------------------------------------
-def _calendar(db: Database, name: str) -> icalendar.Calendar:
+def _calendar(name: str) -> icalendar.Calendar:
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//chibo//Lịch chi bộ//VI")
     calendar.add("version", "2.0")
@@ -72,10 +72,6 @@ def _calendar(db: Database, name: str) -> icalendar.Calendar:
     calendar.add("x-wr-calname", name)
     calendar.add("x-wr-timezone", str(TIMEZONE))
     return calendar
-
-
-def _finished(calendar: icalendar.Calendar) -> bytes:
-    return calendar.to_ical()
 
 
 def _window(today: date) -> list[date]:
@@ -91,9 +87,6 @@ def _utc(moment: datetime) -> datetime:
     """Times are written in UTC, which every calendar reads alike and shows in its own zone (no VTIMEZONE needed);
     a time without a zone is Vietnam's."""
     return (moment.replace(tzinfo=TIMEZONE) if moment.tzinfo is None else moment).astimezone(UTC)
-
-
-_stamp = _utc
 
 
 def _host(db: Database) -> str:

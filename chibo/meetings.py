@@ -46,6 +46,11 @@ def rubric(db: Database) -> dict[str, float]:
     return cell.setting(db, "meeting_rubric", DEFAULT_RUBRIC)
 
 
+def _end_after_start(starts: time | None, ends: time | None) -> None:
+    if starts and ends and ends <= starts:
+        raise InputError("Giờ kết thúc phải sau giờ bắt đầu.")
+
+
 def create_meeting(db: Database, actor: Actor, held_on, kind: str = "thuong_ky", place: str = "",
                    chair_id=None, secretary_id=None, starts_at=None, ends_at=None) -> int:
     require(actor, "run_meeting")
@@ -56,8 +61,7 @@ def create_meeting(db: Database, actor: Actor, held_on, kind: str = "thuong_ky",
         "chair_id": validate.optional_id(chair_id), "secretary_id": validate.optional_id(secretary_id),
         "starts_at": _clock(starts_at, "Giờ bắt đầu"), "ends_at": _clock(ends_at, "Giờ kết thúc"),
     }
-    if values["starts_at"] and values["ends_at"] and values["ends_at"] <= values["starts_at"]:
-        raise InputError("Giờ kết thúc phải sau giờ bắt đầu.")
+    _end_after_start(values["starts_at"], values["ends_at"])
 
     def work(cur):
         for person in (values["chair_id"], values["secretary_id"]):
@@ -469,8 +473,7 @@ def record_times(db: Database, actor: Actor, meeting_id: int, starts_at, ends_at
     """When the meeting began and ended, as the minutes state them."""
     require(actor, "run_meeting")
     starts, ends = _clock(starts_at, "Giờ bắt đầu"), _clock(ends_at, "Giờ kết thúc")
-    if starts and ends and ends <= starts:
-        raise InputError("Giờ kết thúc phải sau giờ bắt đầu.")
+    _end_after_start(starts, ends)
 
     db.write(lambda cur: _set(cur, actor, meeting_id, {"starts_at": starts, "ends_at": ends}, "ghi giờ sinh hoạt"))
 
@@ -518,8 +521,7 @@ def end_meeting(db: Database, actor: Actor, meeting_id: int, now: datetime) -> N
 
     def work(cur):
         meeting = _running(cur, meeting_id, now)
-        if _minute(now) <= meeting["starts_at"]:
-            raise InputError("Giờ kết thúc phải sau giờ bắt đầu.")
+        _end_after_start(meeting["starts_at"], _minute(now))
         _set(cur, actor, meeting_id, {"ends_at": _minute(now)}, "kết thúc sinh hoạt")
     db.write(work)
 
