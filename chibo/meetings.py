@@ -321,8 +321,15 @@ def meeting_rules(db: Database) -> dict:
     return DEFAULT_MEETING_RULES | cell.setting(db, "meeting_rules", {})
 
 
-def save_meeting_rules(db: Database, actor: Actor, values: dict) -> None:
-    """The cell's numbers and switches of the meeting rules, checked together: nothing is saved if one is wrong."""
+def meeting_rules_form(db: Database) -> versions.Opened:
+    """What the meeting-rules form is opened on: the rules in force, versioned by what is stored."""
+    stored = cell.setting_form(db, "meeting_rules", {})
+    return versions.Opened(DEFAULT_MEETING_RULES | stored.values, stored.version)
+
+
+def save_meeting_rules(db: Database, actor: Actor, values: dict, opened: str | None = None) -> None:
+    """The cell's numbers and switches of the meeting rules, checked together: nothing is saved if one is wrong.
+    `opened`: the version of the form (meeting_rules_form); a rule saved since by someone else refuses the save."""
     require(actor, "settings")
     unknown = set(values) - set(DEFAULT_MEETING_RULES)
     if unknown:
@@ -338,7 +345,11 @@ def save_meeting_rules(db: Database, actor: Actor, values: dict) -> None:
             raise InputError(f"Không có bước «{unknown[0]}» trong lịch công việc tháng.")
         cleaned["off_steps"] = [step for step in MONTH_STEPS if step in off]
     _check_rule_order(cleaned)
-    cell.save_setting(db, actor, "meeting_rules", cleaned)
+    cell.save_setting(db, actor, "meeting_rules", cleaned, opened, labels=_RULE_NAMES, what="quy định sinh hoạt")
+
+
+_RULE_NAMES = RULE_LABELS | {"weekend": "Ngày sinh hoạt rơi vào thứ Bảy, Chủ nhật",
+                             "off_steps": "Các bước chi bộ không theo dõi"}
 
 
 def _check_rule_order(rules: dict) -> None:

@@ -77,23 +77,26 @@ if rules_tab.open:
         saved = st.button("Lưu thang điểm chất lượng sinh hoạt")
         ui.save_edit(rubric, saved, lambda version: meetings.save_rubric(
             db, actor, dict(zip(edited["Tiêu chí"], edited["Điểm tối đa"])), opened=version), success="Đã lưu thang điểm.")
+        rules = ui.edit("meeting_rules", lambda: meetings.meeting_rules_form(db))
         with st.form("meeting_rules", enter_to_submit=False):
             st.markdown("**Các bước công việc trong tháng, thời gian sinh hoạt** — mặc định theo Chỉ thị 50-CT/TW và "
                         "Hướng dẫn 42-HD/BTCTW; sửa theo hướng dẫn của Đảng ủy cấp trên. Hạn của mỗi bước tính từ ngày "
                         "sinh hoạt chi bộ (tab «Hồ sơ chi bộ»).")
-            rules = meetings.meeting_rules(db)
             columns = st.columns(2)
-            values = {key: columns[index % 2].number_input(label, value=int(rules[key]), step=1, key=f"rule_{key}")
+            values = {key: columns[index % 2].number_input(label, value=int(rules.values[key]), step=1,
+                                                          key=rules.widget(key))
                       for index, (key, label) in enumerate(meetings.RULE_LABELS.items())}
             values["weekend"] = st.selectbox("Ngày sinh hoạt rơi vào thứ Bảy, Chủ nhật", list(months.WEEKEND_MOVES),
-                                             index=list(months.WEEKEND_MOVES).index(rules["weekend"]),
-                                             format_func=months.WEEKEND_MOVES.get)
+                                             index=list(months.WEEKEND_MOVES).index(rules.values["weekend"]),
+                                             format_func=months.WEEKEND_MOVES.get, key=rules.widget("weekend"))
             followed = st.multiselect("Các bước chi bộ theo dõi (bỏ một bước nếu hướng dẫn của cấp trên không yêu cầu)",
-                                      list(MONTH_STEPS), [step for step in MONTH_STEPS if step not in rules["off_steps"]],
-                                      format_func=MONTH_STEPS.get)
+                                      list(MONTH_STEPS),
+                                      [step for step in MONTH_STEPS if step not in rules.values["off_steps"]],
+                                      format_func=MONTH_STEPS.get, key=rules.widget("followed"))
             values["off_steps"] = [step for step in MONTH_STEPS if step not in followed]
-            if st.form_submit_button("Lưu quy định"):
-                ui.attempt(meetings.save_meeting_rules, db, actor, values, success="Đã lưu quy định sinh hoạt.")
+            saved = st.form_submit_button("Lưu quy định")
+        ui.save_edit(rules, saved, lambda version: meetings.save_meeting_rules(db, actor, values, opened=version),
+                     success="Đã lưu quy định sinh hoạt.")
 
 if format_tab.open:
     with format_tab:

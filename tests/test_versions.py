@@ -297,6 +297,11 @@ FORMS = {
         lambda db, actor, _, first, opened, today: meetings.save_rubric(
             db, actor, {"Chuẩn bị": first, "Tiến hành": 100 - first}, opened=opened),
         lambda db, _: meetings.rubric(db).get("Chuẩn bị"), 40, 30),
+    "quy định sinh hoạt": (
+        lambda db: None, lambda db, _, today: meetings.meeting_rules_form(db),
+        lambda db, actor, _, minutes, opened, today: meetings.save_meeting_rules(db, actor, {"min_minutes": minutes},
+                                                                                 opened=opened),
+        lambda db, _: meetings.meeting_rules(db)["min_minutes"], 100, 120),
     "thể thức văn bản": (
         lambda db: None, lambda db, _, today: docs.profile_form(db),
         lambda db, actor, _, size, opened, today: docs.save_profile(db, actor, docs.profile(db) | {"body_pt": size},
