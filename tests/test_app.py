@@ -625,3 +625,20 @@ def test_a_start_removes_what_a_restore_cut_off_by_a_crash_left(demo_app, tmp_pa
     stale.write_bytes(b"half a database")
     AppTest.from_file(APP, default_timeout=60).run()
     assert not stale.exists()
+
+
+def test_an_administrator_changes_a_role_and_a_stale_form_names_the_change(demo_app, tmp_path):
+    db = ui._database(str(tmp_path / "app.duckdb"))
+    name = db.scalar("SELECT username FROM users WHERE role = 'dang_vien' ORDER BY username LIMIT 1")
+    at = signed_in(demo_app["quan_tri"]).run()
+    at.switch_page("screens/admin.py").run()
+    next(s for s in at.selectbox if s.label == "Tài khoản").select(name).run()
+    member = db.scalar("SELECT member_id FROM users WHERE username = ?", [name])
+    auth.set_role(db, auth.SYSTEM, name, "chi_uy", member)  # another administrator, after this form was opened
+    next(s for s in at.selectbox if s.label == "Vai trò" and (s.key or "").startswith("account:")).select("trinh_chieu")
+    next(b for b in at.button if b.label == "Lưu vai trò").click().run()
+    assert db.scalar("SELECT role FROM users WHERE username = ?", [name]) == "chi_uy"
+    assert "chưa lưu gì" in at.warning[0].value
+    assert [t.value for t in at.text] == ["Vai trò: giá trị hiện tại Chi ủy; giá trị của đồng chí: Trình chiếu"]
+    next(b for b in at.button if b.label == ui.KEEP_MINE).click().run()
+    assert db.scalar("SELECT role FROM users WHERE username = ?", [name]) == "trinh_chieu"
