@@ -14,6 +14,7 @@ from chibo.labels import CHANNELS, CONCLUSIONS, FIELDS, SUPERVISION_KINDS, TASK_
 from chibo.permissions import Actor, require
 
 CLOSED_STATUSES = ("done", "not_done")
+UNADOPTED_STATUSES = ("draft", "agreed")  # a resolution the cell has not adopted assigns no work yet
 RECORDABLE_STATUSES = ("not_started", "in_progress", "done", "not_done", "paused")
 
 
@@ -46,8 +47,10 @@ def _board_sql(today, month, field, unit_id, member_id, channel, status, words="
     if words.strip():
         sql += " AND contains(lower(t.title), lower(?))"
         params.append(words.strip())
-    if open_only:  # work a member can still act on: not finished, and its month not closed
-        sql += (f" AND t.status NOT IN {CLOSED_STATUSES} AND NOT EXISTS (SELECT 1 FROM evaluations e"
+    if open_only:  # work a member can act on: adopted by the cell (a draft assigns nothing yet), not finished,
+        # and its month not closed
+        sql += (f" AND t.status NOT IN {CLOSED_STATUSES} AND t.document_id IN (SELECT id FROM documents"
+                f" WHERE status NOT IN {UNADOPTED_STATUSES}) AND NOT EXISTS (SELECT 1 FROM evaluations e"
                 " WHERE e.document_id = t.document_id AND e.closed_at IS NOT NULL)")
     return sql, params
 

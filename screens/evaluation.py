@@ -17,7 +17,8 @@ resolved = documents.resolution_months(db)
 if not resolved:
     st.info("Chưa có nghị quyết tháng nào để đánh giá.")
     st.stop()
-month = ui.month_select("Tháng được đánh giá", resolved, default=evaluations.month_to_evaluate(resolved, today))
+begun = documents.months_begun(resolved, today)
+month = ui.month_select("Tháng được đánh giá", begun, default=evaluations.month_to_evaluate(begun, today))
 figures = evaluations.figures(db, month, today)
 evaluation = evaluations.get(db, month) or {}
 closed = bool(evaluation.get("closed_at"))

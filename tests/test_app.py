@@ -642,3 +642,22 @@ def test_an_administrator_changes_a_role_and_a_stale_form_names_the_change(demo_
     assert [t.value for t in at.text] == ["Vai trò: giá trị hiện tại Chi ủy; giá trị của đồng chí: Trình chiếu"]
     next(b for b in at.button if b.label == ui.KEEP_MINE).click().run()
     assert db.scalar("SELECT role FROM users WHERE username = ?", [name]) == "trinh_chieu"
+
+
+def test_next_months_draft_does_not_take_over_the_board_the_evaluation_or_a_members_list(demo_app, tmp_path, today):
+    from chibo import plans
+    db = ui._database(str(tmp_path / "app.duckdb"))
+    member = db.scalar("SELECT member_id FROM users WHERE role = 'dang_vien' AND member_id IS NOT NULL LIMIT 1")
+    before = len(tasks.my_tasks(db, member, today))
+    december = date(2026, 12, 1)
+    draft = plans.new_monthly_draft(db, auth.SYSTEM, december)
+    plans.save_task_table(db, auth.SYSTEM, draft, [{"field": "chuyen_mon", "title": "Việc của tháng sau",
+                                                     "lead_member_id": member, "channel": "cuoc_hop",
+                                                     "deadline": date(2026, 12, 20)}])
+    assert len(tasks.my_tasks(db, member, today)) == before
+    at = signed_in(demo_app["quan_tri"]).run()
+    at.switch_page("screens/tasks.py").run()
+    assert next(s for s in at.selectbox if s.label == "Tháng").value == date(2026, 11, 1)
+    at.switch_page("screens/evaluation.py").run()
+    offered = next(s for s in at.selectbox if s.label == "Tháng được đánh giá").options
+    assert "Tháng 12/2026" not in offered and "Tháng 10/2026" in offered
