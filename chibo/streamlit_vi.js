@@ -5,8 +5,21 @@
   const mark = document.getElementById("chibo-vi");  // this script's own element: no room on the page
   const box = mark && mark.closest("[data-testid='stElementContainer']");
   if (box) box.style.display = "none";
+  // The signed-in user's first page is served at "/" and Streamlit no longer knows it by its own name: asked for
+  // by that name (a bookmark, a link from another role's screen) it is the page that runs, so «not found» is wrong.
+  window.__chiboHome = mark ? mark.dataset.home || "" : "";
   if (window.__chiboVietnamese) return;
   window.__chiboVietnamese = true;
+  const closeIfHome = (node) => {
+    // The address the browser opened (Streamlit has already rewritten the shown one to "/").
+    const opened = (performance.getEntriesByType("navigation")[0] || {}).name || window.location.href;
+    const asked = new URL(opened).pathname.replace(/\/+$/, "").split("/").pop();
+    if (!window.__chiboHome || asked !== window.__chiboHome) return false;
+    const dialog = node.closest ? node.closest("[role='dialog']") : null;
+    const close = dialog && dialog.querySelector("button[aria-label='Close'], button[aria-label='Đóng']");
+    if (close) close.click();
+    return Boolean(close);
+  };
   const exact = new Map([
     ["Drag and drop file here", "Kéo thả tệp vào đây"],
     ["Drag and drop files here", "Kéo thả các tệp vào đây"],
@@ -38,8 +51,10 @@
   const patterns = [
     [/^Limit (\d+)\s?MB per file(.*)$/, (m) => `Tối đa ${m[1]} MB mỗi tệp${m[2]}`],
     [/^(\d+)\s?MB per file(.*)$/, (m) => `Tối đa ${m[1]} MB mỗi tệp${m[2]}`],
-    [/^You have requested page \/(.*), but no corresponding file was found in the app's pages directory\. Running the app's main page\.$/,
-      () => "Trang được yêu cầu không có; chibo mở trang chính."],
+    [/^You have requested page \/(.*), but no corresponding file was found in the app's pages\/? directory\. Running the app's main page\.$/,
+      () => "Địa chỉ này không phải một trang của đồng chí; chibo mở trang chính."],
+    [/^The page that you have requested does not seem to exist\. Running the app's main page\.$/,
+      () => "Địa chỉ này không phải một trang của đồng chí; chibo mở trang chính."],
   ];
   const translate = (text) => {
     const trimmed = text.trim();
@@ -54,6 +69,7 @@
   const visit = (root) => {
     const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if ((node.nodeValue || "").trim() === "Page not found" && closeIfHome(node.parentElement)) return;
       const vi = translate(node.nodeValue || "");
       if (vi !== null) node.nodeValue = vi;
     }

@@ -4,6 +4,7 @@ The only module of chibo that imports streamlit."""
 
 from __future__ import annotations
 
+import html
 import re
 import time
 from collections.abc import Callable
@@ -715,7 +716,9 @@ def task_list(frame: pd.DataFrame, key: str) -> int | None:
 _STREAMLIT_IN_VIETNAMESE = (Path(__file__).parent / "streamlit_vi.js").read_text(encoding="utf-8")
 
 
-def streamlit_in_vietnamese() -> None:
+def streamlit_in_vietnamese(home: str = "") -> None:
     """Streamlit's own texts (the uploader's «Drag and drop», the choosers' «Select...», «Page not found») in
-    Vietnamese: a small script of chibo's own, run on every page; its element hides itself, taking no room."""
-    st.html(f"<span id='chibo-vi'></span><script>{_STREAMLIT_IN_VIETNAMESE}</script>", unsafe_allow_javascript=True)
+    Vietnamese: a small script of chibo's own, run on every page; its element hides itself, taking no room.
+    `home`: the name of the page served at "/" (asked for by that name, it is no «page not found»)."""
+    st.html(f"<span id='chibo-vi' data-home='{html.escape(home)}'></span><script>{_STREAMLIT_IN_VIETNAMESE}</script>",
+            unsafe_allow_javascript=True)

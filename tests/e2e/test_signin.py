@@ -49,6 +49,16 @@ def test_a_reload_a_second_tab_and_a_deep_link_keep_the_user_signed_in(seeded, s
         see(other, "Đăng xuất")
         other.get_by_role("heading", name="Bảng nhiệm vụ").first.wait_for(timeout=TIMEOUT)
         assert other.get_by_text("Page not found").count() == 0
+    with journey.step("trang đầu của mình, gọi bằng tên, không báo «không tìm thấy»") as p:
+        other.goto(f"{server['url']}/overview")
+        other.get_by_role("heading", name="Tổng quan").first.wait_for(timeout=TIMEOUT)
+        other.wait_for_timeout(1500)
+        assert other.get_by_role("dialog").count() == 0
+    with journey.step("một trang không phải của mình: lời tiếng Việt") as p:
+        other.goto(f"{server['url']}/admin")
+        see(other, "Địa chỉ này không phải một trang của đồng chí; chibo mở trang chính.")
+        assert other.get_by_text("Page not found").count() == 0
+        assert other.get_by_text("Running the app").count() == 0
     with journey.step("đăng xuất kết thúc cả lần mở lại") as p:
         p.get_by_role("button", name="Đăng xuất").click()
         see(p, "Đăng nhập chibo")
