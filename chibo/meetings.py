@@ -10,7 +10,7 @@ import pandas as pd
 from chibo import audit, cell, documents, months, validate, versions
 from chibo.db import Database, memoised
 from chibo.errors import InputError, PermissionDenied
-from chibo.labels import ATTENDANCE, MEETING_KINDS, MONTH_STEPS, missing, vn_date, vn_number
+from chibo.labels import AGENDA_ITEMS, ATTENDANCE, MEETING_KINDS, MONTH_STEPS, missing, vn_date, vn_number
 from chibo.permissions import Actor, require
 
 # Default rubric (one local rubric for a 30+ member cell), editable in settings.
@@ -21,14 +21,7 @@ DEFAULT_RUBRIC = {
 }
 QUALITY_BANDS = [(90, "Tốt"), (70, "Khá"), (50, "Trung bình"), (0, "Kém")]
 
-AGENDA = [
-    ("khai_mac", "Khai mạc và điểm danh"),
-    ("ket_qua", "Kết quả tháng trước"),
-    ("chi_tieu", "Các chỉ tiêu"),
-    ("ton_tai", "Việc quá hạn và vấn đề cần lưu ý"),
-    ("nhiem_vu", "Nhiệm vụ tháng tới"),
-    ("bieu_quyet", "Biểu quyết"),
-]
+AGENDA = list(AGENDA_ITEMS.items())  # the regular meeting's items, in order
 
 # The agenda items someone presents (a report, a draft); the minutes name who. The chair unless the secretary says.
 PRESENTED_ITEMS = {"ket_qua": "Người trình bày báo cáo kết quả tháng trước",

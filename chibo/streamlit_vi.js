@@ -65,13 +65,41 @@
     }
     return null;
   };
+  // The date picker's calendar (react-aria, drawn in en-US whatever the page's language): month names, the
+  // weekday row (Sunday first) and its buttons. Only inside the calendar, where a bare "May" or "T" is its own.
+  const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+                  "November", "December"];
+  const WEEKDAYS = ["CN", "T2", "T3", "T4", "T5", "T6", "T7"];
+  patterns.push([new RegExp(`^(?:Choose date, )?(${MONTHS.join("|")}) (\\d{4})$`),
+                 (m) => `Tháng ${MONTHS.indexOf(m[1]) + 1}/${m[2]}`]);
+  exact.set("Previous month", "Tháng trước");
+  exact.set("Next month", "Tháng sau");
+  exact.set("Use arrow keys to navigate dates. Enter to select. Escape to close.",
+            "Dùng phím mũi tên để chọn ngày, Enter để chọn, Esc để đóng.");
+  const inCalendar = (element) => Boolean(element && element.closest &&
+    element.closest("[data-rac], [role='listbox'], [role='option'], .react-aria-CalendarGridHeader"));
+  const calendarWord = (node) => {
+    const element = node.parentElement;
+    const text = (node.nodeValue || "").trim();
+    if (!inCalendar(element)) return null;
+    const month = MONTHS.indexOf(text);
+    if (month >= 0) return `Tháng ${month + 1}`;
+    const header = element.closest("th");
+    if (header && header.closest(".react-aria-CalendarGridHeader") && /^[SMTWF]$/.test(text)) {
+      return WEEKDAYS[header.cellIndex] || null;
+    }
+    return null;
+  };
+  const translateNode = (node) => {
+    const vi = calendarWord(node) ?? translate(node.nodeValue || "");
+    if (vi !== null && vi !== node.nodeValue) node.nodeValue = vi;
+  };
   const ATTRIBUTES = ["placeholder", "aria-label", "title"];
   const visit = (root) => {
     const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
       if ((node.nodeValue || "").trim() === "Page not found" && closeIfHome(node.parentElement)) return;
-      const vi = translate(node.nodeValue || "");
-      if (vi !== null) node.nodeValue = vi;
+      translateNode(node);
     }
     const elements = root.querySelectorAll ? [root, ...root.querySelectorAll("[placeholder],[aria-label],[title]")] : [];
     for (const element of elements) {
@@ -85,15 +113,13 @@
   new MutationObserver((changes) => {
     for (const change of changes) {
       if (change.type === "characterData") {
-        const vi = translate(change.target.nodeValue || "");
-        if (vi !== null) change.target.nodeValue = vi;
+        translateNode(change.target);
       } else if (change.type === "attributes") {
         visit(change.target);
       }
       for (const node of change.addedNodes || []) {
         if (node.nodeType === Node.TEXT_NODE) {
-          const vi = translate(node.nodeValue || "");
-          if (vi !== null) node.nodeValue = vi;
+          translateNode(node);
         } else if (node.nodeType === Node.ELEMENT_NODE) {
           visit(node);
         }
