@@ -100,7 +100,7 @@ def figures(db: Database, month: date, today: date) -> dict:
     month = months.month_start(month)
     doc = _resolution_or_fail(db, month)
     results = task_results(db, month, today)
-    meeting_id = meetings.evaluating_meeting(db, month)
+    meeting_id = meetings.month_meeting(db, month)
     last_day = min(months.month_end(month), today)
     card = _frozen_scorecard(db, month) if _is_closed(db, month) else targets.scorecard(db, last_day)
     supervision = db.query(

@@ -92,9 +92,12 @@ def meetings(db: Database, kind: str | None = "thuong_ky") -> pd.DataFrame:
     return db.query(sql + " ORDER BY mt.held_on DESC", params)
 
 
-def evaluating_meeting(db: Database, month: date) -> int | None:
-    """The regular meeting that evaluated a month: the next month's, else (not held yet) the month's own."""
-    return meeting_for_month(db, months.next_month(month)) or meeting_for_month(db, month)
+def month_meeting(db: Database, month: date) -> int | None:
+    """A month's regular meeting, as the month's report speaks of it («Kỳ sinh hoạt thường kỳ tháng 10/2026»): the
+    one that adopted the month's resolution, else the regular meeting held in the month. Its attendance and its
+    quality score are the month's, on the evaluation screen as in the documents."""
+    adopted_at = db.scalar("SELECT meeting_id FROM documents WHERE kind = 'nq_thang' AND month = ?", [month])
+    return adopted_at or meeting_for_month(db, month)
 
 
 @memoised

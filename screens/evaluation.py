@@ -4,7 +4,7 @@ and the term review."""
 import streamlit as st
 
 from chibo import cell, charts, checklist, documents, evaluations, meetings, members, targets, ui
-from chibo.labels import CONCLUSIONS, FIELDS, TASK_STATUSES, vn_number
+from chibo.labels import CONCLUSIONS, FIELDS, TASK_STATUSES, vn_date, vn_number
 
 db = ui.database()
 actor = ui.actor()
@@ -95,10 +95,15 @@ if month_tab.open:
 
 if quality_tab.open:
     with quality_tab:
-        meeting_id = meetings.evaluating_meeting(db, month)
-        if not meeting_id:
-            st.info("Chưa có buổi sinh hoạt để chấm điểm.")
+        meeting_id = meetings.month_meeting(db, month)
+        held = meetings.get(db, meeting_id) if meeting_id else None
+        if not held:
+            st.info(f"{ui.month_label(month)} chưa có buổi sinh hoạt thường kỳ để chấm điểm.")
+        elif held["held_on"] > today:
+            st.info(f"Buổi sinh hoạt thường kỳ {ui.month_label(month).lower()} (ngày {vn_date(held['held_on'])}) chưa "
+                    "diễn ra; chấm điểm sau buổi sinh hoạt.")
         else:
+            st.markdown(f"**Buổi sinh hoạt thường kỳ {ui.month_label(month).lower()}, ngày {vn_date(held['held_on'])}**")
             criteria = meetings.rubric(db)
             given = ui.edit(f"scores_{meeting_id}", lambda: meetings.scores_form(db, meeting_id))
             measured = meetings.measured_quality(db, meeting_id)

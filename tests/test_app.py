@@ -477,6 +477,7 @@ def test_markup_in_a_task_title_is_shown_as_text_where_the_task_opens(demo_app, 
     task_id = db.scalar("SELECT id FROM tasks WHERE document_id = ?", [draft])
     at = signed_in(demo_app["quan_tri"]).run()
     at.switch_page("screens/tasks.py").run()
+    next(s for s in at.selectbox if s.label == "Tháng").select(date(2026, 12, 1)).run()  # the draft's month
     at.selectbox(key="board_open").select(task_id).run()
     assert not at.exception
     assert f"### {ui.plain(MARKUP)}" in shown_markdown(at)
@@ -661,3 +662,14 @@ def test_next_months_draft_does_not_take_over_the_board_the_evaluation_or_a_memb
     at.switch_page("screens/evaluation.py").run()
     offered = next(s for s in at.selectbox if s.label == "Tháng được đánh giá").options
     assert "Tháng 12/2026" not in offered and "Tháng 10/2026" in offered
+
+
+def test_the_quality_tab_names_the_meeting_it_scores_the_one_the_months_report_speaks_of(demo_app):
+    at = signed_in(demo_app["quan_tri"]).run()
+    at.switch_page("screens/evaluation.py")
+    at.session_state["evaluation_tab"] = "Chất lượng sinh hoạt"
+    at.run()
+    next(s for s in at.selectbox if s.label == "Tháng được đánh giá").select(date(2026, 10, 1)).run()
+    assert "**Buổi sinh hoạt thường kỳ tháng 10/2026, ngày 03/10/2026**" in shown_markdown(at)
+    next(s for s in at.selectbox if s.label == "Tháng được đánh giá").select(date(2026, 11, 1)).run()
+    assert "**Buổi sinh hoạt thường kỳ tháng 11/2026, ngày 03/11/2026**" in shown_markdown(at)

@@ -28,7 +28,7 @@ def december(fresh_db):
     tasks.record_progress(db, A, ids[2], 100, status="done", done_on="2026-12-23", today=TODAY)
     tasks.record_progress(db, A, ids[3], 40, status="not_done", today=TODAY)
     tasks.record_progress(db, A, ids[4], 70, today=TODAY)
-    meeting = meetings.create_meeting(db, A, "2027-01-03")
+    meeting = meetings.create_meeting(db, A, "2026-12-03")  # December's own meeting: its attendance is the month's
     meetings.record_attendance(db, A, meeting, [
         {"member_id": people[0], "status": "present"}, {"member_id": people[1], "status": "present"},
         {"member_id": people[2], "status": "absent_excused", "reason": "Ốm"},
@@ -137,7 +137,7 @@ def test_meeting_quality_bands_have_exact_edges(score, band):
 
 def test_meeting_scores_outside_the_rubric_are_refused(december):
     db, _, _ = december
-    meeting = meetings.meeting_for_month(db, date(2027, 1, 1))
+    meeting = meetings.meeting_for_month(db, DEC)
     with pytest.raises(InputError, match="tối đa|khoảng"):
         meetings.save_scores(db, A, meeting, {"Thời gian": 6})
     with pytest.raises(InputError, match="không có trong thang điểm"):
