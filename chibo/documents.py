@@ -155,6 +155,13 @@ def next_number(cur, kind: str, term_id: int) -> int:
                        [term_id, *kinds]).fetchone()[0]
 
 
+def number_to_give(db: Database, doc: Document) -> int:
+    """The number an adoption form offers: the document's own, else the next of its series in the term."""
+    return doc.number or db.scalar(
+        f"SELECT coalesce(max(number), 0) + 1 FROM documents WHERE term_id = ? AND kind IN "
+        f"({','.join('?' * len(_same_type_kinds(doc.kind)))})", [doc.term_id, *_same_type_kinds(doc.kind)])
+
+
 def check_number_free(cur, kind: str, term_id: int, number: int, document_id: int) -> None:
     kinds = _same_type_kinds(kind)
     marks = ",".join("?" * len(kinds))

@@ -100,6 +100,18 @@ def month_meeting(db: Database, month: date) -> int | None:
     return adopted_at or meeting_for_month(db, month)
 
 
+def usual_chair_and_secretary(db: Database, meeting_id: int) -> tuple[int | None, int | None]:
+    """Who an adoption form offers as the meeting's chair and secretary: those recorded on it, else those of the
+    last meeting before it that recorded them, else the cell's secretary (bí thư) in the chair."""
+    found = db.one("SELECT chair_id, secretary_id FROM meetings WHERE id = ? AND chair_id IS NOT NULL", [meeting_id])
+    found = found or db.one(
+        "SELECT chair_id, secretary_id FROM meetings WHERE chair_id IS NOT NULL AND held_on <"
+        " (SELECT held_on FROM meetings WHERE id = ?) ORDER BY held_on DESC LIMIT 1", [meeting_id])
+    if found:
+        return found[0], found[1]
+    return db.scalar("SELECT min(id) FROM members WHERE party_role = 'bi_thu' AND status <> 'inactive'"), None
+
+
 @memoised
 def meeting_for_month(db: Database, month: date) -> int | None:
     """The regular meeting held in a month (the one that adopts that month's resolution)."""
