@@ -38,15 +38,17 @@ def one_task_form(doc, month, table_key: str, people: dict, units: dict, measure
                                                   key="one_task_lead")
         values["lead_unit_id"] = right.selectbox("hoặc đơn vị chủ trì", list(units), index=None, format_func=units.get,
                                                  placeholder="Chọn đơn vị", key="one_task_unit")
-        ui.field_problem(problems, "lead")
+        ui.field_problem(problems, "lead")  # under both boxes: either one answers it
         values["partner_ids"] = st.multiselect("Phối hợp", list(people), format_func=people.get,
                                                placeholder="Chọn các đồng chí phối hợp", key="one_task_partners")
         ui.field_problem(problems, "partner_ids")
+        left, right = st.columns(2)  # a row of its own: each message stays under its box
         values["deadline"] = left.date_input("Hạn", None, min_value=month, max_value=months.month_end(month),
                                              format="DD/MM/YYYY", key="one_task_deadline")
+        with left:
+            ui.field_problem(problems, "deadline")
         values["channel"] = right.selectbox("Kênh triển khai", list(CHANNELS), format_func=CHANNELS.get,
                                             key="one_task_channel")
-        ui.field_problem(problems, "deadline")
         values["report_at"] = st.text_input("Báo cáo tại (để trống: buổi sinh hoạt tháng sau)", key="one_task_report")
         values["measure_id"] = st.selectbox("Thuộc giải pháp của chương trình", list(measures), index=None,
                                             format_func=measures.get, placeholder="Không thuộc giải pháp nào",
