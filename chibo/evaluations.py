@@ -306,6 +306,14 @@ def save_rating(db: Database, actor: Actor, year: int, score, member_id: int | N
     return db.write(work)
 
 
+EVIDENCE_COLUMNS = ("tasks", "present", "unexcused", "commended", "reminded")
+
+
+def no_evidence_recorded(rated: pd.DataFrame) -> bool:
+    """A year before the cell used chibo: ratings may be typed in, but no task, meeting or mention backs them."""
+    return not rated.empty and not rated[list(EVIDENCE_COLUMNS)].to_numpy().any()
+
+
 def ratings_with_evidence(db: Database, actor: Actor, year: int, today: date) -> pd.DataFrame:
     """Each active member's rating for the year beside the evidence counts that support it: every member's for the
     committee, a member's own row for a member, none for the projector."""

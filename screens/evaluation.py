@@ -87,6 +87,7 @@ if month_tab.open:
                     "Chốt trước khi tháng kết thúc (quyền quản trị, ghi vào nhật ký)")
                 if st.button(f"Xác nhận chốt {ui.month_label(month).lower()}", type="primary"):
                     ui.attempt(evaluations.close_month, db, actor, month, today, early, success="Đã chốt tháng.")
+        st.markdown("**Kết quả qua các tháng**")
         trend = evaluations.month_over_month(db, today)
         ui.table(trend.assign(month=trend["month"].map(ui.month_label)),
                  {"month": "Tháng", "tasks": "Nhiệm vụ", "done_on_time": "Đúng hạn", "done_late": "Trễ hạn",
@@ -152,6 +153,9 @@ if term_tab.open:
                      {"month": "Tháng", **checklist.HISTORY_BUCKETS, "off": "Không áp dụng"}, "")
         year = st.number_input("Năm xếp loại", 2000, 2100, today.year - 1)
         rated = evaluations.ratings_with_evidence(db, actor, int(year), today)
+        if evaluations.no_evidence_recorded(rated):
+            st.caption(f"Năm {int(year)} chưa có nhiệm vụ, buổi sinh hoạt hay biểu dương, nhắc nhở nào được ghi trên "
+                       "chibo: các cột minh chứng đều bằng 0, điểm là điểm chi bộ đã chấm.")
         ui.table(rated, {"full_name": "Đảng viên", "score": "Điểm", "band": "Xếp loại", "tasks": "Nhiệm vụ chủ trì",
                          "on_time": "Đúng hạn", "late": "Trễ", "missed": "Chưa xong", "present": "Dự họp",
                          "unexcused": "Vắng không lý do", "commended": "Biểu dương", "reminded": "Nhắc nhở"},

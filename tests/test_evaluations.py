@@ -202,3 +202,9 @@ def test_only_an_administrator_closes_a_month_early_and_the_log_says_so(december
 def test_the_close_confirmation_names_what_follows():
     assert evaluations.close_consequence(date(2026, 11, 1)).startswith(
         "Chốt tháng 11/2026: các nhiệm vụ và số liệu chỉ tiêu của tháng sẽ bị khóa")
+
+
+def test_a_year_without_recorded_work_is_said_so_beside_its_ratings(demo_db):
+    before_chibo = evaluations.ratings_with_evidence(demo_db, A, 2000, TODAY)
+    assert evaluations.no_evidence_recorded(before_chibo)
+    assert not evaluations.no_evidence_recorded(evaluations.ratings_with_evidence(demo_db, A, 2026, TODAY))
