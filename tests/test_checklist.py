@@ -288,7 +288,7 @@ def test_the_term_review_shows_the_months_checklist_history(demo_app):
     assert not at.exception, at.exception
     history = next(d.value for d in at.dataframe if "Đúng hạn" in d.value.columns)
     assert list(history["Tháng"]) == [f"Tháng {m}/2026" for m in range(6, 12)]
-    assert list(history["Bỏ sót"]) == [0, 0, 1, 0, 0, 1]
+    assert list(history["Quá hạn, chưa làm"]) == [0, 0, 1, 0, 0, 1]
     titles = [json.loads(c.proto.spec).get("title") for c in at.get("vega_lite_chart")]
     assert "Các bước công việc mỗi tháng trong nhiệm kỳ" in titles
 
