@@ -114,7 +114,7 @@ if format_tab.open:
         template = ui.edit("implementation_text", lambda: docs.implementation_form(db))
         with st.form("implementation_text", enter_to_submit=False):
             st.markdown("**Mục «Tổ chức thực hiện» của nghị quyết tháng** — lời văn điền sẵn cho mỗi nghị quyết mới; "
-                        "«{committee}» được thay bằng tên Đảng ủy cấp trên.")
+                        "«[Đảng ủy cấp trên]» được thay bằng tên Đảng ủy cấp trên (tab «Hồ sơ chi bộ»).")
             text = st.text_area("Tổ chức thực hiện", template.values, height=220, key=template.widget("text"))
             saved = st.form_submit_button("Lưu lời văn mẫu")
         ui.save_edit(template, saved, lambda version: docs.save_implementation_template(db, actor, text, opened=version),

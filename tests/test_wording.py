@@ -239,6 +239,10 @@ def test_the_cells_own_implementation_wording_fills_each_new_resolution(demo_db)
                                                                     "2. Báo cáo Đảng ủy xã Tân Lộc đúng hạn."]
     with pytest.raises(InputError, match="Tổ chức thực hiện"):
         docs.save_implementation_template(demo_db, A, "   ")
+    assert docs.implementation_form(demo_db).values == "1. Chi ủy phân công theo dõi.\n2. Báo cáo [Đảng ủy cấp trên] đúng hạn."
+    docs.save_implementation_template(demo_db, A, "1. Báo cáo [Đảng ủy cấp trên] trong 02 ngày.")
+    text = paragraphs(docs.export_bytes(demo_db, A, "resolution", draft, TODAY))
+    assert "1. Báo cáo Đảng ủy xã Tân Lộc trong 02 ngày." in text
 
 
 # -- the minutes ---------------------------------------------------------------------------------------------------

@@ -24,12 +24,17 @@ RESULT_WORDS = {"done": "Hoàn thành đúng hạn", "done_late": "Hoàn thành 
                 "overdue": "Chưa hoàn thành", "in_progress": "Đang thực hiện", "not_started": "Chưa triển khai",
                 "not_done": "Không hoàn thành", "paused": "Tạm dừng"}
 
+# Written where the higher committee's name goes in the cell's «Tổ chức thực hiện» wording; «{committee}», the first
+# version's mark, still works in wording saved with it.
+SUPERIOR_MARK = "[Đảng ủy cấp trên]"
+_OLD_SUPERIOR_MARK = "{committee}"
+
 DEFAULT_IMPLEMENTATION = (
     "1. Các đồng chí đảng viên được phân công chủ động triển khai nhiệm vụ ngay sau buổi sinh hoạt.\n"
     "2. Đồng chí Bí thư Chi bộ chủ trì cuộc họp liên tịch với Công đoàn, Chi đoàn Thanh niên, Liên đội và các tổ "
     "chuyên môn để triển khai nghị quyết; các đoàn thể, tổ chuyên môn xây dựng kế hoạch của đơn vị.\n"
     "3. Ban giám hiệu triển khai kế hoạch đến toàn thể cán bộ, giáo viên, nhân viên tại cuộc họp hội đồng sư phạm.\n"
-    "4. Đồng chí Bí thư cụ thể hóa nghị quyết, báo cáo {committee} trong 02 ngày làm việc sau buổi sinh hoạt và "
+    "4. Đồng chí Bí thư cụ thể hóa nghị quyết, báo cáo [Đảng ủy cấp trên] trong 02 ngày làm việc sau buổi sinh hoạt và "
     "đăng tải nghị quyết lên Sổ tay đảng viên điện tử; Chi ủy kiểm tra, giám sát việc thực hiện và báo cáo kết quả tại kỳ "
     "sinh hoạt tháng sau.")
 
@@ -347,7 +352,13 @@ def next_month_summary(db: Database, month: date, today: date, resolution: docum
 
 def implementation(db: Database) -> str:
     template = cell.setting(db, "implementation_text", DEFAULT_IMPLEMENTATION)
-    return template.replace("{committee}", cell.get(db).superior_committee)
+    committee = cell.get(db).superior_committee
+    return with_superior_mark(template).replace(SUPERIOR_MARK, committee)
+
+
+def with_superior_mark(template: str) -> str:
+    """The wording as the settings form shows it: the higher committee's place by its Vietnamese mark."""
+    return template.replace(_OLD_SUPERIOR_MARK, SUPERIOR_MARK)
 
 
 # -- the documents -------------------------------------------------------------------------------------
