@@ -716,6 +716,12 @@ def task_list(frame: pd.DataFrame, key: str) -> int | None:
 _STREAMLIT_IN_VIETNAMESE = (Path(__file__).parent / "streamlit_vi.js").read_text(encoding="utf-8")
 
 
+def hide_sidebar() -> None:
+    """A screen with nothing to navigate to (sign-in): no sidebar, which a phone would otherwise keep open as an empty
+    panel over the form after signing out."""
+    st.html("<style>[data-testid='stSidebar'], [data-testid='stSidebarCollapsedControl'] {display:none}</style>")
+
+
 def streamlit_in_vietnamese(home: str = "") -> None:
     """Streamlit's own texts (the uploader's «Drag and drop», the choosers' «Select...», «Page not found») in
     Vietnamese: a small script of chibo's own, run on every page; its element hides itself, taking no room.

@@ -94,6 +94,13 @@ def test_a_member_lands_on_their_own_tasks(seeded, server, browser):
         box = grid.bounding_box()
         p.mouse.click(box["x"] + 16, box["y"] + 36 + 18)  # the first row's selection cell, under the header
         see(p, "Cập nhật tiến độ")
+    with journey.step("mở menu, đăng xuất: ô đăng nhập không bị che") as p:
+        p.locator("[data-testid='stExpandSidebarButton'], [data-testid='stSidebarCollapsedControl'] button").first.click()
+        p.get_by_role("button", name="Đăng xuất").click()
+        see(p, "Đăng nhập chibo")
+        p.wait_for_timeout(500)
+        assert not p.locator("[data-testid='stSidebar']").is_visible()
+        p.get_by_label("Tên đăng nhập").click()  # nothing lies over it
 
 
 def test_a_user_changes_their_own_password_from_the_sidebar(seeded, server, browser):
