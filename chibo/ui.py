@@ -249,15 +249,17 @@ def refused(exc: InputError) -> None:
             st.code(exc.detail, language=None)
 
 
-def attempt(action: Callable, *args, success: str | None = None, rerun: bool = True, **kwargs):
-    """Run a domain action; show its Vietnamese error, or the success message after a rerun."""
+def attempt(action: Callable, *args, success: str | Callable[[Any], str] | None = None, rerun: bool = True,
+            **kwargs):
+    """Run a domain action; show its Vietnamese error, or the success message (made from the action's result
+    when a function) after a rerun."""
     try:
         result = action(*args, **kwargs)
     except InputError as exc:
         refused(exc)
         return None
     if success:
-        success_later(success)
+        success_later(success(result) if callable(success) else success)
     if rerun:
         st.rerun()
     return result
