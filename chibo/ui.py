@@ -695,12 +695,14 @@ def extension_requests(db: Database, found_actor: Actor, asked: pd.DataFrame) ->
 
 def task_list(frame: pd.DataFrame, key: str) -> int | None:
     """The board's table (tasks.board, labels included) with one selectable row; returns the chosen task id."""
-    columns = {"title": "Nhiệm vụ", "field_label": "Lĩnh vực", "lead": "Chủ trì", "partners": "Phối hợp",
-               "channel_label": "Kênh", "deadline_shown": "Hạn", "status_label": "Trạng thái", "progress": "Tiến độ (%)"}
+    # The deadline, state and progress next to the task, where a phone or a 1024-px screen still shows them.
+    columns = {"title": "Nhiệm vụ", "deadline_shown": "Hạn", "status_label": "Trạng thái", "progress": "Tiến độ (%)",
+               "lead": "Chủ trì", "partners": "Phối hợp", "field_label": "Lĩnh vực", "channel_label": "Kênh"}
     event = st.dataframe(
         shown_table(frame, columns), hide_index=True, width="stretch", key=key, on_select="rerun", placeholder="",
         selection_mode="single-row",
-        column_config={"Tiến độ (%)": st.column_config.ProgressColumn(min_value=0, max_value=100, format="%d%%")})
+        column_config={"Nhiệm vụ": st.column_config.TextColumn(width="medium"),
+                       "Tiến độ (%)": st.column_config.ProgressColumn(min_value=0, max_value=100, format="%d%%")})
     rows = event.selection.rows if event else []
     picked = int(frame["id"].iat[rows[0]]) if rows else None
     # The same choice from a list: reachable by keyboard and screen readers. A keyed selectbox ignores `index` once
