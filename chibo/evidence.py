@@ -75,22 +75,36 @@ def checked(upload: Upload | None, max_mb: int) -> Evidence | None:
     content that is not what its name says (a renamed file), a picture that cannot be read."""
     if upload is None:
         return None
+    problem = refusal(upload, max_mb)
+    if problem:
+        raise InputError(problem)
     name = _file_name(upload.name)
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if extension not in KINDS:
-        raise InputError(f"Tệp «{name}» không thuộc loại được nhận làm minh chứng; chỉ nhận {KINDS_SAID}.")
-    if not upload.data:
-        raise InputError(f"Tệp «{name}» rỗng (0 byte); hãy chọn lại tệp.")
-    if len(upload.data) > max_mb * 1024 * 1024:
-        raise InputError(f"Tệp «{name}» nặng {size_said(len(upload.data))}, quá giới hạn {max_mb} MB của một tệp "
-                         "minh chứng; hãy chụp ảnh với kích thước nhỏ hơn hoặc nén tệp rồi chọn lại.")
-    if not _content_is(extension, upload.data):
-        raise InputError(f"Nội dung tệp «{name}» không phải tệp .{extension} (tệp hỏng hoặc bị đổi tên); "
-                         "hãy chọn đúng tệp.")
+    extension = _extension(name)
     thumbnail = _thumbnail(upload.data) if extension in PICTURES else None
     if extension in PICTURES and thumbnail is None:
         raise InputError(f"Không đọc được ảnh «{name}» (ảnh hỏng hoặc không đầy đủ); hãy chụp hoặc chọn lại.")
     return Evidence(name, KINDS[extension], upload.data, hashlib.sha256(upload.data).hexdigest(), thumbnail)
+
+
+def refusal(upload: Upload, max_mb: int) -> str | None:
+    """Why an upload is refused, judged without reading the picture (the form says it as soon as a file is chosen);
+    None when it may go on to `checked`."""
+    name = _file_name(upload.name)
+    extension = _extension(name)
+    if extension not in KINDS:
+        return f"Tệp «{name}» không thuộc loại được nhận làm minh chứng; chỉ nhận {KINDS_SAID}."
+    if not upload.data:
+        return f"Tệp «{name}» rỗng (0 byte); hãy chọn lại tệp."
+    if len(upload.data) > max_mb * 1024 * 1024:
+        return (f"Tệp «{name}» nặng {size_said(len(upload.data))}, quá giới hạn {max_mb} MB của một tệp minh chứng; "
+                "hãy chụp ảnh với kích thước nhỏ hơn hoặc nén tệp rồi chọn lại.")
+    if not _content_is(extension, upload.data):
+        return f"Nội dung tệp «{name}» không phải tệp .{extension} (tệp hỏng hoặc bị đổi tên); hãy chọn đúng tệp."
+    return None
+
+
+def _extension(name: str) -> str:
+    return name.rsplit(".", 1)[-1].lower() if "." in name else ""
 
 
 def _file_name(raw: str) -> str:

@@ -379,8 +379,8 @@ def correct_progress(db: Database, actor: Actor, entry_id: int, progress, note: 
             raise InputError("Ngày hoàn thành không thể trước ngày bắt đầu nhiệm vụ.")
         old = _entry_values(entry)
         new = values | {"file_name": file.file_name if file else None if drop_file else old["file_name"]}
-        versions.check(cur, opened, old, new, what=f"cập nhật tiến độ {_entry_said(entry)} của nhiệm vụ "
-                       f"«{entry['title']}»", labels=ENTRY_LABELS, entity="progress_updates", entity_id=entry_id,
+        versions.check(cur, opened, old, new, what=f"cập nhật tiến độ này của nhiệm vụ «{entry['title']}»",
+                       labels=ENTRY_LABELS, entity="progress_updates", entity_id=entry_id,
                        shown=_progress_shown)
         if not file and not any(versions.differs(old[key], new[key]) for key in ENTRY_LABELS):
             raise InputError("Chưa có gì khác với cập nhật đã ghi; không có gì để lưu.")
@@ -409,17 +409,17 @@ def _task_follows(cur, actor: Actor, task_id: int, action: str) -> None:
         audit.log(cur, actor, action, "tasks", task_id, before, after)
 
 
-def withdraw_consequence(db: Database, entry_id: int) -> str:
-    """What withdrawing an entry does, said before the button is pressed."""
+def withdraw_consequence(db: Database, entry_id: int, today: date) -> str:
+    """What withdrawing an entry does, said before the button is pressed: the task's figure and status (as read on
+    `today`) once it is withdrawn."""
     entry = entry_form(db, entry_id).values
     after = _figures(db.one(_STANDING_SQL, [entry["task_id"], entry_id, entry["task_id"]]))  # as if withdrawn
-    current = _progress_of(db.records("SELECT progress, status, done_on FROM tasks WHERE id = ?",
-                                      [entry["task_id"]])[0])
-    task_said = (f"tiến độ nhiệm vụ giữ nguyên {current['progress']}% ({TASK_STATUSES[current['status']]})"
-                 if after == current else
-                 f"tiến độ nhiệm vụ trở về {after['progress']}% ({TASK_STATUSES[after['status']]})")
+    found = db.one("SELECT progress, status, done_on, task_status(?, ?, deadline, ?) FROM tasks WHERE id = ?",
+                   [after["status"], after["done_on"], today, entry["task_id"]])
+    verb = "giữ nguyên" if _figures(found[:3]) == after else "trở về"
     return (f"Rút lại cập nhật {_entry_said(entry)}: cập nhật vẫn nằm trong lịch sử, ghi «đã rút lại», nhưng không còn "
-            f"được tính; {task_said}. Không hoàn tác được; muốn ghi lại, hãy ghi một cập nhật mới.")
+            f"được tính; tiến độ nhiệm vụ {verb} {after['progress']}% ({TASK_STATUSES[found[3]]}). Không hoàn tác "
+            "được; muốn ghi lại, hãy ghi một cập nhật mới.")
 
 
 def withdraw_progress(db: Database, actor: Actor, entry_id: int, *, now: datetime, opened: str | None = None) -> None:
@@ -433,9 +433,8 @@ def withdraw_progress(db: Database, actor: Actor, entry_id: int, *, now: datetim
         stored = _entry_values(entry)
         version = versions.token(stored)
         if opened is not None and version != opened:
-            versions.refuse(cur, f"cập nhật tiến độ {_entry_said(entry)}", [("Cập nhật tiến độ", _entry_said(entry),
-                                                                           "rút lại")],
-                            version, "progress_updates", entry_id)
+            versions.refuse(cur, f"cập nhật tiến độ này của nhiệm vụ «{entry['title']}»",
+                            [("Cập nhật tiến độ", _entry_said(entry), "rút lại")], version, "progress_updates", entry_id)
         cur.execute("UPDATE progress_updates SET withdrawn_at = ? WHERE id = ?", [now, entry_id])
         audit.log(cur, actor, "rút lại cập nhật tiến độ", "progress_updates", entry_id, _without_name(stored),
                   {"withdrawn_at": now})

@@ -160,7 +160,7 @@ def test_withdrawing_an_older_entry_leaves_the_task_on_a_newer_one(month):
     db, task_id, people = month
     mine = record(db, people["hoa"], task_id, 30)
     record(db, people["nam"], task_id, 50, at=NOW + HOUR)
-    assert "giữ nguyên 50%" in tasks.withdraw_consequence(db, mine)
+    assert "giữ nguyên 50%" in tasks.withdraw_consequence(db, mine, TODAY)
     tasks.withdraw_progress(db, people["hoa"], mine, now=NOW + 2 * HOUR)
     assert figures(db, task_id)[0] == 50
 
@@ -168,8 +168,9 @@ def test_withdrawing_an_older_entry_leaves_the_task_on_a_newer_one(month):
 def test_withdrawing_the_only_entry_gives_the_task_back_what_it_had_before(month):
     db, task_id, people = month
     entry = record(db, people["hoa"], task_id, 100, status="done")
-    consequence = tasks.withdraw_consequence(db, entry)
+    consequence = tasks.withdraw_consequence(db, entry, TODAY)
     assert "trở về 0% (Chưa bắt đầu)" in consequence and "Không hoàn tác được" in consequence
+    assert "trở về 0% (Quá hạn)" in tasks.withdraw_consequence(db, entry, date(2026, 12, 29))  # read on its day
     tasks.withdraw_progress(db, people["hoa"], entry, now=NOW + HOUR)
     assert figures(db, task_id) == (0, "not_started", None)
 
