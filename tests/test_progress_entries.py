@@ -382,3 +382,27 @@ def test_an_older_file_is_examined_without_the_evidence_table(tmp_path):
     found = integrity.examine(tmp_path / "v6.duckdb")
     assert (found.version, found.problems) == (6, [])
     assert "tệp minh chứng không thuộc cập nhật tiến độ nào" not in found.orphans
+
+
+@pytest.mark.parametrize("role,sees", [("quan_tri", True), ("chi_uy", True), ("dang_vien", True),
+                                       ("trinh_chieu", False)])
+def test_the_files_are_everyones_who_sees_the_tasks_never_the_projected_room(month, role, sees):
+    db, task_id, people = month
+    entry = record(db, people["hoa"], task_id, 50, upload=evidence.Upload("bien-ban.pdf", b"%PDF-1.4 rieng"))
+    reader = Actor(20, "nguoi_xem", role)
+    assert len(evidence.files(db, reader, task_id)) == (1 if sees else 0)
+    if sees:
+        assert evidence.content(db, reader, entry) == b"%PDF-1.4 rieng"
+    else:
+        with pytest.raises(PermissionDenied):
+            evidence.content(db, reader, entry)
+
+
+def test_the_sql_box_counts_no_withdrawn_entry(month):
+    from chibo import queries
+    db, task_id, people = month
+    record(db, people["hoa"], task_id, 20, note="giữ")
+    withdrawn = record(db, people["hoa"], task_id, 90, at=NOW + HOUR, note="rút")
+    tasks.withdraw_progress(db, people["hoa"], withdrawn, now=NOW + 2 * HOUR)
+    found = queries.run_sql(db, A, "SELECT ghi_chu, tien_do FROM cap_nhat", 10, today=TODAY)
+    assert found.frame.values.tolist() == [["giữ", 20]]
