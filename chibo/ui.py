@@ -709,7 +709,7 @@ def _own_entries(db: Database, found_actor: Actor, task_id: int) -> None:
     if said:
         st.success(said)  # where the entry was: a withdrawn one leaves the list
     for entry in tasks.editable_entries(db, found_actor, task_id, now()):
-        # Named by its time, not its figure: a correction keeps the box open on the corrected values.
+        # Named by its time, never by what a correction changes: a box named anew is another box, closed.
         box = expander(f"Sửa hoặc rút lại cập nhật lúc {entry['recorded_at']:%H:%M %d/%m} (hạn "
                        f"{entry['until']:%H:%M %d/%m})", key=f"entry_box_{entry['id']}")
         if box.open:

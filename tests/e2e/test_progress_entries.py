@@ -69,6 +69,7 @@ def test_a_member_on_a_phone_sends_a_photo_corrects_the_figure_and_withdraws_the
         entry.get_by_role("button", name="Lưu bản sửa").click()
         see(p, "Đã sửa cập nhật tiến độ")
         wait_for_progress(p, 30)
+        entry.get_by_role("button", name="Lưu bản sửa").wait_for(timeout=TIMEOUT)  # the box stays open
     with journey.step("rút lại cập nhật sau khi đọc điều sẽ xảy ra") as p:
         p.get_by_role("button", name="Rút lại cập nhật này").click()
         see(p, f"trở về {before}%")
@@ -76,4 +77,5 @@ def test_a_member_on_a_phone_sends_a_photo_corrects_the_figure_and_withdraws_the
         see(p, "Đã rút lại cập nhật tiến độ")
         wait_for_progress(p, before)
         assert p.get_by_text("Sửa hoặc rút lại cập nhật lúc").count() == 0
-        see(p, "(đã rút lại)")  # kept in the history, marked
+        p.locator("[data-testid='stCaptionContainer']").filter(has_text="(đã rút lại)").first.wait_for(
+            timeout=TIMEOUT)  # kept with its photo, marked
