@@ -176,7 +176,7 @@ ENTITIES = {"tasks": "Nhiệm vụ", "documents": "Văn bản", "members": "Đ�
             "higher_docs": "Văn bản cấp trên", "supervisions": "Kiểm tra, giám sát", "mentions": "Biểu dương, nhắc nhở",
             "attendance": "Điểm danh", "target_values": "Số liệu chỉ tiêu", "program_sections": "Mục chương trình",
             "ratings": "Xếp loại", "month_steps": "Các bước trong tháng", "document_deliveries": "Gửi, đăng văn bản",
-            "backups": "Sao lưu"}
+            "backups": "Sao lưu", "progress_updates": "Cập nhật tiến độ"}
 COLUMNS = {"status": "trạng thái", "title": "nội dung", "deadline": "hạn", "field": "lĩnh vực", "channel": "kênh",
            "lead_member_id": "chủ trì (mã đảng viên)", "lead_unit_id": "chủ trì (mã đơn vị)", "progress": "tiến độ",
            "partner_ids": "phối hợp", "report_at": "báo cáo tại", "recurring": "lặp lại", "measure_id": "giải pháp",
@@ -195,7 +195,8 @@ COLUMNS = {"status": "trạng thái", "title": "nội dung", "deadline": "hạn"
            "subject_unit_id": "đơn vị được kiểm tra, giám sát (mã)", "task_ids": "nhiệm vụ (mã)",
            "display_name": "họ tên", "name": "tên", "on": "ngày", "sessions": "phiên đăng nhập",
            "sql": "câu truy vấn", "sub_plan": "kế hoạch của đơn vị", "key": "cài đặt", "password": "mật khẩu",
-           "active": "hoạt động"}
+           "active": "hoạt động",
+           "evidence_url": "đường dẫn minh chứng", "evidence_file": "tệp minh chứng", "withdrawn_at": "rút lại lúc"}
 # Every stored code with its label, for texts that hold codes of several kinds (the audit log's values).
 # A month's steps come first: their «draft» gives way to the document status of the same code.
 ALL_CODES = {**MONTH_STEPS, **FIELDS, **CHANNELS, **TASK_STATUSES, **DOC_STATUSES, **DOC_KINDS, **ROLES, **ATTENDANCE,

@@ -47,10 +47,20 @@
     ["Search", "Tìm"],
     ["Show password text", "Hiện mật khẩu"],
     ["Hide password text", "Ẩn mật khẩu"],
+    ["File type not allowed.", "Loại tệp này không được nhận."],
+    ["Error:", "Lỗi:"],
+    ["Add files", "Thêm tệp"],
+    ["file upload", "tải tệp lên"],
   ]);
   const patterns = [
     [/^Limit (\d+)\s?MB per file(.*)$/, (m) => `Tối đa ${m[1]} MB mỗi tệp${m[2]}`],
     [/^(\d+)\s?MB per file(.*)$/, (m) => `Tối đa ${m[1]} MB mỗi tệp${m[2]}`],
+    [/^File is too large\. Maximum size is (\d+) bytes\.$/,
+      (m) => `Tệp quá lớn: mỗi tệp tối đa ${Math.round(Number(m[1]) / 1048576)} MB; tệp này không được gửi.`],
+    [/^File must be ([\d.]+)\s?MB or smaller\.$/,
+      (m) => `Tệp quá lớn: mỗi tệp tối đa ${String(Number(m[1])).replace(".", ",")} MB; tệp này không được gửi.`],
+    [/^.* files are not allowed\.$/, () => "Loại tệp này không được nhận; tệp này không được gửi."],
+    [/^Remove (.+)$/, (m) => `Bỏ ${m[1]}`],
     [/^You have requested page \/(.*), but no corresponding file was found in the app's pages\/? directory\. Running the app's main page\.$/,
       () => "Địa chỉ này không phải một trang của đồng chí; chibo mở trang chính."],
     [/^The page that you have requested does not seem to exist\. Running the app's main page\.$/,
@@ -65,6 +75,14 @@
     }
     return null;
   };
+  // A file the uploader refuses (too big, another kind) keeps its reason for screen readers only: shown under its
+  // name, so whoever chose it reads why it will not be sent.
+  const style = document.createElement("style");
+  style.textContent = `[data-testid="stFileChip"][aria-invalid="true"] [role="alert"] {
+    position: static !important; width: auto !important; height: auto !important; margin: 0 !important;
+    clip: auto !important; clip-path: none !important; overflow: visible !important; white-space: normal !important;
+    display: block !important; color: #b71c1c; font-size: 0.8rem; }`;
+  document.head.appendChild(style);
   // The date picker's calendar (react-aria, drawn in en-US whatever the page's language): month names, the
   // weekday row (Sunday first) and its buttons. Only inside the calendar, where a bare "May" or "T" is its own.
   const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",

@@ -4,7 +4,7 @@ the register of higher-level documents, and the document format profile."""
 import pandas as pd
 import streamlit as st
 
-from chibo import cell, dashboard, docs, labels, meetings, months, plans, program, ui
+from chibo import cell, dashboard, docs, labels, meetings, months, plans, program, tasks, ui
 from chibo.labels import MONTH_STEPS
 
 db = ui.database()
@@ -71,6 +71,15 @@ if rules_tab.open:
             saved = st.form_submit_button("Lưu ngưỡng")
         ui.save_edit(limits, saved, lambda version: dashboard.save_thresholds(db, actor, green, yellow, opened=version),
                      success="Đã lưu ngưỡng.")
+        window = ui.edit("progress_edit_hours", lambda: tasks.edit_hours_form(db))
+        with st.form("progress_edit_hours", enter_to_submit=False):
+            st.markdown("**Sửa, rút lại cập nhật tiến độ** — trong thời hạn này, người ghi một cập nhật tiến độ được sửa "
+                        "hoặc rút lại cập nhật của mình (chi ủy cũng không sửa thay được); 0 là không cho sửa.")
+            hours = st.number_input(tasks.EDIT_HOURS_LABEL, *tasks.EDIT_HOURS_RANGE, int(window.values),
+                                    key=window.widget("hours"))
+            saved = st.form_submit_button("Lưu thời hạn")
+        ui.save_edit(window, saved, lambda version: tasks.save_edit_hours(db, actor, hours, opened=version),
+                     success="Đã lưu thời hạn sửa, rút lại cập nhật tiến độ.")
         rubric = ui.edit("rubric", lambda: meetings.rubric_form(db))
         edited = st.data_editor(pd.DataFrame({"Tiêu chí": list(rubric.values), "Điểm tối đa": list(rubric.values.values())}),
                                 num_rows="dynamic", hide_index=True, key=rubric.widget("grid"))
