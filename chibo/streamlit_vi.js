@@ -18,6 +18,8 @@
     ["No results", "Không có kết quả"],
     ["No options to select.", "Không có mục nào để chọn."],
     ["Page not found", "Không tìm thấy trang"],
+    ["The page that you have requested does not seem to exist. Running the app's main page.",
+      "Trang được yêu cầu không có; chibo mở trang chính."],
     ["Stop", "Dừng"],
     ["Running...", "Đang chạy…"],
     ["Press Enter to apply", "Nhấn Enter để áp dụng"],
@@ -36,6 +38,7 @@
     ["Hide password text", "Ẩn mật khẩu"],
   ]);
   const patterns = [
+    [/^Help for (.*)$/, (m) => `Giải thích: ${m[1]}`],
     [/^Limit (\d+)\s?MB per file(.*)$/, (m) => `Tối đa ${m[1]} MB mỗi tệp${m[2]}`],
     [/^(\d+)\s?MB per file(.*)$/, (m) => `Tối đa ${m[1]} MB mỗi tệp${m[2]}`],
     [/^You have requested page \/(.*), but no corresponding file was found in the app's pages directory\. Running the app's main page\.$/,
@@ -86,4 +89,13 @@
   }).observe(document.body, {subtree: true, childList: true, characterData: true, attributes: true,
                             attributeFilter: ATTRIBUTES});
   visit(document.body);
+  // A number box is the browser's own and reads only a decimal point: a comma typed there as Vietnamese write
+  // decimals would be dropped («4,5» becomes 45). It is typed as the point instead.
+  document.addEventListener("keydown", (event) => {
+    const box = event.target;
+    if (event.key === "," && box instanceof HTMLInputElement && box.type === "number") {
+      event.preventDefault();
+      document.execCommand("insertText", false, ".");
+    }
+  }, true);
 })();
