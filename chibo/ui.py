@@ -439,6 +439,11 @@ def relabel(frame: pd.DataFrame, mapping: dict[str, dict]) -> pd.DataFrame:
     return frame
 
 
+# A number box of halves and wholes shows «4» and «4.5», not «4.00»: as few decimals as the number needs. The box is
+# the browser's own and writes a decimal point; typed with a comma, the number is not understood.
+DECIMAL_BOX = "%g"
+
+
 def table(frame: pd.DataFrame, columns: dict[str, str], empty: str, height: int | None = None,
           dates: tuple[str, ...] = (), codes: dict[str, dict] | None = None) -> None:
     """A read-only table with Vietnamese headers, or a plain sentence when there is nothing.
@@ -449,6 +454,70 @@ def table(frame: pd.DataFrame, columns: dict[str, str], empty: str, height: int 
         return
     st.dataframe(shown_table(frame, columns, dates, codes), hide_index=True, width="stretch", height=height or "auto",
                  placeholder="")  # an empty cell is empty, not "None"
+    printed(frame, lambda: shown_table(frame, columns, dates, codes), columns, dates, codes)
+
+
+def result_table(frame: pd.DataFrame) -> None:
+    """A table whose columns are not known in advance (Tra cứu's answers): dates dd/mm/yyyy, decimals «93,3»."""
+    def build():
+        return vn_decimals(vn_dates_everywhere(frame))
+    st.dataframe(kept.derived("result", frame, (), build), hide_index=True, width="stretch", placeholder="")
+    printed(frame, lambda: kept.derived("result", frame, (), build))
+
+
+# -- the page on a narrow screen and on paper (the browser's Ctrl+P) -------------------
+# On screen: a tile's label wraps instead of ending in «…»; two charts side by side go one under the other below
+# 1280 px (a projector's 1024 px with the sidebar leaves each about 250 px: labels and legends were cut).
+# On paper: a table drawn by the browser's grid is a picture of the rows in view, cut at its height and at the page's
+# width. Each read-only table therefore also comes as plain HTML (`printed`), hidden on screen and shown on paper
+# instead of the grid; the sidebar, the toolbar and every button stay off paper.
+PRINTED = "chibo-print"
+PAGE_STYLE = f"""<style>
+@media screen {{
+  .{PRINTED}, [data-testid="stElementContainer"]:has(.{PRINTED}) {{ display: none; }}
+  [data-testid="stMetricLabel"] p {{ white-space: normal; overflow: visible; text-overflow: clip; }}
+}}
+@media screen and (max-width: 1279px) {{
+  [data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] [data-testid="stVegaLiteChart"]) {{
+    flex-direction: column; }}
+  [data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] [data-testid="stVegaLiteChart"])
+    > [data-testid="stColumn"] {{ width: 100%; flex: 1 1 auto; }}
+}}
+@media print {{
+  @page {{ size: A4; margin: 12mm 10mm; }}
+  [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
+  [data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stStatusWidget"], #chibo-vi,
+  [data-testid="stElementContainer"]:has([data-testid="stButton"], [data-testid="stDownloadButton"],
+    [data-testid="stFormSubmitButton"], [data-testid="stPopover"], [data-testid="stDataFrame"]) {{
+    display: none !important; }}
+  [data-testid="stMainBlockContainer"] {{ max-width: none !important; padding: 0 !important; }}
+  [data-testid="stAppViewContainer"], [data-testid="stMain"] {{ overflow: visible !important; height: auto !important; }}
+  .{PRINTED} table {{ width: 100%; border-collapse: collapse; font-size: 9pt; }}
+  .{PRINTED} th, .{PRINTED} td {{ border: 1px solid #999; padding: 2px 5px; text-align: left; vertical-align: top; }}
+  .{PRINTED} thead {{ display: table-header-group; }}
+  .{PRINTED} tr, [data-testid="stVegaLiteChart"], [data-testid="stMetric"] {{ break-inside: avoid; }}
+  h1, h2, h3 {{ break-after: avoid; }}
+  [data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg {{ max-width: 100% !important;
+    height: auto !important; }}
+}}
+</style>"""
+
+
+def page_style() -> None:
+    """The page's look on a narrow screen and on paper (PAGE_STYLE): once per page run, from the router; a style alone
+    takes no room."""
+    st.html(PAGE_STYLE)
+
+
+def printed(frame: pd.DataFrame, shown: Callable, *args) -> None:
+    """A table as it goes on paper: plain HTML (escaped) of the cells `shown()` gives the screen for `frame` and
+    `args`, made once per content."""
+    def build() -> str:
+        cells = shown()
+        cells = cells.to_pandas() if hasattr(cells, "to_pandas") else cells
+        return cells.to_html(index=False, na_rep="", border=0)
+    key = repr(args)  # what decides the cells besides the frame's content (columns, dates, codes)
+    st.html(f"<div class='{PRINTED}'>{kept.derived('printed', frame, (key,), build)}</div>")
 
 
 def vn_decimals(frame: pd.DataFrame) -> pd.DataFrame:
@@ -598,12 +667,12 @@ def task_panel(db: Database, found_actor: Actor, task_id: int) -> None:
     st.write(f"**Lĩnh vực:** {labels.FIELDS[detail['field']]} · **Kênh:** {labels.CHANNELS[detail['channel']]} · "
              f"**Chủ trì:** {plain(detail['lead'])} · **Phối hợp:** {plain(detail['partners'] or '—')}")
     st.write(f"**Hạn:** {labels.vn_date(detail['deadline'])} · **Trạng thái:** {status} · "
-             f"**Tiến độ:** {detail['progress']}% · **Gia hạn:** {detail['extensions']} lần")
+             f"**Tiến độ:** {labels.vn_percent(detail['progress'])} · **Gia hạn:** {detail['extensions']} lần")
     st.progress(int(detail["progress"]) / 100)
     history = tasks.history(db, task_id)
     table(history.assign(happened_at=history["happened_at"].map(labels.vn_date)),
           {"happened_at": "Thời điểm", "kind": "Loại", "detail": "Nội dung", "note": "Ghi chú", "evidence_url": "Minh chứng",
-           "username": "Người cập nhật"}, "Chưa có cập nhật nào.")
+           "who": "Người cập nhật"}, "Chưa có cập nhật nào.")
     if not tasks.may_update(db, found_actor, task_id):
         return
     left, right = st.columns(2)
@@ -629,7 +698,7 @@ def _progress_form(db: Database, found_actor: Actor, task_id: int) -> None:
         chosen = st.session_state.get(form.widget("quick"))
         if chosen is not None:
             st.session_state[percent_key] = int(chosen)
-    st.pills("Chọn nhanh", QUICK_PERCENTS, format_func=lambda v: f"{v}%", key=form.widget("quick"), on_change=quick)
+    st.pills("Chọn nhanh", QUICK_PERCENTS, format_func=labels.vn_percent, key=form.widget("quick"), on_change=quick)
     finished = st.checkbox("Đã hoàn thành", value=form.values["status"] == "done", key=form.widget("finished"))
     done_on = st.date_input("Ngày hoàn thành", form.values["done_on"] or today(), format="DD/MM/YYYY",
                             key=form.widget("done_on")) if finished else None
@@ -676,7 +745,7 @@ def extension_requests(db: Database, found_actor: Actor, asked: pd.DataFrame) ->
     from chibo import tasks
     for row in asked.itertuples():
         st.warning(f"**Đề nghị gia hạn chờ chi ủy:** {plain(row.title)} — {labels.vn_date(row.old_deadline)} → "
-                   f"{labels.vn_date(row.new_deadline)} · {plain(row.username)}"
+                   f"{labels.vn_date(row.new_deadline)} · {plain(row.who)}"
                    + (f": «{plain(row.reason)}»" if row.reason else ""))  # the domain gives it to whoever may read it
         if not found_actor.can("decide_extensions"):
             continue
@@ -698,6 +767,7 @@ def task_list(frame: pd.DataFrame, key: str) -> int | None:
         shown_table(frame, columns), hide_index=True, width="stretch", key=key, on_select="rerun", placeholder="",
         selection_mode="single-row",
         column_config={"Tiến độ (%)": st.column_config.ProgressColumn(min_value=0, max_value=100, format="%d%%")})
+    printed(frame, lambda: shown_table(frame, columns), columns)
     rows = event.selection.rows if event else []
     picked = int(frame["id"].iat[rows[0]]) if rows else None
     # The same choice from a list: reachable by keyboard and screen readers. A keyed selectbox ignores `index` once
