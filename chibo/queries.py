@@ -416,8 +416,9 @@ def ask(db: Database, actor: Actor, name: str, raw_params: dict | None = None, t
 
 
 def chart_spec(frame: pd.DataFrame) -> tuple[str, str] | None:
-    """A (label column, number column) pair when the result suits a bar chart."""
-    if frame.empty or len(frame) > 50 or len(frame.columns) < 2:
+    """A (label column, number column) pair when the result suits a bar chart: one bar per label (two tasks of the
+    same title would be drawn as one bar of both numbers added up)."""
+    if frame.empty or len(frame) > 50 or len(frame.columns) < 2 or not frame[frame.columns[0]].is_unique:
         return None
     label = frame.columns[0]
     numbers = [c for c in frame.columns[1:] if pd.api.types.is_numeric_dtype(frame[c])]

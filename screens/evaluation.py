@@ -35,8 +35,8 @@ if month_tab.open:
         cols[4].metric("Quá hạn", figures["overdue"])
         results = evaluations.task_results(db, month, today)
         ui.table(results,
-                 {"field": "Lĩnh vực", "title": "Nhiệm vụ đề ra", "deadline": "Hạn", "effective_status": "Tình trạng",
-                  "done_on": "Ngày xong", "progress": "Kết quả (%)"}, "Nghị quyết tháng này không có nhiệm vụ.",
+                 {"title": "Nhiệm vụ đề ra", "effective_status": "Tình trạng", "deadline": "Hạn", "done_on": "Ngày xong",
+                  "progress": "Kết quả (%)", "field": "Lĩnh vực"}, "Nghị quyết tháng này không có nhiệm vụ.",
                  dates=("deadline", "done_on"), codes={"field": FIELDS, "effective_status": TASK_STATUSES})
         summary = figures["attendance"]
         if summary:

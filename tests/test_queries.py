@@ -214,6 +214,7 @@ def test_a_chart_is_offered_only_for_label_and_number_results():
     assert queries.chart_spec(pd.DataFrame({"Tên": ["a"], "Số": [1]})) == ("Tên", "Số")
     assert queries.chart_spec(pd.DataFrame({"Số": [1], "Khác": [2]})) is None
     assert queries.chart_spec(pd.DataFrame()) is None
+    assert queries.chart_spec(pd.DataFrame({"Tên": ["a", "a"], "Số": [60, 60]})) is None  # not one bar of 120
 
 
 def test_the_filter_builder_narrows_tasks_targets_and_meetings(demo_db):
