@@ -509,13 +509,30 @@ def page_style() -> None:
     st.html(PAGE_STYLE)
 
 
+def _on_paper(value) -> str:
+    """A cell on paper as a person reads it: nothing empty, a tick «có»/«không», a list by commas, «93,3», dd/mm/yyyy."""
+    if hasattr(value, "tolist"):  # numpy's: an array becomes a list, a scalar Python's own
+        value = value.tolist()
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_on_paper(v) for v in value)
+    if labels.missing(value):
+        return ""
+    if isinstance(value, bool):
+        return "có" if value else "không"
+    if isinstance(value, float):
+        return labels.vn_number(value, 2)
+    if isinstance(value, date):  # a datetime too
+        return labels.vn_date(value)
+    return str(value)
+
+
 def printed(frame: pd.DataFrame, shown: Callable, *args) -> None:
     """A table as it goes on paper: plain HTML (escaped) of the cells `shown()` gives the screen for `frame` and
     `args`, made once per content."""
     def build() -> str:
         cells = shown()
         cells = cells.to_pandas() if hasattr(cells, "to_pandas") else cells
-        return cells.to_html(index=False, na_rep="", border=0)
+        return cells.map(_on_paper).to_html(index=False, border=0)
     key = repr(args)  # what decides the cells besides the frame's content (columns, dates, codes)
     st.html(f"<div class='{PRINTED}'>{kept.derived('printed', frame, (key,), build)}</div>")
 

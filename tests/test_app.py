@@ -225,6 +225,27 @@ def test_the_overview_shows_figures_from_the_database(demo_app):
     assert [c.proto.spec for c in again] == [c.proto.spec for c in drawn]
 
 
+def test_every_table_of_the_overview_also_goes_on_paper_whole_and_in_words(demo_app):
+    import re
+    from html import unescape
+    at = signed_in(demo_app["quan_tri"]).run()
+    papers = [e.proto.body for e in at.get("html") if e.proto.body.startswith("<div class='chibo-print'>")]
+    assert len(papers) == len(at.dataframe)  # each grid, a picture of the rows in view, has its copy for paper
+    late = next(p for p in papers if "Trễ (ngày)" in p)
+    overdue = int(re.search(r"mọi nghị quyết tháng: (\d+) việc", " ".join(c.value for c in at.caption))[1])
+    assert late.count("<tr>") == min(overdue, 20)  # the body rows (the head row has a style): all, however tall
+    cells = [unescape(c) for p in papers for c in re.findall(r"<td>(.*?)</td>", p, re.S)]
+    assert not {"None", "nan", "NaN", "<NA>", "True", "False"} & set(cells)
+
+
+def test_a_cell_on_paper_is_written_as_a_person_reads_it():
+    import numpy as np
+    import pandas as pd
+    assert [ui._on_paper(v) for v in (None, float("nan"), pd.NA, pd.NaT, True, np.bool_(False), 93.33, np.float64(1250.5),
+                                      ["Lan", "Hoa"], np.array(["Nam"]), pd.Timestamp(2026, 11, 3), 60, "Quá hạn")] == [
+        "", "", "", "", "có", "không", "93,33", "1.250,5", "Lan, Hoa", "Nam", "03/11/2026", "60", "Quá hạn"]
+
+
 def member_account(path, member_id: int) -> int:
     db = Database(path)
     user_id = auth.add_user(db, auth.SYSTEM, "dangvien", "mat-khau-dang-vien", "dang_vien", member_id=member_id)
