@@ -126,6 +126,7 @@ def _progress_shown(key: str, value) -> str:
     return versions.as_read(value)
 
 
+@memoised
 def history(db: Database, task_id: int) -> pd.DataFrame:
     """Everything that happened to a task: progress updates and extensions, newest first; `who` did it by the name
     they go by."""
@@ -331,6 +332,7 @@ def decide_extension(db: Database, actor: Actor, request_id: int, approve: bool,
     db.write(work)
 
 
+@memoised  # on the committee's first screen at every rerun: the names are looked up once per write
 def pending_extensions(db: Database, actor: Actor, task_id: int | None = None) -> pd.DataFrame:
     """Extension requests waiting for the committee, oldest first (of one task, with `task_id`). The reason may be
     personal (health, family): only the committee and whoever asked read it; others get it empty. `who` asked, by the

@@ -452,24 +452,27 @@ def table(frame: pd.DataFrame, columns: dict[str, str], empty: str, height: int 
     if frame.empty:
         st.info(empty)
         return
-    st.dataframe(shown_table(frame, columns, dates, codes), hide_index=True, width="stretch", height=height or "auto",
+    shown, paper = _kept_table(frame, columns, dates, codes)
+    st.dataframe(shown, hide_index=True, width="stretch", height=height or "auto",
                  placeholder="")  # an empty cell is empty, not "None"
-    printed(frame, lambda: shown_table(frame, columns, dates, codes), columns, dates, codes)
+    st.html(paper)
 
 
 def result_table(frame: pd.DataFrame) -> None:
     """A table whose columns are not known in advance (Tra cứu's answers): dates dd/mm/yyyy, decimals «93,3»."""
     def build():
-        return vn_decimals(vn_dates_everywhere(frame))
-    st.dataframe(kept.derived("result", frame, (), build), hide_index=True, width="stretch", placeholder="")
-    printed(frame, lambda: kept.derived("result", frame, (), build))
+        shown = vn_decimals(vn_dates_everywhere(frame))
+        return shown, _paper(shown)
+    shown, paper = kept.derived("result", frame, (), build)
+    st.dataframe(shown, hide_index=True, width="stretch", placeholder="")
+    st.html(paper)
 
 
 # -- the page on a narrow screen and on paper (the browser's Ctrl+P) -------------------
 # On screen: a tile's label wraps instead of ending in «…»; two charts side by side go one under the other below
 # 1280 px (a projector's 1024 px with the sidebar leaves each about 250 px: labels and legends were cut).
 # On paper: a table drawn by the browser's grid is a picture of the rows in view, cut at its height and at the page's
-# width. Each read-only table therefore also comes as plain HTML (`printed`), hidden on screen and shown on paper
+# width. Each read-only table therefore also comes as plain HTML (`_paper`), hidden on screen and shown on paper
 # instead of the grid; the sidebar, the toolbar and every button stay off paper.
 PRINTED = "chibo-print"
 PAGE_STYLE = f"""<style>
@@ -526,15 +529,9 @@ def _on_paper(value) -> str:
     return str(value)
 
 
-def printed(frame: pd.DataFrame, shown: Callable, *args) -> None:
-    """A table as it goes on paper: plain HTML (escaped) of the cells `shown()` gives the screen for `frame` and
-    `args`, made once per content."""
-    def build() -> str:
-        cells = shown()
-        cells = cells.to_pandas() if hasattr(cells, "to_pandas") else cells
-        return cells.map(_on_paper).to_html(index=False, border=0)
-    key = repr(args)  # what decides the cells besides the frame's content (columns, dates, codes)
-    st.html(f"<div class='{PRINTED}'>{kept.derived('printed', frame, (key,), build)}</div>")
+def _paper(cells: pd.DataFrame) -> str:
+    """A table as it goes on paper: plain HTML (escaped) of the cells the screen's grid shows, shown on paper only."""
+    return f"<div class='{PRINTED}'>{cells.map(_on_paper).to_html(index=False, border=0)}</div>"
 
 
 def vn_decimals(frame: pd.DataFrame) -> pd.DataFrame:
@@ -548,6 +545,13 @@ def vn_decimals(frame: pd.DataFrame) -> pd.DataFrame:
 def shown_table(frame: pd.DataFrame, columns: dict[str, str], dates: tuple[str, ...] = (),
                 codes: dict[str, dict] | None = None):
     """The frame as the browser receives it: chosen columns, formatted, renamed, in Arrow."""
+    return _kept_table(frame, columns, dates, codes)[0]
+
+
+def _kept_table(frame: pd.DataFrame, columns: dict[str, str], dates: tuple[str, ...] = (),
+                codes: dict[str, dict] | None = None) -> tuple:
+    """The table the browser's grid receives (shown_table) and the same cells for paper (`_paper`), made together
+    once per content of the frame (chibo.kept)."""
     import pyarrow as pa
     codes = codes or {}
 
@@ -555,9 +559,9 @@ def shown_table(frame: pd.DataFrame, columns: dict[str, str], dates: tuple[str, 
         shown = vn_decimals(relabel(vn_dates(frame, *dates), codes))
         shown = shown[[c for c in columns if c in shown]].rename(columns=columns)
         try:
-            return pa.Table.from_pandas(shown, preserve_index=False)
+            return pa.Table.from_pandas(shown, preserve_index=False), _paper(shown)
         except (pa.ArrowInvalid, pa.ArrowTypeError):  # mixed types in a column: Streamlit knows how to cope
-            return shown
+            return shown, _paper(shown)
     args = (tuple(columns.items()), tuple(dates), tuple((c, tuple(m.items())) for c, m in codes.items()))
     return kept.derived("table", frame, args, build)
 
@@ -780,11 +784,12 @@ def task_list(frame: pd.DataFrame, key: str) -> int | None:
     """The board's table (tasks.board, labels included) with one selectable row; returns the chosen task id."""
     columns = {"title": "Nhiệm vụ", "field_label": "Lĩnh vực", "lead": "Chủ trì", "partners": "Phối hợp",
                "channel_label": "Kênh", "deadline_shown": "Hạn", "status_label": "Trạng thái", "progress": "Tiến độ (%)"}
+    shown, paper = _kept_table(frame, columns)
     event = st.dataframe(
-        shown_table(frame, columns), hide_index=True, width="stretch", key=key, on_select="rerun", placeholder="",
+        shown, hide_index=True, width="stretch", key=key, on_select="rerun", placeholder="",
         selection_mode="single-row",
         column_config={"Tiến độ (%)": st.column_config.ProgressColumn(min_value=0, max_value=100, format="%d%%")})
-    printed(frame, lambda: shown_table(frame, columns), columns)
+    st.html(paper)
     rows = event.selection.rows if event else []
     picked = int(frame["id"].iat[rows[0]]) if rows else None
     # The same choice from a list: reachable by keyboard and screen readers. A keyed selectbox ignores `index` once
