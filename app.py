@@ -4,7 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from chibo import auth, cell, resets, ui
+from chibo import audit, auth, cell, resets, ui
 from chibo.permissions import Actor
 
 st.set_page_config(page_title="chibo — Chi bộ", page_icon="🏫", layout="wide")
@@ -64,7 +64,7 @@ else:
     navigation = st.navigation(pages_for(actor))
     with st.sidebar:
         st.caption(ui.plain(cell.get(db).name))
-        st.write(f"👤 **{ui.plain(actor.username)}** · {actor.role_label}")
+        st.write(f"👤 **{ui.plain(audit.shown_name(db, actor.username))}** · {actor.role_label}")
         if actor.role != "trinh_chieu":  # a device in the meeting room, not a person: its password is the admin's
             ui.change_password(db, actor)
         if st.button("Đăng xuất", key="logout", width="stretch"):
@@ -72,4 +72,5 @@ else:
             st.rerun()
 ui.browser_cookie()
 ui.streamlit_in_vietnamese(Path(first_screen(actor)).stem if actor else "")
+ui.page_style()
 navigation.run()

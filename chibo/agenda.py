@@ -10,7 +10,7 @@ from html import escape
 
 from chibo import dashboard, evaluations, meetings, members, plans
 from chibo.db import Database, memoised
-from chibo.labels import ATTENDANCE, FIELDS, TASK_STATUSES, missing, vn_date
+from chibo.labels import ATTENDANCE, FIELDS, TASK_STATUSES, missing, vn_date, vn_percent
 
 SECTIONS = meetings.AGENDA
 
@@ -123,7 +123,7 @@ def _overdue(db: Database, context: dict, today: date) -> list[str]:
     if late.empty:
         return [_note("Không có việc quá hạn.", good=True)]
     return [_items([f"🔴 {escape(row.title)} — {_text(row.lead)}, hạn {vn_date(row.deadline)} "
-                    f"({row.days_late} ngày), {row.progress}%" for row in late.itertuples()])]
+                    f"({row.days_late} ngày), {vn_percent(row.progress)}" for row in late.itertuples()])]
 
 
 def _next_month(db: Database, context: dict, today: date) -> list[str]:

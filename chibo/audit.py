@@ -124,3 +124,14 @@ def shown_names(db: Database) -> dict[str, str]:
     rows = db.rows(f"SELECT u.username, {_SHOWN_NAME.format(username='u.username')}"
                    " FROM users u LEFT JOIN members m ON m.id = u.member_id")
     return {SYSTEM.username: "hệ thống"} | dict(rows)
+
+
+def shown_name(db: Database, username: str) -> str:
+    """The name the person behind an account goes by (shown_names); an account no longer there by its username."""
+    return shown_names(db).get(username, username)
+
+
+def with_shown_names(db: Database, frame: pd.DataFrame, column: str = "username") -> pd.DataFrame:
+    """The frame with `who`: the name each account in `column` goes by (shown_names), for whoever reads it."""
+    names = shown_names(db)
+    return frame.assign(who=frame[column].map(lambda username: names.get(username, username)))

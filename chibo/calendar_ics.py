@@ -15,7 +15,7 @@ import icalendar
 from chibo import cell, checklist, meetings, members, months, tasks
 from chibo.db import Database
 from chibo.errors import InputError
-from chibo.labels import MEETING_KINDS, MONTH_STEPS, STEP_STATES, TASK_STATUSES
+from chibo.labels import MEETING_KINDS, MONTH_STEPS, STEP_STATES, TASK_STATUSES, vn_percent
 from chibo.permissions import Actor, require
 
 MIME = "text/calendar"
@@ -178,5 +178,5 @@ def _task_event(row, stamp: datetime, host: str) -> icalendar.Event:
     role = row.role if row.role == "Chủ trì" else f"{row.role} với {row.lead}"
     summary = f"Hạn nhiệm vụ: {row.title}"
     event = _event(f"nhiem-vu-{row.id}@{host}", summary, stamp,
-                   description=f"{role}. Trạng thái: {TASK_STATUSES[row.effective_status]}, tiến độ {row.progress}%.")
+                   description=f"{role}. Trạng thái: {TASK_STATUSES[row.effective_status]}, tiến độ {vn_percent(row.progress)}.")
     return _on_day(event, row.deadline, summary)

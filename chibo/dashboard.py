@@ -6,10 +6,10 @@ from datetime import date
 
 import pandas as pd
 
-from chibo import cell, documents, meetings, months, targets, validate
+from chibo import audit, cell, documents, meetings, months, targets, validate
 from chibo.db import Database, memoised
 from chibo.errors import InputError
-from chibo.labels import FIELDS, TASK_STATUSES
+from chibo.labels import FIELDS, TASK_STATUSES, missing, vn_percent
 from chibo.permissions import Actor, require
 from chibo.tasks import status_counts
 
@@ -49,13 +49,14 @@ def tasks_by_field_status(db: Database, today: date, month: date) -> pd.DataFram
 
 @memoised
 def monthly_progress(db: Database, today: date, months: int = 12) -> pd.DataFrame:
-    """Per month: share of tasks finished (on time or late), and on time alone."""
+    """Per month that has ended: share of tasks finished (on time or late), and on time alone. This month and the
+    months ahead are left out: their work is not due yet, and a trend would read it as failed."""
     return db.query(
         "SELECT month, count(*) AS tasks,"
         " round(100.0 * count(*) FILTER (WHERE status = 'done') / count(*), 1) AS done_rate,"
         " round(100.0 * count(*) FILTER (WHERE effective_status = 'done') / count(*), 1) AS on_time_rate,"
         " round(avg(progress), 1) AS avg_progress"
-        " FROM resolution_tasks($1) WHERE month > $1::DATE - to_months($2)"
+        " FROM resolution_tasks($1) WHERE month > $1::DATE - to_months($2) AND month < date_trunc('month', $1::DATE)"
         " GROUP BY month ORDER BY month DESC", [today, months]).sort_values("month")
 
 
@@ -93,6 +94,16 @@ def attendance_by_month(db: Database, today: date, months: int = 12) -> pd.DataF
         " AND mt.held_on > ?::DATE - to_months(?) GROUP BY 1 ORDER BY 1 DESC", [today, months]).sort_values("month")
 
 
+def light_rule(db: Database) -> str:
+    """How the scorecard's lights are decided, with the cell's thresholds: said beside every lit scorecard, so a red
+    light on a target that looks nearly reached (97% of 100%, from 93,9%) can be read."""
+    limits, lights = thresholds(db), targets.BAND_LABELS
+    green, yellow = vn_percent(limits["green"]), vn_percent(limits["yellow"])
+    return (f"Mức đạt là phần đã đi được từ giá trị ban đầu đến kế hoạch. {lights['xanh']}: từ {green}; "
+            f"{lights['vang']}: từ {yellow} đến dưới {green}; {lights['do']}: dưới {yellow}. Chỉ tiêu định tính đạt "
+            "100% khi kết quả đạt mức đề ra, 0% khi chưa. Ngưỡng do quản trị đặt trong «Cài đặt».")
+
+
 @memoised
 def lit_scorecard(db: Database, today: date) -> pd.DataFrame:
     """The scorecard with each target's traffic light (`light`, e.g. '🟢 Đạt/đúng tiến độ') under the cell's thresholds."""
@@ -113,6 +124,7 @@ def tiles(db: Database, today: date) -> dict:
         "month": month,
         "tasks": sum(counts.values()), "done": counts.get("done", 0) + counts.get("done_late", 0),
         "in_progress": counts.get("in_progress", 0), "overdue": counts.get("overdue", 0),
+        "overdue_all": status_counts(db, today).get("overdue", 0),
         "not_started": counts.get("not_started", 0),
         "attainment": round(float(numeric.mean()), 1) if len(numeric) else None,
         "targets": len(card), "targets_met": int((numeric >= 100).sum()),
@@ -123,8 +135,10 @@ def tiles(db: Database, today: date) -> dict:
 
 @memoised
 def overdue_tasks(db: Database, today: date, limit: int = 20) -> pd.DataFrame:
+    """Open work past its deadline, of every month's resolution (the tile counts this month's: `tiles`), the
+    longest overdue first."""
     return db.query(
-        "SELECT id, title, field, lead, deadline, progress, date_diff('day', deadline, $1) AS days_late"
+        "SELECT id, month, title, field, lead, deadline, progress, date_diff('day', deadline, $1) AS days_late"
         " FROM resolution_tasks($1) WHERE overdue ORDER BY deadline, id LIMIT $2", [today, limit])
 
 
@@ -136,14 +150,16 @@ def changes_since(db: Database, actor: Actor, since, today: date, limit: int = 5
         "SELECT title, lead, deadline FROM resolution_tasks($2) WHERE deadline >= $1 AND overdue"
         " ORDER BY deadline", [since, today])
     moved = db.query(
-        "SELECT tg.name, tv.recorded_on, coalesce(CAST(tv.value AS VARCHAR), tv.value_text) AS value, tg.unit"
+        "SELECT tg.name, tv.recorded_on, tv.value, tv.value_text, tg.unit"
         " FROM target_values tv JOIN targets tg ON tg.id = tv.target_id WHERE tv.recorded_on >= ?"
         " ORDER BY tv.recorded_on DESC", [since])
+    moved["value"] = [text if missing(value) else targets.with_unit(value, unit)  # «97%», «3 đảng viên»
+                      for value, text, unit in zip(moved["value"], moved["value_text"], moved["unit"])]
     changed = db.query(
         "SELECT logged_at, username, action, entity, entity_id FROM audit_log WHERE logged_at >= ? AND ?"
         " AND (? OR entity <> 'users') ORDER BY id DESC LIMIT ?",
         [since, actor.sees("audit_activity") == "all", actor.sees("accounts") == "all", limit])
-    return {"overdue": overdue, "targets": moved, "changes": changed}
+    return {"overdue": overdue, "targets": moved, "changes": audit.with_shown_names(db, changed)}
 
 
 @memoised

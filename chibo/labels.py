@@ -1,6 +1,7 @@
-"""Vietnamese labels for every stored code, and the date format users read."""
+"""Vietnamese labels for every stored code, and dates and numbers as Vietnamese write them."""
 
 from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
@@ -152,13 +153,24 @@ def vn_month(value: date) -> str:
     return f"tháng {value.month} năm {value.year}"
 
 
-def vn_number(value: float, decimals: int = 1) -> str:
-    """Vietnamese number format: comma for decimals, dot for thousands."""
-    text = f"{value:,.{decimals}f}" if decimals else f"{value:,.0f}"
-    text = text.replace(",", "_").replace(".", ",").replace("_", ".")
+def vn_number(value, decimals: int = 1) -> str:
+    """A number as Vietnamese write it: a comma before the decimals, a dot between thousands, no trailing zeros
+    («93,3», «100», «1.250», «71,25»); nothing (None, NaN) as an empty string. Every number a person reads — pages,
+    charts, documents — is written by this function (or vn_percent)."""
+    if missing(value):
+        return ""
+    # Rounded half up on the number as written (71,25 → 71,3), as a person and DuckDB's round() do; binary floats
+    # rounded half to even would say 71,2.
+    rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP)
+    text = f"{rounded:,.{decimals}f}".replace(",", "_").replace(".", ",").replace("_", ".")
     if decimals and "," in text:
         text = text.rstrip("0").rstrip(",")
-    return text
+    return "0" if text == "-0" else text  # -0.04 rounds to nothing, not to a negative zero
+
+
+def vn_percent(value, decimals: int = 1) -> str:
+    """A percent as Vietnamese write it, the sign stuck to the number: «63,5%», «100%»; nothing as empty."""
+    return "" if missing(value) else f"{vn_number(value, decimals)}%"
 
 
 def vn_plain_number(value) -> str:

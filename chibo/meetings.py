@@ -10,7 +10,7 @@ import pandas as pd
 from chibo import audit, cell, documents, months, validate, versions
 from chibo.db import Database, memoised
 from chibo.errors import InputError, PermissionDenied
-from chibo.labels import AGENDA_ITEMS, ATTENDANCE, MEETING_KINDS, MONTH_STEPS, missing, vn_date, vn_number
+from chibo.labels import AGENDA_ITEMS, ATTENDANCE, MEETING_KINDS, MONTH_STEPS, missing, vn_date, vn_number, vn_percent
 from chibo.permissions import Actor, require
 
 # Default rubric (one local rubric for a 30+ member cell), editable in settings.
@@ -465,7 +465,7 @@ def _attendance_points(summary: dict, rules: dict) -> tuple[float | None, str]:
         return None, "Chưa điểm danh."
     rate = float(summary["rate"])
     return (min(rate / rules["attendance_full_rate"], 1),
-            f"Đảng viên dự {vn_number(rate)}% (đủ điểm từ {rules['attendance_full_rate']}%).")
+            f"Đảng viên dự {vn_percent(rate)} (đủ điểm từ {vn_percent(rules['attendance_full_rate'])}).")
 
 
 def _sending_points(db: Database, meeting: dict, rules: dict) -> tuple[float | None, str]:
@@ -669,7 +669,7 @@ def save_rubric(db: Database, actor: Actor, criteria: dict, opened: str | None =
         label = validate.text(name, "Tên tiêu chí")
         cleaned[label] = validate.number(points, f"Điểm tối đa của «{label}»", 0.5, 100)
     if abs(sum(cleaned.values()) - 100) > 1e-9:
-        raise InputError(f"Tổng điểm tối đa phải bằng 100 (đang là {sum(cleaned.values()):g}).")
+        raise InputError(f"Tổng điểm tối đa phải bằng 100 (đang là {vn_number(sum(cleaned.values()), 2)}).")
     cell.save_setting(db, actor, "meeting_rubric", cleaned, opened, what="thang điểm chất lượng sinh hoạt")
 
 

@@ -14,10 +14,10 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from chibo import audit, meetings, sandbox, targets, tasks, validate
+from chibo import audit, labels, meetings, sandbox, targets, tasks, validate
 from chibo.db import Database
 from chibo.errors import InputError, QueryError
-from chibo.labels import FIELDS, TASK_STATUSES
+from chibo.labels import FIELDS, TASK_STATUSES, vn_number
 from chibo.permissions import Actor, require
 
 MAX_ROWS = 1000
@@ -37,34 +37,61 @@ VIEWS = {
         "ma": "mã nhiệm vụ", "thang": "tháng của nghị quyết", "linh_vuc": "lĩnh vực", "noi_dung": "nội dung",
         "nguoi_chu_tri": "đảng viên chủ trì", "don_vi_chu_tri": "đơn vị chủ trì",
         "chu_tri": "người hoặc đơn vị chủ trì", "qua_han": "true nếu việc đang làm đã quá hạn",
-        "kenh": "cuoc_hop / lien_tich / hoi_dong", "han": "hạn hoàn thành", "ngay_xong": "ngày hoàn thành",
-        "tien_do": "tiến độ 0–100", "trang_thai": "done, done_late, overdue, in_progress, not_started, not_done, paused",
+        "han": "hạn hoàn thành", "ngay_xong": "ngày hoàn thành", "tien_do": "tiến độ 0–100",
         "so_lan_gia_han": "số lần gia hạn", "chuyen_tu": "mã nhiệm vụ tháng trước nếu được chuyển tiếp"}),
     "dang_vien": ("Đảng viên", """
         SELECT m.id AS ma, m.full_name AS ho_ten, m.gender AS gioi_tinh, m.birth_year AS nam_sinh,
                m.membership AS loai, m.party_role AS chuc_vu_dang, u.name AS don_vi, m.joined_on AS ngay_vao_dang,
                m.status AS tinh_trang
         FROM members m LEFT JOIN units u ON u.id = m.unit_id""", {
-        "ho_ten": "họ và tên", "loai": "chinh_thuc / du_bi", "chuc_vu_dang": "bi_thu, pho_bi_thu, chi_uy_vien, dang_vien",
-        "tinh_trang": "active / exempt / inactive"}),
+        "ho_ten": "họ và tên", "nam_sinh": "năm sinh", "ngay_vao_dang": "ngày vào Đảng"}),
     "chi_tieu": ("Chỉ tiêu và giá trị đã ghi", """
         SELECT tg.id AS ma, tg.name AS ten, tg.unit AS don_vi_tinh, tg.kind AS loai, tg.direction AS chieu,
                tg.baseline AS ban_dau, tg.target_value AS chi_tieu, tg.target_text AS muc_dinh_tinh,
                tv.recorded_on AS ngay_ghi, tv.value AS gia_tri, tv.value_text AS ket_qua_dinh_tinh
         FROM targets tg LEFT JOIN target_values tv ON tv.target_id = tg.id""", {
-        "ten": "tên chỉ tiêu", "loai": "snapshot / cumulative / qualitative", "chieu": "higher / lower",
-        "ngay_ghi": "ngày ghi giá trị", "gia_tri": "giá trị số"}),
+        "ten": "tên chỉ tiêu", "don_vi_tinh": "đơn vị tính", "ngay_ghi": "ngày ghi giá trị", "gia_tri": "giá trị số"}),
     "diem_danh": ("Điểm danh các buổi sinh hoạt", """
         SELECT mt.held_on AS ngay_hop, mt.kind AS loai_hop, a.member_id AS ma_dang_vien, m.full_name AS ho_ten,
                a.status AS diem_danh, a.reason AS ly_do
         FROM attendance a JOIN meetings mt ON mt.id = a.meeting_id JOIN members m ON m.id = a.member_id""", {
         "ma_dang_vien": "mã đảng viên (dang_vien.ma)",
-        "diem_danh": "present / absent_excused / absent_unexcused / exempt", "loai_hop": "thuong_ky, chi_uy, …",
         "ly_do": "lý do vắng: chi ủy xem của mọi người, đảng viên chỉ xem của mình"}),
     "cap_nhat": ("Các lần cập nhật tiến độ (trừ những lần người ghi đã rút lại)", """
         SELECT p.task_id AS ma_nhiem_vu, p.recorded_at AS thoi_diem, p.progress AS tien_do, p.note AS ghi_chu
         FROM progress_updates p WHERE p.withdrawn_at IS NULL""", {"ma_nhiem_vu": "mã nhiệm vụ (nhiem_vu.ma)"}),
 }
+
+
+# Columns of the views that hold a stored code (what a query filters on: `trang_thai = 'overdue'`), and the labels
+# a person reads: beside each, the view has the same column ending in LABELLED with the label («Quá hạn»).
+# view -> {code column: (what it is, {code: label})}.
+CODE_LABELS = {
+    "nhiem_vu": {"kenh": ("kênh giao việc", labels.CHANNELS), "trang_thai": ("trạng thái", TASK_STATUSES)},
+    "dang_vien": {"gioi_tinh": ("giới tính", labels.GENDERS), "loai": ("loại đảng viên", labels.MEMBERSHIP),
+                  "chuc_vu_dang": ("chức vụ trong Đảng", labels.PARTY_ROLES),
+                  "tinh_trang": ("tình trạng", labels.MEMBER_STATUSES)},
+    "chi_tieu": {"loai": ("loại chỉ tiêu", labels.TARGET_KINDS), "chieu": ("chiều đánh giá", labels.DIRECTIONS)},
+    "diem_danh": {"loai_hop": ("loại buổi họp", labels.MEETING_KINDS), "diem_danh": ("điểm danh", labels.ATTENDANCE)},
+}
+LABELLED = "_ten"
+
+
+def view_columns(view: str) -> dict[str, str]:
+    """A view's columns as the SQL box's help documents them: each code column with its codes and their labels,
+    its label column right after it."""
+    columns = dict(VIEWS[view][2])
+    for column, (what, names) in CODE_LABELS.get(view, {}).items():
+        columns[column] = f"mã {what}: " + "; ".join(f"{code} = {label}" for code, label in names.items())
+        columns[column + LABELLED] = f"{what} bằng chữ, để đọc (lọc theo mã ở cột {column})"
+    return columns
+
+
+def _labelled(view: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """The view's rows with the label column of each code column beside it."""
+    for column, (_, names) in CODE_LABELS.get(view, {}).items():
+        frame.insert(frame.columns.get_loc(column) + 1, column + LABELLED, frame[column].map(names))
+    return frame
 
 
 # Columns of the views that hold members' personal data: view -> {column: (kind of permissions.PERSONAL_DATA, the
@@ -115,7 +142,7 @@ QUESTIONS = {
             SELECT ma, ma, 0 FROM nhiem_vu WHERE chuyen_tu IS NULL
             UNION ALL SELECT n.ma, c.goc, c.buoc + 1 FROM nhiem_vu n JOIN chain c ON n.chuyen_tu = c.ma)
         SELECT n.noi_dung AS "Nhiệm vụ", c.buoc AS "Số lần chuyển tiếp", n.thang AS "Tháng hiện tại",
-               n.trang_thai AS "Trạng thái"
+               n.trang_thai_ten AS "Trạng thái"
         FROM chain c JOIN nhiem_vu n ON n.ma = c.ma WHERE c.buoc >= 2 ORDER BY c.buoc DESC"""),
     "chi_tieu_duoi_ke_hoach": Question("Chỉ tiêu số dưới kế hoạch (giá trị gần nhất)", """
         SELECT ten AS "Chỉ tiêu", arg_max(gia_tri, ngay_ghi) AS "Giá trị gần nhất", any_value(chi_tieu) AS "Kế hoạch",
@@ -251,7 +278,7 @@ def _tables(db: Database, as_of: date, actor: Actor) -> dict[str, bytes]:
     overdue) and as the actor may see them, each as an Arrow stream for the sandbox."""
     tables = {}
     for name, (_, view_sql, _) in VIEWS.items():
-        visible = _visible(name, db.query(view_sql, [as_of] * view_sql.count("?")), actor)
+        visible = _labelled(name, _visible(name, db.query(view_sql, [as_of] * view_sql.count("?")), actor))
         frame = pa.Table.from_pandas(visible, preserve_index=False)
         sink = pa.BufferOutputStream()
         with pa.ipc.new_stream(sink, frame.schema) as writer:
@@ -346,7 +373,7 @@ def explain(kind: str, message: str, limits: sandbox.Limits | None = None) -> Qu
     """DuckDB's error (its class name and English message) as a Vietnamese sentence, the original kept."""
     if kind == "TimedOut":
         seconds = limits.seconds if limits else 0
-        return QueryError(f"Truy vấn chạy quá {seconds:g} giây nên đã bị dừng; hãy thu hẹp điều kiện.", message)
+        return QueryError(f"Truy vấn chạy quá {vn_number(seconds)} giây nên đã bị dừng; hãy thu hẹp điều kiện.", message)
     if kind == "OutOfMemoryException":
         memory = f" {limits.memory_mb} MB" if limits else ""
         return QueryError(f"Truy vấn cần nhiều bộ nhớ hơn mức cho phép{memory} nên đã bị dừng; hãy thu hẹp điều "
@@ -389,8 +416,9 @@ def ask(db: Database, actor: Actor, name: str, raw_params: dict | None = None, t
 
 
 def chart_spec(frame: pd.DataFrame) -> tuple[str, str] | None:
-    """A (label column, number column) pair when the result suits a bar chart."""
-    if frame.empty or len(frame) > 50 or len(frame.columns) < 2:
+    """A (label column, number column) pair when the result suits a bar chart: one bar per label (two tasks of the
+    same title would be drawn as one bar of both numbers added up)."""
+    if frame.empty or len(frame) > 50 or len(frame.columns) < 2 or not frame[frame.columns[0]].is_unique:
         return None
     label = frame.columns[0]
     numbers = [c for c in frame.columns[1:] if pd.api.types.is_numeric_dtype(frame[c])]

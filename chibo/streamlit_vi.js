@@ -53,6 +53,7 @@
     ["file upload", "tải tệp lên"],
   ]);
   const patterns = [
+    [/^Help for (.*)$/, (m) => `Giải thích: ${m[1]}`],
     [/^Limit (\d+)\s?MB per file(.*)$/, (m) => `Tối đa ${m[1]} MB mỗi tệp${m[2]}`],
     [/^(\d+)\s?MB per file(.*)$/, (m) => `Tối đa ${m[1]} MB mỗi tệp${m[2]}`],
     [/^File is too large\. Maximum size is (\d+) bytes\.$/,
@@ -146,4 +147,13 @@
   }).observe(document.body, {subtree: true, childList: true, characterData: true, attributes: true,
                             attributeFilter: ATTRIBUTES});
   visit(document.body);
+  // A number box is the browser's own and reads only a decimal point: a comma typed there as Vietnamese write
+  // decimals would be dropped («4,5» becomes 45). It is typed as the point instead.
+  document.addEventListener("keydown", (event) => {
+    const box = event.target;
+    if (event.key === "," && box instanceof HTMLInputElement && box.type === "number") {
+      event.preventDefault();
+      document.execCommand("insertText", false, ".");
+    }
+  }, true);
 })();

@@ -101,30 +101,31 @@ def scorecard(db: Database, as_of: date, document_id: int | None = None) -> pd.D
 
 
 def shown(card: pd.DataFrame) -> pd.DataFrame:
-    """The scorecard with what a person reads: the target and the actual as Vietnamese text."""
-    from chibo.labels import missing, vn_number
+    """The scorecard with what a person reads: the baseline, the target, the actual and the attainment as
+    Vietnamese text («93,9%», «4 đảng viên», «50,8%»)."""
+    from chibo.labels import missing, vn_percent
 
     def target_text(row) -> str:
-        return row["target_text"] or _with_unit(row["target_value"], row["unit"])
+        return row["target_text"] or with_unit(row["target_value"], row["unit"])
 
     def actual_text(row) -> str:
         if row["kind"] == "qualitative":
             return "" if missing(row["actual_text"]) else row["actual_text"]
-        return "" if missing(row["actual"]) else _with_unit(row["actual"], row["unit"])
+        return "" if missing(row["actual"]) else with_unit(row["actual"], row["unit"])
 
-    def attainment_text(value) -> str:
-        return "" if missing(value) else vn_number(value)
+    def baseline_text(row) -> str:
+        return "" if missing(row["baseline"]) else with_unit(row["baseline"], row["unit"])
 
     if card.empty:
-        return card.assign(target_shown=[], actual_shown=[], attainment_shown=[])
-    return card.assign(target_shown=card.apply(target_text, axis=1), actual_shown=card.apply(actual_text, axis=1),
-                       attainment_shown=card["attainment"].map(attainment_text))
+        return card.assign(baseline_shown=[], target_shown=[], actual_shown=[], attainment_shown=[])
+    return card.assign(baseline_shown=card.apply(baseline_text, axis=1), target_shown=card.apply(target_text, axis=1),
+                       actual_shown=card.apply(actual_text, axis=1), attainment_shown=card["attainment"].map(vn_percent))
 
 
 def verdict(row) -> str:
     """What a report says of a target against its value for the term: 'Đạt chỉ tiêu', 'Vượt chỉ tiêu',
     'Chưa đạt (97%)', 'Chưa đạt chỉ tiêu'; '……' while nothing is recorded."""
-    from chibo.labels import vn_number
+    from chibo.labels import vn_percent
     reached = row.against_target
     if reached is None or missing(reached):
         return "……"
@@ -132,13 +133,13 @@ def verdict(row) -> str:
         return "Đạt chỉ tiêu" if reached >= 100 else "Chưa đạt chỉ tiêu"
     if reached > 100:
         return "Vượt chỉ tiêu"
-    return "Đạt chỉ tiêu" if reached >= 100 else f"Chưa đạt ({vn_number(reached)}%)"
+    return "Đạt chỉ tiêu" if reached >= 100 else f"Chưa đạt ({vn_percent(reached)})"
 
 
-def _with_unit(value, unit: str) -> str:
+def with_unit(value, unit: str) -> str:
     """'99,1%', '4 đảng viên': a percent sign sticks to its number, a word does not."""
-    from chibo.labels import vn_number
-    return f"{vn_number(value)}%" if unit == "%" else f"{vn_number(value)} {unit}".strip()
+    from chibo.labels import vn_number, vn_percent
+    return vn_percent(value) if unit == "%" else f"{vn_number(value)} {unit}".strip()
 
 
 BAND_LABELS = {"xanh": "🟢 Đạt/đúng tiến độ", "vang": "🟡 Cần chú ý", "do": "🔴 Chậm", "chua_co": "⚪ Chưa có số liệu"}
@@ -165,7 +166,7 @@ def amount(value, label: str, unit: str, required: bool = True) -> float | None:
     if unit.strip() == "%" and not 0 <= number <= 100:
         raise InputError(f"{label} tính theo % phải nằm trong khoảng 0 đến 100 (đang là {vn_number(number)}).")
     if number < 0:
-        raise InputError(f"{label} không thể là số âm (đang là {_with_unit(number, unit.strip())}).")
+        raise InputError(f"{label} không thể là số âm (đang là {with_unit(number, unit.strip())}).")
     return number
 
 

@@ -10,7 +10,7 @@ import pandas as pd
 from chibo import audit, cell, config, evidence, months, validate, versions
 from chibo.db import Database, Transaction, memoised
 from chibo.errors import InputError
-from chibo.labels import CHANNELS, CONCLUSIONS, FIELDS, SUPERVISION_KINDS, TASK_STATUSES, vn_date
+from chibo.labels import CHANNELS, CONCLUSIONS, FIELDS, SUPERVISION_KINDS, TASK_STATUSES, vn_date, vn_percent
 from chibo.permissions import Actor, require
 
 CLOSED_STATUSES = ("done", "not_done")
@@ -123,16 +123,17 @@ def deadline_form(db: Database, task_id: int, today: date) -> versions.Opened:
 
 def _progress_shown(key: str, value) -> str:
     if key == "progress":
-        return f"{value}%"
+        return vn_percent(value)
     if key == "status":
         return TASK_STATUSES.get(value, str(value))
     return versions.as_read(value)
 
 
+@memoised
 def history(db: Database, task_id: int) -> pd.DataFrame:
     """Everything that happened to a task: progress entries (a corrected or withdrawn one says so; `entry_id` and the
-    name of its file with it) and extensions, newest first."""
-    return db.query(
+    name of its file with it) and extensions, newest first; `who` did it by the name they go by."""
+    return audit.with_shown_names(db, db.query(
         "SELECT p.recorded_at AS happened_at, 'Cập nhật tiến độ' || CASE WHEN p.withdrawn_at IS NOT NULL"
         " THEN ' (đã rút lại)' WHEN p.corrected_at IS NOT NULL THEN ' (đã sửa)' ELSE '' END AS kind,"
         " p.progress || '%' AS detail, p.note, p.evidence_url, coalesce(f.file_name, '') AS file_name, u.username,"
@@ -146,7 +147,7 @@ def history(db: Database, task_id: int) -> pd.DataFrame:
         " strftime(r.old_deadline, '%d/%m/%Y') || ' → ' || strftime(r.new_deadline, '%d/%m/%Y'),"
         " r.reason || CASE WHEN r.decision_note <> '' THEN ' — chi ủy: ' || r.decision_note ELSE '' END, '', '',"
         " r.username, NULL FROM extension_requests r WHERE r.task_id = ?"
-        " ORDER BY happened_at DESC", [task_id, task_id, task_id])
+        " ORDER BY happened_at DESC", [task_id, task_id, task_id]))
 
 
 @memoised
@@ -548,15 +549,17 @@ def decide_extension(db: Database, actor: Actor, request_id: int, approve: bool,
     db.write(work)
 
 
+@memoised  # on the committee's first screen at every rerun: the names are looked up once per write
 def pending_extensions(db: Database, actor: Actor, task_id: int | None = None) -> pd.DataFrame:
     """Extension requests waiting for the committee, oldest first (of one task, with `task_id`). The reason may be
-    personal (health, family): only the committee and whoever asked read it; others get it empty."""
-    return db.query(
+    personal (health, family): only the committee and whoever asked read it; others get it empty. `who` asked, by the
+    name they go by."""
+    return audit.with_shown_names(db, db.query(
         "SELECT r.id, r.task_id, t.title, r.old_deadline, r.new_deadline,"
         " CASE WHEN ? OR r.user_id = ? THEN r.reason ELSE '' END AS reason, r.username, r.requested_at"
         " FROM extension_requests r JOIN tasks t ON t.id = r.task_id WHERE r.state = 'pending'"
         " AND (? IS NULL OR r.task_id = ?) ORDER BY r.requested_at",
-        [actor.can("decide_extensions"), actor.user_id, task_id, task_id])
+        [actor.can("decide_extensions"), actor.user_id, task_id, task_id]))
 
 
 def status_counts(db: Database, today: date, month: date | None = None) -> dict[str, int]:

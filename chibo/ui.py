@@ -442,6 +442,11 @@ def relabel(frame: pd.DataFrame, mapping: dict[str, dict]) -> pd.DataFrame:
     return frame
 
 
+# A number box of halves and wholes shows «4» and «4.5», not «4.00»: as few decimals as the number needs. The box is
+# the browser's own and writes a decimal point; typed with a comma, the number is not understood.
+DECIMAL_BOX = "%g"
+
+
 def table(frame: pd.DataFrame, columns: dict[str, str], empty: str, height: int | None = None,
           dates: tuple[str, ...] = (), codes: dict[str, dict] | None = None) -> None:
     """A read-only table with Vietnamese headers, or a plain sentence when there is nothing.
@@ -450,8 +455,86 @@ def table(frame: pd.DataFrame, columns: dict[str, str], empty: str, height: int 
     if frame.empty:
         st.info(empty)
         return
-    st.dataframe(shown_table(frame, columns, dates, codes), hide_index=True, width="stretch", height=height or "auto",
+    shown, paper = _kept_table(frame, columns, dates, codes)
+    st.dataframe(shown, hide_index=True, width="stretch", height=height or "auto",
                  placeholder="")  # an empty cell is empty, not "None"
+    st.html(paper)
+
+
+def result_table(frame: pd.DataFrame) -> None:
+    """A table whose columns are not known in advance (Tra cứu's answers): dates dd/mm/yyyy, decimals «93,3»."""
+    def build():
+        shown = vn_decimals(vn_dates_everywhere(frame))
+        return shown, _paper(shown)
+    shown, paper = kept.derived("result", frame, (), build)
+    st.dataframe(shown, hide_index=True, width="stretch", placeholder="")
+    st.html(paper)
+
+
+# -- the page on a narrow screen and on paper (the browser's Ctrl+P) -------------------
+# On screen: a tile's label wraps instead of ending in «…»; two charts side by side go one under the other below
+# 1280 px (a projector's 1024 px with the sidebar leaves each about 250 px: labels and legends were cut).
+# On paper: a table drawn by the browser's grid is a picture of the rows in view, cut at its height and at the page's
+# width. Each read-only table therefore also comes as plain HTML (`_paper`), hidden on screen and shown on paper
+# instead of the grid; the sidebar, the toolbar and every button stay off paper.
+PRINTED = "chibo-print"
+PAGE_STYLE = f"""<style>
+@media screen {{
+  .{PRINTED}, [data-testid="stElementContainer"]:has(.{PRINTED}) {{ display: none; }}
+  [data-testid="stMetricLabel"] p {{ white-space: normal; overflow: visible; text-overflow: clip; }}
+}}
+@media screen and (max-width: 1279px) {{
+  [data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] [data-testid="stVegaLiteChart"]) {{
+    flex-direction: column; }}
+  [data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] [data-testid="stVegaLiteChart"])
+    > [data-testid="stColumn"] {{ width: 100%; flex: 1 1 auto; }}
+}}
+@media print {{
+  @page {{ size: A4; margin: 12mm 10mm; }}
+  [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
+  [data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stStatusWidget"], #chibo-vi,
+  [data-testid="stElementContainer"]:has([data-testid="stButton"], [data-testid="stDownloadButton"],
+    [data-testid="stFormSubmitButton"], [data-testid="stPopover"], [data-testid="stDataFrame"]) {{
+    display: none !important; }}
+  [data-testid="stMainBlockContainer"] {{ max-width: none !important; padding: 0 !important; }}
+  [data-testid="stAppViewContainer"], [data-testid="stMain"] {{ overflow: visible !important; height: auto !important; }}
+  .{PRINTED} table {{ width: 100%; border-collapse: collapse; font-size: 9pt; }}
+  .{PRINTED} th, .{PRINTED} td {{ border: 1px solid #999; padding: 2px 5px; text-align: left; vertical-align: top; }}
+  .{PRINTED} thead {{ display: table-header-group; }}
+  .{PRINTED} tr, [data-testid="stVegaLiteChart"], [data-testid="stMetric"] {{ break-inside: avoid; }}
+  h1, h2, h3 {{ break-after: avoid; }}
+  [data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg {{ max-width: 100% !important;
+    height: auto !important; }}
+}}
+</style>"""
+
+
+def page_style() -> None:
+    """The page's look on a narrow screen and on paper (PAGE_STYLE): once per page run, from the router; a style alone
+    takes no room."""
+    st.html(PAGE_STYLE)
+
+
+def _on_paper(value) -> str:
+    """A cell on paper as a person reads it: nothing empty, a tick «có»/«không», a list by commas, «93,3», dd/mm/yyyy."""
+    if hasattr(value, "tolist"):  # numpy's: an array becomes a list, a scalar Python's own
+        value = value.tolist()
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_on_paper(v) for v in value)
+    if labels.missing(value):
+        return ""
+    if isinstance(value, bool):
+        return "có" if value else "không"
+    if isinstance(value, float):
+        return labels.vn_number(value, 2)
+    if isinstance(value, date):  # a datetime too
+        return labels.vn_date(value)
+    return str(value)
+
+
+def _paper(cells: pd.DataFrame) -> str:
+    """A table as it goes on paper: plain HTML (escaped) of the cells the screen's grid shows, shown on paper only."""
+    return f"<div class='{PRINTED}'>{cells.map(_on_paper).to_html(index=False, border=0)}</div>"
 
 
 def vn_decimals(frame: pd.DataFrame) -> pd.DataFrame:
@@ -465,6 +548,13 @@ def vn_decimals(frame: pd.DataFrame) -> pd.DataFrame:
 def shown_table(frame: pd.DataFrame, columns: dict[str, str], dates: tuple[str, ...] = (),
                 codes: dict[str, dict] | None = None):
     """The frame as the browser receives it: chosen columns, formatted, renamed, in Arrow."""
+    return _kept_table(frame, columns, dates, codes)[0]
+
+
+def _kept_table(frame: pd.DataFrame, columns: dict[str, str], dates: tuple[str, ...] = (),
+                codes: dict[str, dict] | None = None) -> tuple:
+    """The table the browser's grid receives (shown_table) and the same cells for paper (`_paper`), made together
+    once per content of the frame (chibo.kept)."""
     import pyarrow as pa
     codes = codes or {}
 
@@ -472,9 +562,9 @@ def shown_table(frame: pd.DataFrame, columns: dict[str, str], dates: tuple[str, 
         shown = vn_decimals(relabel(vn_dates(frame, *dates), codes))
         shown = shown[[c for c in columns if c in shown]].rename(columns=columns)
         try:
-            return pa.Table.from_pandas(shown, preserve_index=False)
+            return pa.Table.from_pandas(shown, preserve_index=False), _paper(shown)
         except (pa.ArrowInvalid, pa.ArrowTypeError):  # mixed types in a column: Streamlit knows how to cope
-            return shown
+            return shown, _paper(shown)
     args = (tuple(columns.items()), tuple(dates), tuple((c, tuple(m.items())) for c, m in codes.items()))
     return kept.derived("table", frame, args, build)
 
@@ -601,12 +691,12 @@ def task_panel(db: Database, found_actor: Actor, task_id: int) -> None:
     st.write(f"**Lĩnh vực:** {labels.FIELDS[detail['field']]} · **Kênh:** {labels.CHANNELS[detail['channel']]} · "
              f"**Chủ trì:** {plain(detail['lead'])} · **Phối hợp:** {plain(detail['partners'] or '—')}")
     st.write(f"**Hạn:** {labels.vn_date(detail['deadline'])} · **Trạng thái:** {status} · "
-             f"**Tiến độ:** {detail['progress']}% · **Gia hạn:** {detail['extensions']} lần")
+             f"**Tiến độ:** {labels.vn_percent(detail['progress'])} · **Gia hạn:** {detail['extensions']} lần")
     st.progress(int(detail["progress"]) / 100)
     history = tasks.history(db, task_id)
     table(history.assign(happened_at=history["happened_at"].map(labels.vn_date)),
           {"happened_at": "Thời điểm", "kind": "Loại", "detail": "Nội dung", "note": "Ghi chú", "evidence_url": "Minh chứng",
-           "file_name": "Tệp minh chứng", "username": "Người cập nhật"}, "Chưa có cập nhật nào.")
+           "file_name": "Tệp minh chứng", "who": "Người cập nhật"}, "Chưa có cập nhật nào.")
     if tasks.may_update(db, found_actor, task_id):
         # The forms stay where they were after a save (what grows above them is one row of the table); the user's own
         # entries come right under the confirmation, the photos and files after.
@@ -681,7 +771,7 @@ def _progress_form(db: Database, found_actor: Actor, task_id: int) -> None:
         chosen = st.session_state.get(form.widget("quick"))
         if chosen is not None:
             st.session_state[percent_key] = int(chosen)
-    st.pills("Chọn nhanh", QUICK_PERCENTS, format_func=lambda v: f"{v}%", key=form.widget("quick"), on_change=quick)
+    st.pills("Chọn nhanh", QUICK_PERCENTS, format_func=labels.vn_percent, key=form.widget("quick"), on_change=quick)
     finished = st.checkbox("Đã hoàn thành", value=form.values["status"] == "done", key=form.widget("finished"))
     done_on = st.date_input("Ngày hoàn thành", form.values["done_on"] or today(), format="DD/MM/YYYY",
                             key=form.widget("done_on")) if finished else None
@@ -791,7 +881,7 @@ def extension_requests(db: Database, found_actor: Actor, asked: pd.DataFrame) ->
     from chibo import tasks
     for row in asked.itertuples():
         st.warning(f"**Đề nghị gia hạn chờ chi ủy:** {plain(row.title)} — {labels.vn_date(row.old_deadline)} → "
-                   f"{labels.vn_date(row.new_deadline)} · {plain(row.username)}"
+                   f"{labels.vn_date(row.new_deadline)} · {plain(row.who)}"
                    + (f": «{plain(row.reason)}»" if row.reason else ""))  # the domain gives it to whoever may read it
         if not found_actor.can("decide_extensions"):
             continue
@@ -810,11 +900,13 @@ def task_list(frame: pd.DataFrame, key: str) -> int | None:
     # The deadline, state and progress next to the task, where a phone or a 1024-px screen still shows them.
     columns = {"title": "Nhiệm vụ", "deadline_shown": "Hạn", "status_label": "Trạng thái", "progress": "Tiến độ (%)",
                "lead": "Chủ trì", "partners": "Phối hợp", "field_label": "Lĩnh vực", "channel_label": "Kênh"}
+    shown, paper = _kept_table(frame, columns)
     event = st.dataframe(
-        shown_table(frame, columns), hide_index=True, width="stretch", key=key, on_select="rerun", placeholder="",
+        shown, hide_index=True, width="stretch", key=key, on_select="rerun", placeholder="",
         selection_mode="single-row",
         column_config={"Nhiệm vụ": st.column_config.TextColumn(width="medium"),
                        "Tiến độ (%)": st.column_config.ProgressColumn(min_value=0, max_value=100, format="%d%%")})
+    st.html(paper)
     rows = event.selection.rows if event else []
     picked = int(frame["id"].iat[rows[0]]) if rows else None
     # The same choice from a list: reachable by keyboard and screen readers. A keyed selectbox ignores `index` once

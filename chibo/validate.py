@@ -4,7 +4,7 @@ import unicodedata
 from datetime import date, datetime
 
 from chibo.errors import InputError
-from chibo.labels import missing
+from chibo.labels import missing, vn_number
 
 MAX_NAME = 120
 MAX_TEXT = 4000
@@ -99,7 +99,8 @@ def number(value, label: str, low: float, high: float, required: bool = True) ->
     except (TypeError, ValueError):
         raise InputError(f"{label} phải là một số, không phải «{value}».") from None
     if not low <= parsed <= high:
-        raise InputError(f"{label} phải nằm trong khoảng {low:g} đến {high:g} (đang là {parsed:g}).")
+        raise InputError(f"{label} phải nằm trong khoảng {vn_number(low, 2)} đến {vn_number(high, 2)} "
+                         f"(đang là {vn_number(parsed, 2)}).")
     return parsed
 
 

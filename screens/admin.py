@@ -6,7 +6,7 @@ from pathlib import Path
 import streamlit as st
 
 from chibo import audit, auth, backup, members, sessions, ui
-from chibo.labels import ENTITIES, ROLES
+from chibo.labels import ENTITIES, ROLES, vn_number
 from chibo.permissions import SYSTEM
 
 db = ui.database()
@@ -75,7 +75,7 @@ if audit_tab.open:
                                   format_func=lambda e: ENTITIES.get(e, e) if e else "Tất cả")
         since = right.date_input("Từ ngày", None, format="DD/MM/YYYY")
         entries = audit.entries(db, actor, who, entity, since)
-        st.caption(f"{audit.count(db)} thay đổi đã ghi; hiện {len(entries)} mới nhất.")
+        st.caption(f"{vn_number(audit.count(db))} thay đổi đã ghi; hiện {len(entries)} mới nhất.")
         ui.table(entries, {c: c for c in entries.columns}, "Không có thay đổi nào khớp bộ lọc.", dates=("Thời điểm",))
 
 if backup_tab.open:

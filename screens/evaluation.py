@@ -4,7 +4,7 @@ and the term review."""
 import streamlit as st
 
 from chibo import cell, charts, checklist, documents, evaluations, meetings, members, targets, ui
-from chibo.labels import CONCLUSIONS, FIELDS, TASK_STATUSES, vn_date, vn_number
+from chibo.labels import CONCLUSIONS, FIELDS, TASK_STATUSES, vn_date, vn_number, vn_percent
 
 db = ui.database()
 actor = ui.actor()
@@ -36,8 +36,8 @@ if month_tab.open:
         cols[4].metric("Quá hạn", figures["overdue"])
         results = evaluations.task_results(db, month, today)
         ui.table(results,
-                 {"field": "Lĩnh vực", "title": "Nhiệm vụ đề ra", "deadline": "Hạn", "effective_status": "Tình trạng",
-                  "done_on": "Ngày xong", "progress": "Kết quả (%)"}, "Nghị quyết tháng này không có nhiệm vụ.",
+                 {"title": "Nhiệm vụ đề ra", "effective_status": "Tình trạng", "deadline": "Hạn", "done_on": "Ngày xong",
+                  "progress": "Kết quả (%)", "field": "Lĩnh vực"}, "Nghị quyết tháng này không có nhiệm vụ.",
                  dates=("deadline", "done_on"), codes={"field": FIELDS, "effective_status": TASK_STATUSES})
         summary = figures["attendance"]
         if summary:
@@ -45,7 +45,7 @@ if month_tab.open:
                      f"{summary['probationary']}), miễn sinh hoạt {summary['exempt']}, có mặt {summary['present']}, "
                      f"vắng có lý do {summary['absent_excused']}, vắng không lý do {summary['absent_unexcused']}.")
         if figures["avg_attainment"] is not None:
-            st.write(f"**Chỉ tiêu:** đạt bình quân {vn_number(figures['avg_attainment'])}% so với chỉ tiêu nhiệm kỳ.")
+            st.write(f"**Chỉ tiêu:** đạt bình quân {vn_percent(figures['avg_attainment'])} so với chỉ tiêu nhiệm kỳ.")
         if figures["supervision"]:
             st.write("**Kiểm tra, giám sát:** " + ", ".join(f"{CONCLUSIONS[k]} {v}" for k, v in figures["supervision"].items()))
 
@@ -89,9 +89,9 @@ if month_tab.open:
                     ui.attempt(evaluations.close_month, db, actor, month, today, early, success="Đã chốt tháng.")
         st.markdown("**Kết quả qua các tháng**")
         trend = evaluations.month_over_month(db, today)
-        ui.table(trend.assign(month=trend["month"].map(ui.month_label)),
+        ui.table(trend.assign(month=trend["month"].map(ui.month_label), done_rate=trend["done_rate"].map(vn_percent)),
                  {"month": "Tháng", "tasks": "Nhiệm vụ", "done_on_time": "Đúng hạn", "done_late": "Trễ hạn",
-                  "not_done": "Không hoàn thành", "overdue": "Quá hạn", "done_rate": "Tỷ lệ hoàn thành (%)"},
+                  "not_done": "Không hoàn thành", "overdue": "Quá hạn", "done_rate": "Tỷ lệ hoàn thành"},
                  "Chưa có số liệu các tháng.")
 
 if quality_tab.open:
@@ -117,7 +117,8 @@ if quality_tab.open:
                 for name, maximum in criteria.items():
                     suggested, facts = measured.get(name, (None, ""))
                     points[name] = st.number_input(f"{ui.plain(name)} (tối đa {vn_number(maximum)})", 0.0,
-                                                   float(maximum), float(starts[name]), step=0.5, key=given.widget(name))
+                                                   float(maximum), float(starts[name]), step=0.5, key=given.widget(name),
+                                                   format=ui.DECIMAL_BOX)
                     if facts:
                         st.caption(facts + (f" Gợi ý: {vn_number(suggested)} điểm." if suggested is not None else ""))
                 saved = st.form_submit_button("Lưu điểm", disabled=not can_edit)
@@ -167,7 +168,7 @@ if term_tab.open:
                 people = {None: "Chi bộ (tập thể)"} | members.member_choices(db)
                 left, right = st.columns(2)
                 who = left.selectbox("Đối tượng", list(people), format_func=people.get)
-                score = right.number_input("Điểm (0–100)", 0.0, 100.0, 80.0, step=0.5)
+                score = right.number_input("Điểm (0–100)", 0.0, 100.0, 80.0, step=0.5, format=ui.DECIMAL_BOX)
                 if st.form_submit_button("Lưu xếp loại"):
                     ui.attempt(evaluations.save_rating, db, actor, int(year), score, who,
                                success=f"Đã lưu: {evaluations.rating_band(score)}.")

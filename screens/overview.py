@@ -3,7 +3,7 @@
 import streamlit as st
 
 from chibo import charts, checklist, dashboard, tasks, ui
-from chibo.labels import FIELDS, vn_date, vn_number
+from chibo.labels import FIELDS, vn_date, vn_percent
 
 db = ui.database()
 actor = ui.actor()
@@ -20,12 +20,17 @@ if checklist.sees_checklist(actor):
         with steps_box:
             ui.month_checklist(checklist.month_checklist(db, figures["month"], today))
 
+month_name = ui.month_label(figures["month"]).lower()
 done, progress, overdue, attainment, attendance = st.columns(5)
-done.metric("Nhiệm vụ đã hoàn thành", f"{figures['done']}/{figures['tasks']}")
-progress.metric("Đang thực hiện", figures["in_progress"] + figures["not_started"])
-overdue.metric("Quá hạn", figures["overdue"])
+done.metric("Nhiệm vụ đã hoàn thành", f"{figures['done']}/{figures['tasks']}",
+            help=f"Nhiệm vụ của nghị quyết {month_name} đã hoàn thành, đúng hạn hoặc trễ hạn.")
+progress.metric("Đang thực hiện", figures["in_progress"] + figures["not_started"],
+                help=f"Nhiệm vụ của nghị quyết {month_name} chưa xong và chưa quá hạn.")
+overdue.metric("Quá hạn trong tháng", figures["overdue"],
+               help=f"Nhiệm vụ của nghị quyết {month_name} đã quá hạn mà chưa xong. Cả những tháng trước: "
+                    f"{figures['overdue_all']} việc (bảng «Việc quá hạn» bên dưới).")
 attainment.metric("Đạt chỉ tiêu (bình quân)",
-                  "—" if figures["attainment"] is None else f"{vn_number(figures['attainment'])}%")
+                  "—" if figures["attainment"] is None else vn_percent(figures['attainment']))
 summary = figures["attendance"]
 attendance.metric("Dự sinh hoạt lần gần nhất",
                   "—" if not summary else f"{summary['present']}/{summary['total'] - summary['exempt']}")
@@ -38,9 +43,10 @@ card = dashboard.lit_scorecard(db, today)
 if card.empty:
     st.info("Chưa có chỉ tiêu nào. Hãy nhập chỉ tiêu trong «Chương trình hành động».")
 else:
-    ui.table(card, {"light": "Tình trạng", "name": "Tên chỉ tiêu", "field": "Lĩnh vực", "target_shown": "Kế hoạch",
-                   "actual_shown": "Thực hiện", "attainment_shown": "Đạt (%)"}, "Chưa có chỉ tiêu.",
-             codes={"field": FIELDS})
+    ui.table(card, {"light": "Tình trạng", "attainment_shown": "Mức đạt", "name": "Tên chỉ tiêu",
+                    "baseline_shown": "Ban đầu", "target_shown": "Kế hoạch", "actual_shown": "Thực hiện",
+                    "field": "Lĩnh vực"}, "Chưa có chỉ tiêu.", codes={"field": FIELDS})
+    st.caption(dashboard.light_rule(db))
 
 left, right = st.columns(2)
 by_field = dashboard.tasks_by_field_status(db, today, figures["month"])
@@ -55,6 +61,7 @@ with right:
         st.info("Chưa có tháng nào để so sánh.")
     else:
         ui.chart(charts.monthly_progress, monthly)
+    st.caption(f"Chỉ vẽ các tháng đã kết thúc; {month_name} đang thực hiện.")
 
 left, right = st.columns(2)
 with left:
@@ -78,8 +85,13 @@ else:
 
 st.subheader("Việc quá hạn")
 late = dashboard.overdue_tasks(db, today)
-ui.table(late, {"title": "Nhiệm vụ", "field": "Lĩnh vực", "lead": "Chủ trì", "deadline": "Hạn",
-               "progress": "Tiến độ (%)", "days_late": "Trễ (ngày)"}, "Không có việc quá hạn.",
+if figures["overdue_all"]:
+    st.caption(f"Việc chưa xong đã quá hạn của mọi nghị quyết tháng: {figures['overdue_all']} việc, trong đó "
+               f"{figures['overdue']} việc của {month_name} (ô «Quá hạn trong tháng» ở trên)"
+               + (f"; hiện {len(late)} việc quá hạn lâu nhất." if len(late) < figures["overdue_all"] else "."))
+ui.table(late.assign(month=late["month"].map(ui.month_label)),  # what a phone shows first: the task, how late
+         {"title": "Nhiệm vụ", "deadline": "Hạn", "days_late": "Trễ (ngày)", "lead": "Chủ trì", "month": "Nghị quyết",
+          "progress": "Tiến độ (%)", "field": "Lĩnh vực"}, "Không có việc quá hạn.",
          dates=("deadline",), codes={"field": FIELDS})
 
 last = figures["last_meeting"]
@@ -92,13 +104,13 @@ if last:
     with left:
         st.markdown("**Việc mới quá hạn**")
         ui.table(since["overdue"], {"title": "Nhiệm vụ", "lead": "Chủ trì", "deadline": "Hạn"},
-                 "Không có việc nào mới quá hạn.", dates=("deadline",))
+                 "Không có việc nào mới quá hạn kể từ buổi sinh hoạt trước.", dates=("deadline",))
     with middle:
         st.markdown("**Chỉ tiêu có số liệu mới**")
-        ui.table(since["targets"], {"name": "Chỉ tiêu", "recorded_on": "Ngày", "value": "Giá trị", "unit": "Đơn vị"},
-                 "Chưa ghi số liệu chỉ tiêu nào.", dates=("recorded_on",))
+        ui.table(since["targets"], {"name": "Chỉ tiêu", "recorded_on": "Ngày", "value": "Giá trị"},
+                 "Chưa ghi thêm số liệu chỉ tiêu nào kể từ buổi sinh hoạt trước.", dates=("recorded_on",))
     if activity:
         with columns[2]:
             st.markdown("**Ai đã thay đổi gì**")
-            ui.table(since["changes"], {"logged_at": "Lúc", "username": "Người", "action": "Thao tác"},
-                     "Chưa có thay đổi nào.", dates=("logged_at",))
+            ui.table(since["changes"], {"logged_at": "Lúc", "who": "Người", "action": "Thao tác"},
+                     "Chưa có thay đổi nào kể từ buổi sinh hoạt trước.", dates=("logged_at",))

@@ -4,7 +4,7 @@
 import streamlit as st
 
 from chibo import calendar_ics, checklist, documents, meetings, members, months, plans, ui
-from chibo.labels import BASE_KINDS, CHANNELS, FIELDS, MONTH_STEPS
+from chibo.labels import BASE_KINDS, CHANNELS, FIELDS, MONTH_STEPS, vn_percent
 
 db = ui.database()
 actor = ui.actor()
@@ -85,7 +85,8 @@ if new_month_box.open:  # its draft preview and carry-over list run only when op
                     carry_keys = [f"carry_{task_id}" for task_id in candidates["id"]]
                     st.checkbox("Chọn tất cả", key="carry_all", on_change=ui.tick_all, args=("carry_all", carry_keys))
                     for row in candidates.itertuples():
-                        if st.checkbox(f"{ui.plain(row.title)} — {ui.plain(row.lead)} ({row.progress}%)", key=f"carry_{row.id}"):
+                        carried = f"{ui.plain(row.title)} — {ui.plain(row.lead)} ({vn_percent(row.progress)})"
+                        if st.checkbox(carried, key=f"carry_{row.id}"):
                             picked.append(int(row.id))
                 if st.button("Tạo dự thảo", type="primary"):
                     created = ui.attempt(plans.new_monthly_draft, db, actor, new_month, picked, rerun=False,

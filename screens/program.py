@@ -55,8 +55,8 @@ if targets_tab.open:
                     ui.attempt(program.add_goal, db, actor, doc.id, goal_title, expected, success="Đã thêm mục tiêu.")
         card = targets.scorecard(db, today, doc.id)
         ui.table(card, {"name": "Tên chỉ tiêu", "field": "Lĩnh vực", "kind": "Loại", "direction": "Chiều",
-                        "baseline": "Ban đầu", "target_shown": "Kế hoạch", "actual_shown": "Thực hiện",
-                        "attainment_shown": "Đạt (%)"}, "Chưa có chỉ tiêu nào.",
+                        "baseline_shown": "Ban đầu", "target_shown": "Kế hoạch", "actual_shown": "Thực hiện",
+                        "attainment_shown": "Mức đạt"}, "Chưa có chỉ tiêu nào.",
                  codes={"field": FIELDS, "kind": TARGET_KINDS, "direction": DIRECTIONS})
         if actor.can("edit_tasks") and not card.empty:
             with st.form("target_value", clear_on_submit=True, enter_to_submit=False):

@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from chibo import charts, documents, queries, ui
-from chibo.labels import FIELDS, TASK_STATUSES
+from chibo.labels import FIELDS, TASK_STATUSES, vn_number
 
 db = ui.database()
 actor = ui.actor()
@@ -24,10 +24,10 @@ def show(result: queries.Result | None, key: str) -> None:
         st.info("Không có kết quả nào.")
         return
     if result.truncated:
-        st.warning(f"Có {result.total} dòng; chỉ hiện {len(result.frame)} dòng đầu.")
+        st.warning(f"Có {vn_number(result.total)} dòng; chỉ hiện {vn_number(len(result.frame))} dòng đầu.")
     else:
-        st.caption(f"{result.total} dòng.")
-    st.dataframe(ui.vn_dates_everywhere(result.frame), hide_index=True, width="stretch", placeholder="")
+        st.caption(f"{vn_number(result.total)} dòng.")
+    ui.result_table(result.frame)
     spec = queries.chart_spec(result.frame)
     if spec:
         label, number = spec
@@ -79,9 +79,13 @@ if filter_tab.open:
 
 if sql_tab.open:
     with sql_tab:
-        st.write(f"Chỉ đọc, chạy tối đa {timeout} giây, trả tối đa {queries.MAX_ROWS} dòng. Các bảng được phép:")
-        for view, (description, _, columns) in queries.VIEWS.items():
+        st.write(f"Chỉ đọc, chạy tối đa {timeout} giây, trả tối đa {vn_number(queries.MAX_ROWS)} dòng. Các bảng được phép:")
+        st.caption("Cột mã (như `trang_thai`) giữ mã để lọc trong WHERE — mỗi mã và nghĩa của nó ở bảng dưới; cột cùng "
+                   "tên thêm `_ten` (như `trang_thai_ten`) ghi bằng chữ để đọc («Quá hạn»): hãy chọn cột `_ten` để kết "
+                   "quả dễ đọc.")
+        for view, (description, _, _) in queries.VIEWS.items():
             with st.expander(f"`{view}` — {description}"):
+                columns = queries.view_columns(view)
                 st.table(pd.DataFrame({"Cột": list(columns), "Ý nghĩa": list(columns.values())}))
         saved = queries.saved_queries(db)
         chosen = st.selectbox("Câu hỏi đã lưu", [None, *saved["id"]],

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from chibo import members, months, tasks, ui
-from chibo.labels import CONCLUSIONS, SUPERVISION_KINDS, UNIT_KINDS
+from chibo.labels import CONCLUSIONS, SUPERVISION_KINDS, UNIT_KINDS, vn_percent
 
 db = ui.database()
 actor = ui.actor()
@@ -26,7 +26,7 @@ if units_tab.open:
             # Keyed: a unit added elsewhere changes the list, and must not switch the plan form under the user's hands.
             unit_id = st.selectbox("Xem một đơn vị", list(names), format_func=names.get, key="unit_pick")
             row = load[load["id"] == unit_id].iloc[0]
-            st.progress(float(row["avg_progress"]) / 100, text=f"Tiến độ bình quân {row['avg_progress']}%")
+            st.progress(float(row["avg_progress"]) / 100, text=f"Tiến độ bình quân {vn_percent(row['avg_progress'])}")
             # Newest first and capped: a unit's whole history stays in the database until asked for in Tra cứu.
             carried = tasks.board(db, today, unit_id=int(unit_id), limit=tasks.BOARD_LIMIT, newest_first=True)
             if carried.empty:

@@ -116,7 +116,7 @@ def test_the_welcome_screen_loads_the_demo_cell():
     assert not at.exception
     again = signed_in(at.session_state["user_id"]).run()
     assert again.title[0].value == "Tổng quan"
-    assert {m.label for m in again.metric} >= {"Quá hạn", "Đạt chỉ tiêu (bình quân)"}
+    assert {m.label for m in again.metric} >= {"Quá hạn trong tháng", "Đạt chỉ tiêu (bình quân)"}
 
 
 def test_the_welcome_screen_refuses_a_bad_profile():
@@ -218,11 +218,32 @@ def test_the_overview_shows_figures_from_the_database(demo_app):
     at = signed_in(demo_app["quan_tri"]).run()
     labels = {m.label: m.value for m in at.metric}
     assert labels["Dự sinh hoạt lần gần nhất"] == "31/32"  # the demo's November meeting: 33 members, 1 exempt, 1 absent
-    assert labels["Quá hạn"].isdigit()
+    assert labels["Quá hạn trong tháng"].isdigit()
     drawn = at.get("vega_lite_chart")
     assert len(drawn) == 5 and all(chart.proto.datasets for chart in drawn)
     again = at.run().get("vega_lite_chart")  # a rerun draws the kept specs, unchanged
     assert [c.proto.spec for c in again] == [c.proto.spec for c in drawn]
+
+
+def test_every_table_of_the_overview_also_goes_on_paper_whole_and_in_words(demo_app):
+    import re
+    from html import unescape
+    at = signed_in(demo_app["quan_tri"]).run()
+    papers = [e.proto.body for e in at.get("html") if e.proto.body.startswith("<div class='chibo-print'>")]
+    assert len(papers) == len(at.dataframe)  # each grid, a picture of the rows in view, has its copy for paper
+    late = next(p for p in papers if "Trễ (ngày)" in p)
+    overdue = int(re.search(r"mọi nghị quyết tháng: (\d+) việc", " ".join(c.value for c in at.caption))[1])
+    assert late.count("<tr>") == min(overdue, 20)  # the body rows (the head row has a style): all, however tall
+    cells = [unescape(c) for p in papers for c in re.findall(r"<td>(.*?)</td>", p, re.S)]
+    assert not {"None", "nan", "NaN", "<NA>", "True", "False"} & set(cells)
+
+
+def test_a_cell_on_paper_is_written_as_a_person_reads_it():
+    import numpy as np
+    import pandas as pd
+    assert [ui._on_paper(v) for v in (None, float("nan"), pd.NA, pd.NaT, True, np.bool_(False), 93.33, np.float64(1250.5),
+                                      ["Lan", "Hoa"], np.array(["Nam"]), pd.Timestamp(2026, 11, 3), 60, "Quá hạn")] == [
+        "", "", "", "", "có", "không", "93,33", "1.250,5", "Lan, Hoa", "Nam", "03/11/2026", "60", "Quá hạn"]
 
 
 def member_account(path, member_id: int) -> int:

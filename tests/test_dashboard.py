@@ -2,6 +2,7 @@
 
 from datetime import date
 
+import pandas as pd
 import pytest
 
 from chibo import auth, cell, charts, dashboard, meetings, members, plans, tasks
@@ -45,12 +46,15 @@ def counted(fresh_db):
 
 
 def drawn(chart) -> tuple[str, dict[str, str], list[dict]]:
-    """What Vega-Lite is given (schema-checked): the mark, each channel's "field:type", and the rows."""
+    """What Vega-Lite is given (schema-checked): the mark, each channel's "field:type", and the rows; of a layered
+    chart, its first layer's."""
     spec = chart.to_dict(validate=True)
     (name, rows), = spec["datasets"].items()
     assert spec["data"] == {"name": name}
-    channels = {channel: f"{e['field']}:{e['type']}" for channel, e in spec["encoding"].items() if "field" in e}
-    return spec["mark"]["type"], channels, rows
+    layer = spec["layer"][0] if "layer" in spec else spec
+    encoding = {**spec.get("encoding", {}), **layer["encoding"]}
+    channels = {channel: f"{e['field']}:{e['type']}" for channel, e in encoding.items() if "field" in e}
+    return layer["mark"]["type"], channels, rows
 
 
 def test_tasks_by_field_and_status_match_the_hand_count(counted):
@@ -59,24 +63,37 @@ def test_tasks_by_field_and_status_match_the_hand_count(counted):
         ("chuyen_mon", "done", 1), ("chuyen_mon", "overdue", 1), ("doan_the", "not_started", 1)]
     mark, channels, rows = drawn(charts.tasks_by_field(frame))
     assert mark == "bar"
-    assert channels == {"y": "field_label:nominal", "x": "tasks:quantitative", "color": "status_label:nominal"}
-    assert rows == frame.to_dict("records")
+    assert channels == {"y": "field_lines:nominal", "x": "tasks:quantitative", "color": "status_label:nominal",
+                        "order": "status_order:quantitative"}
     assert sorted((r["field_label"], r["status_label"], r["tasks"]) for r in rows) == [
         ("Lãnh đạo các đoàn thể", "Chưa bắt đầu", 1), ("Lãnh đạo nhiệm vụ chuyên môn", "Hoàn thành", 1),
         ("Lãnh đạo nhiệm vụ chuyên môn", "Quá hạn", 1)]
 
 
+def test_the_field_chart_names_every_field_in_order_on_short_lines_and_only_the_statuses_drawn(counted):
+    from chibo.labels import FIELDS
+    spec = charts.tasks_by_field(dashboard.tasks_by_field_status(counted, TODAY, DEC)).to_dict(validate=True)
+    rows = {row: lines.split(charts.LINE_BREAK) for row, lines in
+            zip(FIELDS.values(), spec["encoding"]["y"]["scale"]["domain"])}
+    assert {row: " ".join(lines) for row, lines in rows.items()} == {label: label for label in FIELDS.values()}
+    assert rows["Lãnh đạo nhiệm vụ chuyên môn"] == ["Lãnh đạo nhiệm vụ", "chuyên môn"]  # a phone keeps room for bars
+    assert spec["encoding"]["y"]["axis"]["labelExpr"] == charts.SPLIT_LABEL
+    assert spec["encoding"]["color"]["scale"] == {"domain": ["Hoàn thành", "Chưa bắt đầu", "Quá hạn"],
+                                                  "range": ["#2e7d32", "#90a4ae", "#c62828"]}
+    assert spec["config"]["legend"]["columns"] == 2  # fits a half-width column and a phone
+
+
 def test_monthly_progress_matches_the_hand_count(counted):
     late = counted.scalar("SELECT id FROM tasks WHERE title = 'Việc tháng 11 số 1'")
     tasks.record_progress(counted, A, late, 100, status="done", done_on="2026-11-23", today=TODAY)  # due 20/11
-    frame = dashboard.monthly_progress(counted, TODAY)
+    frame = dashboard.monthly_progress(counted, date(2027, 1, 5))  # December has ended
     assert list(frame["month"].dt.month) == [11, 12]
     assert list(frame["tasks"]) == [2, 3]
     assert list(frame["done_rate"]) == [100.0, pytest.approx(33.3)]
     assert list(frame["on_time_rate"]) == [50.0, pytest.approx(33.3)]
     mark, channels, rows = drawn(charts.monthly_progress(frame))
     assert mark == "line"
-    assert channels == {"x": "month:temporal", "y": "rate:quantitative", "color": "measure:nominal"}
+    assert channels == {"x": "month_vn:ordinal", "y": "rate:quantitative", "color": "measure:nominal"}
     assert sorted((r["month_vn"], r["measure"], r["rate"], r["rate_vn"]) for r in rows) == [
         ("11/2026", "Hoàn thành đúng hạn", 50.0, "50%"), ("11/2026", "Đã hoàn thành", 100.0, "100%"),
         ("12/2026", "Hoàn thành đúng hạn", 33.3, "33,3%"), ("12/2026", "Đã hoàn thành", 33.3, "33,3%")]
@@ -97,12 +114,37 @@ def test_workload_per_unit_and_member_count_lead_and_partner(counted):
         ("Phan Văn Nam", "Nhiệm vụ", 1), ("Phan Văn Nam", "Quá hạn", 1)]
 
 
+def test_the_trend_leaves_out_the_month_under_way_and_the_months_ahead(counted):
+    plans.save_task_table(counted, A, plans.new_monthly_draft(counted, A, date(2027, 1, 1)), [
+        {"field": "tu_tuong", "title": "Việc tháng sau", "lead_member_id": counted.scalar("SELECT min(id) FROM members"),
+         "channel": "cuoc_hop", "deadline": date(2027, 1, 20)}])
+    frame = dashboard.monthly_progress(counted, TODAY)  # 15/12: December under way, January ahead, both at 0% done
+    assert list(frame["month"].dt.month) == [11]
+    rows = drawn(charts.monthly_progress(frame))[2]
+    assert {r["month_vn"] for r in rows} == {"11/2026"}
+
+
+def test_percent_axes_and_tooltips_write_numbers_as_vietnamese_do(counted):
+    frame = dashboard.attendance_by_month(counted, TODAY).assign(rate=[93.33, 50.0])
+    spec = charts.attendance(frame).to_dict(validate=True)
+    assert spec["config"]["locale"]["number"] == {"decimal": ",", "thousands": ".", "grouping": [3],
+                                                  "currency": ["", " đ"]}  # d3-format's locale: axes «1.250», «0,5»
+    bars, written = spec["layer"]
+    assert bars["encoding"]["y"]["axis"]["labelExpr"] == charts.PERCENT_LABEL == "datum.label + '%'"
+    assert {t["field"] for t in bars["encoding"]["tooltip"]} == {"month_vn", "present", "rate_vn"}
+    assert [r["rate_vn"] for r in next(iter(spec["datasets"].values()))] == ["93,3%", "50%"]
+    assert (bars["mark"]["type"], written["mark"]["type"], written["encoding"]["text"]["field"]) == ("bar", "text", "rate_vn")
+    trend = charts.monthly_progress(dashboard.monthly_progress(counted, TODAY)).to_dict(validate=True)
+    assert trend["encoding"]["y"]["axis"]["labelExpr"] == charts.PERCENT_LABEL
+    assert {t["field"] for t in trend["encoding"]["tooltip"]} == {"month_vn", "measure", "rate_vn"}
+
+
 def test_attendance_over_the_months(counted):
     frame = dashboard.attendance_by_month(counted, TODAY)
     assert list(frame["present"]) == [2, 1] and list(frame["rate"]) == [100.0, 50.0]
     mark, channels, rows = drawn(charts.attendance(frame))
     assert mark == "bar"
-    assert channels == {"x": "month:temporal", "y": "rate:quantitative"}
+    assert channels == {"x": "month_vn:ordinal", "y": "rate:quantitative"}  # a band per month: bars of a width
     assert [(r["month_vn"], r["present"], r["rate"], r["rate_vn"]) for r in rows] == [
         ("11/2026", 2, 100.0, "100%"), ("12/2026", 1, 50.0, "50%")]
 
@@ -113,10 +155,28 @@ def test_the_tiles_of_this_month(counted):
     assert tiles["attendance"]["present"] == 1
 
 
+def test_the_overdue_tile_and_the_overdue_table_count_the_same_tasks(counted):
+    late = counted.scalar("SELECT id FROM tasks WHERE title = 'Việc tháng 11 số 0'")
+    tasks.record_progress(counted, A, late, 50, status="in_progress", today=TODAY)  # November's, still open
+    tiles, table = dashboard.tiles(counted, TODAY), dashboard.overdue_tasks(counted, TODAY)
+    assert sorted(table["title"]) == ["Trễ", "Việc tháng 11 số 0"]
+    assert tiles["overdue_all"] == len(table) == 2
+    assert tiles["overdue"] == (table["month"] == pd.Timestamp(DEC)).sum() == 1  # the tile: this month's
+
+
+def test_the_traffic_lights_rule_is_said_with_the_cells_thresholds(counted):
+    dashboard.save_thresholds(counted, A, 95, 70.5)
+    assert dashboard.light_rule(counted) == (
+        "Mức đạt là phần đã đi được từ giá trị ban đầu đến kế hoạch. 🟢 Đạt/đúng tiến độ: từ 95%; 🟡 Cần chú ý: "
+        "từ 70,5% đến dưới 95%; 🔴 Chậm: dưới 70,5%. Chỉ tiêu định tính đạt 100% khi kết quả đạt mức đề ra, 0% khi "
+        "chưa. Ngưỡng do quản trị đặt trong «Cài đặt».")
+
+
 def test_since_the_last_meeting_lists_newly_overdue_work_and_changes(counted):
     since = dashboard.changes_since(counted, A, date(2026, 11, 1), TODAY)
     assert list(since["overdue"]["title"]) == ["Trễ"]
     assert len(since["changes"]) > 0 and set(since["changes"]["username"]) == {"he_thong"}
+    assert set(since["changes"]["who"]) == {"hệ thống"}  # the name a person goes by, never an account's name
 
 
 def test_traffic_light_thresholds_must_be_ordered(counted):

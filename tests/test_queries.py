@@ -147,6 +147,37 @@ def test_the_views_answer_with_the_same_numbers_as_the_domain(demo_db):
     assert result.frame.iloc[0]["n"] == demo_db.scalar("SELECT count(*) FROM tasks")
 
 
+def test_each_code_in_the_views_has_its_vietnamese_label_beside_it(demo_db):
+    from chibo.labels import ATTENDANCE, TASK_STATUSES
+    sql = "SELECT * FROM nhiem_vu"
+    frame = queries.run_sql(demo_db, A, sql, today=TODAY).frame
+    columns = list(frame.columns)
+    assert columns.index("trang_thai_ten") == columns.index("trang_thai") + 1
+    assert columns.index("kenh_ten") == columns.index("kenh") + 1
+    assert set(zip(frame["trang_thai"], frame["trang_thai_ten"])) <= set(TASK_STATUSES.items())
+    assert {"overdue", "done"} <= set(frame["trang_thai"])  # the codes stay, to filter on
+    present = queries.run_sql(demo_db, A, "SELECT DISTINCT diem_danh, diem_danh_ten FROM diem_danh", today=TODAY).frame
+    assert set(zip(present["diem_danh"], present["diem_danh_ten"])) <= set(ATTENDANCE.items()) and len(present) > 1
+
+
+def test_the_help_documents_every_code_with_its_label_and_every_label_column():
+    for view, coded in queries.CODE_LABELS.items():
+        documented = queries.view_columns(view)
+        for column, (_, names) in coded.items():
+            assert all(f"{code} = {label}" in documented[column] for code, label in names.items())
+            assert f"ở cột {column}" in documented[column + queries.LABELLED]
+    assert "overdue = Quá hạn" in queries.view_columns("nhiem_vu")["trang_thai"]
+
+
+def test_no_ready_question_answers_with_a_stored_code(demo_db):
+    from chibo.labels import ALL_CODES
+    for name, question in queries.QUESTIONS.items():
+        params = {p: ("1" if kind == "int" else TODAY.isoformat()) for p, kind in question.params.items()}
+        frame = queries.ask(demo_db, A, name, params, today=TODAY).frame
+        cells = {v for c in frame.columns if frame[c].dtype == object for v in frame[c] if isinstance(v, str)}
+        assert not cells & set(ALL_CODES), name
+
+
 @pytest.mark.parametrize("name", list(queries.QUESTIONS))
 def test_every_ready_question_runs(demo_db, name):
     params = {p: ("2" if kind == "int" else TODAY.isoformat()) for p, kind in queries.QUESTIONS[name].params.items()}
@@ -183,6 +214,7 @@ def test_a_chart_is_offered_only_for_label_and_number_results():
     assert queries.chart_spec(pd.DataFrame({"Tên": ["a"], "Số": [1]})) == ("Tên", "Số")
     assert queries.chart_spec(pd.DataFrame({"Số": [1], "Khác": [2]})) is None
     assert queries.chart_spec(pd.DataFrame()) is None
+    assert queries.chart_spec(pd.DataFrame({"Tên": ["a", "a"], "Số": [60, 60]})) is None  # not one bar of 120
 
 
 def test_the_filter_builder_narrows_tasks_targets_and_meetings(demo_db):

@@ -318,7 +318,7 @@ def test_attainment_reads_with_a_decimal_comma(program_targets):
     db, _, add, *_ = program_targets
     rate = add(name="Tỷ lệ", unit="%", kind="snapshot", baseline=0, target_value=3)
     targets.record_value(db, A, rate, "2026-12-01", 1, today=TODAY)
-    assert targets.shown(targets.scorecard(db, TODAY)).set_index("id").loc[rate, "attainment_shown"] == "33,3"
+    assert targets.shown(targets.scorecard(db, TODAY)).set_index("id").loc[rate, "attainment_shown"] == "33,3%"
 
 
 def test_board_totals_count_overdue_over_every_match_not_the_shown_rows(month):

@@ -336,11 +336,15 @@ def test_the_upload_pack_holds_each_document_as_pdf_and_word_named_as_a_person_w
 
 
 def test_the_secretary_marks_what_was_uploaded_and_sent_with_the_day_and_who(demo_db, november):
-    docs.mark_delivered(demo_db, A, november.id, "so_tay", date(2026, 11, 4), TODAY)
+    member, name = demo_db.one("SELECT id, full_name FROM members WHERE party_role = 'bi_thu'")
+    secretary = auth.actor_for(demo_db, auth.add_user(demo_db, A, "bithu", "mat-khau-bi-thu", "chi_uy",
+                                                      member_id=member))
+    docs.mark_delivered(demo_db, secretary, november.id, "so_tay", date(2026, 11, 4), TODAY)
     docs.mark_delivered(demo_db, A, november.id, "dang_uy", date(2026, 11, 5), TODAY)
     row = docs.deliveries(demo_db, NOV).set_index("kind").loc["nq_thang"]
     assert (row["uploaded_on"], row["sent_on"], row["uploaded_by"]) == (pd.Timestamp(2026, 11, 4),
-                                                                       pd.Timestamp(2026, 11, 5), A.username)
+                                                                       pd.Timestamp(2026, 11, 5), name)
+    assert row["said"] == f"đăng Sổ tay ngày 04/11/2026 ({name}); gửi Đảng ủy ngày 05/11/2026 (hệ thống)"
     with pytest.raises(InputError, match="không thể ở tương lai"):
         docs.mark_delivered(demo_db, A, november.id, "so_tay", date(2026, 12, 1), TODAY)
     with pytest.raises(InputError, match="không thể đăng, gửi trước ngày đó"):

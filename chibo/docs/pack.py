@@ -97,13 +97,17 @@ def deliveries(db: Database, month: date) -> pd.DataFrame:
     """The month's documents with when each was uploaded and sent, and by whom; `label` names each as a person
     does ("Nghị quyết thường kỳ số 06", "Biên bản")."""
     frame = _deliveries(db, month)
+    names = audit.shown_names(db)  # who did it, by the name they go by
+    frame = frame.assign(uploaded_by=frame["uploaded_by"].map(names.get).fillna(frame["uploaded_by"]),
+                         sent_by=frame["sent_by"].map(names.get).fillna(frame["sent_by"]))
     return frame.assign(label=[_label(kind, number, status) for kind, number, status in
                                zip(frame["kind"], frame["number"], frame["status"])],
                         said=[_said(row) for row in frame.itertuples()])
 
 
 def _said(row) -> str:
-    """'đăng Sổ tay ngày 04/11/2026 (bithu); gửi Đảng ủy ngày 05/11/2026 (bithu)', or that neither is done."""
+    """'đăng Sổ tay ngày 04/11/2026 (Lê Thu Nga); gửi Đảng ủy ngày 05/11/2026 (Lê Thu Nga)', or that neither is
+    done."""
     from chibo.labels import vn_date
     done = [f"{verb} ngày {vn_date(day)} ({who})" for verb, day, who in
             (("đăng Sổ tay", row.uploaded_on, row.uploaded_by), ("gửi Đảng ủy", row.sent_on, row.sent_by))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from chibo import cell, versions
 from chibo.db import Database
 from chibo.errors import InputError
+from chibo.labels import vn_number
 from chibo.permissions import Actor, require
 
 # Hướng dẫn 36-HD/VPTW (2018) as the baseline.
@@ -58,7 +59,8 @@ def _check(key: str, raw) -> float | str:
     except ValueError:
         raise InputError(f"«{PROFILE_LABELS[key]}» phải là một số, không phải «{raw}».") from None
     if not low <= value <= high:
-        raise InputError(f"«{PROFILE_LABELS[key]}» phải từ {low:g} đến {high:g} (đang là {value:g}).")
+        raise InputError(f"«{PROFILE_LABELS[key]}» phải từ {vn_number(low, 2)} đến {vn_number(high, 2)} "
+                         f"(đang là {vn_number(value, 2)}).")
     return value
 
 

@@ -14,7 +14,7 @@ import pandas as pd
 
 from chibo import cell, documents, evaluations, meetings, members, months, plans, program, targets, tasks
 from chibo.db import Database
-from chibo.labels import FIELDS, missing, vn_date, vn_number
+from chibo.labels import FIELDS, missing, vn_date, vn_number, vn_percent
 
 BLANK = "……"
 
@@ -106,7 +106,8 @@ def comrades(names: list[str]) -> str:
 
 
 def percent(part: int, whole: int) -> str:
-    return vn_number(part * 100 / whole) if whole else BLANK
+    """«93,3%» of the whole; «……%» when there is no whole to count against."""
+    return vn_percent(part * 100 / whole) if whole else f"{BLANK}%"
 
 
 # -- the meeting ----------------------------------------------------------------------------------
@@ -172,7 +173,7 @@ def vote(meeting: dict | None, summary: dict | None, adopted: bool) -> str:
     if not adopted or votes is None or not present:
         return f"Nghị quyết được {BLANK}/{BLANK} đồng chí có mặt biểu quyết tán thành ({BLANK}%)."
     return (f"Nghị quyết được {votes}/{present} đồng chí có mặt biểu quyết tán thành "
-            f"({percent(votes, present)}%).")
+            f"({percent(votes, present)}).")
 
 
 def quality(meeting_id: int | None, db: Database) -> list[Part]:
@@ -246,7 +247,7 @@ def field_sentence(rows: pd.DataFrame) -> str:
         said += f", trong đó {len(late)} nhiệm vụ chậm so với thời hạn ({named})"
     open_work = rows[rows["effective_status"].isin(UNFINISHED)]
     if not open_work.empty:
-        named = "; ".join(f"{lower_first(r.title)}, đạt {r.progress}%" for r in open_work.itertuples())
+        named = "; ".join(f"{lower_first(r.title)}, đạt {vn_percent(r.progress)}" for r in open_work.itertuples())
         said += f"; chưa hoàn thành: {named}"
     return said
 
@@ -256,7 +257,7 @@ def result_of(row) -> str:
     if row.effective_status in ("done", "done_late") and not missing(row.done_on):
         return f"{words} ({vn_date(row.done_on)})"
     if row.effective_status in UNFINISHED and row.progress:
-        return f"{words} (đạt {row.progress}%)"
+        return f"{words} (đạt {vn_percent(row.progress)})"
     return words
 
 
@@ -503,7 +504,7 @@ def minutes(db: Database, minutes_doc: documents.Document, today: date, as_saved
     discussion = said[~said["section"].isin(["khai_mac", "bieu_quyet"])]
     votes = meeting.get("votes_for")
     voted = (f"Chi bộ biểu quyết thông qua Nghị quyết {month_short(month)}: {votes}/{summary['present']} đồng chí "
-             f"có mặt tán thành ({percent(votes, summary['present'])}%)." if votes is not None and summary["present"]
+             f"có mặt tán thành ({percent(votes, summary['present'])})." if votes is not None and summary["present"]
              else f"Chi bộ biểu quyết thông qua Nghị quyết {month_short(month)}: {BLANK}/{BLANK} đồng chí có mặt "
                   "tán thành.")
     parts = [
