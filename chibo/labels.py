@@ -140,6 +140,13 @@ def vn_date(value) -> str:
     return value.strftime("%d/%m/%Y")
 
 
+WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
+
+
+def vn_weekday(value: date) -> str:
+    return WEEKDAYS[value.weekday()]
+
+
 def vn_month(value: date) -> str:
     return f"tháng {value.month} năm {value.year}"
 
@@ -168,14 +175,15 @@ ENTITIES = {"tasks": "Nhiệm vụ", "documents": "Văn bản", "members": "Đ�
             "higher_docs": "Văn bản cấp trên", "supervisions": "Kiểm tra, giám sát", "mentions": "Biểu dương, nhắc nhở",
             "attendance": "Điểm danh", "target_values": "Số liệu chỉ tiêu", "program_sections": "Mục chương trình",
             "ratings": "Xếp loại", "month_steps": "Các bước trong tháng", "document_deliveries": "Gửi, đăng văn bản",
-            "backups": "Sao lưu"}
+            "backups": "Sao lưu", "display_position": "Màn trình chiếu"}
 COLUMNS = {"status": "trạng thái", "title": "nội dung", "deadline": "hạn", "field": "lĩnh vực", "channel": "kênh",
            "lead_member_id": "chủ trì (mã đảng viên)", "lead_unit_id": "chủ trì (mã đơn vị)", "progress": "tiến độ",
            "partner_ids": "phối hợp", "report_at": "báo cáo tại", "recurring": "lặp lại", "measure_id": "giải pháp",
            "done_on": "ngày hoàn thành", "full_name": "họ và tên", "number": "số", "month": "tháng", "note": "ghi chú",
            "from_task": "từ nhiệm vụ", "reason": "lý do", "role": "vai trò", "username": "tên đăng nhập",
            "issued_on": "ngày ban hành", "kind": "loại", "summary": "trích yếu", "closed": "đã chốt",
-           "members": "số đảng viên", "months": "số tháng", "text": "nội dung", "value": "giá trị"}
+           "members": "số đảng viên", "months": "số tháng", "text": "nội dung", "value": "giá trị",
+           "meeting_month": "buổi sinh hoạt tháng", "item": "mục", "page": "trang", "started_at": "bắt đầu lúc"}
 # Every stored code with its label, for texts that hold codes of several kinds (the audit log's values).
 ALL_CODES = {**FIELDS, **CHANNELS, **TASK_STATUSES, **DOC_STATUSES, **DOC_KINDS, **ROLES, **ATTENDANCE,
              **CONCLUSIONS, **MEMBER_STATUSES, **MEMBERSHIP, **UNIT_KINDS, **MEETING_KINDS}
