@@ -56,12 +56,11 @@ STYLE = "<style>" + """
 .chibo-agenda {--u: clamp(10px, 2.6vw, 16px); font-size: var(--u); color: #111; line-height: 1.25}
 .chibo-agenda * {box-sizing: border-box}
 .st-key-display_controls kbd {display: none}
-.chibo-agenda .where {display: flex; justify-content: space-between; gap: 1em; font-size: 1.25em; line-height: 1.3;
-  margin: 0 0 0.2em; white-space: nowrap}
-.chibo-agenda .where .meeting {overflow: hidden; text-overflow: ellipsis}
-.chibo-agenda .where .position {font-weight: 700}
+.chibo-agenda .where {display: flex; flex-wrap: wrap; justify-content: space-between; column-gap: 1em;
+  font-size: 1.25em; line-height: 1.3; margin: 0 0 0.2em}
+.chibo-agenda .where .position {font-weight: 700; white-space: nowrap}
 .chibo-agenda h2 {font-size: 2.5em; line-height: 1.15; font-weight: 700; margin: 0 0 0.125em; padding: 0;
-  white-space: nowrap; overflow: hidden; text-overflow: ellipsis; letter-spacing: normal}
+  letter-spacing: normal}
 .chibo-agenda .tiles {display: flex; gap: 1.5em; margin: 0 0 0.5em}
 .chibo-agenda .tile {flex: 1 1 0}
 .chibo-agenda .tile .value {font-size: 3.5em; font-weight: 700; line-height: 1.1}
@@ -94,10 +93,13 @@ PROJECTED = """<style>
 [data-testid='stMainBlockContainer'] {padding: 8px 16px 0 !important; max-width: 100% !important}
 .chibo-agenda {--u: min(2.2222vh, 1.5625vw)}
 .chibo-agenda.screen {height: calc(100vh - 8px); display: flex; flex-direction: column; overflow: hidden}
+.chibo-agenda.screen .where {flex-wrap: nowrap; white-space: nowrap}
+.chibo-agenda.screen .where .meeting, .chibo-agenda.screen h2 {overflow: hidden; text-overflow: ellipsis;
+  white-space: nowrap}
 .chibo-agenda.screen .body {flex: 1 1 0; min-height: 0; overflow: hidden}
 .chibo-agenda.screen .foot {padding-right: 30em}
 :has(> .st-key-display_controls) {position: fixed; right: 12px; bottom: 4px; z-index: 100; width: auto !important;
-  opacity: 0.55; background: #fff; border-radius: 0.5rem}
+  opacity: 0.8; background: #fff; border-radius: 0.5rem}
 :has(> .st-key-display_controls):hover, :has(> .st-key-display_controls):focus-within {opacity: 1}
 </style>"""
 

@@ -45,11 +45,11 @@ if committee or movable:
                              format_func=lambda month: choices.get(month, "Tự động: buổi hôm nay hoặc buổi tới"))
         if movable:
             back, on = agenda.can_step(db, today, context["month"])
-            # A presentation clicker sends Page Up / Page Down.
+            # A presentation clicker sends Page Up / Page Down. No tooltip on the projected screen: the room sees it.
             st.button("◀ Trước", disabled=not back, key="display_prev", on_click=move, args=(-1,), shortcut="PageUp",
-                      help="Trang hoặc mục trước (phím Page Up, bút trình chiếu)")
+                      help=None if projected else "Trang hoặc mục trước (phím Page Up, bút trình chiếu)")
             st.button("Tiếp ▶", disabled=not on, key="display_next", on_click=move, args=(1,), shortcut="PageDown",
-                      help="Trang hoặc mục sau (phím Page Down, bút trình chiếu)")
+                      help=None if projected else "Trang hoặc mục sau (phím Page Down, bút trình chiếu)")
 
 
 @st.fragment(run_every=refresh)
@@ -63,17 +63,17 @@ def display() -> None:
 
 display()
 
-secretary_view = committee and not projected
 meeting = context["meeting"] if context else None
-if secretary_view and context and meeting is None:
-    st.info(f"Buổi sinh hoạt ngày {vn_date(context['held_on'])} chưa được tạo: tạo để điểm danh, ghi ý kiến, biểu quyết.")
-    if st.button(f"Tạo buổi sinh hoạt ngày {vn_date(context['held_on'])}"):
-        ui.attempt(meetings.create_meeting, db, actor, context["held_on"], success="Đã tạo buổi sinh hoạt.")
-if secretary_view and meeting:
+if committee and not projected and context:
     secretary = ui.expander("Thư ký: điểm danh, ghi ý kiến, biểu quyết", key="display_secretary")
     with secretary:
         st.toggle("Chế độ toàn màn hình (ẩn thanh bên)", key="display_fullscreen")
-        if secretary.open:  # the roll call and forms run only when the secretary opens them
+        if secretary.open and meeting is None:  # the next meeting, only planned: the secretary calls it here
+            st.info(f"Buổi sinh hoạt ngày {vn_date(context['held_on'])} chưa được tạo: tạo để điểm danh, ghi ý kiến, "
+                    "biểu quyết.")
+            if st.button(f"Tạo buổi sinh hoạt ngày {vn_date(context['held_on'])}"):
+                ui.attempt(meetings.create_meeting, db, actor, context["held_on"], success="Đã tạo buổi sinh hoạt.")
+        elif secretary.open:  # the roll call and forms run only when the secretary opens them
             timer = meetings.clock(db, meeting["id"], ui.now())
             if timer["today"] and timer["starts_at"] is None and st.button("▶ Bắt đầu sinh hoạt (tính giờ)"):
                 ui.attempt(meetings.start_meeting, db, actor, meeting["id"], ui.now(), success="Đã bắt đầu tính giờ.")
