@@ -23,7 +23,7 @@ st.html(agenda.STYLE + (agenda.PROJECTED if projected else agenda.NO_SIDEBAR
 # Which meeting this device shows: the committee may open any (kept for this device only: a look at a past meeting
 # moves no other screen); otherwise today's or the next one.
 choices = dashboard.display_choices(db, today) if committee else {}
-if st.session_state.get("display_month") not in choices:
+if st.session_state.get("display_month") not in choices:  # nothing picked, or a pick no longer offered
     st.session_state["display_month"] = None
 context = dashboard.display_meeting(db, today, st.session_state["display_month"])
 

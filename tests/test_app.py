@@ -332,7 +332,7 @@ def test_a_change_made_elsewhere_shows_on_the_next_refresh(demo_app, tmp_path, t
 
 
 def test_a_committee_device_opens_any_meeting_and_moves_no_other_screen(demo_app):
-    committee = signed_in(demo_app["chi_uy"]).run()
+    committee = signed_in(demo_app["quan_tri"]).run()
     committee.switch_page("screens/display.py").run()
     assert "Buổi sinh hoạt tới: Thứ Năm, 03/12/2026" in shown_on_display(committee)
     committee.selectbox(key="display_month").select(date(2026, 10, 1)).run()
