@@ -83,6 +83,8 @@ STYLE = "<style>" + """
   white-space: nowrap}
 .chibo-agenda .foot span {font-size: 1.125em; overflow: hidden; text-overflow: ellipsis}
 .chibo-agenda .foot .short {color: #b71c1c; font-weight: 700}
+@media (max-width: 640px) {.chibo-agenda .rows {grid-template-columns: 1fr; row-gap: 0.15em}
+  .chibo-agenda .rows .what {margin-bottom: 0.3em}}
 """ + "".join(f".chibo-agenda .tone-{name} {{background: {colour}}}\n" for name, colour in TONES.items()) + "</style>"
 
 # The projected screen: the agenda fills the window (no sidebar, no header), its type grows with the window — the
@@ -222,10 +224,14 @@ def body(db: Database, today: date, month: date, index: int) -> tuple[Body, Layo
     return found, layout(rows, HEIGHT - found.top_height)
 
 
-@memoised
+def pages_of(db: Database, today: date, month: date, index: int) -> int:
+    """How many pages agenda item `index` of `month`'s meeting has."""
+    return len(body(db, today, month, index)[1].pages)
+
+
 def page_counts(db: Database, today: date, month: date) -> tuple[int, ...]:
     """How many pages each agenda item has: what «Tiếp ▶» walks through (meetings.step_position)."""
-    return tuple(len(body(db, today, month, index)[1].pages) for index in range(len(SECTIONS)))
+    return tuple(pages_of(db, today, month, index) for index in range(len(SECTIONS)))
 
 
 def move(db: Database, actor: Actor, today: date, month: date, step: int, now: datetime) -> tuple[int, int]:
@@ -234,10 +240,13 @@ def move(db: Database, actor: Actor, today: date, month: date, step: int, now: d
 
 
 def can_step(db: Database, today: date, month: date) -> tuple[bool, bool]:
-    """Whether «◀ Trước» and «Tiếp ▶» have somewhere to go from where the display of `month`'s meeting is."""
-    pages, here = page_counts(db, today, month), meetings.display_position(db, month)
-    at = meetings.step_position(pages, *here, 0)
-    return meetings.step_position(pages, *here, -1) != at, meetings.step_position(pages, *here, 1) != at
+    """Whether «◀ Trước» and «Tiếp ▶» have somewhere to go from where the display of `month`'s meeting is. Every
+    page run asks, after any write during the meeting: only the first and the last item are laid out for it (all six
+    take ~0.1 s), the others only when the display moves."""
+    item, page = meetings.display_position(db, month)
+    last = len(SECTIONS) - 1
+    back = item > 0 or min(page, pages_of(db, today, month, 0) - 1) > 0
+    return back, item < last or page < pages_of(db, today, month, last) - 1
 
 
 @memoised

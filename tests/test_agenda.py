@@ -287,3 +287,11 @@ def test_with_no_meeting_to_come_the_display_says_none_is_scheduled(demo_db):
     after_the_term = date(2027, 6, 20)  # June's meeting is past, July's falls outside the term (to 30/06/2027)
     html = agenda.screen(demo_db, after_the_term, None, datetime(2027, 6, 20, 9, 0), 5)
     assert "<h2>Chưa có lịch sinh hoạt tiếp theo</h2>" in html and "Mục" not in html
+
+
+def test_the_buttons_have_somewhere_to_go_except_at_either_end_of_the_agenda(demo_db):
+    assert agenda.can_step(demo_db, TODAY, DEC) == (False, True)
+    end = sum(agenda.page_counts(demo_db, TODAY, DEC)) - 1
+    assert agenda.move(demo_db, auth.SYSTEM, TODAY, DEC, end, NOON) == (5, 0)
+    assert agenda.can_step(demo_db, TODAY, DEC) == (True, False)
+    assert agenda.move(demo_db, auth.SYSTEM, TODAY, DEC, -1, NOON) == (4, agenda.page_counts(demo_db, TODAY, DEC)[4] - 1)
