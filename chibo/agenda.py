@@ -42,9 +42,9 @@ REMARK = 0.85   # a remark, in the rows' type, with a 0.85 em rule and gap on it
 TILES = 6.1     # the figures' tiles: a 3.5 em number (line 1.1), a 1.375 em label (line 1.25), 0.5 em under them
 LEAD = 1.5      # a sentence above the rows, line height 1.3, 0.4 em under it
 
-# A status chip's colour: white type on a dark colour (contrast 6:1 or more, so a washed-out projector still shows it),
+# A status chip's colour: white type on a dark colour (contrast 7:1 or more, so a washed-out projector still shows it),
 # and always the status's name in it — never the colour alone.
-TONES = {"done": "#1b5e20", "late": "#a14d00", "overdue": "#b71c1c", "failed": "#6d0f0f", "doing": "#0d47a1",
+TONES = {"done": "#1b5e20", "late": "#8a4500", "overdue": "#a51818", "failed": "#6d0f0f", "doing": "#0d47a1",
          "waiting": "#455a64", "paused": "#5e35b1", "pending": "#6d4c41"}
 STATUS_TONES = {"done": "done", "done_late": "late", "overdue": "overdue", "not_done": "failed", "in_progress": "doing",
                 "not_started": "waiting", "paused": "paused"}
@@ -286,18 +286,21 @@ def screen(db: Database, today: date, month: date | None, now: datetime, refresh
 
 
 def meeting_line(context: dict) -> str:
-    """The meeting on display, as the header names it: when (today, to come, held), its day, time and place — for a
-    meeting to come, what is not set yet is said."""
-    meeting, day, today = context["meeting"], context["held_on"], context["today"]
+    """The meeting on display, as the header names it: when (today, to come, held), its day, time and place."""
+    day, today = context["held_on"], context["today"]
     when = ("Sinh hoạt chi bộ hôm nay" if day == today else "Buổi sinh hoạt tới" if day > today
             else "Buổi sinh hoạt đã họp")
-    starts, place = (meeting["starts_at"], meeting["place"]) if meeting else (None, "")
-    parts = [f"{when}: {vn_weekday(day)}, {vn_date(day)}"]
+    return f"{when}: {particulars(context)}"
+
+
+def particulars(context: dict) -> str:
+    """A meeting's day, time and place; for one to come, what is not set yet is said."""
+    meeting, day, today = context["meeting"], context["held_on"], context["today"]
     if meeting is None:
-        parts.append("ngày sinh hoạt định kỳ; giờ, địa điểm chưa ghi")
-    else:
-        parts += [f"{starts:%H:%M}" if starts else "giờ chưa ghi" if day > today else "",
-                  place or ("địa điểm chưa ghi" if day > today else "")]
+        return f"{vn_weekday(day)}, {vn_date(day)} · ngày sinh hoạt định kỳ; giờ, địa điểm chưa ghi"
+    starts, place = meeting["starts_at"], meeting["place"]
+    parts = [f"{vn_weekday(day)}, {vn_date(day)}", f"{starts:%H:%M}" if starts else "giờ chưa ghi" if day > today else "",
+             place or ("địa điểm chưa ghi" if day > today else "")]
     return " · ".join(part for part in parts if part)
 
 
@@ -374,8 +377,10 @@ def _programme() -> tuple[Row, ...]:
 def _opening(db: Database, context: dict) -> Body:
     meeting = context["meeting"]
     summary = meetings.attendance_summary(db, meeting["id"]) if meeting else None
-    if not summary or not summary["total"]:
-        lead, height = _lead("Chưa điểm danh. Chương trình buổi sinh hoạt:", 44)
+    if not summary or not summary["total"]:  # not called yet: when and where, and what it will discuss
+        said = (f"{particulars(context)}. Chương trình:" if context["held_on"] > context["today"]
+                else "Chưa điểm danh. Chương trình buổi sinh hoạt:")
+        lead, height = _lead(f"<strong>{escape(said)}</strong>", len(said))
         return Body(lead, height, _programme())
     # Names and whether excused, never the reason: the display is projected to the room (and to the projector's
     # account, which sees no absence reasons).

@@ -130,9 +130,15 @@ def test_the_next_meeting_says_its_day_and_what_is_not_set_yet(demo_db):
         "Buổi sinh hoạt tới: Thứ Sáu, 04/12/2026 · 14:30 · Thư viện trường")
 
 
-def test_a_meeting_not_yet_called_opens_with_its_programme(demo_db):
+def test_a_meeting_to_come_opens_with_when_and_where_and_its_programme(demo_db):
     assert texts_of(demo_db, DEC, 0) == [f"{n}. {title}" for n, (_, title) in enumerate(agenda.SECTIONS, start=1)]
-    assert "Chưa điểm danh." in agenda.section_html(demo_db, TODAY, DEC, 0, 0)
+    assert ("<p class='lead'><strong>Thứ Năm, 03/12/2026 · ngày sinh hoạt định kỳ; giờ, địa điểm chưa ghi. "
+            "Chương trình:</strong></p>") in agenda.section_html(demo_db, TODAY, DEC, 0, 0)
+    meeting_id = meetings.create_meeting(demo_db, auth.SYSTEM, "2026-12-03")
+    on_the_day = agenda.section_html(demo_db, date(2026, 12, 3), DEC, 0, 0)
+    assert "Chưa điểm danh. Chương trình buổi sinh hoạt:" in on_the_day and "<div class='what'>6. Biểu quyết</div>" in on_the_day
+    meetings.mark_all_present(demo_db, auth.SYSTEM, meeting_id)
+    assert "Có mặt" in agenda.section_html(demo_db, date(2026, 12, 3), DEC, 0, 0)
 
 
 def test_the_opening_shows_the_roll_call_the_chair_and_who_is_absent_named_but_never_why(demo_db):
@@ -295,3 +301,18 @@ def test_the_buttons_have_somewhere_to_go_except_at_either_end_of_the_agenda(dem
     assert agenda.move(demo_db, auth.SYSTEM, TODAY, DEC, end, NOON) == (5, 0)
     assert agenda.can_step(demo_db, TODAY, DEC) == (True, False)
     assert agenda.move(demo_db, auth.SYSTEM, TODAY, DEC, -1, NOON) == (4, agenda.page_counts(demo_db, TODAY, DEC)[4] - 1)
+
+
+def contrast_with_white(colour: str) -> float:
+    """WCAG's contrast ratio of white type on `colour` (#rrggbb)."""
+    channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 1.05 / (0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2] + 0.05)
+
+
+def test_every_status_chip_keeps_its_white_words_readable_on_a_washed_out_projector():
+    assert {tone: round(contrast_with_white(colour), 1) for tone, colour in agenda.TONES.items()
+            if contrast_with_white(colour) < 7} == {}
+    used = set(agenda.STATUS_TONES.values()) | set(agenda.BAND_TONES.values()) | set(agenda.ABSENCE_TONES.values())
+    assert used | {"pending"} == set(agenda.TONES)  # every colour named is drawn, none is missing
+    assert all(f".chibo-agenda .tone-{tone} {{background: {colour}}}" in agenda.STYLE for tone, colour in agenda.TONES.items())

@@ -21,8 +21,11 @@ OVERFLOW = """() => {
   return {page: page.scrollHeight - innerHeight, page_across: page.scrollWidth - innerWidth,
           main: main.scrollHeight - main.clientHeight, body: body.scrollHeight - body.clientHeight,
           body_across: body.scrollWidth - body.clientWidth, screen_bottom: screen.getBoundingClientRect().bottom - innerHeight,
-          where: screen.querySelector('.position').textContent, text: screen.innerText};
+          where: screen.querySelector('.position').textContent, text: screen.innerText,
+          smallest_row: Math.min(...[...screen.querySelectorAll('.rows .what')].map(
+            row => parseFloat(getComputedStyle(row).fontSize)))};
 }"""
+SMALLEST_ROW = 28  # px on these screens: what the back of a classroom reads (chibo.agenda.SIZES)
 
 
 @pytest.fixture
@@ -61,8 +64,10 @@ def walk(page, name: str) -> list[dict]:
 
 def assert_fits(seen: list[dict], size: str) -> None:
     for fit in seen:
-        overflow = {key: value for key, value in fit.items() if key not in ("where", "text") and value > 0}
+        overflow = {key: value for key, value in fit.items()
+                    if key not in ("where", "text", "smallest_row") and value > 0}
         assert not overflow, f"{size}, {fit['where']}: {overflow}"
+        assert fit["smallest_row"] >= SMALLEST_ROW - 0.1, f"{size}, {fit['where']}: rows of {fit['smallest_row']} px"
     assert {fit["where"].split(" · ")[0] for fit in seen} == {f"Mục {n}/6" for n in range(1, 7)}
     assert not any(PRIVATE in fit["text"] for fit in seen)
 
