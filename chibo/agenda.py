@@ -81,7 +81,7 @@ STYLE = "<style>" + """
 .chibo-agenda .note.good {background: #e1f3e5}
 .chibo-agenda .foot {display: flex; align-items: center; min-height: 2.75em; font-size: 1em; color: #333;
   white-space: nowrap}
-.chibo-agenda .foot span {font-size: 1.125em; overflow: hidden; text-overflow: ellipsis}
+.chibo-agenda .foot span {font-size: 1.125em; min-width: 0; overflow: hidden; text-overflow: ellipsis}
 .chibo-agenda .foot .short {color: #b71c1c; font-weight: 700}
 @media (max-width: 640px) {.chibo-agenda .rows {grid-template-columns: 1fr; row-gap: 0.15em}
   .chibo-agenda .rows .what {margin-bottom: 0.3em}}
@@ -272,15 +272,15 @@ NOTHING_SCHEDULED = ("Chi bộ chưa có buổi sinh hoạt nào sắp tới tro
 def screen(db: Database, today: date, month: date | None, now: datetime, refresh_seconds: int) -> str:
     """The whole display as one block, made on each refresh: the page of the item every screen of `month`'s meeting
     is on (a device's pick; None: today's meeting or the next, dashboard.display_meeting) and the footer — the
-    meeting's clock while it is today's, the day the figures are as of. Between meetings with none to come, that is
-    said plainly."""
+    meeting's clock once it is held (running today), the day the figures are as of. Between meetings with none to
+    come, that is said plainly."""
     context = dashboard.display_meeting(db, today, month)
     if context is None:
         return (f"<div class='chibo-agenda screen'><div class='where'><span class='meeting'>Trình chiếu</span></div>"
                 f"<h2>Chưa có lịch sinh hoạt tiếp theo</h2><div class='body'>{_note(NOTHING_SCHEDULED)}</div></div>")
     item, page = meetings.display_position(db, context["month"])
     meeting = context["meeting"]
-    clock = meetings.clock(db, meeting["id"], now) if meeting and context["held_on"] == today else None
+    clock = meetings.clock(db, meeting["id"], now) if meeting and context["held_on"] <= today else None
     return (f"<div class='chibo-agenda screen'>{section_html(db, today, context['month'], item, page)}"
             f"<div class='foot'>{footer_html(context, clock, refresh_seconds)}</div></div>")
 
@@ -306,7 +306,7 @@ def particulars(context: dict) -> str:
 
 def footer_html(context: dict, clock: dict | None, refresh_seconds: int) -> str:
     parts = [clock_text(clock)] if clock else []
-    if not clock:
+    if context["held_on"] != context["today"]:
         parts.append(escape(f"Số liệu tính đến {vn_date(context['as_of'])}"))
     parts.append(f"tự làm mới mỗi {refresh_seconds} giây")
     return "<span>" + " · ".join(parts) + "</span>"

@@ -17,8 +17,8 @@ ui.show_success()
 # own («Thư ký»: the tools under the agenda); the projector's account is always the projector.
 committee = actor.can("run_meeting")
 projected = actor.role == "trinh_chieu" or (committee and st.session_state.get("display_mode") == "Màn chiếu")
-st.html(agenda.STYLE + (agenda.PROJECTED if projected else agenda.NO_SIDEBAR
-                        if st.session_state.get("display_fullscreen") else ""))
+look = agenda.PROJECTED if projected else agenda.NO_SIDEBAR if st.session_state.get("display_fullscreen") else ""
+st.html(agenda.STYLE + look)
 
 # Which meeting this device shows: the committee may open any (kept for this device only: a look at a past meeting
 # moves no other screen); otherwise today's or the next one.
