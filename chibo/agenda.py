@@ -305,11 +305,11 @@ def particulars(context: dict) -> str:
 
 
 def footer_html(context: dict, clock: dict | None, refresh_seconds: int) -> str:
-    parts = [clock_text(clock)] if clock else []
-    if context["held_on"] != context["today"]:
-        parts.append(escape(f"Số liệu tính đến {vn_date(context['as_of'])}"))
-    parts.append(f"tự làm mới mỗi {refresh_seconds} giây")
-    return "<span>" + " · ".join(parts) + "</span>"
+    """The day the figures are as of (a meeting not today's), the meeting's clock, the refresh: in that order, so what
+    the controls' corner may cut off is the least needed."""
+    parts = [] if context["held_on"] == context["today"] else [f"Số liệu tính đến {vn_date(context['as_of'])}"]
+    parts += [clock_text(clock)] if clock else []
+    return "<span>" + " · ".join([*parts, f"tự làm mới mỗi {refresh_seconds} giây"]) + "</span>"
 
 
 def clock_text(clock: dict) -> str:
