@@ -9,7 +9,7 @@ import pandas as pd
 from chibo import audit, cell, documents, meetings, months, targets, validate
 from chibo.db import Database, memoised
 from chibo.errors import InputError
-from chibo.labels import FIELDS, TASK_STATUSES, missing, vn_percent
+from chibo.labels import FIELDS, TASK_STATUSES, missing, vn_date, vn_percent
 from chibo.permissions import Actor, require
 from chibo.tasks import status_counts
 
@@ -106,10 +106,12 @@ def light_rule(db: Database) -> str:
 
 @memoised
 def lit_scorecard(db: Database, today: date) -> pd.DataFrame:
-    """The scorecard with each target's traffic light (`light`, e.g. '🟢 Đạt/đúng tiến độ') under the cell's thresholds."""
+    """The scorecard with each target's traffic light under the cell's thresholds: `band` (targets.band) and `light`,
+    e.g. '🟢 Đạt/đúng tiến độ'."""
     card = targets.scorecard(db, today)
     limits = thresholds(db)
-    return card.assign(light=[targets.BAND_LABELS[targets.band(a, limits)] for a in card["attainment"]])
+    bands = [targets.band(a, limits) for a in card["attainment"]]
+    return card.assign(band=bands, light=[targets.BAND_LABELS[b] for b in bands])
 
 
 @memoised
@@ -162,15 +164,54 @@ def changes_since(db: Database, actor: Actor, since, today: date, limit: int = 5
     return {"overdue": overdue, "targets": moved, "changes": audit.with_shown_names(db, changed)}
 
 
+def meeting_to_show(today: date, held: dict[date, date], planned: dict[date, date]) -> date | None:
+    """The month whose regular meeting the display shows when nobody picked one: the meeting of today, else the next
+    one. `held`: month -> the day of its recorded meeting; `planned`: month -> the day the cell plans it, for the months
+    without a record (months.meeting_date, only days inside a term). None: nothing is scheduled."""
+    coming = [(day, month) for month, day in (planned | held).items() if day >= today]
+    return min(coming)[1] if coming else None
+
+
 @memoised
-def display_meeting(db: Database, today: date) -> dict | None:
-    """The meeting the projector shows: this month's regular meeting, else the latest one."""
-    meeting_id = meetings.meeting_for_month(db, months.month_start(today)) or db.scalar(
-        "SELECT id FROM meetings WHERE kind = 'thuong_ky' ORDER BY held_on DESC LIMIT 1")
-    if meeting_id is None:
+def next_meeting_month(db: Database, today: date) -> date | None:
+    """meeting_to_show on the database: recorded regular meetings from this month on, and this month's and next
+    month's planned day where none is recorded (a month has one regular meeting: meetings.meeting_for_month)."""
+    this = months.month_start(today)
+    held = dict(db.rows("SELECT date_trunc('month', held_on)::DATE, min(held_on) FROM meetings"
+                        " WHERE kind = 'thuong_ky' AND held_on >= ? GROUP BY 1", [this]))
+    planned = {month: months.meeting_date(db, month) for month in (this, months.next_month(this)) if month not in held}
+    return meeting_to_show(today, held, {month: day for month, day in planned.items() if cell.term_for(db, day)})
+
+
+@memoised
+def display_meeting(db: Database, today: date, month: date | None = None) -> dict | None:
+    """The regular meeting the display shows: `month`'s (a device's pick: display_choices), else today's or the next
+    one (next_meeting_month); None when none is scheduled. A meeting not recorded yet is on the day the cell plans it.
+    Its figures are as of its day (`as_of`), or today for a meeting still to come."""
+    month = months.month_start(month) if month else next_meeting_month(db, today)
+    if month is None:
         return None
-    meeting = meetings.get(db, meeting_id)
-    month = months.month_start(meeting["held_on"])
-    return {"meeting": meeting, "month": month, "previous": months.previous_month(month),
-            "resolution": documents.monthly_resolution(db, month),
+    meeting_id = meetings.meeting_for_month(db, month)
+    meeting = meetings.get(db, meeting_id) if meeting_id else None
+    held_on = meeting["held_on"] if meeting else months.meeting_date(db, month)
+    return {"meeting": meeting, "month": month, "held_on": held_on, "today": today, "as_of": min(held_on, today),
+            "previous": months.previous_month(month), "resolution": documents.monthly_resolution(db, month),
             "previous_resolution": documents.monthly_resolution(db, months.previous_month(month))}
+
+
+@memoised
+def display_choices(db: Database, today: date) -> dict[date, str]:
+    """What a device may open on the display, newest first: every recorded regular meeting (by its month) and the
+    next one if it is only planned."""
+    held = db.rows("SELECT date_trunc('month', held_on)::DATE AS month, min(held_on) FROM meetings"
+                   " WHERE kind = 'thuong_ky' GROUP BY 1 ORDER BY 1 DESC")
+    coming = next_meeting_month(db, today)
+    choices = {month: _choice_label(day, today, recorded=True) for month, day in held}
+    if coming is not None and coming not in choices:
+        choices = {coming: _choice_label(months.meeting_date(db, coming), today, recorded=False)} | choices
+    return dict(sorted(choices.items(), reverse=True))
+
+
+def _choice_label(day: date, today: date, recorded: bool) -> str:
+    when = " — hôm nay" if day == today else " — sắp tới" if day > today else ""
+    return f"Sinh hoạt ngày {vn_date(day)}{when}" + ("" if recorded else " (theo lịch định kỳ)")

@@ -466,7 +466,7 @@ DOMAIN_TABLES = ["cell", "terms", "units", "members", "higher_docs", "documents"
                  "progress_evidence", "progress_updates", "task_extensions", "supervisions", "supervision_tasks",
                  "meetings", "attendance", "meeting_remarks", "meeting_scores", "evaluations", "evaluation_mentions",
                  "month_task_snapshots", "month_target_snapshots", "ratings", "document_deliveries", "month_steps",
-                 "meeting_items", "meeting_presenters", "meeting_display", "upload_packs", "extension_requests"]
+                 "meeting_items", "meeting_presenters", "display_position", "upload_packs", "extension_requests"]
 
 
 def load(db: Database, actor: Actor, today: date, force: bool = False, progress=None) -> dict:

@@ -149,6 +149,13 @@ def vn_date(value) -> str:
     return value.strftime("%d/%m/%Y")
 
 
+WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
+
+
+def vn_weekday(value: date) -> str:
+    return WEEKDAYS[value.weekday()]
+
+
 def vn_month(value: date) -> str:
     return f"tháng {value.month} năm {value.year}"
 
@@ -188,7 +195,8 @@ ENTITIES = {"tasks": "Nhiệm vụ", "documents": "Văn bản", "members": "Đ�
             "higher_docs": "Văn bản cấp trên", "supervisions": "Kiểm tra, giám sát", "mentions": "Biểu dương, nhắc nhở",
             "attendance": "Điểm danh", "target_values": "Số liệu chỉ tiêu", "program_sections": "Mục chương trình",
             "ratings": "Xếp loại", "month_steps": "Các bước trong tháng", "document_deliveries": "Gửi, đăng văn bản",
-            "backups": "Sao lưu", "progress_updates": "Cập nhật tiến độ"}
+            "backups": "Sao lưu", "progress_updates": "Cập nhật tiến độ",
+            "display_position": "Màn trình chiếu"}
 COLUMNS = {"status": "trạng thái", "title": "nội dung", "deadline": "hạn", "field": "lĩnh vực", "channel": "kênh",
            "lead_member_id": "chủ trì (mã đảng viên)", "lead_unit_id": "chủ trì (mã đơn vị)", "progress": "tiến độ",
            "partner_ids": "phối hợp", "report_at": "báo cáo tại", "recurring": "lặp lại", "measure_id": "giải pháp",
@@ -208,7 +216,8 @@ COLUMNS = {"status": "trạng thái", "title": "nội dung", "deadline": "hạn"
            "display_name": "họ tên", "name": "tên", "on": "ngày", "sessions": "phiên đăng nhập",
            "sql": "câu truy vấn", "sub_plan": "kế hoạch của đơn vị", "key": "cài đặt", "password": "mật khẩu",
            "active": "hoạt động",
-           "evidence_url": "đường dẫn minh chứng", "evidence_file": "tệp minh chứng", "withdrawn_at": "rút lại lúc"}
+           "evidence_url": "đường dẫn minh chứng", "evidence_file": "tệp minh chứng", "withdrawn_at": "rút lại lúc",
+           "meeting_month": "buổi sinh hoạt tháng", "item": "mục", "page": "trang", "started_at": "bắt đầu lúc"}
 # Every stored code with its label, for texts that hold codes of several kinds (the audit log's values).
 # A month's steps come first: their «draft» gives way to the document status of the same code.
 ALL_CODES = {**MONTH_STEPS, **FIELDS, **CHANNELS, **TASK_STATUSES, **DOC_STATUSES, **DOC_KINDS, **ROLES, **ATTENDANCE,

@@ -696,9 +696,23 @@ def mark_all_present(db: Database, actor: Actor, meeting_id: int) -> int:
 PROJECTOR_MOVES = "projector_moves_display"
 
 
-def display_item(db: Database, meeting_id: int) -> int:
-    """The agenda item every screen of this meeting shows (its index in AGENDA): where the secretary left it."""
-    return int(db.scalar("SELECT item FROM meeting_display WHERE meeting_id = ?", [meeting_id]) or 0)
+@memoised
+def display_position(db: Database, month: date) -> tuple[int, int]:
+    """The agenda item (its index in AGENDA) and page every screen showing `month`'s regular meeting shows: where the
+    secretary left them."""
+    found = db.one("SELECT item, page FROM display_position WHERE month = ?", [months.month_start(month)])
+    return (found[0], found[1]) if found else (0, 0)
+
+
+def step_position(pages: tuple[int, ...], item: int, page: int, step: int) -> tuple[int, int]:
+    """`step` pages on from (item, page), the agenda read as one run of pages — the first item's, then the next
+    item's — and kept within it: on an item's last page «Tiếp ▶» opens the next item, on its first page «◀ Trước» the
+    previous item's last page, as a presentation's clicker does. `pages`: each item's page count (agenda.page_counts);
+    a page past an item's count (its list got shorter) counts as its last."""
+    run = [(index, number) for index, count in enumerate(pages) for number in range(max(count, 1))]
+    item = min(max(item, 0), len(pages) - 1)
+    here = run.index((item, min(max(page, 0), max(pages[item], 1) - 1)))
+    return run[min(max(here + step, 0), len(run) - 1)]
 
 
 def may_move_display(db: Database, actor: Actor) -> bool:
@@ -707,19 +721,33 @@ def may_move_display(db: Database, actor: Actor) -> bool:
     return actor.can("move_display")
 
 
-def move_display(db: Database, actor: Actor, meeting_id: int, step: int, now: datetime) -> int:
-    """Move the meeting's display by `step` items (kept within the agenda); the new index. The secretary's move
-    while the meeting runs also records when the item began (record_item_start)."""
+def move_display(db: Database, actor: Actor, month: date, step: int, now: datetime, pages: tuple[int, ...]) -> tuple[int, int]:
+    """Move the display of `month`'s regular meeting (recorded or only planned) by `step` pages (step_position); the new
+    (item, page). Audited with who moved it from where to where, in the same write; the secretary's move while the
+    meeting runs also records when the item began (record_item_start)."""
     require(actor, "move_display")
     if not may_move_display(db, actor):
         raise PermissionDenied("Theo cài đặt của chi bộ, chỉ thư ký chuyển mục trình chiếu; máy chiếu đi theo.")
+    if len(pages) != len(AGENDA):
+        raise ValueError("pages: one count per agenda item")
+    month = months.month_start(validate.a_date(month, "Tháng"))
 
     def work(cur):
-        validate.existing_id(cur, "meetings", meeting_id)
-        found = cur.execute("SELECT item FROM meeting_display WHERE meeting_id = ?", [meeting_id]).fetchone()
-        item = min(max((found[0] if found else 0) + step, 0), len(AGENDA) - 1)
-        cur.execute("INSERT OR REPLACE INTO meeting_display VALUES (?, ?, ?, ?)", [meeting_id, item, now, actor.username])
-        if actor.can("run_meeting"):  # one write: every display drops its kept reads once per move
-            _reach_item(cur, actor, meeting_id, AGENDA[item][0], now)
-        return item
+        found = cur.execute("SELECT item, page FROM display_position WHERE month = ?", [month]).fetchone()
+        before = tuple(found) if found else (0, 0)
+        item, page = step_position(pages, *before, step)
+        cur.execute("INSERT OR REPLACE INTO display_position VALUES (?, ?, ?, ?, ?)",
+                    [month, item, page, now, actor.username])
+        meeting = cur.execute("SELECT id FROM meetings WHERE kind = 'thuong_ky' AND date_trunc('month', held_on) = ?"
+                              " ORDER BY held_on LIMIT 1", [month]).fetchone()
+        audit.log(cur, actor, "chuyển màn trình chiếu", "display_position", meeting[0] if meeting else None,
+                  _position_said(month, *before), _position_said(month, item, page))
+        if meeting and actor.can("run_meeting"):  # one write: every display drops its kept reads once per move
+            _reach_item(cur, actor, meeting[0], AGENDA[item][0], now)
+        return item, page
     return db.write(work)
+
+
+def _position_said(month: date, item: int, page: int) -> dict:
+    """A display position as the audit log keeps it: readable by a person (audit.readable)."""
+    return {"meeting_month": f"{month.month}/{month.year}", "item": f"{item + 1}. {AGENDA[item][1]}", "page": page + 1}

@@ -1,4 +1,6 @@
-"""Trình chiếu: the meeting display — large type, the agenda section by section, refreshing itself."""
+"""Trình chiếu: the meeting display — the agenda item by item, page by page, refreshing itself; between meetings the
+next meeting. Projected (the projector's account, or «Màn chiếu» on a committee member's device) it fills the window
+and never scrolls, the controls small in a corner; the secretary's tools are on their own device («Thư ký»)."""
 
 import streamlit as st
 
@@ -11,60 +13,67 @@ today = ui.today()
 refresh = ui.settings().display_refresh_seconds
 ui.show_success()
 
-if st.session_state.setdefault("display_fullscreen", actor.role == "trinh_chieu") \
-        or st.session_state.get("display_mode") == "Màn chiếu":
-    st.html("<style>[data-testid='stSidebar'], [data-testid='stSidebarCollapsedControl'] {display:none}"
-            " [data-testid='stHeader'] {background: transparent; pointer-events: none}"
-            " .block-container {padding-top: 3.5rem; max-width: 100%}</style>")
-st.html(agenda.STYLE)
+# A committee member's device is either the projector («Màn chiếu»: the agenda only, full screen) or the secretary's
+# own («Thư ký»: the tools under the agenda); the projector's account is always the projector.
+committee = actor.can("run_meeting")
+projected = actor.role == "trinh_chieu" or (committee and st.session_state.get("display_mode") == "Màn chiếu")
+look = agenda.PROJECTED if projected else agenda.NO_SIDEBAR if st.session_state.get("display_fullscreen") else ""
+st.html(agenda.STYLE + look)
 
-context = dashboard.display_meeting(db, today)
-if context is None:
-    st.title("Trình chiếu")
-    st.info("Chưa có buổi sinh hoạt nào. Hãy tạo buổi sinh hoạt ở trang «Nghị quyết tháng».")
-    st.stop()
-meeting = context["meeting"]
-SECTIONS = agenda.SECTIONS
+# Which meeting this device shows: the committee may open any (kept for this device only: a look at a past meeting
+# moves no other screen); otherwise today's or the next one.
+choices = dashboard.display_choices(db, today) if committee else {}
+if st.session_state.get("display_month") not in choices:  # nothing picked, or a pick no longer offered
+    st.session_state["display_month"] = None
+context = dashboard.display_meeting(db, today, st.session_state["display_month"])
 
 
 def move(step: int) -> None:
-    """Button callback: runs before the rerun, so the new section shows at once here; every other screen of the
-    meeting follows within its refresh (the item is held on the server: meetings.move_display)."""
-    ui.attempt(meetings.move_display, db, actor, meeting["id"], step, ui.now(), rerun=False)
+    """Button callback: runs before the rerun, so the new page shows at once here; every other screen of the meeting
+    follows within its refresh (the position is held on the server: meetings.move_display)."""
+    ui.attempt(agenda.move, db, actor, today, context["month"], step, ui.now(), rerun=False)
 
 
-# The secretary's tools never go on the projected screen: a committee member's device is either the projector
-# («Màn chiếu»: the agenda only, full screen) or the secretary's own («Thư ký»: the tools under the agenda).
-secretary_view = actor.can("run_meeting") and st.segmented_control(
-    "Thiết bị này", ["Thư ký", "Màn chiếu"], default="Thư ký", key="display_mode") == "Thư ký"
-index = meetings.display_item(db, meeting["id"])
-if meetings.may_move_display(db, actor):
-    left, middle, right = st.columns([1, 6, 1])
-    left.button("◀ Trước", disabled=index == 0, width="stretch", key="display_prev", on_click=move, args=(-1,))
-    right.button("Tiếp ▶", disabled=index == len(SECTIONS) - 1, width="stretch", key="display_next",
-                 on_click=move, args=(1,))
+movable = context is not None and meetings.may_move_display(db, actor)
+if committee or movable:
+    with st.container(key="display_controls", horizontal=True, vertical_alignment="center", gap="small"):
+        if committee:
+            st.segmented_control("Thiết bị này", ["Thư ký", "Màn chiếu"], default="Thư ký", required=True,
+                                 key="display_mode", label_visibility="collapsed")
+            with st.popover("📅 Buổi sinh hoạt"):
+                st.selectbox("Mở trên thiết bị này", [None, *choices], key="display_month",
+                             format_func=lambda month: choices.get(month, "Tự động: buổi hôm nay hoặc buổi tới"))
+        if movable:
+            back, on = agenda.can_step(db, today, context["month"])
+            # A presentation clicker sends Page Up / Page Down. No tooltip on the projected screen: the room sees it.
+            st.button("◀ Trước", disabled=not back, key="display_prev", on_click=move, args=(-1,), shortcut="PageUp",
+                      help=None if projected else "Trang hoặc mục trước (phím Page Up, bút trình chiếu)")
+            st.button("Tiếp ▶", disabled=not on, key="display_next", on_click=move, args=(1,), shortcut="PageDown",
+                      help=None if projected else "Trang hoặc mục sau (phím Page Down, bút trình chiếu)")
 
 
 @st.fragment(run_every=refresh)
 def display() -> None:
-    """What refreshes by itself: one block per agenda item, made once per write (chibo.agenda); shown only
-    while the session holds (a refresh reruns this function alone, not the page's sign-in check). The item is
-    read from the server on each refresh: the screen follows the secretary."""
+    """What refreshes by itself: one block, its item's page made once per write (chibo.agenda); shown only while the
+    session holds (a refresh reruns this function alone, not the page's sign-in check). The position is read from the
+    server on each refresh: the screen follows the secretary."""
     ui.still_signed_in(db)
-    item = meetings.display_item(db, meeting["id"])
-    st.markdown(f"<div style='text-align:center'>Sinh hoạt chi bộ ngày {vn_date(meeting['held_on'])} · "
-                f"mục {item + 1}/{len(SECTIONS)}</div>", unsafe_allow_html=True)
-    st.html(agenda.clock_html(meetings.clock(db, meeting["id"], ui.now()))
-            + agenda.section_html(db, ui.today(), item, refresh))
+    st.html(agenda.screen(db, ui.today(), st.session_state.get("display_month"), ui.now(), refresh))
 
 
 display()
 
-if secretary_view:
+meeting = context["meeting"] if context else None
+if committee and not projected and context:
     secretary = ui.expander("Thư ký: điểm danh, ghi ý kiến, biểu quyết", key="display_secretary")
     with secretary:
         st.toggle("Chế độ toàn màn hình (ẩn thanh bên)", key="display_fullscreen")
-        if secretary.open:  # the roll call and forms run only when the secretary opens them
+        if secretary.open and meeting is None:  # the next meeting, only planned: the secretary calls it here
+            st.info(f"Buổi sinh hoạt ngày {vn_date(context['held_on'])} chưa được tạo: tạo để điểm danh, ghi ý kiến, "
+                    "biểu quyết.")
+            if st.button(f"Tạo buổi sinh hoạt ngày {vn_date(context['held_on'])}"):
+                ui.attempt(meetings.create_meeting, db, actor, context["held_on"], success="Đã tạo buổi sinh hoạt.")
+        elif secretary.open:  # the roll call and forms run only when the secretary opens them
             timer = meetings.clock(db, meeting["id"], ui.now())
             if timer["today"] and timer["starts_at"] is None and st.button("▶ Bắt đầu sinh hoạt (tính giờ)"):
                 ui.attempt(meetings.start_meeting, db, actor, meeting["id"], ui.now(), success="Đã bắt đầu tính giờ.")
@@ -88,8 +97,8 @@ if secretary_view:
             ui.save_edit(opened_roll, saved, lambda version: meetings.record_attendance(
                 db, actor, meeting["id"], edited.to_dict("records"), opened=version), success="Đã lưu điểm danh.")
             with st.form("remark", clear_on_submit=True, enter_to_submit=False):
-                section = st.selectbox("Mục", [k for k, _ in SECTIONS], format_func=dict(SECTIONS).get,
-                                       index=meetings.display_item(db, meeting["id"]))
+                section = st.selectbox("Mục", [k for k, _ in agenda.SECTIONS], format_func=dict(agenda.SECTIONS).get,
+                                       index=meetings.display_position(db, context["month"])[0])
                 people = dict(zip(roll["member_id"], roll["full_name"]))
                 speaker = st.selectbox("Người phát biểu", list(people), index=None, format_func=people.get,
                                        placeholder="Chọn đồng chí phát biểu (nếu có)")

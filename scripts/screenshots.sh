@@ -4,7 +4,7 @@ set -e
 cd "$(dirname "$0")/.."
 .venv/bin/python -m pytest -q tests/e2e
 cp tests/e2e/screenshots/first-start-04.png docs/tong-quan.png
-cp tests/e2e/screenshots/display-01.png docs/trinh-chieu.png
+cp tests/e2e/screenshots/display-fits-tiep-1280x720-02.png docs/trinh-chieu.png  # the projector at 1280×720
 tmp=$(mktemp -d)
 .venv/bin/python -m chibo demo --db "$tmp/demo.duckdb" >/dev/null 2>&1
 doc=$(.venv/bin/python - "$tmp/demo.duckdb" <<'PY'

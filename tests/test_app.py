@@ -12,7 +12,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from chibo import auth, backup, config, meetings, members, resets, tasks, ui
+from chibo import agenda, auth, backup, config, meetings, members, resets, tasks, ui
 from chibo.db import Database
 from chibo.labels import vn_number
 
@@ -308,14 +308,25 @@ def shown_on_display(at: AppTest) -> str:
     return "".join(h.value for h in at.get("html") if "chibo-agenda" in h.value and "<style>" not in h.value)
 
 
-def test_the_display_walks_the_agenda(demo_app):
+def position_on_display(at: AppTest) -> str:
+    """«Mục 2/6 · Trang 1/2», as the display's header says where it is."""
+    return re.search(r"<span class='position'>(.*?)</span>", shown_on_display(at)).group(1)
+
+
+def test_the_display_walks_the_agenda_page_by_page(demo_app, tmp_path, today):
     at = signed_in(demo_app["trinh_chieu"]).run()
     assert "1. Khai mạc và điểm danh" in shown_on_display(at)
-    for number, (_, title) in enumerate(meetings.AGENDA[1:], start=2):
+    pages = agenda.page_counts(ui._database(str(tmp_path / "app.duckdb")), today, date(2026, 12, 1))  # the next
+    expected = [f"Mục {item + 1}/6" + (f" · Trang {page + 1}/{count}" if count > 1 else "")
+                for item, count in enumerate(pages) for page in range(count)]
+    assert sum(pages) > len(pages)  # the demo's next meeting has an item of more than one page
+    walked = [position_on_display(at)]
+    while not at.button(key="display_next").disabled:
         at.button(key="display_next").click().run()
-        assert f"{number}. {title}" in shown_on_display(at), title
-    assert at.button(key="display_next").disabled
+        walked.append(position_on_display(at))
+    assert walked == expected
     at.button(key="display_prev").click().run()
+    assert position_on_display(at) == expected[-2]
     assert "5. Nhiệm vụ tháng tới" in shown_on_display(at)
 
 
@@ -326,9 +337,12 @@ def present_on_display(at: AppTest) -> int:
 
 def test_a_change_made_elsewhere_shows_on_the_next_refresh(demo_app, tmp_path, today):
     at = signed_in(demo_app["trinh_chieu"]).run()
-    before = present_on_display(at)
+    assert "Có mặt" not in shown_on_display(at)  # December's meeting, planned, not called yet
     db = ui._database(str(tmp_path / "app.duckdb"))
-    meeting = meetings.meeting_for_month(db, today.replace(day=1))
+    meeting = meetings.create_meeting(db, auth.SYSTEM, "2026-12-03")
+    meetings.mark_all_present(db, auth.SYSTEM, meeting)
+    at.run()
+    before = present_on_display(at)
     roll = meetings.attendance(db, auth.SYSTEM, meeting)
     rows = [{"member_id": r.member_id, "status": "absent_excused" if i == 0 else r.status, "reason": "Đi công tác"}
             for i, r in enumerate(roll.itertuples()) if isinstance(r.status, str)]
@@ -336,6 +350,30 @@ def test_a_change_made_elsewhere_shows_on_the_next_refresh(demo_app, tmp_path, t
     at.run()
     assert present_on_display(at) == before - 1
     assert "Đi công tác" not in shown_on_display(at)  # an absence's reason is never projected
+
+
+def test_a_committee_device_opens_any_meeting_and_moves_no_other_screen(demo_app):
+    committee = signed_in(demo_app["quan_tri"]).run()
+    committee.switch_page("screens/display.py").run()
+    assert "Buổi sinh hoạt tới: Thứ Năm, 03/12/2026" in shown_on_display(committee)
+    committee.selectbox(key="display_month").select(date(2026, 10, 1)).run()
+    assert not committee.exception
+    assert "Buổi sinh hoạt đã họp: Thứ Bảy, 03/10/2026" in shown_on_display(committee)
+    projector = signed_in(demo_app["trinh_chieu"]).run()
+    assert "Buổi sinh hoạt tới: Thứ Năm, 03/12/2026" in shown_on_display(projector)
+    assert not [s for s in projector.selectbox if s.key == "display_month"]  # the projector's account has no picker
+
+
+def test_the_secretary_calls_the_planned_meeting_from_the_display(demo_app, tmp_path):
+    at = signed_in(demo_app["quan_tri"]).run()
+    at.session_state["display_secretary"] = True
+    at.switch_page("screens/display.py").run()
+    assert not [b for b in at.button if b.label == "Lưu điểm danh"]
+    next(b for b in at.button if b.label == "Tạo buổi sinh hoạt ngày 03/12/2026").click().run()
+    assert not at.exception and not at.error
+    db = ui._database(str(tmp_path / "app.duckdb"))
+    assert meetings.meeting_for_month(db, date(2026, 12, 1)) is not None
+    assert [b for b in at.button if b.label == "Lưu điểm danh"]  # the roll call of the meeting now called
 
 
 def refresh_display(at: AppTest) -> AppTest:
@@ -384,7 +422,7 @@ def test_the_display_refresh_ends_an_idle_session_and_does_not_count_as_activity
 def test_text_people_typed_cannot_inject_markup_into_the_display(demo_app, tmp_path, today):
     at = signed_in(demo_app["trinh_chieu"]).run()
     db = ui._database(str(tmp_path / "app.duckdb"))
-    meeting = meetings.meeting_for_month(db, today.replace(day=1))
+    meeting = meetings.create_meeting(db, auth.SYSTEM, "2026-12-03")  # the meeting on display
     meetings.add_remark(db, auth.SYSTEM, meeting, "khai_mac", "<img src=x onerror=alert(1)> ý kiến")
     at.run()
     shown = shown_on_display(at)
@@ -441,9 +479,9 @@ def test_the_export_tab_lists_the_months_documents_and_records_an_upload(demo_ap
 
 def test_the_secretary_records_the_minutes_facts_and_a_named_speaker_from_the_display(demo_app, tmp_path, today):
     at = signed_in(demo_app["quan_tri"]).run()
-    at.switch_page("screens/display.py").run()
+    at.session_state["display_month"] = date(2026, 11, 1)  # this device opens November's meeting
     at.session_state["display_secretary"] = True
-    at.run()
+    at.switch_page("screens/display.py").run()
     assert not at.exception, at.exception
     db = ui._database(str(tmp_path / "app.duckdb"))
     member = db.scalar("SELECT min(id) FROM members WHERE status = 'active'")
@@ -584,7 +622,7 @@ def everything_a_role_is_shown(user_id: int) -> str:
         visit(at, "screens/evaluation.py", {"evaluation_tab": "Đánh giá nhiệm kỳ"}),
         visit(at, "screens/units.py", {"units_tab": "Kiểm tra, giám sát"}),
         visit(at, "screens/queries.py", {"queries_tab": "SQL nâng cao"}, run_sql),
-        visit(at, "screens/display.py", {"display_secretary": True}),
+        visit(at, "screens/display.py", {"display_secretary": True, "display_month": date(2026, 11, 1)}),
         visit(at, "screens/admin.py", {"admin_tab": "Tài khoản"}),
         visit(at, "screens/plan_month.py", {"plan_month_tab": "Lời văn"}),
     ])

@@ -264,7 +264,7 @@ WRITES = {
     "meetings.create_meeting": ("run_meeting", lambda db, a: meetings.create_meeting(db, a, "2026-12-03")),
     "meetings.record_attendance": ("run_meeting", lambda db, a: meetings.record_attendance(db, a, -1, [])),
     "meetings.move_display": ("move_display", lambda db, a: meetings.move_display(
-        db, a, -1, 1, datetime(2026, 11, 21, 14, 0))),
+        db, a, date(2030, 1, 1), 1, datetime(2026, 11, 21, 14, 0), (1,) * len(meetings.AGENDA))),
     "meetings.add_remark": ("run_meeting", lambda db, a: meetings.add_remark(db, a, -1, "khai_mac", "Ý kiến")),
     "meetings.record_vote": ("run_meeting", lambda db, a: meetings.record_vote(db, a, -1, 0)),
     "meetings.record_times": ("run_meeting", lambda db, a: meetings.record_times(db, a, -1, "14:00", "16:00")),

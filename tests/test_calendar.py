@@ -79,10 +79,13 @@ def test_the_months_resolution_exports(db, today):
 
 
 def test_the_display_shows_a_roll_call_change_on_its_next_refresh(demo_app, tmp_path, today):  # noqa: F811
+    db = ui._database(str(tmp_path / "app.duckdb"))
+    coming = dashboard.display_meeting(db, today)  # the next meeting, on the cell's planned day: called now
+    assert coming["held_on"] > today and coming["meeting"] is None
+    meeting = meetings.create_meeting(db, auth.SYSTEM, coming["held_on"])
+    meetings.mark_all_present(db, auth.SYSTEM, meeting)
     at = signed_in(demo_app["trinh_chieu"]).run()
     before = present_on_display(at)
-    db = ui._database(str(tmp_path / "app.duckdb"))
-    meeting = meetings.meeting_for_month(db, months.month_start(today))
     roll = meetings.attendance(db, auth.SYSTEM, meeting)
     first_present = next(r.member_id for r in roll.itertuples() if r.status == "present")
     rows = [{"member_id": r.member_id, "status": "absent_excused" if r.member_id == first_present else r.status,

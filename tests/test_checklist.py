@@ -274,10 +274,12 @@ def test_the_settings_form_saves_the_rules_or_says_what_is_wrong(demo_app, tmp_p
 
 
 def test_the_display_shows_the_meetings_clock(demo_app):
-    at = signed_in(demo_app["trinh_chieu"]).run()
+    at = signed_in(demo_app["quan_tri"])
+    at.session_state["display_month"] = NOV  # November's meeting, held, opened on this device
+    at.run().switch_page("screens/display.py").run()
     shown = "".join(h.value for h in at.get("html"))
-    assert ("<p class='clock'>🕑 Bắt đầu 14:00 · sinh hoạt <strong>125 phút</strong> · kết thúc 16:05 · tối thiểu 90 "
-            "phút</p>") in shown
+    assert ("<div class='foot'><span>Số liệu tính đến 03/11/2026 · 🕑 Bắt đầu 14:00 · sinh hoạt <strong>125 phút"
+            "</strong> · kết thúc 16:05 · tối thiểu 90 phút · tự làm mới mỗi 5 giây</span></div>") in shown
 
 
 def test_the_term_review_shows_the_months_checklist_history(demo_app):

@@ -232,3 +232,58 @@ def test_the_scorecard_carries_each_targets_traffic_light(demo_db):
     limits = dashboard.thresholds(demo_db)
     assert not card.empty
     assert list(card["light"]) == [targets.BAND_LABELS[targets.band(a, limits)] for a in card["attainment"]]
+
+
+# -- the meeting on display between meetings --------------------------------------------------------------------------
+NOV = date(2026, 11, 1)
+JAN = date(2027, 1, 1)
+
+
+def test_the_display_shows_the_meeting_held_today():
+    assert dashboard.meeting_to_show(date(2026, 12, 3), {DEC: date(2026, 12, 3)}, {JAN: date(2027, 1, 4)}) == DEC
+
+
+def test_between_meetings_the_display_shows_the_next_recorded_meeting():
+    assert dashboard.meeting_to_show(date(2026, 11, 21), {NOV: date(2026, 11, 3), DEC: date(2026, 12, 5)}, {}) == DEC
+
+
+def test_a_month_without_a_recorded_meeting_has_it_on_the_day_the_cell_plans_it():
+    assert dashboard.meeting_to_show(date(2026, 11, 21), {NOV: date(2026, 11, 3)}, {DEC: date(2026, 12, 3)}) == DEC
+    assert dashboard.meeting_to_show(date(2026, 11, 2), {}, {NOV: date(2026, 11, 3), DEC: date(2026, 12, 3)}) == NOV
+
+
+def test_a_record_replaces_its_months_planned_day():
+    # December's meeting was called early, for 30/11's week: its record wins over the planned day.
+    assert dashboard.meeting_to_show(date(2026, 12, 2), {DEC: date(2026, 12, 1)}, {DEC: date(2026, 12, 3)}) is None
+    assert dashboard.meeting_to_show(date(2026, 12, 2), {DEC: date(2026, 12, 1)}, {JAN: date(2027, 1, 4)}) == JAN
+
+
+def test_with_nothing_to_come_nothing_is_shown():
+    assert dashboard.meeting_to_show(date(2026, 11, 21), {NOV: date(2026, 11, 3)}, {}) is None
+
+
+def test_the_next_meeting_on_the_demo_is_the_planned_one_of_december(demo_db):
+    today = date(2026, 11, 21)
+    shown = dashboard.display_meeting(demo_db, today)
+    assert (shown["month"], shown["held_on"], shown["meeting"], shown["as_of"]) == (DEC, date(2026, 12, 3), None, today)
+    assert shown["previous_resolution"].month == NOV  # its figures: November's work, as of today
+    meeting_id = meetings.create_meeting(demo_db, A, "2026-12-05")
+    assert dashboard.display_meeting(demo_db, today)["meeting"]["id"] == meeting_id
+    assert dashboard.display_meeting(demo_db, today)["held_on"] == date(2026, 12, 5)
+
+
+def test_the_planned_day_counts_only_inside_a_term(demo_db):
+    assert dashboard.next_meeting_month(demo_db, date(2027, 5, 20)) == date(2027, 6, 1)
+    assert dashboard.next_meeting_month(demo_db, date(2027, 6, 20)) is None  # July is past the term's end
+    assert dashboard.display_meeting(demo_db, date(2027, 6, 20)) is None
+
+
+def test_a_device_may_open_any_meeting_held_and_the_next_one(demo_db):
+    today = date(2026, 11, 21)
+    choices = dashboard.display_choices(demo_db, today)
+    assert list(choices) == [DEC] + [date(2026, month, 1) for month in range(11, 5, -1)]
+    assert choices[DEC] == "Sinh hoạt ngày 03/12/2026 — sắp tới (theo lịch định kỳ)"
+    assert choices[NOV] == "Sinh hoạt ngày 03/11/2026"
+    past = dashboard.display_meeting(demo_db, today, NOV)
+    assert (past["held_on"], past["as_of"], past["meeting"]["id"]) == (
+        date(2026, 11, 3), date(2026, 11, 3), meetings.meeting_for_month(demo_db, NOV))

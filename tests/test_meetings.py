@@ -2,11 +2,12 @@
 recorded as the display moves on, the end closes it; the clock's figures, and the rubric's duration from them.
 `now` is always passed in: no test reads the clock."""
 
+import json
 from datetime import date, datetime, time
 
 import pytest
 
-from chibo import agenda, auth, meetings
+from chibo import agenda, audit, auth, meetings
 from chibo.errors import InputError
 from tests.conftest import TODAY, actor_of
 
@@ -76,13 +77,13 @@ def test_a_thematic_meeting_in_the_same_session_raises_the_minimum(fresh_db, mee
 
 def test_the_display_shows_start_minutes_held_and_the_minimum_red_while_short():
     running = {"starts_at": time(14, 0), "ends_at": None, "elapsed": 47, "running": True, "minimum": 90}
-    assert agenda.clock_html(running) == ("<div class='chibo-agenda'><p class='clock short'>🕑 Bắt đầu 14:00 · đã sinh "
-                                          "hoạt <strong>47 phút</strong> · tối thiểu 90 phút</p></div>")
+    assert agenda.clock_text(running) == ("🕑 Bắt đầu 14:00 · đã sinh hoạt <strong class='short'>47 phút</strong>"
+                                          " · tối thiểu 90 phút")
     ended = running | {"ends_at": time(16, 5), "elapsed": 125, "running": False}
-    assert agenda.clock_html(ended) == ("<div class='chibo-agenda'><p class='clock'>🕑 Bắt đầu 14:00 · sinh hoạt "
-                                        "<strong>125 phút</strong> · kết thúc 16:05 · tối thiểu 90 phút</p></div>")
+    assert agenda.clock_text(ended) == ("🕑 Bắt đầu 14:00 · sinh hoạt <strong>125 phút</strong> · kết thúc 16:05"
+                                        " · tối thiểu 90 phút")
     waiting = running | {"starts_at": None, "elapsed": None}
-    assert "Chưa bắt đầu tính giờ · tối thiểu 90 phút" in agenda.clock_html(waiting)
+    assert agenda.clock_text(waiting) == "🕑 Chưa bắt đầu tính giờ · tối thiểu 90 phút"
 
 
 def test_the_demo_meeting_held_weeks_ago_shows_its_recorded_length(demo_db):
@@ -91,23 +92,81 @@ def test_the_demo_meeting_held_weeks_ago_shows_its_recorded_length(demo_db):
     assert (clock["elapsed"], clock["running"], clock["today"]) == (125, False, False)
 
 
-def test_the_display_item_is_held_per_meeting_on_the_server_and_kept_within_the_agenda(fresh_db, meeting_today):
+ONE_PAGE_EACH = (1,) * len(meetings.AGENDA)
+THIS_MONTH = TODAY.replace(day=1)
+
+
+def test_the_display_position_is_held_per_meetings_month_on_the_server_and_kept_within_the_agenda(fresh_db,
+                                                                                                  meeting_today):
     secretary = actor_of("chi_uy")
-    assert meetings.display_item(fresh_db, meeting_today) == 0
-    assert meetings.move_display(fresh_db, secretary, meeting_today, 2, minutes_later(5)) == 2
-    assert meetings.display_item(fresh_db, meeting_today) == 2  # what every screen reads on its refresh
-    assert meetings.move_display(fresh_db, secretary, meeting_today, 99, minutes_later(6)) == len(meetings.AGENDA) - 1
-    assert meetings.move_display(fresh_db, secretary, meeting_today, -99, minutes_later(7)) == 0
+    assert meetings.display_position(fresh_db, THIS_MONTH) == (0, 0)
+    assert meetings.move_display(fresh_db, secretary, THIS_MONTH, 2, minutes_later(5), ONE_PAGE_EACH) == (2, 0)
+    assert meetings.display_position(fresh_db, THIS_MONTH) == (2, 0)  # what every screen reads on its refresh
+    assert meetings.display_position(fresh_db, TODAY) == (2, 0)  # any day of the month names its meeting
+    assert meetings.move_display(fresh_db, secretary, THIS_MONTH, 99, minutes_later(6), ONE_PAGE_EACH) == (
+        len(meetings.AGENDA) - 1, 0)
+    assert meetings.move_display(fresh_db, secretary, THIS_MONTH, -99, minutes_later(7), ONE_PAGE_EACH) == (0, 0)
+
+
+def test_next_turns_an_items_pages_before_the_next_item_and_back_opens_the_previous_items_last_page():
+    pages = (1, 3, 2, 1, 1, 1)
+    assert meetings.step_position(pages, 0, 0, 1) == (1, 0)
+    assert meetings.step_position(pages, 1, 0, 1) == (1, 1)
+    assert meetings.step_position(pages, 1, 2, 1) == (2, 0)
+    assert meetings.step_position(pages, 2, 0, -1) == (1, 2)
+    assert meetings.step_position(pages, 1, 1, 3) == (2, 1)
+    assert meetings.step_position(pages, 5, 0, 1) == (5, 0) and meetings.step_position(pages, 0, 0, -1) == (0, 0)
+    assert meetings.step_position(pages, 1, 7, 0) == (1, 2)  # the item's list got shorter: its last page
+
+
+def test_a_meeting_only_planned_has_a_display_position_of_its_own(fresh_db):
+    december = date(2026, 12, 1)  # no meeting recorded: the display shows the cell's planned day
+    assert meetings.move_display(fresh_db, actor_of("chi_uy"), december, 1, minutes_later(1), ONE_PAGE_EACH) == (1, 0)
+    assert meetings.display_position(fresh_db, december) == (1, 0)
+    assert meetings.display_position(fresh_db, THIS_MONTH) == (0, 0)
+
+
+def moves(db) -> list[tuple]:
+    return [(user, entity_id, json.loads(before), json.loads(after)) for user, entity_id, before, after in db.rows(
+        "SELECT username, entity_id, before, after FROM audit_log WHERE action = 'chuyển màn trình chiếu' ORDER BY id")]
+
+
+def test_every_move_of_the_display_is_audited_with_who_moved_it_from_where_to_where(fresh_db, meeting_today):
+    pages = (1, 2, 1, 1, 1, 1)
+    meetings.move_display(fresh_db, actor_of("chi_uy"), THIS_MONTH, 1, minutes_later(1), pages)
+    meetings.move_display(fresh_db, actor_of("trinh_chieu"), THIS_MONTH, 1, minutes_later(2), pages)
+    opening, results = {"meeting_month": "11/2026", "item": "1. Khai mạc và điểm danh", "page": 1}, {
+        "meeting_month": "11/2026", "item": "2. Kết quả tháng trước", "page": 1}
+    assert moves(fresh_db) == [("test_chi_uy", meeting_today, opening, results),
+                               ("test_trinh_chieu", meeting_today, results, results | {"page": 2})]
+    assert "mục: 2. Kết quả tháng trước; buổi sinh hoạt tháng: 11/2026; trang: 2" == audit.readable(fresh_db.scalar(
+        "SELECT after FROM audit_log WHERE action = 'chuyển màn trình chiếu' ORDER BY id DESC LIMIT 1"))
+
+
+def test_a_move_and_its_audit_row_are_one_write(fresh_db, meeting_today, monkeypatch):
+    def refused(*args, **kwargs):
+        raise RuntimeError("the audit log is full")
+    monkeypatch.setattr(meetings.audit, "log", refused)
+    with pytest.raises(RuntimeError):
+        meetings.move_display(fresh_db, actor_of("chi_uy"), THIS_MONTH, 2, minutes_later(1), ONE_PAGE_EACH)
+    assert fresh_db.scalar("SELECT count(*) FROM display_position") == 0
 
 
 def test_the_projector_moves_the_display_only_while_the_setting_allows(fresh_db, meeting_today):
     from chibo import cell
     from chibo.errors import PermissionDenied
     projector = actor_of("trinh_chieu")
-    assert meetings.move_display(fresh_db, projector, meeting_today, 1, minutes_later(1)) == 1
+    assert meetings.move_display(fresh_db, projector, THIS_MONTH, 1, minutes_later(1), ONE_PAGE_EACH) == (1, 0)
     cell.save_setting(fresh_db, A, meetings.PROJECTOR_MOVES, False)
     with pytest.raises(PermissionDenied):
-        meetings.move_display(fresh_db, projector, meeting_today, 1, minutes_later(2))
+        meetings.move_display(fresh_db, projector, THIS_MONTH, 1, minutes_later(2), ONE_PAGE_EACH)
     with pytest.raises(PermissionDenied):
-        meetings.move_display(fresh_db, actor_of("dang_vien"), meeting_today, 1, minutes_later(2))
-    assert meetings.display_item(fresh_db, meeting_today) == 1
+        meetings.move_display(fresh_db, actor_of("dang_vien"), THIS_MONTH, 1, minutes_later(2), ONE_PAGE_EACH)
+    assert meetings.display_position(fresh_db, THIS_MONTH) == (1, 0)
+    assert len(moves(fresh_db)) == 1  # a refused move leaves no audit row
+
+
+def test_the_secretarys_move_while_the_meeting_runs_records_when_the_item_began(fresh_db, meeting_today):
+    meetings.start_meeting(fresh_db, A, meeting_today, AT_TWO)
+    meetings.move_display(fresh_db, actor_of("chi_uy"), THIS_MONTH, 1, minutes_later(9), ONE_PAGE_EACH)
+    assert [t["item"] for t in meetings.item_times(fresh_db, meeting_today, minutes_later(10))] == ["khai_mac", "ket_qua"]

@@ -244,3 +244,25 @@ def test_an_old_database_without_data_is_migrated_without_a_copy(tmp_path):
     assert db.scalar("SELECT max(version) FROM schema_migrations") == chibo.db.latest_version()
     db.close()
     assert not (tmp_path / "backups").exists()
+
+
+def test_0008_moves_each_meetings_display_position_to_its_month(tmp_path, monkeypatch):
+    """The display's position was held per meeting (0006); from 0008 per regular meeting's month, page included."""
+    shipped = chibo.db.migration_files()
+    monkeypatch.setattr(chibo.db, "migration_files", lambda: tuple(m for m in shipped if m[0] <= 6))
+    db = Database(tmp_path / "c.duckdb")
+    db.write(lambda cur: cur.execute(
+        "INSERT INTO meetings (id, kind, held_on) VALUES (1, 'thuong_ky', DATE '2026-11-03'),"
+        " (2, 'thuong_ky', DATE '2026-11-20'), (3, 'chuyen_de', DATE '2026-10-03'), (4, 'thuong_ky', DATE '2026-12-03');"
+        " INSERT INTO meeting_display VALUES (1, 3, TIMESTAMP '2026-11-03 15:00', 'bithu'),"
+        " (2, 5, TIMESTAMP '2026-11-20 15:00', 'bithu'), (3, 2, TIMESTAMP '2026-10-03 15:00', 'bithu'),"
+        " (4, 1, TIMESTAMP '2026-12-03 14:10', 'maychieu')"))
+    db.close()
+    monkeypatch.setattr(chibo.db, "migration_files", lambda: shipped)
+    db = Database(tmp_path / "c.duckdb")
+    try:
+        assert db.rows("SELECT month, item, page, username FROM display_position ORDER BY month") == [
+            (date(2026, 11, 1), 3, 0, "bithu"), (date(2026, 12, 1), 1, 0, "maychieu")]  # the month's first meeting
+        assert not db.scalar("SELECT count(*) FROM information_schema.tables WHERE table_name = 'meeting_display'")
+    finally:
+        db.close()
