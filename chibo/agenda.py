@@ -403,7 +403,8 @@ def _last_month(db: Database, context: dict) -> Body:
     rows = tuple(Row(row.title, chip=TASK_STATUSES[row.effective_status], tone=STATUS_TONES[row.effective_status])
                  for row in results.itertuples())
     tiles = _tiles([("Nhiệm vụ", figures["tasks"]), ("Đúng hạn", figures["done_on_time"]),
-                    ("Trễ hạn", figures["done_late"]), ("Chưa xong", figures["not_done"] + figures["overdue"])])
+                    ("Trễ hạn", figures["done_late"]), ("Đang làm", figures["in_progress"] + figures["paused"]),
+                    ("Chưa xong", figures["not_done"] + figures["overdue"])])  # the five add up to the tasks
     return Body(tiles, TILES, rows, "Nghị quyết tháng trước không có nhiệm vụ.")
 
 

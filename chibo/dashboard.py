@@ -159,8 +159,8 @@ def changes_since(db: Database, actor: Actor, since, today: date, limit: int = 5
                       for value, text, unit in zip(moved["value"], moved["value_text"], moved["unit"])]
     changed = db.query(
         "SELECT logged_at, username, action, entity, entity_id FROM audit_log WHERE logged_at >= ? AND ?"
-        " AND (? OR entity <> 'users') ORDER BY id DESC LIMIT ?",
-        [since, actor.sees("audit_activity") == "all", actor.sees("accounts") == "all", limit])
+        " AND (? OR entity <> 'users') AND action <> ? ORDER BY id DESC LIMIT ?",  # turning the display changes no data
+        [since, actor.sees("audit_activity") == "all", actor.sees("accounts") == "all", meetings.DISPLAY_MOVED, limit])
     return {"overdue": overdue, "targets": moved, "changes": audit.with_shown_names(db, changed)}
 
 

@@ -23,6 +23,8 @@ QUALITY_BANDS = [(90, "Tốt"), (70, "Khá"), (50, "Trung bình"), (0, "Kém")]
 
 AGENDA = list(AGENDA_ITEMS.items())  # the regular meeting's items, in order
 
+DISPLAY_MOVED = "chuyển màn trình chiếu"  # the audit's word for a turn of the display: kept, but not a change of data
+
 # The agenda items someone presents (a report, a draft); the minutes name who. The chair unless the secretary says.
 PRESENTED_ITEMS = {"ket_qua": "Người trình bày báo cáo kết quả tháng trước",
                    "nhiem_vu": "Người trình bày dự thảo nghị quyết"}
@@ -740,7 +742,7 @@ def move_display(db: Database, actor: Actor, month: date, step: int, now: dateti
                     [month, item, page, now, actor.username])
         meeting = cur.execute("SELECT id FROM meetings WHERE kind = 'thuong_ky' AND date_trunc('month', held_on) = ?"
                               " ORDER BY held_on LIMIT 1", [month]).fetchone()
-        audit.log(cur, actor, "chuyển màn trình chiếu", "display_position", meeting[0] if meeting else None,
+        audit.log(cur, actor, DISPLAY_MOVED, "display_position", meeting[0] if meeting else None,
                   _position_said(month, *before), _position_said(month, item, page))
         if meeting and actor.can("run_meeting"):  # one write: every display drops its kept reads once per move
             _reach_item(cur, actor, meeting[0], AGENDA[item][0], now)

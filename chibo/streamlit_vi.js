@@ -56,6 +56,8 @@
     [/^Help for (.*)$/, (m) => `Giải thích: ${m[1]}`],
     [/^Limit (\d+)\s?MB per file(.*)$/, (m) => `Tối đa ${m[1]} MB mỗi tệp${m[2]}`],
     [/^(\d+)\s?MB per file(.*)$/, (m) => `Tối đa ${m[1]} MB mỗi tệp${m[2]}`],
+    // An uploaded file's size as the uploader writes it («139.0B», «1.5MB»): a decimal comma, a space, no «,0».
+    [/^(\d+)\.(\d)\s?(B|KB|MB|GB)$/, (m) => `${m[1]}${m[2] === "0" ? "" : "," + m[2]} ${m[3]}`],
     [/^File is too large\. Maximum size is (\d+) bytes\.$/,
       (m) => `Tệp quá lớn: mỗi tệp tối đa ${Math.round(Number(m[1]) / 1048576)} MB; tệp này không được gửi.`],
     [/^File must be ([\d.]+)\s?MB or smaller\.$/,

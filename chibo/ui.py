@@ -479,6 +479,10 @@ def result_table(frame: pd.DataFrame) -> None:
 # instead of the grid; the sidebar, the toolbar and every button stay off paper.
 PRINTED = "chibo-print"
 PAGE_STYLE = f"""<style>
+@media (pointer: coarse) {{
+  /* «Nhấn Ctrl+Enter để áp dụng» means nothing on a phone's keyboard */
+  [data-testid="InputInstructions"] {{ display: none; }}
+}}
 @media screen {{
   .{PRINTED}, [data-testid="stElementContainer"]:has(.{PRINTED}) {{ display: none; }}
   [data-testid="stMetricLabel"] p {{ white-space: normal; overflow: visible; text-overflow: clip; }}

@@ -143,7 +143,7 @@ if term_tab.open:
             ui.table(course.assign(period=course["period"].map(
                 lambda p: f"Quý {(p.month - 1) // 3 + 1}/{p.year}" if grain == "quarter" else str(p.year))),
                 {"period": "Kỳ", "value": "Giá trị", "value_text": "Kết quả định tính"}, "Chưa có số liệu.")
-        st.markdown("**Các bước công việc mỗi tháng** — đúng hạn, trễ hạn (hoặc sinh hoạt chưa đủ thời gian), bỏ sót; "
+        st.markdown("**Các bước công việc mỗi tháng** — đúng hạn, trễ hạn (hoặc sinh hoạt chưa đủ thời gian), quá hạn chưa làm; "
                     "căn cứ cho đánh giá nhiệm kỳ và xếp loại chất lượng chi bộ.")
         steps_history = checklist.history(db, today)
         if steps_history.empty:

@@ -5,7 +5,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from chibo import auth, cell, charts, dashboard, meetings, members, plans, tasks
+from chibo import audit, auth, cell, charts, dashboard, meetings, members, plans, tasks
 from chibo.errors import InputError
 
 A = auth.SYSTEM
@@ -177,6 +177,12 @@ def test_since_the_last_meeting_lists_newly_overdue_work_and_changes(counted):
     assert list(since["overdue"]["title"]) == ["Trễ"]
     assert len(since["changes"]) > 0 and set(since["changes"]["username"]) == {"he_thong"}
     assert set(since["changes"]["who"]) == {"hệ thống"}  # the name a person goes by, never an account's name
+
+
+def test_turning_the_display_is_not_listed_among_the_changes_since_the_last_meeting(counted):
+    before = len(dashboard.changes_since(counted, A, date(2026, 11, 1), TODAY)["changes"])
+    counted.write(lambda cur: audit.log(cur, A, meetings.DISPLAY_MOVED, "display_position", None, {}, {}))
+    assert len(dashboard.changes_since(counted, A, date(2026, 11, 1), TODAY)["changes"]) == before
 
 
 def test_traffic_light_thresholds_must_be_ordered(counted):
