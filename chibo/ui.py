@@ -262,6 +262,41 @@ def attempt(action: Callable, *args, success: str | None = None, rerun: bool = T
     return result
 
 
+@dataclass(frozen=True)
+class Typed:
+    """An argument of a click's action that is what the widget `key` holds when the click arrives."""
+    key: str
+
+
+def typed(key: str) -> Typed:
+    return Typed(key)
+
+
+def on_click(action: Callable, *args, success: str | None = None, where: str = "", **kwargs) -> Callable[[], None]:
+    """A button's callback that runs a domain action before the page runs, so the one run that follows the click
+    shows the new data and the message: no second run (`attempt` saves during the run, then reruns to show what
+    the save changed above the button). A callback sees the values just sent, not those of the run that drew the
+    button: what was typed is passed as typed(key). A refusal is shown by refusal(where), beside the button."""
+    def run() -> None:
+        values = [st.session_state.get(a.key) if isinstance(a, Typed) else a for a in args]
+        try:
+            action(*values, **kwargs)
+        except InputError as exc:
+            st.session_state.pop("success", None)
+            st.session_state[f"refused:{where}"] = exc
+            return
+        if success:
+            success_later(success)
+    return run
+
+
+def refusal(where: str) -> None:
+    """The refusal of the click action `on_click(..., where=where)`, if the last click was refused."""
+    exc = st.session_state.pop(f"refused:{where}", None)
+    if exc is not None:
+        refused(exc)
+
+
 # -- edit forms: opened on stored values, saved against their version ----------------
 @dataclass(frozen=True)
 class Edit:
@@ -335,6 +370,29 @@ def save_edit(form: Edit, submitted: bool, save: Callable[[Any], Any], success: 
     reopen(form.key)
     success_later(success(result) if callable(success) else success)
     st.rerun()
+
+
+def save_on_click(form: Edit, save: Callable[[Any], Any], success: str = "") -> Callable[[], None]:
+    """save_edit's save as the submit button's callback (see on_click: one run after the click, not two).
+    `save(version)` reads what was typed from st.session_state by the widgets' keys (and may leave its own message
+    there). A refusal because someone saved in between is held for save_edit (called after the form, not submitted),
+    which shows both values and the two choices; another refusal is shown by refusal(form.key)."""
+    def run() -> None:
+        try:
+            save(form.version)
+        except StaleEdit as exc:
+            st.session_state.pop("success", None)
+            st.session_state[f"{form.key}:stale"] = {"headline": exc.headline, "changes": exc.changes,
+                                                     "version": exc.version}
+            return
+        except InputError as exc:
+            st.session_state.pop("success", None)
+            st.session_state[f"refused:{form.key}"] = exc
+            return
+        reopen(form.key)
+        if success:
+            success_later(success)
+    return run
 
 
 def _stale_choice(form: Edit, stale: dict, keep_label: str, take_label: str) -> str | None:
@@ -635,17 +693,25 @@ def _progress_form(db: Database, found_actor: Actor, task_id: int) -> None:
                             key=form.widget("done_on")) if finished else None
     note = st.text_area("Ghi chú", height=80, key=form.widget("note"))
     link = st.text_input("Đường dẫn minh chứng (nếu có)", key=form.widget("link"))
-    saved = st.button("Lưu tiến độ", type="primary", key=form.widget("save"))
+
+    def typed_values(version):  # at the click: what the widgets hold then
+        held = st.session_state
+        return _record_progress(db, found_actor, task_id, held.get(percent_key), held.get(form.widget("finished")),
+                                held.get(form.widget("done_on")), held.get(form.widget("note")),
+                                held.get(form.widget("link")), version)
+    st.button("Lưu tiến độ", type="primary", key=form.widget("save"), on_click=save_on_click(form, typed_values))
     just_saved = st.session_state.pop(f"progress_saved_{task_id}", None)
     if just_saved:
         st.success(just_saved)  # where the thumb is, not at the top of a long page
-    save_edit(form, saved, lambda version: _record_progress(db, found_actor, task_id, percent, finished, done_on, note,
+    refusal(form.key)
+    # The save itself ran on the click; only a refusal's two choices are left here (keep mine: what is on screen)
+    save_edit(form, False, lambda version: _record_progress(db, found_actor, task_id, percent, finished, done_on, note,
                                                             link, version), success="")  # said here, not on top
 
 
 def _record_progress(db, found_actor, task_id, percent, finished, done_on, note, link, version):
     from chibo import tasks
-    tasks.record_progress(db, found_actor, task_id, 100 if finished else percent, note, link,
+    tasks.record_progress(db, found_actor, task_id, 100 if finished else percent, note or "", link or "",
                           status="done" if finished else None, done_on=done_on if finished else None, today=today(),
                           opened=version)
     st.session_state[f"progress_saved_{task_id}"] = "Đã lưu tiến độ."
