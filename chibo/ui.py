@@ -648,8 +648,19 @@ def month_label(month) -> str:
 
 # -- a task, opened: its details, history, progress form and extension form ---------
 def task_panel(db: Database, found_actor: Actor, task_id: int) -> None:
+    """An opened task, run as a fragment: typing into its forms and saving rerun the panel, not the whole page
+    (the router, the task list). What the panel shows is read again on each of its runs, so after a save its
+    figures and history are the stored ones; the list above follows on the next click outside the panel."""
+    _task_panel(db, found_actor.user_id, task_id)
+
+
+@st.fragment
+def _task_panel(db: Database, user_id: int, task_id: int) -> None:
     from chibo import tasks  # local: ui is imported by every page; keep its start-up light
 
+    found_actor = current_actor(db)  # a panel's own run checks the session as a page's does
+    if found_actor is None or found_actor.user_id != user_id:
+        st.rerun(scope="app")
     detail = tasks.task(db, task_id, today())
     status = labels.TASK_STATUSES[detail["effective_status"]]
     st.markdown(f"### {plain(detail['title'])}")
