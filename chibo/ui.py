@@ -276,25 +276,27 @@ def on_click(action: Callable, *args, success: str | None = None, where: str = "
     """A button's callback that runs a domain action before the page runs, so the one run that follows the click
     shows the new data and the message: no second run (`attempt` saves during the run, then reruns to show what
     the save changed above the button). A callback sees the values just sent, not those of the run that drew the
-    button: what was typed is passed as typed(key). A refusal is shown by refusal(where), beside the button."""
+    button: what was typed is passed as typed(key). The message — the success or the refusal — is shown by
+    said(where), beside the button, where the person is looking."""
     def run() -> None:
         values = [st.session_state.get(a.key) if isinstance(a, Typed) else a for a in args]
         try:
             action(*values, **kwargs)
         except InputError as exc:
-            st.session_state.pop("success", None)
-            st.session_state[f"refused:{where}"] = exc
+            st.session_state[f"said:{where}"] = exc
             return
         if success:
-            success_later(success)
+            st.session_state[f"said:{where}"] = success
     return run
 
 
-def refusal(where: str) -> None:
-    """The refusal of the click action `on_click(..., where=where)`, if the last click was refused."""
-    exc = st.session_state.pop(f"refused:{where}", None)
-    if exc is not None:
-        refused(exc)
+def said(where: str) -> None:
+    """What the last click's action (on_click(..., where=where)) said: its success, or its refusal."""
+    message = st.session_state.pop(f"said:{where}", None)
+    if isinstance(message, InputError):
+        refused(message)
+    elif message:
+        st.success(plain(message))
 
 
 # -- edit forms: opened on stored values, saved against their version ----------------
@@ -376,7 +378,7 @@ def save_on_click(form: Edit, save: Callable[[Any], Any], success: str = "") -> 
     """save_edit's save as the submit button's callback (see on_click: one run after the click, not two).
     `save(version)` reads what was typed from st.session_state by the widgets' keys (and may leave its own message
     there). A refusal because someone saved in between is held for save_edit (called after the form, not submitted),
-    which shows both values and the two choices; another refusal is shown by refusal(form.key)."""
+    which shows both values and the two choices; another refusal is shown by said(form.key)."""
     def run() -> None:
         try:
             save(form.version)
@@ -387,7 +389,7 @@ def save_on_click(form: Edit, save: Callable[[Any], Any], success: str = "") -> 
             return
         except InputError as exc:
             st.session_state.pop("success", None)
-            st.session_state[f"refused:{form.key}"] = exc
+            st.session_state[f"said:{form.key}"] = exc
             return
         reopen(form.key)
         if success:
@@ -714,7 +716,7 @@ def _progress_form(db: Database, found_actor: Actor, task_id: int) -> None:
     just_saved = st.session_state.pop(f"progress_saved_{task_id}", None)
     if just_saved:
         st.success(just_saved)  # where the thumb is, not at the top of a long page
-    refusal(form.key)
+    said(form.key)
     # The save itself ran on the click; only a refusal's two choices are left here (keep mine: what is on screen)
     save_edit(form, False, lambda version: _record_progress(db, found_actor, task_id, percent, finished, done_on, note,
                                                             link, version), success="")  # said here, not on top
