@@ -472,9 +472,10 @@ class Recording:
 
     def __getattr__(self, name: str):
         # fetchone, df, description ... are reads of the last result; anything else might write: counted as all
+        found = getattr(self._cur, name)  # a name the cursor lacks (a hasattr probe) is no write
         if name not in _RESULT_READS:
             self._add(EVERYTHING)
-        return getattr(self._cur, name)
+        return found
 
 
 _RESULT_READS = frozenset({"fetchone", "fetchall", "fetchmany", "fetchdf", "fetchnumpy", "fetch_arrow_table",

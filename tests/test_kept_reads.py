@@ -313,3 +313,15 @@ def test_after_every_domain_write_each_answer_still_kept_is_the_databases_own(de
     assert refused == [], refused
     assert len(done) >= 30
     assert survived > 0  # writes do leave answers kept: the check compared something
+
+
+def test_a_write_that_only_probes_its_cursor_keeps_the_answers_of_other_tables(fresh_db, statements):
+    fresh_db.rows("SELECT full_name FROM members")
+
+    def probing(cur):
+        assert not hasattr(cur, "scalar")  # validate.existing_id asks whether it holds a Database or a cursor
+        cur.execute("INSERT INTO units (name, kind) VALUES ('Tổ Toán', 'to_chuyen_mon')")
+    fresh_db.write(probing)
+    statements.clear()
+    fresh_db.rows("SELECT full_name FROM members")
+    assert statements == []
