@@ -1,5 +1,7 @@
 """chibo — router only: page config, the sign-in gate, and the pages each role sees."""
 
+from pathlib import Path
+
 import streamlit as st
 
 from chibo import auth, cell, resets, ui
@@ -15,15 +17,21 @@ def page(path: str, title: str, icon: str, default: bool = False) -> st.Page:
     return st.Page(path, title=title, icon=icon, default=default)
 
 
+def first_screen(actor: Actor) -> str:
+    """The screen a role lands on, served at "/": the projector's display, a member's own tasks, else the overview."""
+    return {"trinh_chieu": "screens/display.py", "dang_vien": "screens/my_tasks.py"}.get(actor.role,
+                                                                                          "screens/overview.py")
+
+
 def pages_for(actor: Actor) -> dict[str, list[st.Page]]:
-    """The pages a role sees; its first screen is the default: a member's is their own tasks."""
-    member = actor.role == "dang_vien"
+    """The pages a role sees; its first screen is the default (first_screen)."""
+    first = first_screen(actor)
     if actor.role == "trinh_chieu":
         return {"": [page("screens/display.py", "Trình chiếu", "📽️", default=True),
                      page("screens/overview.py", "Tổng quan", "📊")]}
     sections = {
-        "Theo dõi": [page("screens/overview.py", "Tổng quan", "📊", default=not member),
-                     page("screens/my_tasks.py", "Việc của tôi", "✅", default=member),
+        "Theo dõi": [page("screens/overview.py", "Tổng quan", "📊", default=first == "screens/overview.py"),
+                     page("screens/my_tasks.py", "Việc của tôi", "✅", default=first == "screens/my_tasks.py"),
                      page("screens/tasks.py", "Bảng nhiệm vụ", "🗂️"),
                      page("screens/units.py", "Đơn vị và giám sát", "🏫"),
                      page("screens/queries.py", "Tra cứu", "🔎")],
@@ -63,5 +71,5 @@ else:
             ui.sign_out("Đã đăng xuất.", db)
             st.rerun()
 ui.browser_cookie()
-ui.streamlit_in_vietnamese()
+ui.streamlit_in_vietnamese(Path(first_screen(actor)).stem if actor else "")
 navigation.run()

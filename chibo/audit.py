@@ -49,23 +49,25 @@ def row(cur, table: str, row_id) -> dict | None:
 def entries(db: Database, actor: Actor, username: str = "", entity: str = "",
             since=None, until=None, limit: int = 500) -> pd.DataFrame:
     require(actor, "view_audit")
-    sql = ("SELECT logged_at AS \"Thời điểm\", username AS \"Người dùng\", action AS \"Thao tác\","
-           " entity AS \"Đối tượng\", entity_id AS \"Mã\", before AS \"Trước\", after AS \"Sau\""
-           " FROM audit_log WHERE 1=1")
-    params: list = []
+    shown = _SHOWN_NAME.format(username="CASE WHEN a.username = ? THEN 'Hệ thống' ELSE a.username END")
+    sql = (f"SELECT a.logged_at AS \"Thời điểm\", {shown} AS \"Người dùng\", a.action AS \"Thao tác\","
+           " a.entity AS \"Đối tượng\", a.entity_id AS \"Mã\", a.before AS \"Trước\", a.after AS \"Sau\""
+           " FROM audit_log a LEFT JOIN users u ON u.id = a.user_id LEFT JOIN members m ON m.id = u.member_id"
+           " WHERE 1=1")
+    params: list = [SYSTEM.username]
     if username:
-        sql += " AND username = ?"
+        sql += " AND a.username = ?"
         params.append(username)
     if entity:
-        sql += " AND entity = ?"
+        sql += " AND a.entity = ?"
         params.append(entity)
     if since:
-        sql += " AND logged_at >= ?"
+        sql += " AND a.logged_at >= ?"
         params.append(since)
     if until:
-        sql += " AND logged_at < ? + INTERVAL 1 DAY"
+        sql += " AND a.logged_at < ? + INTERVAL 1 DAY"
         params.append(until)
-    sql += " ORDER BY id DESC LIMIT ?"
+    sql += " ORDER BY a.id DESC LIMIT ?"
     params.append(limit)
     found = db.query(sql, params)
     found["Đối tượng"] = found["Đối tượng"].map(lambda e: labels.ENTITIES.get(e, e))

@@ -13,7 +13,7 @@ import pandas as pd
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from chibo import audit, sessions, validate
+from chibo import audit, sessions, validate, versions
 from chibo.db import Database, memoised
 from chibo.errors import InputError
 from chibo.labels import ROLES
@@ -108,14 +108,18 @@ LAST_ADMIN = ("«{}» là quản trị viên cuối cùng còn hoạt động: h
 
 
 def _update_user(db, actor, username, action, sql_set, params, after, ends_admin: bool = False,
-                 ends_sessions: bool = False) -> None:
+                 ends_sessions: bool = False, opened: str | None = None) -> None:
     """`ends_admin`: the change leaves the account no active administrator (demoted, disabled); refused
     for the last one, decided inside the transaction so two administrators cannot demote each other.
-    `ends_sessions`: every remembered sign-in of the account ends with the change (a new password, disabled)."""
+    `ends_sessions`: every remembered sign-in of the account ends with the change (a new password, disabled).
+    `opened`: the version of the account form (account_form); a role or member saved since refuses the save."""
     def work(cur):
-        before = cur.execute("SELECT id, role, active FROM users WHERE username = ?", [username]).fetchone()
+        before = cur.execute("SELECT id, role, active, member_id FROM users WHERE username = ?", [username]).fetchone()
         if not before:
             raise InputError(f"Không có tài khoản «{username}».")
+        versions.check(cur, opened, _account_of(before), {key: after[key] for key in _ACCOUNT_LABELS if key in after},
+                       what=f"tài khoản {username}", labels=_ACCOUNT_LABELS, entity="users", entity_id=before[0],
+                       shown=lambda key, value: _account_read(cur, key, value))
         if "member_id" in after:
             validate.existing_id(cur, "members", after["member_id"])
         if ends_admin and before[1] == "quan_tri" and before[2] and not cur.execute(
@@ -176,11 +180,35 @@ def set_active(db: Database, actor: Actor, username: str, active: bool) -> None:
                  "active = ?", [active], {"active": active}, ends_admin=not active, ends_sessions=not active)
 
 
-def set_role(db: Database, actor: Actor, username: str, role: str, member_id: int | None) -> None:
+_ACCOUNT_LABELS = {"role": "Vai trò", "member_id": "Gắn với đảng viên"}
+
+
+def _account_of(row) -> dict:
+    return {"role": row[1], "member_id": row[3]}
+
+
+def _account_read(cur, key: str, value) -> str:
+    """A role by its name, a member by their full name: as the refusal shows them."""
+    if key == "role":
+        return ROLES.get(value, value)
+    found = None if value is None else cur.execute("SELECT full_name FROM members WHERE id = ?", [value]).fetchone()
+    return found[0] if found else "(không gắn)"
+
+
+def account_form(db: Database, username: str) -> versions.Opened:
+    """What the account's role form is opened on: its role and the member it belongs to."""
+    found = db.one("SELECT id, role, active, member_id FROM users WHERE username = ?", [username])
+    if found is None:
+        raise InputError(f"Không có tài khoản «{username}».")
+    return versions.opened(_account_of(found))
+
+
+def set_role(db: Database, actor: Actor, username: str, role: str, member_id: int | None,
+             opened: str | None = None) -> None:
     require(actor, "manage_users")
     role = validate.choice(role, ROLES, "Vai trò")
     _update_user(db, actor, username, "đổi vai trò", "role = ?, member_id = ?", [role, member_id],
-                 {"role": role, "member_id": member_id}, ends_admin=role != "quan_tri")
+                 {"role": role, "member_id": member_id}, ends_admin=role != "quan_tri", opened=opened)
 
 
 def login_delay(failures: int) -> float:

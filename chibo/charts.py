@@ -83,7 +83,7 @@ def attendance(frame: pd.DataFrame, big: bool = False) -> alt.Chart:
 
 
 # The month's checklist as the term's history counts it (chibo.checklist.HISTORY_BUCKETS), in traffic-light colours.
-STEP_COLORS = {"Đúng hạn": "#2e7d32", "Trễ hạn, chưa đạt": "#f9a825", "Bỏ sót": "#c62828", "Chưa đến hạn": "#90a4ae"}
+STEP_COLORS = {"Đúng hạn": "#2e7d32", "Trễ hạn, chưa đạt": "#f9a825", "Quá hạn, chưa làm": "#c62828", "Chưa đến hạn": "#90a4ae"}
 
 
 def checklist_history(frame: pd.DataFrame, buckets: tuple[tuple[str, str], ...]) -> alt.Chart:

@@ -28,7 +28,7 @@ MARKED = ("draft", "agree", "notice", "uploaded_before")
 # The audit log's words for the lifecycle steps the checklist reads (documents.insert, documents.agree).
 _LIFECYCLE_ACTIONS = {"draft": documents.CREATED, "agree": documents.AGREED}
 # How the term's history counts a month's steps.
-HISTORY_BUCKETS = {"on_time": "Đúng hạn", "late": "Trễ hạn, chưa đạt", "missed": "Bỏ sót", "pending": "Chưa đến hạn"}
+HISTORY_BUCKETS = {"on_time": "Đúng hạn", "late": "Trễ hạn, chưa đạt", "missed": "Quá hạn, chưa làm", "pending": "Chưa đến hạn"}
 _BUCKET_OF = {"done": "on_time", "done_late": "late", "short": "late", "late": "missed", "due": "pending"}
 
 

@@ -44,6 +44,17 @@ def _day(name: str) -> date | None:
                           f"(đang là «{raw}»).") from None
 
 
+def _megabytes(name: str, default: int, most: int) -> int:
+    """A size limit in MB: a whole number from 1 to `most` (the server takes no upload above 200 MB)."""
+    value = _positive_int(name, default)
+    if value > most:
+        raise ConfigError(f"Biến môi trường {name} phải là số MB từ 1 đến {most} (đang là «{value}»).")
+    return value
+
+
+EVIDENCE_MAX_MB = 10  # CHIBO_EVIDENCE_MAX_MB's default: a phone's photo is 2–5 MB, a scanned report a few
+
+
 @dataclass(frozen=True)
 class Config:
     db_path: Path
@@ -58,6 +69,7 @@ class Config:
     query_memory_mb: int = 256
     query_threads: int = 1
     remember_days: int = 30  # CHIBO_REMEMBER_DAYS: a signed-in browser stays signed in this long; 0 = never
+    evidence_max_mb: int = EVIDENCE_MAX_MB  # CHIBO_EVIDENCE_MAX_MB: the largest photo or file a progress entry takes
     fixed_day: date | None = None  # CHIBO_TODAY: the app lives on this day (demonstrations, browser tests)
 
     def today(self) -> date:
@@ -89,5 +101,6 @@ def load() -> Config:
         query_memory_mb=_positive_int("CHIBO_QUERY_MEMORY_MB", 256),
         query_threads=_positive_int("CHIBO_QUERY_THREADS", 1),
         remember_days=_whole_days("CHIBO_REMEMBER_DAYS", 30),
+        evidence_max_mb=_megabytes("CHIBO_EVIDENCE_MAX_MB", EVIDENCE_MAX_MB, 200),
         fixed_day=_day("CHIBO_TODAY"),
     )

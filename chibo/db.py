@@ -115,6 +115,11 @@ class Database(_Reads):
             return [dict(zip(names, row)) for row in result.fetchall()]
         return self._read("records", sql, params, fetch)
 
+    def fresh_one(self, sql: str, params: Any = None) -> tuple | None:
+        """One row read afresh and never kept: a file's bytes (evidence) would fill the kept reads, which count a
+        row, not what it holds."""
+        return self._fetch(sql, list(params or []), lambda result: result.fetchone())
+
     def _read(self, shape: str, sql: str, params: Any, fetch: Callable) -> Any:
         """Run a read, or reuse its answer: only this process writes the file and every write says which
         tables it wrote, so (statement, parameters) fixes the answer until one of the tables the statement
@@ -503,6 +508,9 @@ class Transaction(_Reads):
         result = self._cur.execute(sql, list(params or []))
         names = [d[0] for d in result.description]
         return [dict(zip(names, row)) for row in result.fetchall()]
+
+    def fresh_one(self, sql: str, params: Any = None) -> tuple | None:
+        return self._cur.execute(sql, list(params or [])).fetchone()
 
     def write(self, work: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
         return work(self._cur)

@@ -463,10 +463,10 @@ def _rubric_points(rng: random.Random) -> dict[str, float]:
 
 DOMAIN_TABLES = ["cell", "terms", "units", "members", "higher_docs", "documents", "document_sections",
                  "document_bases", "goals", "targets", "target_values", "measures", "tasks", "task_partners",
-                 "progress_updates", "task_extensions", "supervisions", "supervision_tasks", "meetings", "attendance",
-                 "meeting_remarks", "meeting_scores", "evaluations", "evaluation_mentions", "month_task_snapshots",
-                 "month_target_snapshots", "ratings", "document_deliveries", "month_steps", "meeting_items",
-                 "meeting_presenters", "meeting_display", "upload_packs", "extension_requests"]
+                 "progress_evidence", "progress_updates", "task_extensions", "supervisions", "supervision_tasks",
+                 "meetings", "attendance", "meeting_remarks", "meeting_scores", "evaluations", "evaluation_mentions",
+                 "month_task_snapshots", "month_target_snapshots", "ratings", "document_deliveries", "month_steps",
+                 "meeting_items", "meeting_presenters", "meeting_display", "upload_packs", "extension_requests"]
 
 
 def load(db: Database, actor: Actor, today: date, force: bool = False, progress=None) -> dict:

@@ -128,6 +128,14 @@ def resolution_months(db: Database) -> list[date]:
     return [r[0] for r in db.rows("SELECT month FROM documents WHERE kind = 'nq_thang' ORDER BY month DESC")]
 
 
+def months_begun(resolved: list[date], today: date) -> list[date]:
+    """The months among `resolved` (newest first) that have begun by `today`. A month's draft is made before the
+    month starts; the screens that follow the work (the board, the evaluation) open on the running month, not on
+    a draft nobody works on yet. All of them when none has begun."""
+    begun = [month for month in resolved if month <= month_start(today)]
+    return begun or resolved
+
+
 def current_program(db: Database) -> Document | None:
     found = db.one(f"SELECT {_DOC_COLUMNS} FROM documents WHERE kind = 'ctr' ORDER BY issued_on DESC NULLS LAST,"
                    " id DESC LIMIT 1")
@@ -145,6 +153,13 @@ def next_number(cur, kind: str, term_id: int) -> int:
     marks = ",".join("?" * len(kinds))
     return cur.execute(f"SELECT coalesce(max(number), 0) + 1 FROM documents WHERE term_id = ? AND kind IN ({marks})",
                        [term_id, *kinds]).fetchone()[0]
+
+
+def number_to_give(db: Database, doc: Document) -> int:
+    """The number an adoption form offers: the document's own, else the next of its series in the term."""
+    return doc.number or db.scalar(
+        f"SELECT coalesce(max(number), 0) + 1 FROM documents WHERE term_id = ? AND kind IN "
+        f"({','.join('?' * len(_same_type_kinds(doc.kind)))})", [doc.term_id, *_same_type_kinds(doc.kind)])
 
 
 def check_number_free(cur, kind: str, term_id: int, number: int, document_id: int) -> None:

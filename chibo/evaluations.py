@@ -100,7 +100,7 @@ def figures(db: Database, month: date, today: date) -> dict:
     month = months.month_start(month)
     doc = _resolution_or_fail(db, month)
     results = task_results(db, month, today)
-    meeting_id = meetings.evaluating_meeting(db, month)
+    meeting_id = meetings.month_meeting(db, month)
     last_day = min(months.month_end(month), today)
     card = _frozen_scorecard(db, month) if _is_closed(db, month) else targets.scorecard(db, last_day)
     supervision = db.query(
@@ -304,6 +304,14 @@ def save_rating(db: Database, actor: Actor, year: int, score, member_id: int | N
                   {"year": year, "member_id": member_id, "score": score})
         return rating_id
     return db.write(work)
+
+
+EVIDENCE_COLUMNS = ("tasks", "present", "unexcused", "commended", "reminded")
+
+
+def no_evidence_recorded(rated: pd.DataFrame) -> bool:
+    """A year before the cell used chibo: ratings may be typed in, but no task, meeting or mention backs them."""
+    return not rated.empty and not rated[list(EVIDENCE_COLUMNS)].to_numpy().any()
 
 
 def ratings_with_evidence(db: Database, actor: Actor, year: int, today: date) -> pd.DataFrame:

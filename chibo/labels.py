@@ -86,6 +86,14 @@ CONCLUSIONS = {
     "xu_ly": "Xử lý",
 }
 SUPERVISION_KINDS = {"kiem_tra": "Kiểm tra", "giam_sat": "Giám sát"}
+AGENDA_ITEMS = {  # the regular meeting's items, in order (chibo.meetings.AGENDA)
+    "khai_mac": "Khai mạc và điểm danh",
+    "ket_qua": "Kết quả tháng trước",
+    "chi_tieu": "Các chỉ tiêu",
+    "ton_tai": "Việc quá hạn và vấn đề cần lưu ý",
+    "nhiem_vu": "Nhiệm vụ tháng tới",
+    "bieu_quyet": "Biểu quyết",
+}
 TARGET_KINDS = {"snapshot": "Thời điểm", "cumulative": "Cộng dồn", "qualitative": "Định tính"}
 DIRECTIONS = {"higher": "Càng cao càng tốt", "lower": "Càng thấp càng tốt"}
 MEETING_KINDS = {
@@ -168,17 +176,32 @@ ENTITIES = {"tasks": "Nhiệm vụ", "documents": "Văn bản", "members": "Đ�
             "higher_docs": "Văn bản cấp trên", "supervisions": "Kiểm tra, giám sát", "mentions": "Biểu dương, nhắc nhở",
             "attendance": "Điểm danh", "target_values": "Số liệu chỉ tiêu", "program_sections": "Mục chương trình",
             "ratings": "Xếp loại", "month_steps": "Các bước trong tháng", "document_deliveries": "Gửi, đăng văn bản",
-            "backups": "Sao lưu"}
+            "backups": "Sao lưu", "progress_updates": "Cập nhật tiến độ"}
 COLUMNS = {"status": "trạng thái", "title": "nội dung", "deadline": "hạn", "field": "lĩnh vực", "channel": "kênh",
            "lead_member_id": "chủ trì (mã đảng viên)", "lead_unit_id": "chủ trì (mã đơn vị)", "progress": "tiến độ",
            "partner_ids": "phối hợp", "report_at": "báo cáo tại", "recurring": "lặp lại", "measure_id": "giải pháp",
            "done_on": "ngày hoàn thành", "full_name": "họ và tên", "number": "số", "month": "tháng", "note": "ghi chú",
            "from_task": "từ nhiệm vụ", "reason": "lý do", "role": "vai trò", "username": "tên đăng nhập",
            "issued_on": "ngày ban hành", "kind": "loại", "summary": "trích yếu", "closed": "đã chốt",
-           "members": "số đảng viên", "months": "số tháng", "text": "nội dung", "value": "giá trị"}
+           "members": "số đảng viên", "months": "số tháng", "text": "nội dung", "value": "giá trị",
+           "id": "mã", "chair_id": "chủ trì (mã đảng viên)", "secretary_id": "thư ký (mã đảng viên)",
+           "starts_at": "giờ bắt đầu", "ends_at": "giờ kết thúc", "held_on": "ngày sinh hoạt", "place": "địa điểm",
+           "section": "mục", "step": "bước", "votes_for": "số phiếu tán thành",
+           "votes_against": "số phiếu không tán thành", "meeting_id": "cuộc họp (mã)",
+           "causes_objective": "nguyên nhân khách quan", "causes_subjective": "nguyên nhân chủ quan",
+           "lessons": "bài học kinh nghiệm", "proposals": "kiến nghị", "strengths": "ưu điểm",
+           "weaknesses": "hạn chế", "member_id": "đảng viên (mã)", "conclusion": "kết luận", "content": "nội dung",
+           "finding": "nhận xét", "subject_member_id": "đảng viên được kiểm tra, giám sát (mã)",
+           "subject_unit_id": "đơn vị được kiểm tra, giám sát (mã)", "task_ids": "nhiệm vụ (mã)",
+           "display_name": "họ tên", "name": "tên", "on": "ngày", "sessions": "phiên đăng nhập",
+           "sql": "câu truy vấn", "sub_plan": "kế hoạch của đơn vị", "key": "cài đặt", "password": "mật khẩu",
+           "active": "hoạt động",
+           "evidence_url": "đường dẫn minh chứng", "evidence_file": "tệp minh chứng", "withdrawn_at": "rút lại lúc"}
 # Every stored code with its label, for texts that hold codes of several kinds (the audit log's values).
-ALL_CODES = {**FIELDS, **CHANNELS, **TASK_STATUSES, **DOC_STATUSES, **DOC_KINDS, **ROLES, **ATTENDANCE,
-             **CONCLUSIONS, **MEMBER_STATUSES, **MEMBERSHIP, **UNIT_KINDS, **MEETING_KINDS}
+# A month's steps come first: their «draft» gives way to the document status of the same code.
+ALL_CODES = {**MONTH_STEPS, **FIELDS, **CHANNELS, **TASK_STATUSES, **DOC_STATUSES, **DOC_KINDS, **ROLES, **ATTENDANCE,
+             **CONCLUSIONS, **MEMBER_STATUSES, **MEMBERSHIP, **UNIT_KINDS, **MEETING_KINDS, **SUPERVISION_KINDS,
+             **AGENDA_ITEMS}
 
 
 def vn_value(value) -> str:

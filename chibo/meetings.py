@@ -10,7 +10,7 @@ import pandas as pd
 from chibo import audit, cell, documents, months, validate, versions
 from chibo.db import Database, memoised
 from chibo.errors import InputError, PermissionDenied
-from chibo.labels import ATTENDANCE, MEETING_KINDS, MONTH_STEPS, missing, vn_date, vn_number
+from chibo.labels import AGENDA_ITEMS, ATTENDANCE, MEETING_KINDS, MONTH_STEPS, missing, vn_date, vn_number
 from chibo.permissions import Actor, require
 
 # Default rubric (one local rubric for a 30+ member cell), editable in settings.
@@ -21,14 +21,7 @@ DEFAULT_RUBRIC = {
 }
 QUALITY_BANDS = [(90, "Tốt"), (70, "Khá"), (50, "Trung bình"), (0, "Kém")]
 
-AGENDA = [
-    ("khai_mac", "Khai mạc và điểm danh"),
-    ("ket_qua", "Kết quả tháng trước"),
-    ("chi_tieu", "Các chỉ tiêu"),
-    ("ton_tai", "Việc quá hạn và vấn đề cần lưu ý"),
-    ("nhiem_vu", "Nhiệm vụ tháng tới"),
-    ("bieu_quyet", "Biểu quyết"),
-]
+AGENDA = list(AGENDA_ITEMS.items())  # the regular meeting's items, in order
 
 # The agenda items someone presents (a report, a draft); the minutes name who. The chair unless the secretary says.
 PRESENTED_ITEMS = {"ket_qua": "Người trình bày báo cáo kết quả tháng trước",
@@ -99,9 +92,24 @@ def meetings(db: Database, kind: str | None = "thuong_ky") -> pd.DataFrame:
     return db.query(sql + " ORDER BY mt.held_on DESC", params)
 
 
-def evaluating_meeting(db: Database, month: date) -> int | None:
-    """The regular meeting that evaluated a month: the next month's, else (not held yet) the month's own."""
-    return meeting_for_month(db, months.next_month(month)) or meeting_for_month(db, month)
+def month_meeting(db: Database, month: date) -> int | None:
+    """A month's regular meeting, as the month's report speaks of it («Kỳ sinh hoạt thường kỳ tháng 10/2026»): the
+    one that adopted the month's resolution, else the regular meeting held in the month. Its attendance and its
+    quality score are the month's, on the evaluation screen as in the documents."""
+    adopted_at = db.scalar("SELECT meeting_id FROM documents WHERE kind = 'nq_thang' AND month = ?", [month])
+    return adopted_at or meeting_for_month(db, month)
+
+
+def usual_chair_and_secretary(db: Database, meeting_id: int) -> tuple[int | None, int | None]:
+    """Who an adoption form offers as the meeting's chair and secretary: those recorded on it, else those of the
+    last meeting before it that recorded them, else the cell's secretary (bí thư) in the chair."""
+    found = db.one("SELECT chair_id, secretary_id FROM meetings WHERE id = ? AND chair_id IS NOT NULL", [meeting_id])
+    found = found or db.one(
+        "SELECT chair_id, secretary_id FROM meetings WHERE chair_id IS NOT NULL AND held_on <"
+        " (SELECT held_on FROM meetings WHERE id = ?) ORDER BY held_on DESC LIMIT 1", [meeting_id])
+    if found:
+        return found[0], found[1]
+    return db.scalar("SELECT min(id) FROM members WHERE party_role = 'bi_thu' AND status <> 'inactive'"), None
 
 
 @memoised
@@ -321,8 +329,15 @@ def meeting_rules(db: Database) -> dict:
     return DEFAULT_MEETING_RULES | cell.setting(db, "meeting_rules", {})
 
 
-def save_meeting_rules(db: Database, actor: Actor, values: dict) -> None:
-    """The cell's numbers and switches of the meeting rules, checked together: nothing is saved if one is wrong."""
+def meeting_rules_form(db: Database) -> versions.Opened:
+    """What the meeting-rules form is opened on: the rules in force, versioned by what is stored."""
+    stored = cell.setting_form(db, "meeting_rules", {})
+    return versions.Opened(DEFAULT_MEETING_RULES | stored.values, stored.version)
+
+
+def save_meeting_rules(db: Database, actor: Actor, values: dict, opened: str | None = None) -> None:
+    """The cell's numbers and switches of the meeting rules, checked together: nothing is saved if one is wrong.
+    `opened`: the version of the form (meeting_rules_form); a rule saved since by someone else refuses the save."""
     require(actor, "settings")
     unknown = set(values) - set(DEFAULT_MEETING_RULES)
     if unknown:
@@ -338,7 +353,11 @@ def save_meeting_rules(db: Database, actor: Actor, values: dict) -> None:
             raise InputError(f"Không có bước «{unknown[0]}» trong lịch công việc tháng.")
         cleaned["off_steps"] = [step for step in MONTH_STEPS if step in off]
     _check_rule_order(cleaned)
-    cell.save_setting(db, actor, "meeting_rules", cleaned)
+    cell.save_setting(db, actor, "meeting_rules", cleaned, opened, labels=_RULE_NAMES, what="quy định sinh hoạt")
+
+
+_RULE_NAMES = RULE_LABELS | {"weekend": "Ngày sinh hoạt rơi vào thứ Bảy, Chủ nhật",
+                             "off_steps": "Các bước chi bộ không theo dõi"}
 
 
 def _check_rule_order(rules: dict) -> None:

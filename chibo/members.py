@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 import pandas as pd
 
@@ -135,31 +137,54 @@ def counts(db: Database) -> dict:
 
 
 def clean_member(values: dict, today: date, unit_ids_by_name: dict[str, int] | None = None) -> dict:
-    """Validate one member's fields (from a form or a spreadsheet row)."""
-    this_year = today.year
-    unit_id = values.get("unit_id")
-    if unit_ids_by_name is not None and values.get("unit"):
-        name = str(values["unit"]).strip().lower()
-        if name not in unit_ids_by_name:
-            raise InputError(f"Không có đơn vị «{values['unit']}» trong danh sách đơn vị.")
-        unit_id = unit_ids_by_name[name]
+    """Validate one member's fields (from a form or a spreadsheet row): every wrong field is named at once, so a
+    spreadsheet row is mended in one go."""
+    problems: list[str] = []
+
+    def checked(check: Callable[[], Any]) -> Any:
+        try:
+            return check()
+        except InputError as exc:
+            problems.append(exc.message)
+            return None
+
+    joined = checked(lambda: _joined_on(values, today))
+    birth_year = checked(lambda: validate.integer(values.get("birth_year"), "Năm sinh", 1930, today.year - 18))
+    if joined and birth_year and joined.year < birth_year + 18:
+        problems.append("Ngày vào Đảng phải sau khi đủ 18 tuổi.")
+    cleaned = {
+        "full_name": checked(lambda: validate.name(values.get("full_name"), "Họ và tên", max_len=80)),
+        "gender": checked(lambda: validate.choice(values.get("gender"), GENDERS, "Giới tính")),
+        "birth_year": birth_year,
+        "membership": checked(lambda: validate.choice(values.get("membership") or "chinh_thuc", MEMBERSHIP,
+                                                      "Loại đảng viên")),
+        "party_role": checked(lambda: validate.choice(values.get("party_role") or "dang_vien", PARTY_ROLES,
+                                                      "Chức vụ Đảng")),
+        "job_title": checked(lambda: validate.name(values.get("job_title"), "Chức vụ chuyên môn", required=False)),
+        "unit_id": checked(lambda: validate.optional_id(_unit_of(values, unit_ids_by_name))),
+        "joined_on": joined,
+        "status": checked(lambda: validate.choice(values.get("status") or "active", MEMBER_STATUSES, "Tình trạng")),
+    }
+    if problems:
+        raise InputError(" ".join(problems))
+    return cleaned
+
+
+def _unit_of(values: dict, unit_ids_by_name: dict[str, int] | None):
+    """A form gives the unit's id; a spreadsheet its name, looked up among the cell's units."""
+    if unit_ids_by_name is None or not values.get("unit"):
+        return values.get("unit_id")
+    name = str(values["unit"]).strip().lower()
+    if name not in unit_ids_by_name:
+        raise InputError(f"Không có đơn vị «{values['unit']}» trong danh sách đơn vị.")
+    return unit_ids_by_name[name]
+
+
+def _joined_on(values: dict, today: date):
     joined = validate.a_date(values.get("joined_on"), "Ngày vào Đảng", required=False)
     if joined and joined > today:
         raise InputError("Ngày vào Đảng không thể ở tương lai.")
-    birth_year = validate.integer(values.get("birth_year"), "Năm sinh", 1930, this_year - 18)
-    if joined and joined.year < birth_year + 18:
-        raise InputError("Ngày vào Đảng phải sau khi đủ 18 tuổi.")
-    return {
-        "full_name": validate.name(values.get("full_name"), "Họ và tên", max_len=80),
-        "gender": validate.choice(values.get("gender"), GENDERS, "Giới tính"),
-        "birth_year": birth_year,
-        "membership": validate.choice(values.get("membership") or "chinh_thuc", MEMBERSHIP, "Loại đảng viên"),
-        "party_role": validate.choice(values.get("party_role") or "dang_vien", PARTY_ROLES, "Chức vụ Đảng"),
-        "job_title": validate.name(values.get("job_title"), "Chức vụ chuyên môn", required=False),
-        "unit_id": validate.optional_id(unit_id),
-        "joined_on": joined,
-        "status": validate.choice(values.get("status") or "active", MEMBER_STATUSES, "Tình trạng"),
-    }
+    return joined
 
 
 def _check_duplicate(cur, values: dict, member_id: int | None = None) -> None:

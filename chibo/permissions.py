@@ -12,10 +12,11 @@ from chibo.labels import ROLES
 PERMISSIONS = {
     "quan_tri": {"manage_users", "settings", "backup", "view_audit", "edit_members", "edit_plans",
                  "edit_tasks", "edit_evaluations", "export", "record_progress", "run_meeting",
-                 "reopen_month", "query", "decide_extensions", "move_display"},
+                 "reopen_month", "query", "decide_extensions", "move_display", "view_evidence"},
     "chi_uy": {"edit_members", "edit_plans", "edit_tasks", "edit_evaluations", "export",
-               "record_progress", "run_meeting", "query", "decide_extensions", "move_display"},
-    "dang_vien": {"record_progress", "query"},
+               "record_progress", "run_meeting", "query", "decide_extensions", "move_display", "view_evidence"},
+    # view_evidence: the photos and files of progress entries, for whoever sees the tasks' progress (not the room)
+    "dang_vien": {"record_progress", "query", "view_evidence"},
     "trinh_chieu": {"move_display"},  # while the cell's setting lets the projector move the meeting's display
 }
 

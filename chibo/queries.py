@@ -61,9 +61,9 @@ VIEWS = {
         "ma_dang_vien": "mã đảng viên (dang_vien.ma)",
         "diem_danh": "present / absent_excused / absent_unexcused / exempt", "loai_hop": "thuong_ky, chi_uy, …",
         "ly_do": "lý do vắng: chi ủy xem của mọi người, đảng viên chỉ xem của mình"}),
-    "cap_nhat": ("Các lần cập nhật tiến độ", """
+    "cap_nhat": ("Các lần cập nhật tiến độ (trừ những lần người ghi đã rút lại)", """
         SELECT p.task_id AS ma_nhiem_vu, p.recorded_at AS thoi_diem, p.progress AS tien_do, p.note AS ghi_chu
-        FROM progress_updates p""", {"ma_nhiem_vu": "mã nhiệm vụ (nhiem_vu.ma)"}),
+        FROM progress_updates p WHERE p.withdrawn_at IS NULL""", {"ma_nhiem_vu": "mã nhiệm vụ (nhiem_vu.ma)"}),
 }
 
 

@@ -3,17 +3,18 @@ deadline extensions, units' load, and supervision records."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pandas as pd
 
-from chibo import audit, months, validate, versions
-from chibo.db import Database, memoised
+from chibo import audit, cell, config, evidence, months, validate, versions
+from chibo.db import Database, Transaction, memoised
 from chibo.errors import InputError
 from chibo.labels import CHANNELS, CONCLUSIONS, FIELDS, SUPERVISION_KINDS, TASK_STATUSES, vn_date
 from chibo.permissions import Actor, require
 
 CLOSED_STATUSES = ("done", "not_done")
+UNADOPTED_STATUSES = ("draft", "agreed")  # a resolution the cell has not adopted assigns no work yet
 RECORDABLE_STATUSES = ("not_started", "in_progress", "done", "not_done", "paused")
 
 
@@ -46,8 +47,10 @@ def _board_sql(today, month, field, unit_id, member_id, channel, status, words="
     if words.strip():
         sql += " AND contains(lower(t.title), lower(?))"
         params.append(words.strip())
-    if open_only:  # work a member can still act on: not finished, and its month not closed
-        sql += (f" AND t.status NOT IN {CLOSED_STATUSES} AND NOT EXISTS (SELECT 1 FROM evaluations e"
+    if open_only:  # work a member can act on: adopted by the cell (a draft assigns nothing yet), not finished,
+        # and its month not closed
+        sql += (f" AND t.status NOT IN {CLOSED_STATUSES} AND t.document_id IN (SELECT id FROM documents"
+                f" WHERE status NOT IN {UNADOPTED_STATUSES}) AND NOT EXISTS (SELECT 1 FROM evaluations e"
                 " WHERE e.document_id = t.document_id AND e.closed_at IS NOT NULL)")
     return sql, params
 
@@ -127,19 +130,22 @@ def _progress_shown(key: str, value) -> str:
 
 
 def history(db: Database, task_id: int) -> pd.DataFrame:
-    """Everything that happened to a task: progress updates and extensions, newest first."""
+    """Everything that happened to a task: progress entries (a corrected or withdrawn one says so; `entry_id` and the
+    name of its file with it) and extensions, newest first."""
     return db.query(
-        "SELECT p.recorded_at AS happened_at, 'Cập nhật tiến độ' AS kind, p.progress || '%' AS detail, p.note,"
-        " p.evidence_url, u.username FROM progress_updates p LEFT JOIN users u ON u.id = p.user_id"
-        " WHERE p.task_id = ?"
+        "SELECT p.recorded_at AS happened_at, 'Cập nhật tiến độ' || CASE WHEN p.withdrawn_at IS NOT NULL"
+        " THEN ' (đã rút lại)' WHEN p.corrected_at IS NOT NULL THEN ' (đã sửa)' ELSE '' END AS kind,"
+        " p.progress || '%' AS detail, p.note, p.evidence_url, coalesce(f.file_name, '') AS file_name, u.username,"
+        " p.id AS entry_id FROM progress_updates p LEFT JOIN users u ON u.id = p.user_id"
+        " LEFT JOIN progress_evidence f ON f.update_id = p.id WHERE p.task_id = ?"
         " UNION ALL SELECT e.created_at, 'Gia hạn', strftime(e.old_deadline, '%d/%m/%Y') || ' → '"
-        " || strftime(e.new_deadline, '%d/%m/%Y'), e.reason, '', u.username"
+        " || strftime(e.new_deadline, '%d/%m/%Y'), e.reason, '', '', u.username, NULL"
         " FROM task_extensions e LEFT JOIN users u ON u.id = e.user_id WHERE e.task_id = ?"
         " UNION ALL SELECT r.requested_at, CASE r.state WHEN 'pending' THEN 'Xin gia hạn (chờ chi ủy)'"
         " WHEN 'approved' THEN 'Xin gia hạn (đã duyệt)' ELSE 'Xin gia hạn (không duyệt)' END,"
         " strftime(r.old_deadline, '%d/%m/%Y') || ' → ' || strftime(r.new_deadline, '%d/%m/%Y'),"
-        " r.reason || CASE WHEN r.decision_note <> '' THEN ' — chi ủy: ' || r.decision_note ELSE '' END, '', r.username"
-        " FROM extension_requests r WHERE r.task_id = ?"
+        " r.reason || CASE WHEN r.decision_note <> '' THEN ' — chi ủy: ' || r.decision_note ELSE '' END, '', '',"
+        " r.username, NULL FROM extension_requests r WHERE r.task_id = ?"
         " ORDER BY happened_at DESC", [task_id, task_id, task_id])
 
 
@@ -181,12 +187,9 @@ def _month_closed(cur, task_id: int) -> bool:
         " WHERE t.id = ? AND e.closed_at IS NOT NULL", [task_id]).fetchone()[0])
 
 
-def record_progress(db: Database, actor: Actor, task_id: int, progress, note: str = "",
-                    evidence_url: str = "", status: str | None = None, done_on=None,
-                    *, today: date, opened: str | None = None) -> None:
-    """A progress update: kept forever with who and when; the task takes its figures. `opened`: the version
-    the form was opened on (progress_form); a newer one with other figures refuses the update (StaleEdit)."""
-    require(actor, "record_progress")
+def _clean_progress(progress, note, evidence_url, status, done_on, today: date) -> dict:
+    """What a progress form holds, as an entry stores it: finished work is 100% with its day (today by default,
+    never later); otherwise the status follows the figure unless one is given, and there is no completion day."""
     progress = validate.integer(progress, "Tiến độ (%)", 0, 100)
     note = validate.long_text(note, "Ghi chú")
     evidence_url = validate.text(evidence_url, "Đường dẫn minh chứng", required=False, max_len=500)
@@ -202,6 +205,20 @@ def record_progress(db: Database, actor: Actor, task_id: int, progress, note: st
         progress = 100
     else:
         done_on = None
+    return {"progress": progress, "status": status, "done_on": done_on, "note": note, "evidence_url": evidence_url}
+
+
+def record_progress(db: Database, actor: Actor, task_id: int, progress, note: str = "",
+                    evidence_url: str = "", status: str | None = None, done_on=None,
+                    *, today: date, opened: str | None = None, upload: evidence.Upload | None = None,
+                    max_mb: int = config.EVIDENCE_MAX_MB, now: datetime | None = None) -> int:
+    """A progress entry: kept forever with who and when (`now`: the moment the page lives at), with a photo or a
+    file as evidence (`upload`, at most `max_mb`); the task takes its figures. `opened`: the version the form was
+    opened on (progress_form); a newer one with other figures refuses the update (StaleEdit). The entry's id."""
+    require(actor, "record_progress")
+    values = _clean_progress(progress, note, evidence_url, status, done_on, today)
+    file = evidence.checked(upload, max_mb)
+    figures = {key: values[key] for key in PROGRESS_LABELS}
 
     def work(cur):
         before = audit.row(cur, "tasks", task_id)
@@ -211,19 +228,220 @@ def record_progress(db: Database, actor: Actor, task_id: int, progress, note: st
             raise InputError("Đồng chí chỉ cập nhật được nhiệm vụ mình chủ trì hoặc phối hợp.")
         if _month_closed(cur, task_id):
             raise InputError("Tháng của nhiệm vụ này đã chốt; không thể cập nhật tiến độ.")
-        if done_on and done_on < before["start_on"]:
+        if values["done_on"] and values["done_on"] < before["start_on"]:
             raise InputError("Ngày hoàn thành không thể trước ngày bắt đầu nhiệm vụ.")
-        versions.check(cur, opened, _progress_of(before), {"progress": progress, "status": status, "done_on": done_on},
-                       what=f"tiến độ nhiệm vụ «{before['title']}»", labels=PROGRESS_LABELS, entity="tasks",
-                       entity_id=task_id, shown=_progress_shown)
+        versions.check(cur, opened, _progress_of(before), figures, what=f"tiến độ nhiệm vụ «{before['title']}»",
+                       labels=PROGRESS_LABELS, entity="tasks", entity_id=task_id, shown=_progress_shown)
+        entry_id = cur.execute(
+            "INSERT INTO progress_updates (task_id, recorded_at, progress, status, done_on, note, evidence_url, user_id,"
+            " before_progress, before_status, before_done_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            [task_id, now or datetime.now(), *figures.values(), values["note"], values["evidence_url"], actor.user_id,
+             *_progress_of(before).values()]).fetchone()[0]
+        if file:
+            evidence.store(cur, entry_id, file)
+        follow_entries(cur, task_id)
+        audit.log(cur, actor, "cập nhật tiến độ", "tasks", task_id, _progress_of(before),
+                  figures | {"note": values["note"]} | ({"evidence_file": file.said()} if file else {}))
+        return entry_id
+    return db.write(work)
+
+
+# -- the task follows its entries ------------------------------------------------------------------------------------
+# A task's progress, status and completion day are those of its latest entry not withdrawn; with none left, those it
+# had before its first entry (kept with every entry). Every page reads them from the task (resolution_tasks and the
+# macros over it: the board, the overview, the display, evaluations, documents, targets); this is the one place that
+# sets them from the entries.
+_STANDING_SQL = (
+    "SELECT progress, status, done_on FROM ("
+    " SELECT progress, status, done_on, 0 AS rank, -id AS position FROM progress_updates"
+    "  WHERE task_id = ? AND withdrawn_at IS NULL AND id IS DISTINCT FROM ?"
+    " UNION ALL SELECT coalesce(before_progress, 0), coalesce(before_status, 'not_started'), before_done_on, 1, id"
+    "  FROM progress_updates WHERE task_id = ?) ORDER BY rank, position LIMIT 1")
+
+
+def _figures(found: tuple | None) -> dict | None:
+    return dict(zip(PROGRESS_LABELS, found)) if found else None
+
+
+def follow_entries(cur, task_id: int) -> tuple[dict, dict]:
+    """Give the task the figures of its entries, in the caller's transaction: (before, after)."""
+    before = _progress_of(audit.row(cur, "tasks", task_id))
+    after = _figures(cur.execute(_STANDING_SQL, [task_id, None, task_id]).fetchone()) or before
+    if after != before:
         cur.execute("UPDATE tasks SET progress = ?, status = ?, done_on = ?, updated_at = current_timestamp"
-                    " WHERE id = ?", [progress, status, done_on, task_id])
-        cur.execute("INSERT INTO progress_updates (task_id, recorded_at, progress, status, note, evidence_url,"
-                    " user_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    [task_id, datetime.now(), progress, status, note, evidence_url, actor.user_id])
-        audit.log(cur, actor, "cập nhật tiến độ", "tasks", task_id,
-                  {k: before[k] for k in ("progress", "status", "done_on")},
-                  {"progress": progress, "status": status, "done_on": done_on, "note": note})
+                    " WHERE id = ?", [*after.values(), task_id])
+    return before, after
+
+
+# -- an entry corrected or withdrawn by its author, within the cell's window ---------------------------------------
+EDIT_HOURS = "progress_edit_hours"  # the cell's setting: how long an author may correct or withdraw an entry
+DEFAULT_EDIT_HOURS = 24
+EDIT_HOURS_LABEL = "Thời hạn đảng viên sửa hoặc rút lại cập nhật tiến độ của mình (giờ)"
+EDIT_HOURS_RANGE = (0, 720)
+ENTRY_LABELS = PROGRESS_LABELS | {"note": "Ghi chú", "evidence_url": "Đường dẫn minh chứng", "file_name": "Tệp minh chứng"}
+_ENTRY_SQL = ("SELECT p.*, f.file_name, t.title, t.start_on FROM progress_updates p JOIN tasks t ON t.id = p.task_id"
+              " LEFT JOIN progress_evidence f ON f.update_id = p.id")
+
+
+def edit_hours(db: Database) -> int:
+    return int(cell.setting(db, EDIT_HOURS, DEFAULT_EDIT_HOURS))
+
+
+def edit_hours_form(db: Database) -> versions.Opened:
+    return cell.setting_form(db, EDIT_HOURS, DEFAULT_EDIT_HOURS)
+
+
+def save_edit_hours(db: Database, actor: Actor, hours, opened: str | None = None) -> None:
+    """The window in which an author may correct or withdraw their entry (0: never). `opened`: edit_hours_form's
+    version."""
+    require(actor, "settings")
+    hours = validate.integer(hours, EDIT_HOURS_LABEL, *EDIT_HOURS_RANGE)
+    cell.save_setting(db, actor, EDIT_HOURS, hours, opened, labels={EDIT_HOURS: EDIT_HOURS_LABEL},
+                      what="thời hạn sửa, rút lại cập nhật tiến độ")
+
+
+def _entry_values(entry: dict) -> dict:
+    """What a correction may change: an entry's version is taken over these."""
+    return {key: entry[key] for key in ENTRY_LABELS}
+
+
+def _entry_said(entry: dict) -> str:
+    """An entry in a sentence: «60% lúc 14:05 ngày 21/11/2026»."""
+    return f"{entry['progress']}% lúc {entry['recorded_at']:%H:%M ngày %d/%m/%Y}"
+
+
+def _refusal(entry: dict, actor: Actor, hours: int, now: datetime) -> str | None:
+    """Why `actor` may not correct or withdraw the entry at `now`; None when they may. Only its author, only within
+    the window: the committee records an entry of its own instead of rewriting a member's."""
+    if entry["withdrawn_at"] is not None:
+        return f"Cập nhật {_entry_said(entry)} đã được rút lại."
+    if entry["user_id"] is None or entry["user_id"] != actor.user_id:
+        return ("Chỉ người ghi cập nhật tiến độ mới sửa hoặc rút lại được cập nhật đó; đồng chí có thể ghi một cập "
+                "nhật mới.")
+    if hours == 0:
+        return "Chi bộ không cho sửa hoặc rút lại cập nhật tiến độ đã ghi; đồng chí hãy ghi một cập nhật mới."
+    if now - entry["recorded_at"] > timedelta(hours=hours):
+        return (f"Cập nhật {_entry_said(entry)} đã quá {hours} giờ được phép sửa hoặc rút lại; đồng chí hãy ghi một "
+                "cập nhật mới.")
+    return None
+
+
+def _editable(cur, actor: Actor, entry_id: int, now: datetime) -> dict:
+    """The entry, once `actor` may still correct or withdraw it at `now`; else the sentence that says why not."""
+    found = cur.execute(_ENTRY_SQL + " WHERE p.id = ?", [entry_id])
+    names = [d[0] for d in found.description]
+    row = found.fetchone()
+    if row is None:
+        raise InputError("Không tìm thấy cập nhật tiến độ này; có thể nhiệm vụ đã bị xóa.")
+    entry = dict(zip(names, row))
+    refusal = _refusal(entry, actor, int(cell.setting(Transaction(cur), EDIT_HOURS, DEFAULT_EDIT_HOURS)), now)
+    if refusal:
+        raise InputError(refusal)
+    if not actor.can("edit_tasks") and not _is_participant(cur, entry["task_id"], actor.member_id):
+        raise InputError("Đồng chí không còn chủ trì hay phối hợp nhiệm vụ này; không sửa được cập nhật.")
+    if _month_closed(cur, entry["task_id"]):
+        raise InputError("Tháng của nhiệm vụ này đã chốt; không thể sửa hoặc rút lại cập nhật tiến độ.")
+    return entry
+
+
+def editable_entries(db: Database, actor: Actor, task_id: int, now: datetime) -> list[dict]:
+    """The entries of a task `actor` may still correct or withdraw at `now` (newest first), each with `until`: when
+    its window closes. The same rule correct_progress and withdraw_progress enforce."""
+    if not may_update(db, actor, task_id) or actor.user_id is None:
+        return []
+    hours = edit_hours(db)
+    found = [entry for entry in db.records(_ENTRY_SQL + " WHERE p.task_id = ? AND p.user_id = ? AND NOT EXISTS"
+                                           " (SELECT 1 FROM tasks t JOIN evaluations e ON e.document_id = t.document_id"
+                                           " WHERE t.id = p.task_id AND e.closed_at IS NOT NULL) ORDER BY p.id DESC",
+                                           [task_id, actor.user_id])
+             if _refusal(entry, actor, hours, now) is None]
+    return [entry | {"until": entry["recorded_at"] + timedelta(hours=hours)} for entry in found]
+
+
+def entry_form(db: Database, entry_id: int) -> versions.Opened:
+    """What the correction form (and the withdrawal's confirmation) is opened on: the entry as stored."""
+    found = db.records(_ENTRY_SQL + " WHERE p.id = ?", [entry_id])
+    if not found:
+        raise InputError("Không tìm thấy cập nhật tiến độ này; có thể nhiệm vụ đã bị xóa.")
+    return versions.Opened(found[0], versions.token(_entry_values(found[0])))
+
+
+def correct_progress(db: Database, actor: Actor, entry_id: int, progress, note: str = "", evidence_url: str = "",
+                     status: str | None = None, done_on=None, *, now: datetime, upload: evidence.Upload | None = None,
+                     drop_file: bool = False, max_mb: int = config.EVIDENCE_MAX_MB, opened: str | None = None) -> None:
+    """The author corrects their entry within the window: figures, note, link, file (`upload` replaces it,
+    `drop_file` removes it). The task follows if the entry is its latest. Audited with the old and new values.
+    `opened`: entry_form's version; the entry changed since (another tab) refuses with both values."""
+    require(actor, "record_progress")
+    values = _clean_progress(progress, note, evidence_url, status, done_on, now.date())
+    file = evidence.checked(upload, max_mb)
+
+    def work(cur):
+        entry = _editable(cur, actor, entry_id, now)
+        if values["done_on"] and values["done_on"] < entry["start_on"]:
+            raise InputError("Ngày hoàn thành không thể trước ngày bắt đầu nhiệm vụ.")
+        old = _entry_values(entry)
+        new = values | {"file_name": file.file_name if file else None if drop_file else old["file_name"]}
+        versions.check(cur, opened, old, new, what=f"cập nhật tiến độ này của nhiệm vụ «{entry['title']}»",
+                       labels=ENTRY_LABELS, entity="progress_updates", entity_id=entry_id,
+                       shown=_progress_shown)
+        if not file and not any(versions.differs(old[key], new[key]) for key in ENTRY_LABELS):
+            raise InputError("Chưa có gì khác với cập nhật đã ghi; không có gì để lưu.")
+        old_file = evidence.stored(cur, entry_id)
+        cur.execute("UPDATE progress_updates SET progress = ?, status = ?, done_on = ?, note = ?, evidence_url = ?,"
+                    " corrected_at = ? WHERE id = ?", [*values.values(), now, entry_id])
+        if file:
+            evidence.store(cur, entry_id, file)
+        elif drop_file:
+            evidence.remove(cur, entry_id)
+        new_file = file.said() if file else None if drop_file else old_file
+        audit.log(cur, actor, "sửa cập nhật tiến độ", "progress_updates", entry_id,
+                  _without_name(old) | {"evidence_file": old_file}, values | {"evidence_file": new_file})
+        _task_follows(cur, actor, entry["task_id"], "tiến độ theo cập nhật đã sửa")
+    db.write(work)
+
+
+def _without_name(values: dict) -> dict:
+    return {key: value for key, value in values.items() if key != "file_name"}
+
+
+def _task_follows(cur, actor: Actor, task_id: int, action: str) -> None:
+    """After a correction or a withdrawal: the task takes its entries' figures, audited when they change."""
+    before, after = follow_entries(cur, task_id)
+    if after != before:
+        audit.log(cur, actor, action, "tasks", task_id, before, after)
+
+
+def withdraw_consequence(db: Database, entry_id: int, today: date) -> str:
+    """What withdrawing an entry does, said before the button is pressed: the task's figure and status (as read on
+    `today`) once it is withdrawn."""
+    entry = entry_form(db, entry_id).values
+    after = _figures(db.one(_STANDING_SQL, [entry["task_id"], entry_id, entry["task_id"]]))  # as if withdrawn
+    found = db.one("SELECT progress, status, done_on, task_status(?, ?, deadline, ?) FROM tasks WHERE id = ?",
+                   [after["status"], after["done_on"], today, entry["task_id"]])
+    verb = "giữ nguyên" if _figures(found[:3]) == after else "trở về"
+    return (f"Rút lại cập nhật {_entry_said(entry)}: cập nhật vẫn nằm trong lịch sử, ghi «đã rút lại», nhưng không còn "
+            f"được tính; tiến độ nhiệm vụ {verb} {after['progress']}% ({TASK_STATUSES[found[3]]}). Không hoàn tác "
+            "được; muốn ghi lại, hãy ghi một cập nhật mới.")
+
+
+def withdraw_progress(db: Database, actor: Actor, entry_id: int, *, now: datetime, opened: str | None = None) -> None:
+    """The author withdraws their entry within the window: the row stays, marked withdrawn (with its file), and no
+    longer counts; the task takes the figures of its latest entry still standing. Audited. `opened`: entry_form's
+    version; an entry corrected since refuses (StaleEdit)."""
+    require(actor, "record_progress")
+
+    def work(cur):
+        entry = _editable(cur, actor, entry_id, now)
+        stored = _entry_values(entry)
+        version = versions.token(stored)
+        if opened is not None and version != opened:
+            versions.refuse(cur, f"cập nhật tiến độ này của nhiệm vụ «{entry['title']}»",
+                            [("Cập nhật tiến độ", _entry_said(entry), "rút lại")], version, "progress_updates", entry_id)
+        cur.execute("UPDATE progress_updates SET withdrawn_at = ? WHERE id = ?", [now, entry_id])
+        audit.log(cur, actor, "rút lại cập nhật tiến độ", "progress_updates", entry_id, _without_name(stored),
+                  {"withdrawn_at": now})
+        _task_follows(cur, actor, entry["task_id"], "tiến độ theo cập nhật đã rút lại")
     db.write(work)
 
 
@@ -350,6 +568,7 @@ def status_counts(db: Database, today: date, month: date | None = None) -> dict[
 
 def delete_rows(cur, task_id: int) -> None:
     """DuckDB does not cascade: children first, in the caller's transaction."""
+    evidence.delete_for_task(cur, task_id)
     for table in ("task_partners", "progress_updates", "task_extensions", "extension_requests", "supervision_tasks"):
         cur.execute(f"DELETE FROM {table} WHERE task_id = ?", [task_id])
     cur.execute("UPDATE tasks SET carried_from_id = NULL WHERE carried_from_id = ?", [task_id])

@@ -4,6 +4,7 @@ The only module of chibo that imports streamlit."""
 
 from __future__ import annotations
 
+import html
 import re
 import time
 from collections.abc import Callable
@@ -248,15 +249,17 @@ def refused(exc: InputError) -> None:
             st.code(exc.detail, language=None)
 
 
-def attempt(action: Callable, *args, success: str | None = None, rerun: bool = True, **kwargs):
-    """Run a domain action; show its Vietnamese error, or the success message after a rerun."""
+def attempt(action: Callable, *args, success: str | Callable[[Any], str] | None = None, rerun: bool = True,
+            **kwargs):
+    """Run a domain action; show its Vietnamese error, or the success message (made from the action's result
+    when a function) after a rerun."""
     try:
         result = action(*args, **kwargs)
     except InputError as exc:
         refused(exc)
         return None
     if success:
-        success_later(success)
+        success_later(success(result) if callable(success) else success)
     if rerun:
         st.rerun()
     return result
@@ -277,7 +280,7 @@ def on_click(action: Callable, *args, success: str | None = None, where: str = "
     shows the new data and the message: no second run (`attempt` saves during the run, then reruns to show what
     the save changed above the button). A callback sees the values just sent, not those of the run that drew the
     button: what was typed is passed as typed(key). The message — the success or the refusal — is shown by
-    said(where), beside the button, where the person is looking."""
+    outcome(where), beside the button, where the person is looking."""
     def run() -> None:
         values = [st.session_state.get(a.key) if isinstance(a, Typed) else a for a in args]
         try:
@@ -290,7 +293,7 @@ def on_click(action: Callable, *args, success: str | None = None, where: str = "
     return run
 
 
-def said(where: str) -> None:
+def outcome(where: str) -> None:
     """What the last click's action (on_click(..., where=where)) said: its success, or its refusal."""
     message = st.session_state.pop(f"said:{where}", None)
     if isinstance(message, InputError):
@@ -378,7 +381,7 @@ def save_on_click(form: Edit, save: Callable[[Any], Any], success: str = "") -> 
     """save_edit's save as the submit button's callback (see on_click: one run after the click, not two).
     `save(version)` reads what was typed from st.session_state by the widgets' keys (and may leave its own message
     there). A refusal because someone saved in between is held for save_edit (called after the form, not submitted),
-    which shows both values and the two choices; another refusal is shown by said(form.key)."""
+    which shows both values and the two choices; another refusal is shown by outcome(form.key)."""
     def run() -> None:
         try:
             save(form.version)
@@ -674,22 +677,77 @@ def _task_panel(db: Database, user_id: int, task_id: int) -> None:
     history = tasks.history(db, task_id)
     table(history.assign(happened_at=history["happened_at"].map(labels.vn_date)),
           {"happened_at": "Thời điểm", "kind": "Loại", "detail": "Nội dung", "note": "Ghi chú", "evidence_url": "Minh chứng",
-           "username": "Người cập nhật"}, "Chưa có cập nhật nào.")
-    if not tasks.may_update(db, found_actor, task_id):
-        return
-    left, right = st.columns(2)
-    with left:
-        _progress_form(db, found_actor, task_id)
-    with right:
-        _extension_form(db, found_actor, task_id)
+           "file_name": "Tệp minh chứng", "username": "Người cập nhật"}, "Chưa có cập nhật nào.")
+    if tasks.may_update(db, found_actor, task_id):
+        # The forms stay where they were after a save (what grows above them is one row of the table); the user's own
+        # entries come right under the confirmation, the photos and files after.
+        left, right = st.columns(2)
+        with left:
+            _progress_form(db, found_actor, task_id)
+            _own_entries(db, found_actor, task_id)
+        with right:
+            _extension_form(db, found_actor, task_id)
+    _evidence_files(db, found_actor, task_id)
 
 
 QUICK_PERCENTS = [25, 50, 75, 100]
+THUMBNAIL_WIDTH = 160  # CSS pixels: a photo recognisable in the history on a phone, the thumbnail sharp at 2×
+EVIDENCE_PER_ROW = 3
+
+
+def _evidence_files(db: Database, found_actor: Actor, task_id: int) -> None:
+    """The photos and files of the task's entries, each with its download (read when pressed) and a photo's
+    thumbnail; for those who see the task's progress (the domain gives nobody else any)."""
+    from chibo import evidence
+    files = evidence.files(db, found_actor, task_id)
+    if files.empty:
+        return
+    st.markdown("**Ảnh, tệp minh chứng**")
+    rows = list(files.itertuples())
+    for start in range(0, len(rows), EVIDENCE_PER_ROW):  # a phone stacks the columns: one card under another
+        for box, row in zip(st.columns(EVIDENCE_PER_ROW), rows[start:start + EVIDENCE_PER_ROW]):
+            with box.container(border=True):
+                _evidence_card(db, found_actor, row)
+
+
+def _evidence_card(db: Database, found_actor: Actor, row) -> None:
+    from chibo import evidence
+    if isinstance(row.thumbnail, (bytes, bytearray)):
+        st.image(bytes(row.thumbnail), width=THUMBNAIL_WIDTH)
+    said = (f"{labels.vn_date(row.recorded_at)} · cập nhật {row.progress}%" + (" (đã rút lại)" if row.withdrawn else "")
+            + f" · {row.file_name} ({evidence.size_said(row.size_bytes)})")
+    st.caption(plain(said))
+    st.download_button("⬇️ Tải ảnh/tệp minh chứng", lambda update_id=int(row.update_id): evidence.content(
+        db, found_actor, update_id), row.file_name, mime=row.media_type, on_click="ignore",
+        key=f"evidence_{row.update_id}")
+
+
+def _evidence_upload(label: str, key: str) -> tuple[Any, bool]:
+    """The upload box of a progress entry's photo or file (a phone offers its camera), its limit said under it. A
+    file the domain will refuse is said at once, and the save waits (False) until it is removed or replaced."""
+    from chibo import evidence
+    limit = settings().evidence_max_mb
+    chosen = st.file_uploader(label, type=evidence.EXTENSIONS, key=key, max_upload_size=limit)
+    st.caption(evidence.limit_said(limit))
+    if not chosen:
+        return None, True
+    upload = _upload_of(chosen)
+    problem = evidence.refusal(upload, limit)
+    if problem:
+        st.error(plain(problem + " Bỏ tệp này (dấu ✕) hoặc chọn tệp khác rồi mới lưu được."))
+    return upload, problem is None
+
+
+def _upload_of(chosen):
+    """An uploader's file as the domain takes it (None when nothing was chosen)."""
+    from chibo import evidence
+    return evidence.Upload(chosen.name, chosen.getvalue()) if chosen else None
 
 
 def _progress_form(db: Database, found_actor: Actor, task_id: int) -> None:
     """Made for a thumb: a number box with quick buttons (no 12-px slider); the completion date only once
-    «Đã hoàn thành» is ticked; the confirmation beside the button pressed; the form empty again after a save."""
+    «Đã hoàn thành» is ticked; a photo or a file as evidence; the confirmation beside the button pressed; the form
+    empty again after a save."""
     from chibo import tasks
     form = edit(f"progress_{task_id}", lambda: tasks.progress_form(db, task_id, today()))
     percent_key = form.widget("percent")
@@ -706,28 +764,92 @@ def _progress_form(db: Database, found_actor: Actor, task_id: int) -> None:
                             key=form.widget("done_on")) if finished else None
     note = st.text_area("Ghi chú", height=80, key=form.widget("note"))
     link = st.text_input("Đường dẫn minh chứng (nếu có)", key=form.widget("link"))
+    upload, acceptable = _evidence_upload("Ảnh hoặc tệp minh chứng (nếu có)", form.widget("file"))
 
     def typed_values(version):  # at the click: what the widgets hold then
         held = st.session_state
         return _record_progress(db, found_actor, task_id, held.get(percent_key), held.get(form.widget("finished")),
                                 held.get(form.widget("done_on")), held.get(form.widget("note")),
-                                held.get(form.widget("link")), version)
-    st.button("Lưu tiến độ", type="primary", key=form.widget("save"), on_click=save_on_click(form, typed_values))
+                                held.get(form.widget("link")), _upload_of(held.get(form.widget("file"))), version)
+    st.button("Lưu tiến độ", type="primary", key=form.widget("save"), disabled=not acceptable,
+              on_click=save_on_click(form, typed_values))
     just_saved = st.session_state.pop(f"progress_saved_{task_id}", None)
     if just_saved:
         st.success(just_saved)  # where the thumb is, not at the top of a long page
-    said(form.key)
+    outcome(form.key)
     # The save itself ran on the click; only a refusal's two choices are left here (keep mine: what is on screen)
     save_edit(form, False, lambda version: _record_progress(db, found_actor, task_id, percent, finished, done_on, note,
-                                                            link, version), success="")  # said here, not on top
+                                                            link, upload, version), success="")  # said here, not on top
 
 
-def _record_progress(db, found_actor, task_id, percent, finished, done_on, note, link, version):
+def _record_progress(db, found_actor, task_id, percent, finished, done_on, note, link, upload, version):
     from chibo import tasks
     tasks.record_progress(db, found_actor, task_id, 100 if finished else percent, note or "", link or "",
                           status="done" if finished else None, done_on=done_on if finished else None, today=today(),
-                          opened=version)
-    st.session_state[f"progress_saved_{task_id}"] = "Đã lưu tiến độ."
+                          opened=version, upload=upload, max_mb=settings().evidence_max_mb, now=now())
+    st.session_state[f"progress_saved_{task_id}"] = ("Đã lưu tiến độ và tệp minh chứng." if upload
+                                                     else "Đã lưu tiến độ.")
+
+
+def _own_entries(db: Database, found_actor: Actor, task_id: int) -> None:
+    """The user's own entries still within the cell's window: each opens to its correction and its withdrawal."""
+    from chibo import tasks
+    said = st.session_state.pop(f"withdrawn_{task_id}", None)
+    if said:
+        st.success(said)  # where the entry was: a withdrawn one leaves the list
+    for entry in tasks.editable_entries(db, found_actor, task_id, now()):
+        # Named by its time, never by what a correction changes: a box named anew is another box, closed.
+        box = expander(f"Sửa hoặc rút lại cập nhật lúc {entry['recorded_at']:%H:%M %d/%m} (hạn "
+                       f"{entry['until']:%H:%M %d/%m})", key=f"entry_box_{entry['id']}")
+        if box.open:
+            with box:
+                _correction_form(db, found_actor, task_id, entry["id"])
+                _withdrawal(db, found_actor, task_id, entry["id"])
+
+
+def _correction_form(db: Database, found_actor: Actor, task_id: int, entry_id: int) -> None:
+    """The author's correction, opened on the entry as stored and saved against its version."""
+    from chibo import tasks
+    form = edit(f"entry_{entry_id}", lambda: tasks.entry_form(db, entry_id))
+    stored = form.values
+    percent = st.number_input("Tiến độ (%)", 0, 100, int(stored["progress"]), step=5, key=form.widget("percent"))
+    finished = st.checkbox("Đã hoàn thành", value=stored["status"] == "done", key=form.widget("finished"))
+    done_on = st.date_input("Ngày hoàn thành", stored["done_on"] or today(), format="DD/MM/YYYY",
+                            key=form.widget("done_on")) if finished else None
+    note = st.text_area("Ghi chú", stored["note"], height=80, key=form.widget("note"))
+    link = st.text_input("Đường dẫn minh chứng (nếu có)", stored["evidence_url"], key=form.widget("link"))
+    drop = bool(stored["file_name"]) and st.checkbox(f"Bỏ tệp đã gửi «{plain(stored['file_name'])}»",
+                                                     key=form.widget("drop"))
+    upload, acceptable = _evidence_upload("Thay bằng ảnh hoặc tệp khác" if stored["file_name"]
+                                          else "Ảnh hoặc tệp minh chứng", form.widget("file"))
+    saved = st.button("Lưu bản sửa", type="primary", key=form.widget("save"), disabled=not acceptable)
+    said = st.session_state.pop(f"corrected_{entry_id}", None)
+    if said:
+        st.success(said)  # beside the button pressed
+
+    def save(version):
+        tasks.correct_progress(db, found_actor, entry_id, 100 if finished else percent, note, link,
+                               status="done" if finished else None, done_on=done_on if finished else None, now=now(),
+                               upload=upload, drop_file=drop, max_mb=settings().evidence_max_mb, opened=version)
+        reopen(f"progress_{task_id}")  # the task's figures may have followed: the progress form shows them
+        reopen(f"withdraw_{entry_id}")  # the withdrawal's confirmation is of the entry as corrected
+        st.session_state[f"corrected_{entry_id}"] = "Đã sửa cập nhật tiến độ."
+    save_edit(form, saved, save, success="")
+
+
+def _withdrawal(db: Database, found_actor: Actor, task_id: int, entry_id: int) -> None:
+    """Withdrawing the entry, after a confirmation that says what follows (the domain's sentence)."""
+    from chibo import tasks
+    form = edit(f"withdraw_{entry_id}", lambda: tasks.entry_form(db, entry_id))
+    with st.popover("Rút lại cập nhật này"):
+        st.warning(tasks.withdraw_consequence(db, entry_id, today()))
+        confirmed = st.button("Xác nhận rút lại", type="primary", key=form.widget("confirm"))
+
+    def withdraw(version):
+        tasks.withdraw_progress(db, found_actor, entry_id, now=now(), opened=version)
+        reopen(f"progress_{task_id}")
+        st.session_state[f"withdrawn_{task_id}"] = "Đã rút lại cập nhật tiến độ."
+    save_edit(form, confirmed, withdraw, success="", keep_label="Vẫn rút lại", take_label="Xem lại cập nhật")
 
 
 def _extension_form(db: Database, found_actor: Actor, task_id: int) -> None:
@@ -771,12 +893,14 @@ def extension_requests(db: Database, found_actor: Actor, asked: pd.DataFrame) ->
 
 def task_list(frame: pd.DataFrame, key: str) -> int | None:
     """The board's table (tasks.board, labels included) with one selectable row; returns the chosen task id."""
-    columns = {"title": "Nhiệm vụ", "field_label": "Lĩnh vực", "lead": "Chủ trì", "partners": "Phối hợp",
-               "channel_label": "Kênh", "deadline_shown": "Hạn", "status_label": "Trạng thái", "progress": "Tiến độ (%)"}
+    # The deadline, state and progress next to the task, where a phone or a 1024-px screen still shows them.
+    columns = {"title": "Nhiệm vụ", "deadline_shown": "Hạn", "status_label": "Trạng thái", "progress": "Tiến độ (%)",
+               "lead": "Chủ trì", "partners": "Phối hợp", "field_label": "Lĩnh vực", "channel_label": "Kênh"}
     event = st.dataframe(
         shown_table(frame, columns), hide_index=True, width="stretch", key=key, on_select="rerun", placeholder="",
         selection_mode="single-row",
-        column_config={"Tiến độ (%)": st.column_config.ProgressColumn(min_value=0, max_value=100, format="%d%%")})
+        column_config={"Nhiệm vụ": st.column_config.TextColumn(width="medium"),
+                       "Tiến độ (%)": st.column_config.ProgressColumn(min_value=0, max_value=100, format="%d%%")})
     rows = event.selection.rows if event else []
     picked = int(frame["id"].iat[rows[0]]) if rows else None
     # The same choice from a list: reachable by keyboard and screen readers. A keyed selectbox ignores `index` once
@@ -794,7 +918,15 @@ def task_list(frame: pd.DataFrame, key: str) -> int | None:
 _STREAMLIT_IN_VIETNAMESE = (Path(__file__).parent / "streamlit_vi.js").read_text(encoding="utf-8")
 
 
-def streamlit_in_vietnamese() -> None:
+def hide_sidebar() -> None:
+    """A screen with nothing to navigate to (sign-in): no sidebar, which a phone would otherwise keep open as an empty
+    panel over the form after signing out."""
+    st.html("<style>[data-testid='stSidebar'], [data-testid='stSidebarCollapsedControl'] {display:none}</style>")
+
+
+def streamlit_in_vietnamese(home: str = "") -> None:
     """Streamlit's own texts (the uploader's «Drag and drop», the choosers' «Select...», «Page not found») in
-    Vietnamese: a small script of chibo's own, run on every page; its element hides itself, taking no room."""
-    st.html(f"<span id='chibo-vi'></span><script>{_STREAMLIT_IN_VIETNAMESE}</script>", unsafe_allow_javascript=True)
+    Vietnamese: a small script of chibo's own, run on every page; its element hides itself, taking no room.
+    `home`: the name of the page served at "/" (asked for by that name, it is no «page not found»)."""
+    st.html(f"<span id='chibo-vi' data-home='{html.escape(home)}'></span><script>{_STREAMLIT_IN_VIETNAMESE}</script>",
+            unsafe_allow_javascript=True)

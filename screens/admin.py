@@ -6,7 +6,7 @@ from pathlib import Path
 import streamlit as st
 
 from chibo import audit, auth, backup, members, sessions, ui
-from chibo.labels import ENTITIES, ROLES, missing
+from chibo.labels import ENTITIES, ROLES
 from chibo.permissions import SYSTEM
 
 db = ui.database()
@@ -41,14 +41,18 @@ if accounts_tab.open:
             st.markdown("**Sửa tài khoản**")
             name = st.selectbox("Tài khoản", list(users["username"]))
             row = users.set_index("username").loc[name]
+            account = ui.edit(f"account:{name}", lambda: auth.account_form(db, name))
             with st.form("edit_user", enter_to_submit=False):
                 left, right = st.columns(2)
-                role = left.selectbox("Vai trò", list(ROLES), format_func=ROLES.get, index=list(ROLES).index(row["role"]))
-                current_member = None if missing(row["member_id"]) else int(row["member_id"])
+                role = left.selectbox("Vai trò", list(ROLES), format_func=ROLES.get,
+                                      index=list(ROLES).index(account.values["role"]), key=account.widget("role"))
+                current_member = account.values["member_id"]
                 member = right.selectbox("Gắn với đảng viên", list(people), format_func=people.get,
-                                         index=list(people).index(current_member) if current_member in people else 0)
-                if st.form_submit_button("Lưu vai trò"):
-                    ui.attempt(auth.set_role, db, actor, name, role, member, success="Đã lưu.")
+                                         index=list(people).index(current_member) if current_member in people else 0,
+                                         key=account.widget("member"))
+                saved = st.form_submit_button("Lưu vai trò")
+            ui.save_edit(account, saved, lambda version: auth.set_role(db, actor, name, role, member, opened=version),
+                         success="Đã lưu.")
             with st.form("password", enter_to_submit=False):
                 password = st.text_input("Mật khẩu mới", type="password")
                 if st.form_submit_button("Đặt lại mật khẩu"):

@@ -97,7 +97,7 @@ if secretary_view:
                 st.form_submit_button("Ghi ý kiến", on_click=ui.on_click(  # saved before the run: one run, not two
                     meetings.add_remark, db, actor, meeting["id"], ui.typed(f"remark_section_{index}"),
                     ui.typed("remark_text"), ui.typed("remark_speaker"), success="Đã ghi ý kiến.", where="remark"))
-            ui.said("remark")  # beside the form: the secretary's eyes are here, not at the top
+            ui.outcome("remark")  # beside the form: the secretary's eyes are here, not at the top
             facts = ui.edit(f"minutes_facts_{meeting['id']}",
                             lambda: docs.minutes_facts_form(db, context["month"], meeting["id"]))
             with st.form("minutes_facts", enter_to_submit=False):

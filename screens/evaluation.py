@@ -4,7 +4,7 @@ and the term review."""
 import streamlit as st
 
 from chibo import cell, charts, checklist, documents, evaluations, meetings, members, targets, ui
-from chibo.labels import CONCLUSIONS, FIELDS, TASK_STATUSES, vn_number
+from chibo.labels import CONCLUSIONS, FIELDS, TASK_STATUSES, vn_date, vn_number
 
 db = ui.database()
 actor = ui.actor()
@@ -17,7 +17,8 @@ resolved = documents.resolution_months(db)
 if not resolved:
     st.info("Chưa có nghị quyết tháng nào để đánh giá.")
     st.stop()
-month = ui.month_select("Tháng được đánh giá", resolved, default=evaluations.month_to_evaluate(resolved, today))
+begun = documents.months_begun(resolved, today)
+month = ui.month_select("Tháng được đánh giá", begun, default=evaluations.month_to_evaluate(begun, today))
 figures = evaluations.figures(db, month, today)
 evaluation = evaluations.get(db, month) or {}
 closed = bool(evaluation.get("closed_at"))
@@ -86,6 +87,7 @@ if month_tab.open:
                     "Chốt trước khi tháng kết thúc (quyền quản trị, ghi vào nhật ký)")
                 if st.button(f"Xác nhận chốt {ui.month_label(month).lower()}", type="primary"):
                     ui.attempt(evaluations.close_month, db, actor, month, today, early, success="Đã chốt tháng.")
+        st.markdown("**Kết quả qua các tháng**")
         trend = evaluations.month_over_month(db, today)
         ui.table(trend.assign(month=trend["month"].map(ui.month_label)),
                  {"month": "Tháng", "tasks": "Nhiệm vụ", "done_on_time": "Đúng hạn", "done_late": "Trễ hạn",
@@ -94,10 +96,15 @@ if month_tab.open:
 
 if quality_tab.open:
     with quality_tab:
-        meeting_id = meetings.evaluating_meeting(db, month)
-        if not meeting_id:
-            st.info("Chưa có buổi sinh hoạt để chấm điểm.")
+        meeting_id = meetings.month_meeting(db, month)
+        held = meetings.get(db, meeting_id) if meeting_id else None
+        if not held:
+            st.info(f"{ui.month_label(month)} chưa có buổi sinh hoạt thường kỳ để chấm điểm.")
+        elif held["held_on"] > today:
+            st.info(f"Buổi sinh hoạt thường kỳ {ui.month_label(month).lower()} (ngày {vn_date(held['held_on'])}) chưa "
+                    "diễn ra; chấm điểm sau buổi sinh hoạt.")
         else:
+            st.markdown(f"**Buổi sinh hoạt thường kỳ {ui.month_label(month).lower()}, ngày {vn_date(held['held_on'])}**")
             criteria = meetings.rubric(db)
             given = ui.edit(f"scores_{meeting_id}", lambda: meetings.scores_form(db, meeting_id))
             measured = meetings.measured_quality(db, meeting_id)
@@ -146,6 +153,9 @@ if term_tab.open:
                      {"month": "Tháng", **checklist.HISTORY_BUCKETS, "off": "Không áp dụng"}, "")
         year = st.number_input("Năm xếp loại", 2000, 2100, today.year - 1)
         rated = evaluations.ratings_with_evidence(db, actor, int(year), today)
+        if evaluations.no_evidence_recorded(rated):
+            st.caption(f"Năm {int(year)} chưa có nhiệm vụ, buổi sinh hoạt hay biểu dương, nhắc nhở nào được ghi trên "
+                       "chibo: các cột minh chứng đều bằng 0, điểm là điểm chi bộ đã chấm.")
         ui.table(rated, {"full_name": "Đảng viên", "score": "Điểm", "band": "Xếp loại", "tasks": "Nhiệm vụ chủ trì",
                          "on_time": "Đúng hạn", "late": "Trễ", "missed": "Chưa xong", "present": "Dự họp",
                          "unexcused": "Vắng không lý do", "commended": "Biểu dương", "reminded": "Nhắc nhở"},

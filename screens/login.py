@@ -6,6 +6,7 @@ from chibo import auth, ui
 
 db = ui.database()
 cfg = ui.settings()
+ui.hide_sidebar()
 _, middle, _ = st.columns([1, 2, 1])
 with middle:
     st.title("Đăng nhập chibo")

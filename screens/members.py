@@ -94,4 +94,6 @@ if import_tab.open:
             if upload and st.button("Nhập danh sách", type="primary"):
                 bar = st.progress(0.0, text="Đang kiểm tra…")
                 ui.attempt(members.import_members, db, actor, upload.getvalue(), upload.name, today,
-                           progress=lambda f: bar.progress(f, text="Đang nhập…"), success="Đã nhập danh sách đảng viên.")
+                           progress=lambda f: bar.progress(f, text="Đang nhập…"),
+                           success=lambda count: f"Đã nhập {count} đảng viên.")
+                bar.empty()  # reached only when the file was refused: the message below says why

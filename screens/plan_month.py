@@ -38,15 +38,17 @@ def one_task_form(doc, month, table_key: str, people: dict, units: dict, measure
                                                   key="one_task_lead")
         values["lead_unit_id"] = right.selectbox("hoặc đơn vị chủ trì", list(units), index=None, format_func=units.get,
                                                  placeholder="Chọn đơn vị", key="one_task_unit")
-        ui.field_problem(problems, "lead")
+        ui.field_problem(problems, "lead")  # under both boxes: either one answers it
         values["partner_ids"] = st.multiselect("Phối hợp", list(people), format_func=people.get,
                                                placeholder="Chọn các đồng chí phối hợp", key="one_task_partners")
         ui.field_problem(problems, "partner_ids")
+        left, right = st.columns(2)  # a row of its own: each message stays under its box
         values["deadline"] = left.date_input("Hạn", None, min_value=month, max_value=months.month_end(month),
                                              format="DD/MM/YYYY", key="one_task_deadline")
+        with left:
+            ui.field_problem(problems, "deadline")
         values["channel"] = right.selectbox("Kênh triển khai", list(CHANNELS), format_func=CHANNELS.get,
                                             key="one_task_channel")
-        ui.field_problem(problems, "deadline")
         values["report_at"] = st.text_input("Báo cáo tại (để trống: buổi sinh hoạt tháng sau)", key="one_task_report")
         values["measure_id"] = st.selectbox("Thuộc giải pháp của chương trình", list(measures), index=None,
                                             format_func=measures.get, placeholder="Không thuộc giải pháp nào",
@@ -194,17 +196,21 @@ if adopt_tab.open:
                 people = {None: "— chọn —"} | members.member_choices(db)
                 with st.form("adopt", enter_to_submit=False):
                     votes = st.number_input("Số đồng chí tán thành", 0, 200, summary["present"])
-                    number = st.number_input("Số nghị quyết (để trống = số tiếp theo)", 0, 999, doc.number or 0)
+                    number = st.number_input("Số nghị quyết (điền sẵn số tiếp theo)", 1, 999,
+                                             documents.number_to_give(db, doc))
+                    usual = meetings.usual_chair_and_secretary(db, meeting_id)
                     chair_box, secretary_box = st.columns(2)
-                    chair = chair_box.selectbox("Chủ trì buổi sinh hoạt", list(people), format_func=people.get)
-                    secretary = secretary_box.selectbox("Thư ký buổi sinh hoạt", list(people), format_func=people.get)
+                    chair, secretary = (box.selectbox(label, list(people), format_func=people.get,
+                                                      index=list(people).index(who) if who in people else 0)
+                                        for box, label, who in ((chair_box, "Chủ trì buổi sinh hoạt", usual[0]),
+                                                                (secretary_box, "Thư ký buổi sinh hoạt", usual[1])))
                     st.warning(documents.adopt_consequence(doc))
                     confirmed = st.checkbox("Tôi đã đọc và xác nhận")
                     if st.form_submit_button("Chi bộ thông qua nghị quyết", type="primary"):
                         if not confirmed:
                             st.error("Hãy đánh dấu «Tôi đã đọc và xác nhận» trước khi thông qua.")
                         else:
-                            ui.attempt(documents.adopt, db, actor, doc.id, meeting_id, votes, number or None,
+                            ui.attempt(documents.adopt, db, actor, doc.id, meeting_id, votes, number,
                                        chair, secretary, success="Nghị quyết đã được thông qua và khóa.")
         if "start_work" in steps and st.button("Bắt đầu triển khai"):
             ui.attempt(documents.start_work, db, actor, doc.id, success="Nghị quyết chuyển sang đang thực hiện.")

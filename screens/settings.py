@@ -4,7 +4,7 @@ the register of higher-level documents, and the document format profile."""
 import pandas as pd
 import streamlit as st
 
-from chibo import cell, dashboard, docs, labels, meetings, months, plans, program, ui
+from chibo import cell, dashboard, docs, labels, meetings, months, plans, program, tasks, ui
 from chibo.labels import MONTH_STEPS
 
 db = ui.database()
@@ -71,29 +71,41 @@ if rules_tab.open:
             saved = st.form_submit_button("Lưu ngưỡng")
         ui.save_edit(limits, saved, lambda version: dashboard.save_thresholds(db, actor, green, yellow, opened=version),
                      success="Đã lưu ngưỡng.")
+        window = ui.edit("progress_edit_hours", lambda: tasks.edit_hours_form(db))
+        with st.form("progress_edit_hours", enter_to_submit=False):
+            st.markdown("**Sửa, rút lại cập nhật tiến độ** — trong thời hạn này, người ghi một cập nhật tiến độ được sửa "
+                        "hoặc rút lại cập nhật của mình (chi ủy cũng không sửa thay được); 0 là không cho sửa.")
+            hours = st.number_input(tasks.EDIT_HOURS_LABEL, *tasks.EDIT_HOURS_RANGE, int(window.values),
+                                    key=window.widget("hours"))
+            saved = st.form_submit_button("Lưu thời hạn")
+        ui.save_edit(window, saved, lambda version: tasks.save_edit_hours(db, actor, hours, opened=version),
+                     success="Đã lưu thời hạn sửa, rút lại cập nhật tiến độ.")
         rubric = ui.edit("rubric", lambda: meetings.rubric_form(db))
         edited = st.data_editor(pd.DataFrame({"Tiêu chí": list(rubric.values), "Điểm tối đa": list(rubric.values.values())}),
                                 num_rows="dynamic", hide_index=True, key=rubric.widget("grid"))
         saved = st.button("Lưu thang điểm chất lượng sinh hoạt")
         ui.save_edit(rubric, saved, lambda version: meetings.save_rubric(
             db, actor, dict(zip(edited["Tiêu chí"], edited["Điểm tối đa"])), opened=version), success="Đã lưu thang điểm.")
+        rules = ui.edit("meeting_rules", lambda: meetings.meeting_rules_form(db))
         with st.form("meeting_rules", enter_to_submit=False):
             st.markdown("**Các bước công việc trong tháng, thời gian sinh hoạt** — mặc định theo Chỉ thị 50-CT/TW và "
                         "Hướng dẫn 42-HD/BTCTW; sửa theo hướng dẫn của Đảng ủy cấp trên. Hạn của mỗi bước tính từ ngày "
                         "sinh hoạt chi bộ (tab «Hồ sơ chi bộ»).")
-            rules = meetings.meeting_rules(db)
             columns = st.columns(2)
-            values = {key: columns[index % 2].number_input(label, value=int(rules[key]), step=1, key=f"rule_{key}")
+            values = {key: columns[index % 2].number_input(label, value=int(rules.values[key]), step=1,
+                                                          key=rules.widget(key))
                       for index, (key, label) in enumerate(meetings.RULE_LABELS.items())}
             values["weekend"] = st.selectbox("Ngày sinh hoạt rơi vào thứ Bảy, Chủ nhật", list(months.WEEKEND_MOVES),
-                                             index=list(months.WEEKEND_MOVES).index(rules["weekend"]),
-                                             format_func=months.WEEKEND_MOVES.get)
+                                             index=list(months.WEEKEND_MOVES).index(rules.values["weekend"]),
+                                             format_func=months.WEEKEND_MOVES.get, key=rules.widget("weekend"))
             followed = st.multiselect("Các bước chi bộ theo dõi (bỏ một bước nếu hướng dẫn của cấp trên không yêu cầu)",
-                                      list(MONTH_STEPS), [step for step in MONTH_STEPS if step not in rules["off_steps"]],
-                                      format_func=MONTH_STEPS.get)
+                                      list(MONTH_STEPS),
+                                      [step for step in MONTH_STEPS if step not in rules.values["off_steps"]],
+                                      format_func=MONTH_STEPS.get, key=rules.widget("followed"))
             values["off_steps"] = [step for step in MONTH_STEPS if step not in followed]
-            if st.form_submit_button("Lưu quy định"):
-                ui.attempt(meetings.save_meeting_rules, db, actor, values, success="Đã lưu quy định sinh hoạt.")
+            saved = st.form_submit_button("Lưu quy định")
+        ui.save_edit(rules, saved, lambda version: meetings.save_meeting_rules(db, actor, values, opened=version),
+                     success="Đã lưu quy định sinh hoạt.")
 
 if format_tab.open:
     with format_tab:
@@ -111,7 +123,7 @@ if format_tab.open:
         template = ui.edit("implementation_text", lambda: docs.implementation_form(db))
         with st.form("implementation_text", enter_to_submit=False):
             st.markdown("**Mục «Tổ chức thực hiện» của nghị quyết tháng** — lời văn điền sẵn cho mỗi nghị quyết mới; "
-                        "«{committee}» được thay bằng tên Đảng ủy cấp trên.")
+                        "«[Đảng ủy cấp trên]» được thay bằng tên Đảng ủy cấp trên (tab «Hồ sơ chi bộ»).")
             text = st.text_area("Tổ chức thực hiện", template.values, height=220, key=template.widget("text"))
             saved = st.form_submit_button("Lưu lời văn mẫu")
         ui.save_edit(template, saved, lambda version: docs.save_implementation_template(db, actor, text, opened=version),

@@ -18,8 +18,10 @@ if not resolved:
 unit_names = members.unit_choices(db)
 people = members.member_choices(db, active_only=False)
 row1 = st.columns(4)
-# The newest month by default: the whole history of a long-lived cell is never loaded unasked.
-month = ui.month_select("Tháng", resolved, resolved[0], "Tất cả các năm", boxes=(row1[0], row1[1]))
+# The running month by default (a next month's draft is one pick away): the whole history of a long-lived cell is
+# never loaded unasked.
+month = ui.month_select("Tháng", resolved, documents.months_begun(resolved, today)[0], "Tất cả các năm",
+                        boxes=(row1[0], row1[1]))
 field = row1[2].selectbox("Lĩnh vực", [None, *FIELDS], format_func=lambda f: FIELDS.get(f, "Tất cả lĩnh vực"))
 status = row1[3].selectbox("Trạng thái", [None, *TASK_STATUSES],
                            format_func=lambda s: TASK_STATUSES.get(s, "Tất cả trạng thái"))

@@ -496,6 +496,7 @@ def test_markup_in_a_task_title_is_shown_as_text_where_the_task_opens(demo_app, 
     task_id = db.scalar("SELECT id FROM tasks WHERE document_id = ?", [draft])
     at = signed_in(demo_app["quan_tri"]).run()
     at.switch_page("screens/tasks.py").run()
+    next(s for s in at.selectbox if s.label == "Tháng").select(date(2026, 12, 1)).run()  # the draft's month
     at.selectbox(key="board_open").select(task_id).run()
     assert not at.exception
     assert f"### {ui.plain(MARKUP)}" in shown_markdown(at)
@@ -644,3 +645,50 @@ def test_a_start_removes_what_a_restore_cut_off_by_a_crash_left(demo_app, tmp_pa
     stale.write_bytes(b"half a database")
     AppTest.from_file(APP, default_timeout=60).run()
     assert not stale.exists()
+
+
+def test_an_administrator_changes_a_role_and_a_stale_form_names_the_change(demo_app, tmp_path):
+    db = ui._database(str(tmp_path / "app.duckdb"))
+    name = db.scalar("SELECT username FROM users WHERE role = 'dang_vien' ORDER BY username LIMIT 1")
+    at = signed_in(demo_app["quan_tri"]).run()
+    at.switch_page("screens/admin.py").run()
+    next(s for s in at.selectbox if s.label == "Tài khoản").select(name).run()
+    member = db.scalar("SELECT member_id FROM users WHERE username = ?", [name])
+    auth.set_role(db, auth.SYSTEM, name, "chi_uy", member)  # another administrator, after this form was opened
+    next(s for s in at.selectbox if s.label == "Vai trò" and (s.key or "").startswith("account:")).select("trinh_chieu")
+    next(b for b in at.button if b.label == "Lưu vai trò").click().run()
+    assert db.scalar("SELECT role FROM users WHERE username = ?", [name]) == "chi_uy"
+    assert "chưa lưu gì" in at.warning[0].value
+    assert [t.value for t in at.text] == ["Vai trò: giá trị hiện tại Chi ủy; giá trị của đồng chí: Trình chiếu"]
+    next(b for b in at.button if b.label == ui.KEEP_MINE).click().run()
+    assert db.scalar("SELECT role FROM users WHERE username = ?", [name]) == "trinh_chieu"
+
+
+def test_next_months_draft_does_not_take_over_the_board_the_evaluation_or_a_members_list(demo_app, tmp_path, today):
+    from chibo import plans
+    db = ui._database(str(tmp_path / "app.duckdb"))
+    member = db.scalar("SELECT member_id FROM users WHERE role = 'dang_vien' AND member_id IS NOT NULL LIMIT 1")
+    before = len(tasks.my_tasks(db, member, today))
+    december = date(2026, 12, 1)
+    draft = plans.new_monthly_draft(db, auth.SYSTEM, december)
+    plans.save_task_table(db, auth.SYSTEM, draft, [{"field": "chuyen_mon", "title": "Việc của tháng sau",
+                                                     "lead_member_id": member, "channel": "cuoc_hop",
+                                                     "deadline": date(2026, 12, 20)}])
+    assert len(tasks.my_tasks(db, member, today)) == before
+    at = signed_in(demo_app["quan_tri"]).run()
+    at.switch_page("screens/tasks.py").run()
+    assert next(s for s in at.selectbox if s.label == "Tháng").value == date(2026, 11, 1)
+    at.switch_page("screens/evaluation.py").run()
+    offered = next(s for s in at.selectbox if s.label == "Tháng được đánh giá").options
+    assert "Tháng 12/2026" not in offered and "Tháng 10/2026" in offered
+
+
+def test_the_quality_tab_names_the_meeting_it_scores_the_one_the_months_report_speaks_of(demo_app):
+    at = signed_in(demo_app["quan_tri"]).run()
+    at.switch_page("screens/evaluation.py")
+    at.session_state["evaluation_tab"] = "Chất lượng sinh hoạt"
+    at.run()
+    next(s for s in at.selectbox if s.label == "Tháng được đánh giá").select(date(2026, 10, 1)).run()
+    assert "**Buổi sinh hoạt thường kỳ tháng 10/2026, ngày 03/10/2026**" in shown_markdown(at)
+    next(s for s in at.selectbox if s.label == "Tháng được đánh giá").select(date(2026, 11, 1)).run()
+    assert "**Buổi sinh hoạt thường kỳ tháng 11/2026, ngày 03/11/2026**" in shown_markdown(at)

@@ -190,3 +190,42 @@ def test_a_refused_progress_save_says_why_beside_the_button_and_keeps_what_was_t
     assert next(t for t in at.text_area if t.label == "Ghi chú").value == "Ghi chú giữ lại"
     assert stored_progress(ui._database(str(tmp_path / "app.duckdb")), task_id) == before
     assert percent_box(at).value == before + 5
+
+
+def a_photo_recorded_by(tmp_path, member: int, task_id: int) -> tuple[int, int]:
+    """The member's account records progress on their task with a photo, now: an entry they may still correct."""
+    import io
+
+    from PIL import Image
+
+    from chibo import config, evidence
+    from chibo.permissions import Actor
+    user_id = member_account(tmp_path / "app.duckdb", member)
+    picture = io.BytesIO()
+    Image.new("RGB", (40, 30), (30, 120, 200)).save(picture, "PNG")
+    db = Database(tmp_path / "app.duckdb")
+    entry = tasks.record_progress(db, Actor(user_id, "dangvien", "dang_vien", member), task_id, 40, "Có ảnh",
+                                  today=config.load().today(), now=config.load().now(),
+                                  upload=evidence.Upload("anh.png", picture.getvalue()))
+    db.close()
+    return user_id, entry
+
+
+def test_the_author_opens_their_entry_corrects_it_and_every_word_is_vietnamese(demo_app, tmp_path, today):  # noqa: F811 (the fixture)
+    from tests.test_vietnamese import english_words
+    member, task_id = a_members_task(tmp_path / "app.duckdb", today)
+    user_id, entry = a_photo_recorded_by(tmp_path, member, task_id)
+    at = signed_in(user_id).run()
+    at.switch_page("screens/my_tasks.py").run()
+    at.selectbox(key="mine_open").set_value(task_id).run()
+    assert "⬇️ Tải ảnh/tệp minh chứng" in [b.label for b in at.get("download_button")]
+    at.session_state[f"entry_box_{entry}"] = True  # the entry opened
+    at.run()
+    assert not at.exception and english_words(at) == set()
+    at.number_input(key=f"entry_{entry}.0.percent").set_value(25)  # the correction's box, opened on the entry
+    next(b for b in at.button if b.label == "Lưu bản sửa").click().run()
+    assert not at.exception and "Đã sửa cập nhật tiến độ." in [s.value for s in at.success]
+    db = ui._database(str(tmp_path / "app.duckdb"))
+    assert stored_progress(db, task_id) == 25
+    assert db.scalar("SELECT action FROM audit_log WHERE entity = 'progress_updates' ORDER BY id DESC LIMIT 1") == \
+        "sửa cập nhật tiến độ"

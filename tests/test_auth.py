@@ -16,6 +16,7 @@ from chibo import (
     docs,
     documents,
     evaluations,
+    evidence,
     meetings,
     members,
     plans,
@@ -246,6 +247,12 @@ WRITES = {
         db, a, "01-CV/ĐU", "Đảng ủy", "2026-10-01", "về việc thử", today=TODAY)),
     "tasks.record_progress": ("record_progress", lambda db, a: tasks.record_progress(
         db, a, _task_id(db), 50, today=TODAY)),
+    "tasks.correct_progress": ("record_progress", lambda db, a: tasks.correct_progress(
+        db, a, -1, 50, now=datetime(2026, 11, 21, 9))),
+    "tasks.withdraw_progress": ("record_progress", lambda db, a: tasks.withdraw_progress(
+        db, a, -1, now=datetime(2026, 11, 21, 9))),
+    "tasks.save_edit_hours": ("settings", lambda db, a: tasks.save_edit_hours(db, a, 48)),
+    "evidence.content": ("view_evidence", lambda db, a: evidence.content(db, a, -1)),
     "tasks.extend_deadline": ("decide_extensions", lambda db, a: tasks.extend_deadline(
         db, a, _task_id(db), "2026-11-30", "Chờ số liệu")),
     "tasks.request_extension": ("record_progress", lambda db, a: tasks.request_extension(
@@ -318,8 +325,8 @@ def test_every_write_function_checks_the_acting_role(demo_db, role, name):
 
 
 def test_the_matrix_covers_every_function_that_checks_a_permission():
-    modules = [auth, backup, calendar_ics, cell, checklist, dashboard, demo, docs, evaluations, meetings, members, plans,
-               program, queries, targets, tasks]
+    modules = [auth, backup, calendar_ics, cell, checklist, dashboard, demo, docs, evaluations, evidence, meetings,
+               members, plans, program, queries, targets, tasks]
     readers = {"queries.run_sql", "queries.ask", "auth.list_users", "docs.rewordable"}  # tests/test_privacy.py
     guarded = {f"{module.__name__.split('.')[-1]}.{name}"
                for module in modules for name, func in inspect.getmembers(module, inspect.isfunction)

@@ -253,17 +253,21 @@ def test_the_months_steps_tab_lists_the_steps_and_marks_one_done(demo_app, tmp_p
     assert db.scalar("SELECT username FROM month_steps WHERE month = ? AND step = 'notice'", [NOV]) == "quantri"
 
 
+def _rule_box(at, rule: str):
+    return next(box for box in at.number_input if box.label == meetings.RULE_LABELS[rule])
+
+
 def test_the_settings_form_saves_the_rules_or_says_what_is_wrong(demo_app, tmp_path):
     from chibo import ui
     at = signed_in(demo_app["quan_tri"]).run()
     at.switch_page("screens/settings.py").run()
     at.session_state["settings_tab"] = "Ngưỡng và thang điểm"
     at.run()
-    at.number_input(key="rule_draft_days_before").set_value(3)
+    _rule_box(at, "draft_days_before").set_value(3)
     next(b for b in at.button if b.label == "Lưu quy định").click().run()
     assert [e.value for e in at.error] == ["Dự thảo phải xong trước khi chi ủy họp thống nhất: số ngày chuẩn bị dự thảo "
                                            "phải từ 5 ngày trở lên."]
-    at.number_input(key="rule_draft_days_before").set_value(10)
+    _rule_box(at, "draft_days_before").set_value(10)
     next(b for b in at.button if b.label == "Lưu quy định").click().run()
     assert not at.error
     assert meetings.meeting_rules(ui._database(str(tmp_path / "app.duckdb")))["draft_days_before"] == 10
@@ -284,7 +288,7 @@ def test_the_term_review_shows_the_months_checklist_history(demo_app):
     assert not at.exception, at.exception
     history = next(d.value for d in at.dataframe if "Đúng hạn" in d.value.columns)
     assert list(history["Tháng"]) == [f"Tháng {m}/2026" for m in range(6, 12)]
-    assert list(history["Bỏ sót"]) == [0, 0, 1, 0, 0, 1]
+    assert list(history["Quá hạn, chưa làm"]) == [0, 0, 1, 0, 0, 1]
     titles = [json.loads(c.proto.spec).get("title") for c in at.get("vega_lite_chart")]
     assert "Các bước công việc mỗi tháng trong nhiệm kỳ" in titles
 

@@ -28,7 +28,7 @@ def december(fresh_db):
     tasks.record_progress(db, A, ids[2], 100, status="done", done_on="2026-12-23", today=TODAY)
     tasks.record_progress(db, A, ids[3], 40, status="not_done", today=TODAY)
     tasks.record_progress(db, A, ids[4], 70, today=TODAY)
-    meeting = meetings.create_meeting(db, A, "2027-01-03")
+    meeting = meetings.create_meeting(db, A, "2026-12-03")  # December's own meeting: its attendance is the month's
     meetings.record_attendance(db, A, meeting, [
         {"member_id": people[0], "status": "present"}, {"member_id": people[1], "status": "present"},
         {"member_id": people[2], "status": "absent_excused", "reason": "Ốm"},
@@ -137,7 +137,7 @@ def test_meeting_quality_bands_have_exact_edges(score, band):
 
 def test_meeting_scores_outside_the_rubric_are_refused(december):
     db, _, _ = december
-    meeting = meetings.meeting_for_month(db, date(2027, 1, 1))
+    meeting = meetings.meeting_for_month(db, DEC)
     with pytest.raises(InputError, match="tối đa|khoảng"):
         meetings.save_scores(db, A, meeting, {"Thời gian": 6})
     with pytest.raises(InputError, match="không có trong thang điểm"):
@@ -202,3 +202,9 @@ def test_only_an_administrator_closes_a_month_early_and_the_log_says_so(december
 def test_the_close_confirmation_names_what_follows():
     assert evaluations.close_consequence(date(2026, 11, 1)).startswith(
         "Chốt tháng 11/2026: các nhiệm vụ và số liệu chỉ tiêu của tháng sẽ bị khóa")
+
+
+def test_a_year_without_recorded_work_is_said_so_beside_its_ratings(demo_db):
+    before_chibo = evaluations.ratings_with_evidence(demo_db, A, 2000, TODAY)
+    assert evaluations.no_evidence_recorded(before_chibo)
+    assert not evaluations.no_evidence_recorded(evaluations.ratings_with_evidence(demo_db, A, 2026, TODAY))

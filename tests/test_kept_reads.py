@@ -216,7 +216,9 @@ def _domain_writes(db) -> list:
     admin = auth.SYSTEM
     task = _open_task(db)
     lead = db.scalar("SELECT lead_member_id FROM tasks WHERE id = ?", [task])
-    member = auth.Actor(None, "dv", "dang_vien", lead)
+    member = auth.Actor(auth.add_user(db, admin, "tacgia", "mat-khau-dai-10", "dang_vien", member_id=lead), "tacgia",
+                        "dang_vien", lead)  # an author: their entries may be corrected and withdrawn
+    entries = []
     meeting = meetings.create_meeting(db, admin, TODAY)  # held today: the clock may start and end
     resolution = documents.monthly_resolution(db, MONTH).id
     people = [row[0] for row in db.rows("SELECT id FROM members WHERE status = 'active' ORDER BY id")]
@@ -227,7 +229,10 @@ def _domain_writes(db) -> list:
     def draft():
         return documents.monthly_resolution(db, date(2026, 12, 1)).id
     return [
-        ("progress", lambda: tasks.record_progress(db, member, task, 55, "Đã làm một nửa", today=TODAY)),
+        ("progress", lambda: entries.append(tasks.record_progress(db, member, task, 55, "Đã làm một nửa", today=TODAY,
+                                                                  now=NOW))),
+        ("entry corrected", lambda: tasks.correct_progress(db, member, entries[-1], 60, "Sửa lại", now=NOW)),
+        ("entry withdrawn", lambda: tasks.withdraw_progress(db, member, entries[-1], now=NOW)),
         ("extension asked", lambda: tasks.request_extension(db, member, task, deadline + timedelta(days=1), "Chờ số liệu")),
         ("extension decided", lambda: tasks.decide_extension(
             db, admin, db.scalar("SELECT max(id) FROM extension_requests"), True)),
@@ -266,12 +271,12 @@ def _domain_writes(db) -> list:
         ("higher document", lambda: program.add_higher_doc(db, admin, "09-CV/ĐU", "Đảng ủy", date(2026, 11, 2),
                                                            "về việc thử", today=TODAY)),
         ("query saved", lambda: queries.save_query(db, admin, "Câu hỏi thử", "SELECT 1")),
-        ("account", lambda: auth.add_user(db, admin, "moi01", "mat-khau-dai-10", "dang_vien", member_id=lead)),
+        ("account", lambda: auth.add_user(db, admin, "moi01", "mat-khau-dai-10", "dang_vien")),
         ("account off", lambda: auth.set_active(db, admin, "moi01", False)),
         ("remembered", lambda: sessions.open_session(db, db.scalar("SELECT id FROM users ORDER BY id LIMIT 1"), 30,
                                                      NOW)),
         ("progress again", lambda: tasks.record_progress(db, member, task, 100, "Xong", status="done",
-                                                         done_on=TODAY, today=TODAY)),
+                                                         done_on=TODAY, today=TODAY, now=NOW)),
         ("month closed", lambda: evaluations.close_month(db, admin, MONTH, TODAY, early=True)),
         ("month reopened", lambda: evaluations.reopen_month(db, admin, MONTH, "Sửa số liệu")),
     ]

@@ -89,6 +89,15 @@ def test_an_import_with_one_bad_row_imports_nothing_and_names_the_rows(fresh_db,
     assert fresh_db.scalar("SELECT count(*) FROM members") == 0
 
 
+def test_an_import_names_every_wrong_field_of_a_row_at_once(fresh_db):
+    rows = [{"Họ và tên": "Võ Văn Tám", "Giới tính": "Không rõ", "Năm sinh": "abc", "Ngày vào Đảng": "32/13/2020"}]
+    data, name = sheet(rows)
+    with pytest.raises(InputError) as error:
+        members.import_members(fresh_db, A, data, name, TODAY)
+    said = str(error.value)
+    assert "Dòng 2" in said and "Ngày vào Đảng" in said and "Năm sinh" in said and "Giới tính" in said, said
+
+
 def test_an_import_refuses_a_name_twice_in_the_file(fresh_db):
     rows = [{"Họ và tên": "Trần Thị Mai", "Giới tính": "Nữ", "Năm sinh": 1985}] * 2
     data, name = sheet(rows)

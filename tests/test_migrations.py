@@ -168,6 +168,18 @@ def test_new_rows_after_migrating_do_not_collide_with_old_ids(old, migrated):
     assert new_id > highest
 
 
+def test_entries_from_before_0007_stand_and_a_finished_one_keeps_its_tasks_day(migrated):
+    """0007 adds what a correction or a withdrawal needs: nothing old is withdrawn, and an entry that finished its
+    task holds the task's completion day, so a later withdrawal can hand it back."""
+    assert migrated.scalar("SELECT count(*) FROM progress_updates WHERE withdrawn_at IS NOT NULL"
+                           " OR corrected_at IS NOT NULL") == 0
+    assert migrated.scalar("SELECT count(*) FROM progress_updates WHERE status = 'done'") > 0
+    assert migrated.scalar("SELECT count(*) FROM progress_updates WHERE status = 'done' AND done_on IS NULL") == 0
+    assert migrated.scalar("SELECT count(*) FROM progress_updates p JOIN tasks t ON t.id = p.task_id"
+                           " WHERE p.status = 'done' AND t.done_on IS NOT NULL AND p.done_on <> t.done_on") == 0
+    assert migrated.scalar("SELECT count(*) FROM progress_evidence") == 0
+
+
 def test_opening_a_migrated_database_again_applies_nothing(copy):
     db = Database(copy)
     first = db.rows("SELECT version, name, applied_at FROM schema_migrations ORDER BY version")

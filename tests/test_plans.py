@@ -402,3 +402,18 @@ def test_a_new_draft_is_not_offered_for_the_month_after_next():
     assert plans.month_to_draft([date(2026, 12, 1), date(2026, 11, 1)], date(2026, 11, 21)) is None
     assert plans.month_to_draft([date(2026, 11, 1)], date(2026, 11, 21)) == date(2026, 12, 1)
     assert plans.month_to_draft([], date(2026, 11, 21)) == date(2026, 11, 1)
+
+
+def test_the_adoption_form_offers_the_next_number_and_last_meetings_chair_and_secretary(demo_db):
+    db = demo_db
+    december = plans.new_monthly_draft(db, A, DEC)
+    adopted = db.scalar("SELECT max(number) FROM documents WHERE kind = 'nq_thang' AND term_id = ?",
+                        [documents.get(db, december).term_id])
+    assert documents.number_to_give(db, documents.get(db, december)) == adopted + 1
+    november = meetings.meeting_for_month(db, NOV)
+    db.write(lambda cur: cur.execute("UPDATE meetings SET chair_id = 2, secretary_id = 3 WHERE id = ?", [november]))
+    meeting = meetings.create_meeting(db, A, months.meeting_date(db, DEC))
+    assert meetings.usual_chair_and_secretary(db, meeting) == (2, 3)
+    db.write(lambda cur: cur.execute("UPDATE meetings SET chair_id = NULL, secretary_id = NULL"))
+    secretary = db.scalar("SELECT id FROM members WHERE party_role = 'bi_thu'")
+    assert meetings.usual_chair_and_secretary(db, meeting) == (secretary, None)

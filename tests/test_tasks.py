@@ -2,9 +2,10 @@ from datetime import date
 
 import pytest
 
-from chibo import auth, cell, evaluations, members, plans, program, targets, tasks
+from chibo import auth, cell, documents, evaluations, members, plans, program, targets, tasks
 from chibo.errors import InputError, PermissionDenied
 from tests.conftest import actor_of
+from tests.test_plans import adopt_now
 
 A = auth.SYSTEM
 TODAY = date(2026, 12, 15)
@@ -146,12 +147,21 @@ def test_an_extension_must_move_the_deadline_later(month):
 
 
 def test_my_tasks_show_led_and_partnered_work_with_the_next_seven_days_first(month):
-    db, hoa, nam, ids, _ = month
+    db, hoa, nam, ids, doc_id = month
+    assert tasks.my_tasks(db, hoa, TODAY).empty  # a draft assigns no work until the cell adopts it
+    adopt_now(db, doc_id)
     mine = tasks.my_tasks(db, hoa, TODAY)
     assert list(mine["title"])[0] == "Việc sắp đến hạn"
     assert list(mine["due_soon"]) == [True, False, False]
     partner = tasks.my_tasks(db, nam, TODAY)
     assert list(partner["title"]) == ["Việc đã qua hạn"] and list(partner["role"]) == ["Phối hợp"]
+
+
+def test_the_screens_that_follow_the_work_open_on_the_running_month_not_on_next_months_draft():
+    resolved = [date(2026, 12, 1), date(2026, 11, 1), date(2026, 10, 1)]
+    assert documents.months_begun(resolved, date(2026, 11, 26)) == resolved[1:]
+    assert documents.months_begun(resolved, date(2026, 12, 1)) == resolved
+    assert documents.months_begun(resolved[:1], date(2026, 11, 26)) == resolved[:1]  # only a draft: that one
 
 
 def test_the_board_filters_and_sorts_by_deadline(month):
@@ -319,7 +329,8 @@ def test_board_totals_count_overdue_over_every_match_not_the_shown_rows(month):
 
 
 def test_a_members_own_list_leaves_out_work_of_a_closed_month_they_can_no_longer_update(month):
-    db, hoa, _, ids, _ = month
+    db, hoa, _, ids, doc_id = month
+    adopt_now(db, doc_id)
     assert len(tasks.my_tasks(db, hoa, TODAY)) == 3
     evaluations.close_month(db, A, date(2026, 12, 1), TODAY, early=True)
     assert tasks.my_tasks(db, hoa, TODAY).empty

@@ -7,6 +7,7 @@ import pytest
 
 from chibo import auth, cell, dashboard, docs, documents, evaluations, meetings, members, plans, program, tasks, versions
 from chibo.errors import StaleEdit
+from chibo.labels import ROLES
 
 
 @pytest.fixture
@@ -270,6 +271,10 @@ def _facts(db, actor, meeting_id, conclusion, opened, today):
                               opened=opened)
 
 
+def _role_code(shown: str) -> str:
+    return next(code for code, name in ROLES.items() if name == shown)
+
+
 # name: (what the test works on, the form opened, a save of a value, the value stored, A's value, B's value)
 FORMS = {
     "lời văn nghị quyết": (
@@ -297,6 +302,17 @@ FORMS = {
         lambda db, actor, _, first, opened, today: meetings.save_rubric(
             db, actor, {"Chuẩn bị": first, "Tiến hành": 100 - first}, opened=opened),
         lambda db, _: meetings.rubric(db).get("Chuẩn bị"), 40, 30),
+    "quy định sinh hoạt": (
+        lambda db: None, lambda db, _, today: meetings.meeting_rules_form(db),
+        lambda db, actor, _, minutes, opened, today: meetings.save_meeting_rules(db, actor, {"min_minutes": minutes},
+                                                                                 opened=opened),
+        lambda db, _: meetings.meeting_rules(db)["min_minutes"], 100, 120),
+    "tài khoản": (
+        lambda db: auth.add_user(db, auth.SYSTEM, "thu_ky_moi", "mat-khau-rat-dai", "dang_vien") and "thu_ky_moi",
+        lambda db, name, today: auth.account_form(db, name),
+        lambda db, actor, name, role, opened, today: auth.set_role(db, actor, name, _role_code(role), None,
+                                                                   opened=opened),
+        lambda db, name: ROLES[db.scalar("SELECT role FROM users WHERE username = ?", [name])], "Chi ủy", "Quản trị"),
     "thể thức văn bản": (
         lambda db: None, lambda db, _, today: docs.profile_form(db),
         lambda db, actor, _, size, opened, today: docs.save_profile(db, actor, docs.profile(db) | {"body_pt": size},

@@ -90,6 +90,15 @@ def test_the_audit_log_shows_codes_as_labels_and_tables_by_their_names():
         "trạng thái: Đang thực hiện; lặp lại: không; báo cáo tại: —"
 
 
+def test_the_audit_log_names_people_and_every_recorded_column_in_vietnamese(demo_db):
+    from chibo import audit
+    shown = audit.entries(demo_db, auth.SYSTEM)
+    assert set(shown["Người dùng"]) == {"Hệ thống"}  # the demo is loaded by the system account
+    words = " ".join(shown["Trước"]) + " " + " ".join(shown["Sau"])
+    english = {word for word in re.findall(r"\b[a-z]+_[a-z_]+\b|\b(?:id|votes|meeting|display|name)\b", words)}
+    assert english == set(), english
+
+
 def test_a_profile_value_is_typed_back_with_a_decimal_comma():
     from chibo import labels
     assert [labels.vn_plain_number(v) for v in (210.0, 14.5, "Times New Roman")] == ["210", "14,5", "Times New Roman"]

@@ -11,7 +11,7 @@ import pytest
 from docx import Document as open_docx
 from docx.oxml.ns import qn
 
-from chibo import auth, docs, documents, plans
+from chibo import auth, docs, documents, members, plans
 from chibo.docs import wording
 from chibo.errors import InputError
 from tests.conftest import TODAY
@@ -180,7 +180,12 @@ def test_a_draft_says_so_leaves_its_number_blank_and_the_figures_it_cannot_know(
     assert text[text.index("NGHỊ QUYẾT") - 1] == "DỰ THẢO"
     assert "Số    -NQ/CB" in [p.text for p in open_docx(io.BytesIO(data)).tables[0].rows[0].cells[0].paragraphs]
     assert text[-1] == "Nghị quyết được ……/…… đồng chí có mặt biểu quyết tán thành (……%)."
-    assert any(line.startswith("Hôm nay, vào lúc …… giờ …… ngày ……, tại ……") for line in text)
+    # what it can know before the meeting, it says: the day the rules plan the meeting for, the cell's roll
+    assert any(line.startswith("Hôm nay, vào lúc …… giờ …… ngày 03/12/2026, tại ……") for line in text)
+    roster = members.counts(demo_db)
+    assert (f"Tổng số đảng viên của Chi bộ: {roster['total']} đồng chí (chính thức {roster['full']}, dự bị "
+            f"{roster['probationary']}); có mặt: …… đồng chí; vắng có lý do: ……; vắng không lý do: ……; "
+            "miễn sinh hoạt: …….") in text
 
 
 # -- the committee's own wording ------------------------------------------------------------------------------
@@ -239,6 +244,10 @@ def test_the_cells_own_implementation_wording_fills_each_new_resolution(demo_db)
                                                                     "2. Báo cáo Đảng ủy xã Tân Lộc đúng hạn."]
     with pytest.raises(InputError, match="Tổ chức thực hiện"):
         docs.save_implementation_template(demo_db, A, "   ")
+    assert docs.implementation_form(demo_db).values == "1. Chi ủy phân công theo dõi.\n2. Báo cáo [Đảng ủy cấp trên] đúng hạn."
+    docs.save_implementation_template(demo_db, A, "1. Báo cáo [Đảng ủy cấp trên] trong 02 ngày.")
+    text = paragraphs(docs.export_bytes(demo_db, A, "resolution", draft, TODAY))
+    assert "1. Báo cáo Đảng ủy xã Tân Lộc trong 02 ngày." in text
 
 
 # -- the minutes ---------------------------------------------------------------------------------------------------

@@ -154,12 +154,13 @@ def save_wording(db: Database, actor: Actor, kind: str, document_id: int, edited
 
 def implementation_template(db: Database) -> str:
     """The cell's own wording of the resolution's «Tổ chức thực hiện», before any document rewords it."""
-    return cell.setting(db, "implementation_text", wording.DEFAULT_IMPLEMENTATION)
+    return wording.with_superior_mark(cell.setting(db, "implementation_text", wording.DEFAULT_IMPLEMENTATION))
 
 
 def implementation_form(db: Database):
     """What the form of the «Tổ chức thực hiện» wording is opened on."""
-    return cell.setting_form(db, "implementation_text", wording.DEFAULT_IMPLEMENTATION)
+    stored = cell.setting_form(db, "implementation_text", wording.DEFAULT_IMPLEMENTATION)
+    return versions.Opened(wording.with_superior_mark(stored.values), stored.version)
 
 
 def save_implementation_template(db: Database, actor: Actor, text: str, opened: str | None = None) -> None:

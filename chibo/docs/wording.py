@@ -24,12 +24,17 @@ RESULT_WORDS = {"done": "Hoàn thành đúng hạn", "done_late": "Hoàn thành 
                 "overdue": "Chưa hoàn thành", "in_progress": "Đang thực hiện", "not_started": "Chưa triển khai",
                 "not_done": "Không hoàn thành", "paused": "Tạm dừng"}
 
+# Written where the higher committee's name goes in the cell's «Tổ chức thực hiện» wording; «{committee}», the first
+# version's mark, still works in wording saved with it.
+SUPERIOR_MARK = "[Đảng ủy cấp trên]"
+_OLD_SUPERIOR_MARK = "{committee}"
+
 DEFAULT_IMPLEMENTATION = (
     "1. Các đồng chí đảng viên được phân công chủ động triển khai nhiệm vụ ngay sau buổi sinh hoạt.\n"
     "2. Đồng chí Bí thư Chi bộ chủ trì cuộc họp liên tịch với Công đoàn, Chi đoàn Thanh niên, Liên đội và các tổ "
     "chuyên môn để triển khai nghị quyết; các đoàn thể, tổ chuyên môn xây dựng kế hoạch của đơn vị.\n"
     "3. Ban giám hiệu triển khai kế hoạch đến toàn thể cán bộ, giáo viên, nhân viên tại cuộc họp hội đồng sư phạm.\n"
-    "4. Đồng chí Bí thư cụ thể hóa nghị quyết, báo cáo {committee} trong 02 ngày làm việc sau buổi sinh hoạt và "
+    "4. Đồng chí Bí thư cụ thể hóa nghị quyết, báo cáo [Đảng ủy cấp trên] trong 02 ngày làm việc sau buổi sinh hoạt và "
     "đăng tải nghị quyết lên Sổ tay đảng viên điện tử; Chi ủy kiểm tra, giám sát việc thực hiện và báo cáo kết quả tại kỳ "
     "sinh hoạt tháng sau.")
 
@@ -118,9 +123,9 @@ def _role_of(db: Database, name: str | None) -> str:
 def opening(db: Database, month: date, meeting: dict | None) -> str:
     """'Hôm nay, vào lúc 14 giờ 00 ngày 03/11/2026, tại …, Chi bộ … tổ chức sinh hoạt thường kỳ tháng 11 năm 2026.'"""
     cell_name = cell.get(db).name
-    if not meeting:
-        return (f"Hôm nay, vào lúc {BLANK} giờ {BLANK} ngày {BLANK}, tại {BLANK}, {cell_name} tổ chức sinh hoạt "
-                f"thường kỳ {month_words(month)}.")
+    if not meeting:  # a draft before its meeting is recorded: the day the cell's rules plan it for
+        return (f"Hôm nay, vào lúc {BLANK} giờ {BLANK} ngày {vn_date(months.meeting_date(db, month))}, tại {BLANK}, "
+                f"{cell_name} tổ chức sinh hoạt thường kỳ {month_words(month)}.")
     # No end time: the cell adopts its resolution before the meeting ends; the minutes state when it ended.
     said = (f"Hôm nay, vào lúc {clock(meeting['starts_at'])} ngày {vn_date(meeting['held_on'])}, tại "
             f"{meeting['place'] or BLANK}, {cell_name} tổ chức sinh hoạt thường kỳ {month_words(month)}.")
@@ -129,10 +134,13 @@ def opening(db: Database, month: date, meeting: dict | None) -> str:
     return said + f"\nChủ trì: {chair}. Thư ký: {keeper}."
 
 
-def attendance(summary: dict | None) -> str:
-    """Total, present, absent with reason (named, reason in lower case), without reason, exempt (named)."""
+def attendance(summary: dict | None, roster: dict | None = None) -> str:
+    """Total, present, absent with reason (named, reason in lower case), without reason, exempt (named). Before the
+    roll call, a draft states the cell's `roster` today (members.counts) and leaves the rest for the meeting."""
     if not summary or not summary["total"]:
-        return (f"Tổng số đảng viên của Chi bộ: {BLANK} đồng chí; có mặt: {BLANK} đồng chí; vắng có lý do: {BLANK}; "
+        total = (f"{roster['total']} đồng chí (chính thức {roster['full']}, dự bị {roster['probationary']})"
+                 if roster and roster["total"] else f"{BLANK} đồng chí")
+        return (f"Tổng số đảng viên của Chi bộ: {total}; có mặt: {BLANK} đồng chí; vắng có lý do: {BLANK}; "
                 f"vắng không lý do: {BLANK}; miễn sinh hoạt: {BLANK}.")
     by_status: dict[str, list[tuple[str, str]]] = {}
     for name, status, reason in summary["absent_names"] + summary.get("exempt_names", []):
@@ -347,7 +355,13 @@ def next_month_summary(db: Database, month: date, today: date, resolution: docum
 
 def implementation(db: Database) -> str:
     template = cell.setting(db, "implementation_text", DEFAULT_IMPLEMENTATION)
-    return template.replace("{committee}", cell.get(db).superior_committee)
+    committee = cell.get(db).superior_committee
+    return with_superior_mark(template).replace(SUPERIOR_MARK, committee)
+
+
+def with_superior_mark(template: str) -> str:
+    """The wording as the settings form shows it: the higher committee's place by its Vietnamese mark."""
+    return template.replace(_OLD_SUPERIOR_MARK, SUPERIOR_MARK)
 
 
 # -- the documents -------------------------------------------------------------------------------------
@@ -358,7 +372,8 @@ def resolution(db: Database, doc: documents.Document, today: date, as_saved: boo
     previous = months.previous_month(doc.month)
     parts = [text(line) for line in bases(db, doc.id)]
     parts += [text(opening(db, doc.month, meeting), key="mo_dau", label="Mở đầu (thời gian, địa điểm, chủ trì)"),
-              text(attendance(summary), key="diem_danh", label="Điểm danh"),
+              text(attendance(summary, None if doc.locked else members.counts(db)), key="diem_danh",
+                   label="Điểm danh"),
               text(resolving_clause(previous, doc.month), key="quyet_nghi", label="Lời dẫn quyết nghị")]
     sections = [
         (f"ĐÁNH GIÁ KẾT QUẢ THỰC HIỆN NGHỊ QUYẾT {month_short(previous).upper()}",

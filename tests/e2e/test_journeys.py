@@ -399,3 +399,13 @@ def test_streamlits_own_words_are_vietnamese_too(seeded, server, browser):
         body = p.inner_text("body")
         assert "Tải lên" in body
         assert not any(word in body for word in ("Upload", "per file", "Drag and drop", "Browse files")), body
+    with journey.step("lịch chọn ngày bằng tiếng Việt") as p:
+        open_page(p, "Tài khoản, nhật ký, sao lưu")
+        p.get_by_role("tab", name="Nhật ký thay đổi").click()
+        p.locator("[data-testid='stMain'] [data-testid='stDateInputCalendarButton']").first.click()
+        calendar = p.locator("[role='dialog']").last
+        calendar.get_by_text("CN", exact=True).wait_for(timeout=TIMEOUT)
+        shown = calendar.inner_text()
+        assert "T7" in shown and re.search(r"Tháng \d+", shown), shown  # the browser's month: no date assumed
+        assert not re.search(r"January|February|March|April|May|June|July|August|September|October|November|"
+                             r"December", shown), shown

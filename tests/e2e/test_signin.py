@@ -49,6 +49,16 @@ def test_a_reload_a_second_tab_and_a_deep_link_keep_the_user_signed_in(seeded, s
         see(other, "Đăng xuất")
         other.get_by_role("heading", name="Bảng nhiệm vụ").first.wait_for(timeout=TIMEOUT)
         assert other.get_by_text("Page not found").count() == 0
+    with journey.step("trang đầu của mình, gọi bằng tên, không báo «không tìm thấy»") as p:
+        other.goto(f"{server['url']}/overview")
+        other.get_by_role("heading", name="Tổng quan").first.wait_for(timeout=TIMEOUT)
+        other.wait_for_timeout(1500)
+        assert other.get_by_role("dialog").count() == 0
+    with journey.step("một trang không phải của mình: lời tiếng Việt") as p:
+        other.goto(f"{server['url']}/admin")
+        see(other, "Địa chỉ này không phải một trang của đồng chí; chibo mở trang chính.")
+        assert other.get_by_text("Page not found").count() == 0
+        assert other.get_by_text("Running the app").count() == 0
     with journey.step("đăng xuất kết thúc cả lần mở lại") as p:
         p.get_by_role("button", name="Đăng xuất").click()
         see(p, "Đăng nhập chibo")
@@ -84,6 +94,13 @@ def test_a_member_lands_on_their_own_tasks(seeded, server, browser):
         box = grid.bounding_box()
         p.mouse.click(box["x"] + 16, box["y"] + 36 + 18)  # the first row's selection cell, under the header
         see(p, "Cập nhật tiến độ")
+    with journey.step("mở menu, đăng xuất: ô đăng nhập không bị che") as p:
+        p.locator("[data-testid='stExpandSidebarButton'], [data-testid='stSidebarCollapsedControl'] button").first.click()
+        p.get_by_role("button", name="Đăng xuất").click()
+        see(p, "Đăng nhập chibo")
+        p.wait_for_timeout(500)
+        assert not p.locator("[data-testid='stSidebar']").is_visible()
+        p.get_by_label("Tên đăng nhập").click()  # nothing lies over it
 
 
 def test_a_user_changes_their_own_password_from_the_sidebar(seeded, server, browser):
