@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections import OrderedDict
@@ -24,6 +25,10 @@ from chibo.permissions import PERMISSIONS, SYSTEM, Actor, require  # noqa: F401
 _hasher = PasswordHasher()  # argon2id, salted, memory-hard defaults
 # Verified against when the name is unknown, so timing does not reveal which names exist.
 _DUMMY_HASH = _hasher.hash("chibo-no-such-user")
+# Hashes computed at once: each takes 64 MiB and a core for ~0.1 s, so a room signing in together (35 at the
+# meeting) would take 35 × 64 MiB and finish no sooner than one after the other on the machine's cores.
+HASHES_AT_ONCE = os.cpu_count() or 1
+HASHING = threading.BoundedSemaphore(HASHES_AT_ONCE)
 
 
 def _check_password(password: str, role: str) -> str:
@@ -56,7 +61,7 @@ def _insert_user(cur, actor, username, password, role, display_name, member_id) 
     new_id = cur.execute(
         "INSERT INTO users (username, display_name, password_hash, role, member_id)"
         " VALUES (?, ?, ?, ?, ?) RETURNING id",
-        [username, display_name, _hasher.hash(password), role, member_id],
+        [username, display_name, _hash(password), role, member_id],
     ).fetchone()[0]
     audit.log(cur, actor, "thêm tài khoản", "users", new_id, None,
               {"username": username, "role": role, "display_name": display_name, "member_id": member_id})
@@ -153,7 +158,7 @@ def change_own_password(db: Database, actor: Actor, old: str, new: str, repeated
 
 def new_password_hash(password: str, role: str = "quan_tri") -> str:
     """The stored form of a new password, once it is long and varied enough for the role."""
-    return _hasher.hash(_check_password(password, role))
+    return _hash(_check_password(password, role))
 
 
 def set_password_hash(db: Database, actor: Actor, username: str, password_hash: str) -> None:
@@ -212,6 +217,7 @@ def login_delay(failures: int) -> float:
 
 
 WRONG = "Tên đăng nhập hoặc mật khẩu không đúng."
+BUSY = "Đang có nhiều người đăng nhập từ máy này cùng lúc; xin thử lại sau ít giây."
 
 
 class _Locked(Exception):
@@ -225,52 +231,79 @@ class _Count:
     failures: int = 0
     locked_until: datetime | None = None
     since: datetime | None = None  # when the first failure still counted happened
+    checking: int = 0  # attempts admitted whose password is being checked
+
+
+class _Busy(Exception):
+    """Too many attempts from one key are being checked at once; this one waited for them in vain."""
 
 
 class Lockout:
     """Failed sign-ins per key, kept in memory: for names no account has (so they answer exactly as real
-    ones do, lock message included) and for client addresses. Like an account's counter, an attempt is
-    counted *before* its password is checked, so parallel guesses cannot slip past the limit; a right
-    password gives its attempt back. Bounded: the least recently tried keys go first."""
+    ones do, lock message included) and for client addresses. An attempt takes a place *before* its password is
+    checked, so parallel guesses cannot slip past the limit: while the failures counted and the attempts being
+    checked fill the limit, the next attempt waits for one of them to end. Only a failure counts and locks — a
+    room signing in at once from one address (a school's network) waits a moment, never locks itself out.
+    Bounded: the least recently tried keys go first."""
 
     SIZE = 10_000
+    WAIT_SECONDS = 30.0
 
     def __init__(self):
         self._items: OrderedDict = OrderedDict()
-        self._lock = threading.Lock()
+        self._changed = threading.Condition()
 
-    def admit(self, key, limit: int, lock: timedelta, now: datetime, forget_after: timedelta | None = None) -> int:
-        """This attempt's number among the key's failures; _Locked while the key is locked. Failures older
-        than `forget_after` no longer count (an address shared by a staff room adds up typos)."""
-        with self._lock:
+    def admit(self, key, limit: int, lock: timedelta, now: datetime, forget_after: timedelta | None = None) -> None:
+        """A place among the key's attempts being checked; _Locked while the key is locked, _Busy after waiting
+        WAIT_SECONDS for a place. Failures older than `forget_after` no longer count (an address shared by a staff
+        room adds up typos)."""
+        with self._changed:
+            deadline = time.monotonic() + self.WAIT_SECONDS
+            while True:
+                count = self._items.pop(key, None) or _Count()
+                self._items[key] = count
+                while len(self._items) > self.SIZE:
+                    self._items.popitem(last=False)
+                if count.locked_until and count.locked_until > now:
+                    raise _Locked(count.locked_until)
+                stale = forget_after and count.since and now - count.since > forget_after
+                if count.locked_until or stale:  # a lock that ended, or old failures: counting starts again
+                    count.failures, count.locked_until, count.since = 0, None, None
+                if count.failures + count.checking < limit:
+                    count.checking += 1
+                    return
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise _Busy()
+                self._changed.wait(left)
+
+    def forgive(self, key) -> None:
+        """The attempt admitted was no failure (a right password, a refusal that checked none)."""
+        with self._changed:
+            count = self._items.get(key)
+            if count:
+                count.checking = max(count.checking - 1, 0)
+            self._changed.notify_all()
+
+    def failed(self, key, limit: int, lock: timedelta, now: datetime) -> int:
+        """The attempt admitted was a failure: its number among the key's failures; the last one allowed locks."""
+        with self._changed:
             count = self._items.pop(key, None) or _Count()
             self._items[key] = count
-            while len(self._items) > self.SIZE:
-                self._items.popitem(last=False)
-            if count.locked_until and count.locked_until > now:
-                raise _Locked(count.locked_until)
-            stale = forget_after and count.since and now - count.since > forget_after
-            if count.locked_until or stale:  # a lock that ended, or old failures: counting starts again
-                count.failures, count.locked_until, count.since = 0, None, None
+            count.checking = max(count.checking - 1, 0)
             count.failures += 1
             count.since = count.since or now
             if count.failures >= limit:
                 count.locked_until = now + lock
+            self._changed.notify_all()
             return count.failures
-
-    def forgive(self, key) -> None:
-        """An attempt that was no failure after all (a right password, a refusal that checked none)."""
-        with self._lock:
-            count = self._items.get(key)
-            if count:
-                # never above the limit (admit refuses while locked), so one given back is always below it
-                count.failures, count.locked_until = max(count.failures - 1, 0), None
 
     def forget(self, db_key: str) -> None:
         """Every count kept for one database's sign-in."""
-        with self._lock:
+        with self._changed:
             for key in [k for k in self._items if k[0] == db_key]:
                 del self._items[key]
+            self._changed.notify_all()
 
 
 _UNKNOWN_NAMES = Lockout()
@@ -311,18 +344,26 @@ def authenticate(db: Database, username: str, password: str, max_failures: int =
     # A refusal while locked checks no password: it says nothing about the name (known and unknown names
     # lock alike) and costs an attacker's flood no hashing.
     try:
-        from_address = _ADDRESSES.admit(place, max_address_failures, lock, now, forget_after=lock)
+        _ADDRESSES.admit(place, max_address_failures, lock, now, forget_after=lock)
     except _Locked as locked:
         raise InputError(f"Máy này đã đăng nhập sai quá nhiều lần nên tạm bị chặn; "
                          f"thử lại sau {locked.until:%H:%M}.") from None
+    except _Busy:
+        raise InputError(BUSY) from None
     try:
         attempt = db.write(lambda cur: _admit(cur, str(db.path), name, max_failures, lock, now))
-    except _Locked as locked:
+    except (_Locked, _Busy) as refused:
         _ADDRESSES.forgive(place)  # refused before any password was checked: no failure of this address
-        raise InputError(f"Tài khoản tạm khóa do đăng nhập sai nhiều lần; thử lại sau {locked.until:%H:%M}.") from None
+        if isinstance(refused, _Busy):
+            raise InputError(BUSY) from None
+        raise InputError(f"Tài khoản tạm khóa do đăng nhập sai nhiều lần; thử lại sau {refused.until:%H:%M}.") from None
+    except BaseException:
+        _ADDRESSES.forgive(place)
+        raise
     if _verify(attempt.password_hash, password) and attempt.user_id is not None:
         _ADDRESSES.forgive(place)
         return _signed_in(db, attempt, name)
+    from_address = _ADDRESSES.failed(place, max_address_failures, lock, now)
     blocked = now + lock if from_address >= max_address_failures else None
     db.write(lambda cur: _audit_failure(cur, name, attempt, address or "máy chủ", blocked))
     sleep(login_delay(attempt.failures))
@@ -335,8 +376,9 @@ def _admit(cur, db_key: str, name: str, limit: int, lock: timedelta, now: dateti
     checked. A name no account has is counted alike, in memory."""
     found = cur.execute("SELECT id, password_hash, role, member_id, active, failed_logins, locked_until"
                         " FROM users WHERE username = ?", [name]).fetchone()
-    if not found:
-        failures = _UNKNOWN_NAMES.admit((db_key, name), limit, lock, now)
+    if not found:  # always a failure: counted at once, as an account's is in its row
+        _UNKNOWN_NAMES.admit((db_key, name), limit, lock, now)
+        failures = _UNKNOWN_NAMES.failed((db_key, name), limit, lock, now)
         return _Attempt(failures, now + lock if failures >= limit else None)
     user_id, pw_hash, role, member_id, active, failures, locked_until = found
     if locked_until and locked_until > now:
@@ -372,10 +414,16 @@ def _audit_failure(cur, name: str, attempt: _Attempt, address: str, blocked: dat
 
 
 def _verify(pw_hash: str, password: str) -> bool:
-    try:
-        return _hasher.verify(pw_hash, password)
-    except (VerificationError, InvalidHashError):
-        return False
+    with HASHING:
+        try:
+            return _hasher.verify(pw_hash, password)
+        except (VerificationError, InvalidHashError):
+            return False
+
+
+def _hash(password: str) -> str:
+    with HASHING:
+        return _hasher.hash(password)
 
 
 @memoised

@@ -249,7 +249,8 @@ def measure(scale: int, runs: int) -> dict:
         item["ratio"] = round(item["median_seconds"] / item["floor_seconds"], 2)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {"scale": scale, "runs": runs, "generate_seconds": round(generate_seconds, 2), "rows": generated["rows"],
-            "peak_memory_mb": round(peak_mb, 1), "items": results}
+            "peak_memory_mb": round(peak_mb, 1), "load_average": list(os.getloadavg()), "cores": os.cpu_count(),
+            "items": results}
 
 
 def report(result: dict) -> str:

@@ -264,9 +264,16 @@ def first_heading(items: list[dict]) -> str | None:
 
 # -- servers ------------------------------------------------------------------------------
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A free port; within CHIBO_BENCH_PORTS ("8750-8799") when set, so benches on a shared machine keep to theirs."""
+    low, _, high = os.environ.get("CHIBO_BENCH_PORTS", "0-0").partition("-")
+    for port in range(int(low), int(high or low) + 1):
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return sock.getsockname()[1]
+    raise RuntimeError(f"no free port in CHIBO_BENCH_PORTS={os.environ['CHIBO_BENCH_PORTS']}")
 
 
 @contextlib.contextmanager

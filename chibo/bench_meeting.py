@@ -34,6 +34,7 @@ class Session:
     def __init__(self, url: str, name: str, record):
         self.url, self.name, self.record = url.replace("http", "ws", 1) + "/_stcore/stream", name, record
         self.widgets: dict[str, object] = {}  # label → the element's proto, from the last run
+        self.fragment_of: dict[str, str] = {}  # label → the fragment the widget was drawn in (none: the page)
         self.texts: list[str] = []  # what the last run said (alerts, toasts)
         self.values: dict[str, object] = {}  # widget id → WidgetState kept across runs, as the browser does
         self.pages: dict[str, str] = {}  # page title → page_script_hash
@@ -61,7 +62,7 @@ class Session:
             msg.ParseFromString(raw)
             kind = msg.WhichOneof("type")
             if kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
-                self._element(msg.delta.new_element)
+                self._element(msg.delta.new_element, msg.delta.fragment_id)
             elif kind == "delta" and msg.delta.WhichOneof("type") == "add_block":
                 block = msg.delta.add_block
                 if block.WhichOneof("type") == "expandable" and block.expandable.id:  # an expander with a key
@@ -74,7 +75,7 @@ class Session:
             elif kind == "script_finished" and msg.script_finished in done:
                 self.finished.set()
 
-    def _element(self, element) -> None:
+    def _element(self, element, fragment_id: str = "") -> None:
         kind = element.WhichOneof("type")
         proto = getattr(element, kind)
         if kind in ("alert", "toast"):
@@ -85,9 +86,11 @@ class Session:
             self.record.error(self.name, f"{proto.type}: {proto.message}")
         elif hasattr(proto, "id") and hasattr(proto, "label") and proto.id:
             self.widgets[proto.label] = proto
+            self.fragment_of[proto.label] = fragment_id
 
-    async def request(self, what: str, fragment_id: str = "", triggers: tuple = ()) -> float:
-        """One rerun request with the widgets' values; returns the seconds until the run it started ended."""
+    async def request(self, what: str, fragment_id: str = "", triggers: tuple = (), auto: bool = False) -> float:
+        """One rerun request with the widgets' values; returns the seconds until the run it started ended. With
+        `fragment_id` only that fragment runs (its refresh when `auto`, else a widget in it), as the browser asks."""
         from streamlit.proto.BackMsg_pb2 import BackMsg
         from streamlit.proto.WidgetStates_pb2 import WidgetState
         message = BackMsg()
@@ -97,9 +100,11 @@ class Session:
         for widget_id in triggers:
             state.widget_states.widgets.append(WidgetState(id=widget_id, trigger_value=True))
         if fragment_id:
-            state.fragment_id, state.is_auto_rerun = fragment_id, True
+            state.fragment_id, state.is_auto_rerun = fragment_id, auto
         else:
-            self.widgets, self.texts = {}, []
+            self.widgets = {}
+        if not auto:
+            self.texts = []
         self.finished.clear()
         started = time.perf_counter()
         await self.socket.send(message.SerializeToString())
@@ -118,7 +123,7 @@ class Session:
         self.values[widget.id] = WidgetState(id=widget.id, **value)
 
     async def press(self, what: str, label: str) -> float:
-        return await self.request(what, triggers=(self.widgets[label].id,))
+        return await self.request(what, self.fragment_of.get(label, ""), triggers=(self.widgets[label].id,))
 
     async def go(self, title: str) -> None:
         self.page_hash = self.pages[title]
@@ -198,7 +203,7 @@ async def projector(url: str, record: Record) -> None:
             break
         interval, fragment = session.auto_rerun
         await asyncio.sleep(interval)
-        await session.request("display_refresh", fragment_id=fragment)
+        await session.request("display_refresh", fragment_id=fragment, auto=True)
     await session.close()
 
 

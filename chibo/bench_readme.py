@@ -68,17 +68,31 @@ def meeting_table(result: dict) -> str:
 
 
 def server_table(results: list[dict]) -> str:
+    """One column pair per scale: each item's median seconds and its ratio to the floor (the empty page for pages, the
+    display's refresh and start-up; python-docx writing the same content raw for exports)."""
     results = sorted(results, key=lambda r: r["scale"])
+    said = ", ".join(f"scale {r['scale']}: median of {r['runs']} runs"
+                     + (f", load average {r['load_average'][0]:.2f} on {r['cores']} cores" if "load_average" in r else "")
+                     for r in results)
     head = "| item | " + " | ".join(f"scale {r['scale']} (s) | ratio" for r in results) + " |"
-    lines = [head, "| --- |" + " ---: | ---: |" * len(results)]
+    lines = [f"{said[0].upper()}{said[1:]}.", "", head, "| --- |" + " ---: | ---: |" * len(results)]
+    floors = [next((i["floor_seconds"] for n, i in r["items"].items() if n.startswith("page_")), None) for r in results]
+    lines.append("| empty Streamlit page (floor) | " + " | ".join("—" if f is None else f"{f:.4f} | 1" for f in floors) + " |")
     for name in results[0]["items"]:
         label = SERVER_NAMES.get(name) or PAGE_NAMES.get(name.removeprefix("page_"), name)
         cells = []
         for result in results:
             item = result["items"].get(name)
-            cells += ["—", "—"] if item is None else [f"{item['median_seconds']:.4f}", f"{item['ratio']:.2f}"]
+            if item is None:
+                cells += ["—", "—"]
+            elif name.startswith("export_"):
+                cells += [f"{item['median_seconds']:.3f}", f"{item['ratio']:.2f} × raw"]
+            elif name == "startup_first_page":
+                cells += [f"{item['median_seconds']:.3f}", "—"]
+            else:
+                cells += [f"{item['median_seconds']:.4f}", f"{item['ratio']:.2f}"]
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
-    lines.append("| peak memory of the bench process (MB) | " + " | ".join(f"{r['peak_memory_mb']} | " for r in results)
+    lines.append("| peak memory of the bench process (MB) | " + " | ".join(f"{r['peak_memory_mb']:.0f} | —" for r in results)
                  + " |")
     return "\n".join(lines)
 

@@ -5,7 +5,10 @@ and numbered SQL migrations."""
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import functools
+import json
+import re
 import subprocess
 import threading
 import time
@@ -85,8 +88,15 @@ class Database(_Reads):
         self.identity = uuid.uuid4().hex
         # Bumped by every committed write: this process owns the file, so nothing else changes it.
         self.generation = 0
-        # key -> (generation, answer). Its own lock: a long write (an import, a restore) must not hold
-        # up the reads of other sessions.
+        # The generation of the last write to each table, and of the last write that may have changed anything
+        # (a migration, a statement chibo cannot attribute): a kept answer is stale only if a table it read was
+        # written after it was read. A progress update then leaves the members', the months' and the cell's
+        # reads of every session kept.
+        self._written: dict[str, int] = {}
+        self._written_all = 0
+        self._catalog = Catalog(self)
+        # key -> (generation, tables read or EVERYTHING, answer). Its own lock: a long write (an import, a
+        # restore) must not hold up the reads of other sessions.
         self._memo = Store(MEMO_SIZE, MEMO_BYTES)
         if migrate:
             self.keep_before_migrating(Path(backup_dir) if backup_dir else self.path.parent / "backups")
@@ -111,16 +121,22 @@ class Database(_Reads):
         return self._fetch(sql, list(params or []), lambda result: result.fetchone())
 
     def _read(self, shape: str, sql: str, params: Any, fetch: Callable) -> Any:
-        """Run a read, or reuse its answer: only this process writes the file and every write bumps
-        `generation`, so (statement, parameters, generation) fixes the answer. The day is part of
-        the key too, for the few views that say current_date."""
+        """Run a read, or reuse its answer: only this process writes the file and every write says which
+        tables it wrote, so (statement, parameters) fixes the answer until one of the tables the statement
+        reads is written. The day is part of the key too, for the few views that say current_date."""
         params = list(params or [])
+        tables = self._catalog.reads(sql)
         try:
             key = ("sql", shape, sql, tuple(params), date.today())
             hash(key)
-        except TypeError:  # a list parameter: read afresh
+        except TypeError:  # a list parameter: read afresh (a kept function around it still learns the tables)
+            _note(tables)
             return self._fetch(sql, params, fetch)
-        return self.memo(key, lambda: self._fetch(sql, params, fetch), keep=_small)
+
+        def compute():
+            _note(tables)
+            return self._fetch(sql, params, fetch)
+        return self.memo(key, compute, keep=_small)
 
     def _fetch(self, sql: str, params: list, fetch: Callable) -> Any:
         cur = self._root.cursor()
@@ -135,14 +151,16 @@ class Database(_Reads):
 
         Reads that decide a write must happen inside `work`, so that two
         sessions can never both read the old value and overwrite each other."""
+        _note(EVERYTHING)  # a write inside a kept read: its reads are not followed, so nothing may keep it
         with self._write_lock:
             for attempt in range(WRITE_RETRIES):
                 cur = self._root.cursor()
+                recording = Recording(cur, self._catalog)
                 try:
                     cur.execute("BEGIN TRANSACTION")
-                    result = work(cur)
+                    result = work(recording)
                     cur.execute("COMMIT")
-                    self.generation += 1
+                    self._committed(recording.written)
                     return result
                 except duckdb.TransactionException:
                     _rollback(cur)
@@ -157,17 +175,47 @@ class Database(_Reads):
         raise AssertionError("unreachable")
 
     def memo(self, key: tuple, compute: Callable[[], T], keep: Callable[[T], bool] = lambda value: True) -> T:
-        """A read's result, reused until the next write. Pages rerun on every click and the meeting
-        display every few seconds; between writes the answers cannot change. Frames come back as copies."""
-        generation = self.generation
+        """A read's result, reused until a table it read is written. Pages rerun on every click and the meeting
+        display every few seconds; until then the answer cannot change. Which tables: every statement `compute`
+        runs through this database says (a kept read inside it too), so a kept function needs no list of its
+        own. Frames come back as copies."""
         found = self._memo.get(key)
-        if found is not None and found[0] == generation:
-            return _copy(found[1])
-        value = compute()
-        # Kept only if no write came in between: an answer read before a write never outlives it.
-        if keep(value) and generation == self.generation:
-            self._memo.put(key, (generation, value))
+        if found is not None and self._fresh(found[0], found[1]):
+            _note(found[1])
+            return _copy(found[2])
+        generation = self.generation
+        tables = _Collected()
+        token = _READING.set(tables)
+        try:
+            value = compute()
+        finally:
+            _READING.reset(token)
+        read = tables.result()
+        _note(read)
+        # Kept only if none of its tables was written meanwhile: an answer read before a write never outlives it.
+        if keep(value) and self._fresh(generation, read):
+            self._memo.put(key, (generation, read, value))
         return _copy(value)
+
+    def _fresh(self, generation: int, tables) -> bool:
+        """Was nothing `tables` names written after `generation`?"""
+        if tables is EVERYTHING:
+            return generation == self.generation
+        if self._written_all > generation:
+            return False
+        return all(self._written.get(table, 0) <= generation for table in tables)
+
+    def _committed(self, written) -> None:
+        """After a commit: the tables it wrote are newer than every answer kept before. Marked before the
+        generation moves on, so a read that starts at the new generation always sees the commit."""
+        generation = self.generation + 1
+        if written is EVERYTHING:
+            self._written_all = generation
+            self._catalog.forget()  # views and macros may have changed too
+        else:
+            for table in written:
+                self._written[table] = generation
+        self.generation = generation
 
     def checkpoint(self) -> None:
         with self._write_lock:
@@ -222,9 +270,221 @@ class Database(_Reads):
         with self._write_lock:
             self._root = connect_file(self.path)
             self.identity = uuid.uuid4().hex
-            self.generation += 1
+            self._committed(EVERYTHING)
             self._memo.clear()
             apply_migrations(self)
+
+
+# -- which tables a statement reads and writes ---------------------------------------------------------------
+class _Everything:
+    """A read whose tables are not known (or a write that may have changed anything): any write makes it stale."""
+
+    def __repr__(self) -> str:
+        return "EVERYTHING"
+
+
+EVERYTHING = _Everything()
+# Table functions whose answer is no table's: anything else unknown (the catalog's duckdb_tables(), whose sizes
+# change with every insert) counts as reading everything.
+PURE_TABLE_FUNCTIONS = frozenset({"range", "generate_series", "unnest"})
+_SYSTEM_SCHEMAS = frozenset({"information_schema", "pg_catalog"})
+# The table an INSERT, UPDATE or DELETE writes: the first name after its verb.
+_WRITTEN = re.compile(r"^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+(?:\w+\.)?\"?(\w+)\"?",
+                      re.IGNORECASE)
+_MODIFYING = {"INSERT", "UPDATE", "DELETE"}
+
+
+class _Collected:
+    """The tables the reads of one kept computation touched."""
+
+    def __init__(self):
+        self.tables: set[str] = set()
+        self.everything = False
+
+    def add(self, tables) -> None:
+        if tables is EVERYTHING:
+            self.everything = True
+        else:
+            self.tables |= tables
+
+    def result(self):
+        return EVERYTHING if self.everything else frozenset(self.tables)
+
+
+# The computation a read belongs to, per thread (each Streamlit session runs its script in a thread of its own).
+_READING: contextvars.ContextVar[_Collected | None] = contextvars.ContextVar("chibo_reading", default=None)
+
+
+def _note(tables) -> None:
+    collected = _READING.get()
+    if collected is not None:
+        collected.add(tables)
+
+
+class Catalog:
+    """What each statement reads, from DuckDB's own parse of it (json_serialize_sql: no binding, no statistics),
+    views and macros followed to the tables they read; what a write statement writes, from its verb. Worked out
+    once per statement text; forgotten when the schema may have changed."""
+
+    def __init__(self, db: Database):
+        self._db = db
+        self._lock = threading.Lock()
+        self._reads: dict[str, Any] = {}
+        self._writes: dict[str, Any] = {}
+        self._definitions: dict[str, list[str]] | None = None  # view or macro name -> the SQL of its body
+
+    def forget(self) -> None:
+        with self._lock:
+            self._reads, self._writes, self._definitions = {}, {}, None
+
+    def reads(self, sql: str):
+        """The tables `sql` reads (a frozenset of lower-case names), or EVERYTHING when that cannot be told."""
+        found = self._reads.get(sql)
+        if found is None:
+            found = self._resolve(self._names(sql), set())
+            with self._lock:
+                if len(self._reads) > 4096:  # statement texts are chibo's own; a bound all the same
+                    self._reads.clear()
+                self._reads[sql] = found
+        return found
+
+    def writes(self, sql: str):
+        """The tables the statements of `sql` write (nothing for a read), or EVERYTHING (DDL, anything else)."""
+        found = self._writes.get(sql)
+        if found is None:
+            found = self._written(sql)
+            with self._lock:
+                if len(self._writes) > 4096:
+                    self._writes.clear()
+                self._writes[sql] = found
+        return found
+
+    @staticmethod
+    def _written(sql: str):
+        tables: set[str] = set()
+        try:
+            statements = duckdb.extract_statements(sql)
+        except duckdb.Error:
+            return EVERYTHING
+        for statement in statements:
+            kind = statement.type.name
+            if kind == "SELECT":
+                continue
+            match = _WRITTEN.match(statement.query) if kind in _MODIFYING else None
+            if match is None:
+                return EVERYTHING
+            tables.add(match[1].lower())
+        return frozenset(tables)
+
+    def _names(self, sql: str):
+        """(table names, function names) in the parse of `sql`, or EVERYTHING."""
+        cur = self._db._root.cursor()
+        try:
+            tree = json.loads(cur.execute("SELECT json_serialize_sql(?)", [sql]).fetchone()[0])
+        except duckdb.Error:
+            return EVERYTHING
+        finally:
+            cur.close()
+        if tree.get("error"):
+            return EVERYTHING  # not a SELECT (PRAGMA, SHOW, ...)
+        tables: set[str] = set()
+        functions: set[str] = set()
+        stack = [tree]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, list):
+                stack.extend(node)
+                continue
+            if not isinstance(node, dict):
+                continue
+            kind = node.get("type")
+            if kind == "BASE_TABLE":
+                if (node.get("schema_name") or "").lower() in _SYSTEM_SCHEMAS:
+                    return EVERYTHING
+                tables.add(node["table_name"].lower())
+            elif kind == "TABLE_FUNCTION":
+                name = (node.get("function") or {}).get("function_name", "").lower()
+                if name not in PURE_TABLE_FUNCTIONS and name not in self.definitions():
+                    return EVERYTHING  # duckdb_tables(), read_csv(...): not a table chibo writes
+            if node.get("class") == "FUNCTION":
+                functions.add(node.get("function_name", "").lower())
+            stack.extend(v for v in node.values() if isinstance(v, (dict, list)))
+        return tables, functions
+
+    def _resolve(self, names, seen: set[str]):
+        """Views and macros replaced by what their bodies read, recursively."""
+        if names is EVERYTHING:
+            return EVERYTHING
+        tables, functions = names
+        found: set[str] = set()
+        definitions = self.definitions()
+        for name in tables | functions:
+            if name in seen:
+                continue
+            if name in definitions:
+                seen.add(name)
+                for body in definitions[name]:
+                    inner = self._resolve(self._names(body), seen)
+                    if inner is EVERYTHING:
+                        return EVERYTHING
+                    found |= inner
+            elif name in tables:
+                found.add(name)  # a table (or a CTE's name: harmless)
+        return frozenset(found)
+
+    def definitions(self) -> dict[str, list[str]]:
+        if self._definitions is None:
+            cur = self._db._root.cursor()
+            try:
+                rows = cur.execute(
+                    "SELECT lower(view_name), sql FROM duckdb_views() WHERE NOT internal"
+                    " UNION ALL SELECT lower(function_name), CASE function_type WHEN 'macro' THEN 'SELECT '"
+                    " || macro_definition ELSE macro_definition END FROM duckdb_functions()"
+                    " WHERE NOT internal AND function_type IN ('macro', 'table_macro')").fetchall()
+            finally:
+                cur.close()
+            found: dict[str, list[str]] = {}
+            for name, body in rows:
+                found.setdefault(name, []).append(body)
+            self._definitions = found
+        return self._definitions
+
+
+class Recording:
+    """The cursor a write's `work` gets: DuckDB's own, noting the tables each statement writes."""
+
+    def __init__(self, cur: duckdb.DuckDBPyConnection, catalog: Catalog):
+        self._cur, self._catalog = cur, catalog
+        self.written: Any = frozenset()
+
+    def execute(self, sql: str, *args, **kwargs):
+        self._add(self._catalog.writes(sql))
+        return self._cur.execute(sql, *args, **kwargs)
+
+    def _add(self, tables) -> None:
+        if self.written is not EVERYTHING:
+            self.written = EVERYTHING if tables is EVERYTHING else self.written | tables
+
+    # What else chibo's writes use, handed on as they are: they write nothing by themselves.
+    def register(self, name: str, frame) -> None:
+        self._cur.register(name, frame)
+
+    def unregister(self, name: str) -> None:
+        self._cur.unregister(name)
+
+    def complete(self) -> None:
+        self._cur.complete()
+
+    def __getattr__(self, name: str):
+        # fetchone, df, description ... are reads of the last result; anything else might write: counted as all
+        found = getattr(self._cur, name)  # a name the cursor lacks (a hasattr probe) is no write
+        if name not in _RESULT_READS:
+            self._add(EVERYTHING)
+        return found
+
+
+_RESULT_READS = frozenset({"fetchone", "fetchall", "fetchmany", "fetchdf", "fetchnumpy", "fetch_arrow_table",
+                           "df", "pl", "arrow", "description", "rowcount"})
 
 
 class Transaction(_Reads):

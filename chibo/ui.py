@@ -265,6 +265,43 @@ def attempt(action: Callable, *args, success: str | Callable[[Any], str] | None 
     return result
 
 
+@dataclass(frozen=True)
+class Typed:
+    """An argument of a click's action that is what the widget `key` holds when the click arrives."""
+    key: str
+
+
+def typed(key: str) -> Typed:
+    return Typed(key)
+
+
+def on_click(action: Callable, *args, success: str | None = None, where: str = "", **kwargs) -> Callable[[], None]:
+    """A button's callback that runs a domain action before the page runs, so the one run that follows the click
+    shows the new data and the message: no second run (`attempt` saves during the run, then reruns to show what
+    the save changed above the button). A callback sees the values just sent, not those of the run that drew the
+    button: what was typed is passed as typed(key). The message — the success or the refusal — is shown by
+    outcome(where), beside the button, where the person is looking."""
+    def run() -> None:
+        values = [st.session_state.get(a.key) if isinstance(a, Typed) else a for a in args]
+        try:
+            action(*values, **kwargs)
+        except InputError as exc:
+            st.session_state[f"said:{where}"] = exc
+            return
+        if success:
+            st.session_state[f"said:{where}"] = success
+    return run
+
+
+def outcome(where: str) -> None:
+    """What the last click's action (on_click(..., where=where)) said: its success, or its refusal."""
+    message = st.session_state.pop(f"said:{where}", None)
+    if isinstance(message, InputError):
+        refused(message)
+    elif message:
+        st.success(plain(message))
+
+
 # -- edit forms: opened on stored values, saved against their version ----------------
 @dataclass(frozen=True)
 class Edit:
@@ -338,6 +375,29 @@ def save_edit(form: Edit, submitted: bool, save: Callable[[Any], Any], success: 
     reopen(form.key)
     success_later(success(result) if callable(success) else success)
     st.rerun()
+
+
+def save_on_click(form: Edit, save: Callable[[Any], Any], success: str = "") -> Callable[[], None]:
+    """save_edit's save as the submit button's callback (see on_click: one run after the click, not two).
+    `save(version)` reads what was typed from st.session_state by the widgets' keys (and may leave its own message
+    there). A refusal because someone saved in between is held for save_edit (called after the form, not submitted),
+    which shows both values and the two choices; another refusal is shown by outcome(form.key)."""
+    def run() -> None:
+        try:
+            save(form.version)
+        except StaleEdit as exc:
+            st.session_state.pop("success", None)
+            st.session_state[f"{form.key}:stale"] = {"headline": exc.headline, "changes": exc.changes,
+                                                     "version": exc.version}
+            return
+        except InputError as exc:
+            st.session_state.pop("success", None)
+            st.session_state[f"said:{form.key}"] = exc
+            return
+        reopen(form.key)
+        if success:
+            success_later(success)
+    return run
 
 
 def _stale_choice(form: Edit, stale: dict, keep_label: str, take_label: str) -> str | None:
@@ -687,8 +747,19 @@ def month_label(month) -> str:
 
 # -- a task, opened: its details, history, progress form and extension form ---------
 def task_panel(db: Database, found_actor: Actor, task_id: int) -> None:
+    """An opened task, run as a fragment: typing into its forms and saving rerun the panel, not the whole page
+    (the router, the task list). What the panel shows is read again on each of its runs, so after a save its
+    figures and history are the stored ones; the list above follows on the next click outside the panel."""
+    _task_panel(db, found_actor.user_id, task_id)
+
+
+@st.fragment
+def _task_panel(db: Database, user_id: int, task_id: int) -> None:
     from chibo import tasks  # local: ui is imported by every page; keep its start-up light
 
+    found_actor = current_actor(db)  # a panel's own run checks the session as a page's does
+    if found_actor is None or found_actor.user_id != user_id:
+        st.rerun(scope="app")
     detail = tasks.task(db, task_id, today())
     status = labels.TASK_STATUSES[detail["effective_status"]]
     st.markdown(f"### {plain(detail['title'])}")
@@ -754,11 +825,17 @@ def _evidence_upload(label: str, key: str) -> tuple[Any, bool]:
     st.caption(evidence.limit_said(limit))
     if not chosen:
         return None, True
-    upload = evidence.Upload(chosen.name, chosen.getvalue())
+    upload = _upload_of(chosen)
     problem = evidence.refusal(upload, limit)
     if problem:
         st.error(plain(problem + " Bỏ tệp này (dấu ✕) hoặc chọn tệp khác rồi mới lưu được."))
     return upload, problem is None
+
+
+def _upload_of(chosen):
+    """An uploader's file as the domain takes it (None when nothing was chosen)."""
+    from chibo import evidence
+    return evidence.Upload(chosen.name, chosen.getvalue()) if chosen else None
 
 
 def _progress_form(db: Database, found_actor: Actor, task_id: int) -> None:
@@ -782,17 +859,26 @@ def _progress_form(db: Database, found_actor: Actor, task_id: int) -> None:
     note = st.text_area("Ghi chú", height=80, key=form.widget("note"))
     link = st.text_input("Đường dẫn minh chứng (nếu có)", key=form.widget("link"))
     upload, acceptable = _evidence_upload("Ảnh hoặc tệp minh chứng (nếu có)", form.widget("file"))
-    saved = st.button("Lưu tiến độ", type="primary", key=form.widget("save"), disabled=not acceptable)
+
+    def typed_values(version):  # at the click: what the widgets hold then
+        held = st.session_state
+        return _record_progress(db, found_actor, task_id, held.get(percent_key), held.get(form.widget("finished")),
+                                held.get(form.widget("done_on")), held.get(form.widget("note")),
+                                held.get(form.widget("link")), _upload_of(held.get(form.widget("file"))), version)
+    st.button("Lưu tiến độ", type="primary", key=form.widget("save"), disabled=not acceptable,
+              on_click=save_on_click(form, typed_values))
     just_saved = st.session_state.pop(f"progress_saved_{task_id}", None)
     if just_saved:
         st.success(just_saved)  # where the thumb is, not at the top of a long page
-    save_edit(form, saved, lambda version: _record_progress(db, found_actor, task_id, percent, finished, done_on, note,
+    outcome(form.key)
+    # The save itself ran on the click; only a refusal's two choices are left here (keep mine: what is on screen)
+    save_edit(form, False, lambda version: _record_progress(db, found_actor, task_id, percent, finished, done_on, note,
                                                             link, upload, version), success="")  # said here, not on top
 
 
 def _record_progress(db, found_actor, task_id, percent, finished, done_on, note, link, upload, version):
     from chibo import tasks
-    tasks.record_progress(db, found_actor, task_id, 100 if finished else percent, note, link,
+    tasks.record_progress(db, found_actor, task_id, 100 if finished else percent, note or "", link or "",
                           status="done" if finished else None, done_on=done_on if finished else None, today=today(),
                           opened=version, upload=upload, max_mb=settings().evidence_max_mb, now=now())
     st.session_state[f"progress_saved_{task_id}"] = ("Đã lưu tiến độ và tệp minh chứng." if upload

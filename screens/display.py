@@ -96,16 +96,18 @@ if committee and not projected and context:
             saved = st.button("Lưu điểm danh")
             ui.save_edit(opened_roll, saved, lambda version: meetings.record_attendance(
                 db, actor, meeting["id"], edited.to_dict("records"), opened=version), success="Đã lưu điểm danh.")
+            index = meetings.display_position(db, context["month"])[0]  # the remark's item follows the display
             with st.form("remark", clear_on_submit=True, enter_to_submit=False):
-                section = st.selectbox("Mục", [k for k, _ in agenda.SECTIONS], format_func=dict(agenda.SECTIONS).get,
-                                       index=meetings.display_position(db, context["month"])[0])
+                st.selectbox("Mục", [k for k, _ in agenda.SECTIONS], format_func=dict(agenda.SECTIONS).get,
+                             index=index, key=f"remark_section_{index}")
                 people = dict(zip(roll["member_id"], roll["full_name"]))
-                speaker = st.selectbox("Người phát biểu", list(people), index=None, format_func=people.get,
-                                       placeholder="Chọn đồng chí phát biểu (nếu có)")
-                text = st.text_input("Ý kiến, ghi chú")
-                if st.form_submit_button("Ghi ý kiến"):
-                    ui.attempt(meetings.add_remark, db, actor, meeting["id"], section, text, speaker,
-                               success="Đã ghi ý kiến.")
+                st.selectbox("Người phát biểu", list(people), index=None, format_func=people.get,
+                                       placeholder="Chọn đồng chí phát biểu (nếu có)", key="remark_speaker")
+                st.text_input("Ý kiến, ghi chú", key="remark_text")
+                st.form_submit_button("Ghi ý kiến", on_click=ui.on_click(  # saved before the run: one run, not two
+                    meetings.add_remark, db, actor, meeting["id"], ui.typed(f"remark_section_{index}"),
+                    ui.typed("remark_text"), ui.typed("remark_speaker"), success="Đã ghi ý kiến.", where="remark"))
+            ui.outcome("remark")  # beside the form: the secretary's eyes are here, not at the top
             facts = ui.edit(f"minutes_facts_{meeting['id']}",
                             lambda: docs.minutes_facts_form(db, context["month"], meeting["id"]))
             with st.form("minutes_facts", enter_to_submit=False):

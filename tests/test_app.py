@@ -497,6 +497,25 @@ def test_the_secretary_records_the_minutes_facts_and_a_named_speaker_from_the_di
     assert next(t for t in at.text_area if t.label == "Kết luận của đồng chí chủ trì").value == "Chi bộ thống nhất cao."
 
 
+def test_a_remark_is_saved_in_one_run_and_an_empty_one_is_refused_beside_the_form(demo_app, tmp_path, monkeypatch):
+    at = signed_in(demo_app["quan_tri"]).run()
+    at.switch_page("screens/display.py").run()
+    at.session_state["display_secretary"] = True
+    at.run()
+    runs, real = [], ui.show_success
+    monkeypatch.setattr(ui, "show_success", lambda: (runs.append(1), real())[1])
+    next(t for t in at.text_input if t.label == "Ý kiến, ghi chú").input("Đề nghị bổ sung chỉ tiêu.")
+    next(b for b in at.button if b.label == "Ghi ý kiến").click().run()
+    assert not at.exception and not at.error
+    assert len(runs) == 1  # saved on the click: the one run shows the message
+    assert [s.value for s in at.success] == ["Đã ghi ý kiến."]
+    db = ui._database(str(tmp_path / "app.duckdb"))
+    assert db.scalar("SELECT section FROM meeting_remarks WHERE text = 'Đề nghị bổ sung chỉ tiêu.'") == "khai_mac"
+    next(b for b in at.button if b.label == "Ghi ý kiến").click().run()  # nothing typed
+    assert [e.value for e in at.error] == ["Ý kiến không được để trống."] and not at.success
+    assert db.scalar("SELECT count(*) FROM meeting_remarks WHERE text = ''") == 0
+
+
 def test_a_success_message_survives_the_extra_rerun_that_closing_a_box_asks_for(demo_app):
     at = signed_in(demo_app["quan_tri"]).run()
     at.switch_page("screens/plan_month.py").run()

@@ -160,6 +160,38 @@ def test_after_a_save_the_confirmation_is_beside_the_form_and_the_form_is_empty(
     assert percent_box(at).value == 40  # the box reopens on what is stored now
 
 
+def counting_runs(monkeypatch) -> list:
+    """One entry per run of a page (each page shows the held success message first)."""
+    runs, real = [], ui.show_success
+    monkeypatch.setattr(ui, "show_success", lambda: (runs.append(1), real())[1])
+    return runs
+
+
+def test_a_progress_save_is_one_run_that_shows_what_is_stored_and_says_so_by_the_button(demo_app, tmp_path, today, monkeypatch):  # noqa: F811 (the fixture)
+    at, task_id = open_progress_form(tmp_path, today)
+    runs = counting_runs(monkeypatch)
+    save_progress(at, 60, "Xong một nửa")
+    assert not at.exception and not at.error
+    assert len(runs) == 1  # saved on the click, before the run: no second run to show the result
+    assert [s.value for s in at.success] == ["Đã lưu tiến độ."]
+    assert stored_progress(ui._database(str(tmp_path / "app.duckdb")), task_id) == 60
+    assert percent_box(at).value == 60  # the form reopened on what is stored
+    assert any("**Tiến độ:** 60%" in m.value for m in at.markdown)  # and the panel shows it
+    assert next(t for t in at.text_area if t.label == "Ghi chú").value == ""
+
+
+def test_a_refused_progress_save_says_why_beside_the_button_and_keeps_what_was_typed(demo_app, tmp_path, today):  # noqa: F811 (the fixture)
+    at, task_id = open_progress_form(tmp_path, today)
+    before = stored_progress(ui._database(str(tmp_path / "app.duckdb")), task_id)
+    next(t for t in at.text_input if t.label == "Đường dẫn minh chứng (nếu có)").input("không phải địa chỉ")
+    save_progress(at, before + 5, "Ghi chú giữ lại")
+    assert not at.exception and not at.success
+    assert at.error and "minh chứng" in at.error[0].value.lower()
+    assert next(t for t in at.text_area if t.label == "Ghi chú").value == "Ghi chú giữ lại"
+    assert stored_progress(ui._database(str(tmp_path / "app.duckdb")), task_id) == before
+    assert percent_box(at).value == before + 5
+
+
 def a_photo_recorded_by(tmp_path, member: int, task_id: int) -> tuple[int, int]:
     """The member's account records progress on their task with a photo, now: an entry they may still correct."""
     import io

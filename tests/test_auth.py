@@ -1,4 +1,5 @@
 import inspect
+import os
 import threading
 from datetime import date, datetime, timedelta
 
@@ -353,3 +354,77 @@ def test_every_write_is_in_the_audit_log_with_before_and_after(fresh_db):
     row = fresh_db.records("SELECT * FROM audit_log WHERE action = 'sửa đơn vị'")[0]
     assert row["username"] == "he_thong" and row["entity"] == "units" and row["entity_id"] == unit_id
     assert '"Tổ 1"' in row["before"] and '"Tổ khối 1"' in row["after"]
+
+
+def test_a_room_signing_in_at_once_from_one_address_is_neither_blocked_nor_counted(fresh_db):
+    """33 members at the meeting sign in together behind the school's one address: attempts being checked wait for
+    a place among the address's limit instead of counting as failures."""
+    for i in range(12):
+        auth.add_user(fresh_db, auth.SYSTEM, f"dv{i:02d}", "mat-khau-dai-10", "dang_vien")
+    answers, start = [""] * 12, threading.Barrier(12)
+
+    def sign_in(i: int) -> None:
+        start.wait()
+        try:
+            answers[i] = auth.authenticate(fresh_db, f"dv{i:02d}", "mat-khau-dai-10", sleep=lambda s: None,
+                                           address="10.0.0.1", max_address_failures=3).username
+        except InputError as refused:
+            answers[i] = str(refused)
+    threads = [threading.Thread(target=sign_in, args=(i,)) for i in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert answers == [f"dv{i:02d}" for i in range(12)]
+    for name in ("dv00", "dv01"):  # two typos later the address still signs in: nothing was counted
+        with pytest.raises(InputError, match="không đúng"):
+            auth.authenticate(fresh_db, name, "sai-mat-khau", sleep=lambda s: None, address="10.0.0.1",
+                              max_address_failures=3)
+    assert auth.authenticate(fresh_db, "dv02", "mat-khau-dai-10", address="10.0.0.1",
+                             max_address_failures=3).username == "dv02"
+
+
+def test_parallel_guesses_from_one_address_check_no_more_passwords_than_its_limit(fresh_db):
+    answers, start = [""] * 16, threading.Barrier(16)
+
+    def guess(i: int) -> None:
+        start.wait()
+        try:
+            auth.authenticate(fresh_db, f"ten-{i}", "sai-mat-khau", sleep=lambda s: None, address="10.0.0.2",
+                              max_address_failures=4)
+        except InputError as refused:
+            answers[i] = str(refused)
+    threads = [threading.Thread(target=guess, args=(i,)) for i in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sum("không đúng" in a for a in answers) == 4
+    assert sum("tạm bị chặn" in a for a in answers) == 12
+
+
+def test_no_more_passwords_are_hashed_at_once_than_the_machine_has_cores(fresh_db, monkeypatch):
+    auth.add_user(fresh_db, auth.SYSTEM, "bithu", "mat-khau-dai-10", "quan_tri")
+    running, most, lock = [0], [0], threading.Lock()
+    real = auth._hasher
+
+    class Counting:  # argon2's hasher, counting the hashes under way
+        def verify(self, stored, password):
+            with lock:
+                running[0] += 1
+                most[0] = max(most[0], running[0])
+            try:
+                return real.verify(stored, password)
+            finally:
+                with lock:
+                    running[0] -= 1
+    monkeypatch.setattr(auth, "_hasher", Counting())
+    monkeypatch.setattr(auth, "HASHING", threading.BoundedSemaphore(2))  # as on a 2-core machine
+    threads = [threading.Thread(target=auth.authenticate, args=(fresh_db, "bithu", "mat-khau-dai-10"),
+                                kwargs={"address": f"10.0.1.{i}", "max_failures": 100}) for i in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert most[0] == 2
+    assert auth.HASHES_AT_ONCE == (os.cpu_count() or 1)

@@ -95,3 +95,29 @@ def test_a_readme_without_the_markers_is_refused_with_a_sentence_and_left_as_it_
     with pytest.raises(InputError, match="README thiếu cặp đánh dấu"):
         bench_readme.update(readme, [data])
     assert readme.read_text(encoding="utf-8") == "# chibo\n"
+
+
+SERVER = {"scale": 1, "runs": 9, "peak_memory_mb": 388.4, "load_average": [2.5, 2.0, 2.0], "cores": 2,
+          "items": {"startup_first_page": {"median_seconds": 0.252, "floor_seconds": 0.002, "ratio": 126.0},
+                    "page_tasks": {"median_seconds": 0.0055, "floor_seconds": 0.0020, "ratio": 2.78},
+                    "display_refresh": {"median_seconds": 0.0023, "floor_seconds": 0.0020, "ratio": 1.16},
+                    "export_resolution": {"median_seconds": 0.026, "floor_seconds": 0.0168, "ratio": 1.55}}}
+
+
+def test_the_server_side_table_is_made_from_its_json_too(tmp_path):
+    from chibo import bench_readme
+    readme = tmp_path / "README.md"
+    readme.write_text("# chibo\n\n<!-- bench:server begin -->\ntyped\n<!-- bench:server end -->\n", encoding="utf-8")
+    data = tmp_path / "server-1.json"
+    data.write_text(json.dumps(SERVER), encoding="utf-8")
+
+    assert bench_readme.update(readme, [data]) == ["server"]
+
+    text = readme.read_text(encoding="utf-8")
+    assert "typed" not in text and "Scale 1: median of 9 runs, load average 2.50 on 2 cores." in text
+    assert "| empty Streamlit page (floor) | 0.0020 | 1 |" in text
+    assert "| Bảng nhiệm vụ | 0.0055 | 2.78 |" in text
+    assert "| meeting display refresh | 0.0023 | 1.16 |" in text
+    assert "| start-up to first page | 0.252 | — |" in text
+    assert "| export: monthly resolution | 0.026 | 1.55 × raw |" in text
+    assert "| peak memory of the bench process (MB) | 388 | — |" in text
