@@ -91,3 +91,16 @@ def cell_db(tmp_path, cell_template):
     db = Database(path)
     yield db
     db.close()
+
+
+@pytest.fixture
+def statements(fresh_db):
+    """Every statement that reaches DuckDB (a kept answer does not)."""
+    seen = []
+    original = fresh_db._fetch
+
+    def counting(sql, params, fetch):
+        seen.append(sql)
+        return original(sql, params, fetch)
+    fresh_db._fetch = counting
+    return seen

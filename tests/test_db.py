@@ -167,19 +167,6 @@ def test_a_failed_write_does_not_invalidate_but_a_committed_one_does(fresh_db):
     assert fresh_db.generation == before + 1
 
 
-@pytest.fixture
-def statements(fresh_db):
-    """Every statement that reaches DuckDB (a kept answer does not)."""
-    seen = []
-    original = fresh_db._fetch
-
-    def counting(sql, params, fetch):
-        seen.append(sql)
-        return original(sql, params, fetch)
-    fresh_db._fetch = counting
-    return seen
-
-
 def test_every_read_is_kept_until_a_write_and_then_answered_afresh(fresh_db, statements):
     sql = "SELECT name FROM units ORDER BY name"
     assert fresh_db.query(sql).empty

@@ -67,19 +67,6 @@ def test_a_write_names_the_table_it_writes(fresh_db):
 
 
 # -- what is kept, and what is dropped ------------------------------------------------------------------------
-@pytest.fixture
-def statements(fresh_db):
-    """Every statement that reaches DuckDB (a kept answer does not)."""
-    seen = []
-    original = fresh_db._fetch
-
-    def counting(sql, params, fetch):
-        seen.append(sql)
-        return original(sql, params, fetch)
-    fresh_db._fetch = counting
-    return seen
-
-
 def test_a_write_keeps_every_answer_that_read_none_of_its_tables(fresh_db, statements):
     members.add_unit(fresh_db, auth.SYSTEM, "Tổ Toán", "to_chuyen_mon")
     units, people = "SELECT name FROM units", "SELECT full_name FROM members"
