@@ -132,14 +132,14 @@ def checklist_history(frame: pd.DataFrame, buckets: tuple[tuple[str, str], ...])
     long["bucket"] = long["bucket"].map(labels)
     long["month_vn"] = long["month"].map(_month)
     chart = alt.Chart(long).mark_bar().encode(
-        x=alt.X("month_vn:N", title=None, sort=None),
+        x=alt.X("month_vn:N", title=None, sort=None, axis=alt.Axis(labelAngle=-45)),  # a term's months, legible
         y=alt.Y("steps:Q", title="Số bước", axis=alt.Axis(format="d", tickMinStep=1)),
         color=alt.Color("bucket:N", title=None, sort=list(labels.values()),
                         scale=alt.Scale(domain=list(STEP_COLORS), range=list(STEP_COLORS.values()))),
         order=alt.Order("bucket:N"),
         tooltip=[alt.Tooltip("month_vn:N", title="Tháng"), alt.Tooltip("bucket:N", title="Tình trạng"),
                  alt.Tooltip("steps:Q", title="Số bước")],
-    ).properties(height=260, title="Các bước công việc mỗi tháng trong nhiệm kỳ")
+    ).properties(height=320, title="Các bước công việc mỗi tháng trong nhiệm kỳ")
     return _theme(chart)
 
 
