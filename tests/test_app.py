@@ -498,6 +498,8 @@ def test_the_secretary_records_the_minutes_facts_and_a_named_speaker_from_the_di
 
 
 def test_a_remark_is_saved_in_one_run_and_an_empty_one_is_refused_beside_the_form(demo_app, tmp_path, monkeypatch):
+    db = ui._database(str(tmp_path / "app.duckdb"))
+    meetings.create_meeting(db, auth.SYSTEM, "2026-12-03")  # the meeting on display (the next one, on 21/11)
     at = signed_in(demo_app["quan_tri"]).run()
     at.switch_page("screens/display.py").run()
     at.session_state["display_secretary"] = True
@@ -509,7 +511,6 @@ def test_a_remark_is_saved_in_one_run_and_an_empty_one_is_refused_beside_the_for
     assert not at.exception and not at.error
     assert len(runs) == 1  # saved on the click: the one run shows the message
     assert [s.value for s in at.success] == ["Đã ghi ý kiến."]
-    db = ui._database(str(tmp_path / "app.duckdb"))
     assert db.scalar("SELECT section FROM meeting_remarks WHERE text = 'Đề nghị bổ sung chỉ tiêu.'") == "khai_mac"
     next(b for b in at.button if b.label == "Ghi ý kiến").click().run()  # nothing typed
     assert [e.value for e in at.error] == ["Ý kiến không được để trống."] and not at.success
