@@ -245,6 +245,10 @@ def _seed(db_path: Path, scale: int, today: date) -> list[str]:
         " SELECT d.id, 'chuyen_mon', 'Việc trong tháng của đồng chí số ' || m.id, m.id, 'cuoc_hop', d.month,"
         " CAST(d.month + INTERVAL 25 DAY AS DATE), 'in_progress', 10 FROM documents d, members m"
         " WHERE d.kind = 'nq_thang' AND d.status = 'in_progress' AND m.party_role = 'dang_vien'"))
+    # The meeting runs today: this month's regular meeting is held on the bench's day, so the display shows it and the
+    # secretary's tools (roll call, remarks) are there — on any other day the display shows the coming meeting.
+    db.write(lambda cur: cur.execute("UPDATE meetings SET held_on = ? WHERE kind = 'thuong_ky' AND held_on"
+                                     " BETWEEN ? AND ?", [today, today.replace(day=1), today]))
     busy = [row[0] for row in db.rows("SELECT id FROM members WHERE party_role = 'dang_vien' ORDER BY id LIMIT ?",
                                       [MEMBERS])]
     names = []
