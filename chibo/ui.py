@@ -539,6 +539,10 @@ def result_table(frame: pd.DataFrame) -> None:
 # instead of the grid; the sidebar, the toolbar and every button stay off paper.
 PRINTED = "chibo-print"
 PAGE_STYLE = f"""<style>
+/* A chart's «Show data» lists its frame as the chart receives it (codes, English column names) and «Copy Vega-Lite
+   spec» is for developers: the page's own tables say the same in Vietnamese. */
+[data-testid="stElementToolbar"] button:is([aria-label="Show data"], [aria-label="Xem số liệu"],
+  [aria-label="Copy Vega-Lite spec"], [aria-label="Sao chép mô tả biểu đồ (Vega-Lite)"]) {{ display: none; }}
 @media (pointer: coarse) {{
   /* «Nhấn Ctrl+Enter để áp dụng» means nothing on a phone's keyboard */
   [data-testid="InputInstructions"] {{ display: none; }}

@@ -421,3 +421,13 @@ def test_streamlits_own_words_are_vietnamese_too(seeded, server, browser):
         assert "T7" in shown and re.search(r"Tháng \d+", shown), shown  # the browser's month: no date assumed
         assert not re.search(r"January|February|March|April|May|June|July|August|September|October|November|"
                              r"December", shown), shown
+    with journey.step("thanh công cụ của biểu đồ: tiếng Việt, không có bảng mã thô") as p:
+        open_page(p, "Tổng quan")
+        chart = p.locator("[data-testid='stVegaLiteChart']").first
+        chart.scroll_into_view_if_needed()
+        chart.hover()
+        p.wait_for_timeout(800)
+        shown = p.eval_on_selector_all("[data-testid='stElementToolbar'] button",
+                                       "bs => bs.filter(b => b.offsetParent !== null).map(b => b.getAttribute('aria-label'))")
+        assert "Tải ảnh PNG" in shown, shown
+        assert not {"Show data", "Xem số liệu", "Download as PNG", "Copy Vega-Lite spec"} & set(shown), shown
