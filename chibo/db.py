@@ -120,6 +120,11 @@ class Database(_Reads):
         row, not what it holds."""
         return self._fetch(sql, list(params or []), lambda result: result.fetchone())
 
+    @staticmethod
+    def read_key(shape: str, sql: str, params: list) -> tuple:
+        """What a read's answer is kept under; the day is part of it, for the few views that say current_date."""
+        return ("sql", shape, sql, tuple(params), date.today())
+
     def _read(self, shape: str, sql: str, params: Any, fetch: Callable) -> Any:
         """Run a read, or reuse its answer: only this process writes the file and every write says which
         tables it wrote, so (statement, parameters) fixes the answer until one of the tables the statement
@@ -127,7 +132,7 @@ class Database(_Reads):
         params = list(params or [])
         tables = self._catalog.reads(sql)
         try:
-            key = ("sql", shape, sql, tuple(params), date.today())
+            key = self.read_key(shape, sql, params)
             hash(key)
         except TypeError:  # a list parameter: read afresh (a kept function around it still learns the tables)
             _note(tables)
