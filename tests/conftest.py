@@ -104,3 +104,14 @@ def statements(fresh_db):
         return original(sql, params, fetch)
     fresh_db._fetch = counting
     return seen
+
+
+def december_draft_of_hoa_and_nam(db) -> tuple[int, int, int]:
+    """A small cell, two members (Hoa, Nam) and the December 2026 draft: (hoa, nam, draft id)."""
+    from chibo import cell, members, plans
+    cell.create(db, auth.SYSTEM, "Chi bộ Thử", "Đảng bộ Thử", "Đảng ủy Thử", "Thử", 3, "", "2025-07-01", "2027-06-30")
+    hoa = members.add_member(db, auth.SYSTEM, today=date(2026, 12, 15), full_name="Lê Thị Hoa", gender="nu",
+                             birth_year=1980)
+    nam = members.add_member(db, auth.SYSTEM, today=date(2026, 12, 15), full_name="Phan Văn Nam", gender="nam",
+                             birth_year=1985)
+    return hoa, nam, plans.new_monthly_draft(db, auth.SYSTEM, date(2026, 12, 1))

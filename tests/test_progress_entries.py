@@ -9,10 +9,11 @@ from datetime import date, datetime, timedelta
 import pytest
 from PIL import Image
 
-from chibo import auth, backup, cell, dashboard, evaluations, evidence, integrity, members, plans, tasks
+from chibo import auth, backup, cell, dashboard, evaluations, evidence, integrity, plans, tasks
 from chibo.db import Database
 from chibo.errors import InputError, PermissionDenied, StaleEdit
 from chibo.permissions import Actor
+from tests.conftest import december_draft_of_hoa_and_nam
 
 A = auth.SYSTEM
 TODAY = date(2026, 12, 15)
@@ -37,10 +38,7 @@ def word_file() -> bytes:
 def month(fresh_db):
     """December 2026: a task led by Hoa with Nam as partner; their accounts and the secretary's."""
     db = fresh_db
-    cell.create(db, A, "Chi bộ Thử", "Đảng bộ Thử", "Đảng ủy Thử", "Thử", 3, "", "2025-07-01", "2027-06-30")
-    hoa = members.add_member(db, A, today=TODAY, full_name="Lê Thị Hoa", gender="nu", birth_year=1980)
-    nam = members.add_member(db, A, today=TODAY, full_name="Phan Văn Nam", gender="nam", birth_year=1985)
-    doc_id = plans.new_monthly_draft(db, A, date(2026, 12, 1))
+    hoa, nam, doc_id = december_draft_of_hoa_and_nam(db)
     plans.save_task_table(db, A, doc_id, [
         {"field": "chuyen_mon", "title": "Chuyên đề đổi mới dạy học", "lead_member_id": hoa, "channel": "cuoc_hop",
          "deadline": date(2026, 12, 28), "partner_ids": [nam]}])

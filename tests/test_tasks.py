@@ -2,9 +2,9 @@ from datetime import date
 
 import pytest
 
-from chibo import auth, cell, documents, evaluations, members, plans, program, targets, tasks
+from chibo import auth, cell, documents, evaluations, plans, program, targets, tasks
 from chibo.errors import InputError, PermissionDenied
-from tests.conftest import actor_of
+from tests.conftest import actor_of, december_draft_of_hoa_and_nam
 from tests.test_plans import adopt_now
 
 A = auth.SYSTEM
@@ -15,10 +15,7 @@ TODAY = date(2026, 12, 15)
 def month(fresh_db):
     """December 2026 with three tasks led by Hoa, one with Nam as partner."""
     db = fresh_db
-    cell.create(db, A, "Chi bộ Thử", "Đảng bộ Thử", "Đảng ủy Thử", "Thử", 3, "", "2025-07-01", "2027-06-30")
-    hoa = members.add_member(db, A, today=TODAY, full_name="Lê Thị Hoa", gender="nu", birth_year=1980)
-    nam = members.add_member(db, A, today=TODAY, full_name="Phan Văn Nam", gender="nam", birth_year=1985)
-    doc_id = plans.new_monthly_draft(db, A, date(2026, 12, 1))
+    hoa, nam, doc_id = december_draft_of_hoa_and_nam(db)
     plans.save_task_table(db, A, doc_id, [
         {"field": "chuyen_mon", "title": "Việc đã qua hạn", "lead_member_id": hoa, "channel": "cuoc_hop",
          "deadline": date(2026, 12, 10), "partner_ids": [nam]},
