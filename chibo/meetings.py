@@ -114,6 +114,11 @@ def usual_chair_and_secretary(db: Database, meeting_id: int) -> tuple[int | None
     return db.scalar("SELECT min(id) FROM members WHERE party_role = 'bi_thu' AND status <> 'inactive'"), None
 
 
+def yet_to_be_held(meeting: dict, today: date) -> bool:
+    """A meeting still to come is not scored: its quality is judged once it has been held."""
+    return meeting["held_on"] > today
+
+
 @memoised
 def meeting_for_month(db: Database, month: date) -> int | None:
     """The regular meeting held in a month (the one that adopts that month's resolution)."""

@@ -100,7 +100,7 @@ if quality_tab.open:
         held = meetings.get(db, meeting_id) if meeting_id else None
         if not held:
             st.info(f"{ui.month_label(month)} chưa có buổi sinh hoạt thường kỳ để chấm điểm.")
-        elif held["held_on"] > today:
+        elif meetings.yet_to_be_held(held, today):
             st.info(f"Buổi sinh hoạt thường kỳ {ui.month_label(month).lower()} (ngày {vn_date(held['held_on'])}) chưa "
                     "diễn ra; chấm điểm sau buổi sinh hoạt.")
         else:
